@@ -1,0 +1,1 @@
+# bench targets owned by the api module

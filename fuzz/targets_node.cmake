@@ -1,0 +1,1 @@
+# fuzz targets owned by the node module

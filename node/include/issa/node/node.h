@@ -1,0 +1,166 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "issa/access/policy.h"
+#include "issa/audit/chain.h"
+#include "issa/core/model.h"
+#include "issa/core/status.h"
+#include "issa/core/time.h"
+#include "issa/storage/store.h"
+
+// The node's services: records, sharing groups, cross-match hits and access requests, tokens,
+// audit. API, CLI and (later) federation call these with a Context; the role check and the
+// audit entry happen here, in the same transaction as the change, and what a caller may see is
+// decided by the store's read path. Thread-safe.
+namespace issa::node {
+
+// Who calls and from where (RequestContext).
+struct Context {
+  access::Principal principal;
+  std::string request_id;
+  std::string remote;  // e.g. "127.0.0.1:53412" or "cli"
+};
+
+struct MatchSettings {
+  double threshold = 0.80;  // candidates at or above become hits
+  size_t max_candidates = 20;
+};
+
+struct NodeOptions {
+  std::string node_id;                // e.g. "it-ncc-node-1"
+  storage::Store* store = nullptr;    // borrowed, outlives the Node
+  const core::Clock* clock = nullptr; // borrowed; SystemClock() when null
+  std::optional<audit::NodeKey> key;  // signs federation messages later; audit uses the store's
+  std::string schema_dir;             // JSON schemas; the built-in set when empty
+  MatchSettings match;
+  size_t max_body_bytes = 1 << 20;
+};
+
+// What one side of a hit is told.
+struct HitView {
+  core::Hit hit;
+  std::string your_record;
+  std::string your_type;
+  std::string other_authority;
+  std::string other_type;
+  std::optional<std::string> other_record;  // only when the caller may see it
+  std::optional<core::AccessRequest> request;  // the caller's request on this hit, if any
+};
+
+// A notification pushed to subscribers (server-sent events).
+struct Notice {
+  std::string kind;  // "record", "hit", "alert", "access_request"
+  std::string id;
+  std::string json;  // the body as the caller may see it
+};
+
+struct NodeStats {
+  uint64_t records_written = 0;
+  uint64_t records_read = 0;
+  uint64_t hits = 0;
+  uint64_t denied = 0;
+  uint64_t invalid = 0;
+  size_t match_index_size = 0;
+  size_t subscribers = 0;
+};
+
+struct ImportStats {
+  uint64_t lines = 0;
+  uint64_t imported = 0;
+  uint64_t rejected = 0;
+};
+
+class Node {
+ public:
+  static Result<std::unique_ptr<Node>> Open(NodeOptions options);
+  virtual ~Node() = default;
+
+  // ---- Authentication ----
+  // The principal of a bearer token; Unauthenticated (and audited as login.failed) otherwise.
+  virtual Result<access::Principal> Authenticate(std::string_view token,
+                                                 std::string_view remote) = 0;
+
+  // ---- Administration (role admin; the CLI uses a local admin context) ----
+  virtual Result<core::Authority> AddAuthority(const Context& ctx, core::Authority authority) = 0;
+  virtual Result<std::vector<core::Authority>> ListAuthorities(const Context& ctx) = 0;
+  // Creates a user and its token; returns the secret token, shown once.
+  struct NewToken {
+    core::User user;
+    std::string token;
+  };
+  virtual Result<NewToken> CreateToken(const Context& ctx, std::string_view authority,
+                                       core::Role role, core::Classification clearance,
+                                       std::string_view name) = 0;
+
+  // ---- Records ----
+  // Validates the JSON form against the schema registry and writes version 1; returns the id.
+  // Cross-matching runs in the same transaction.
+  virtual Result<std::string> CreateRecord(const Context& ctx, std::string_view json) = 0;
+  // Many records at once, one transaction per batch: all or none. Returns the ids.
+  virtual Result<std::vector<std::string>> CreateRecords(const Context& ctx,
+                                                         const std::vector<std::string>& jsons) = 0;
+  virtual Result<core::Record> GetRecord(const Context& ctx, std::string_view id) = 0;
+  // A new version from a merge patch of properties/geometry/handling/links/valid_*.
+  virtual Result<core::Record> PatchRecord(const Context& ctx, std::string_view id,
+                                           std::string_view json) = 0;
+  virtual Result<std::vector<core::Record>> GetHistory(const Context& ctx,
+                                                       std::string_view id) = 0;
+  virtual Result<storage::RecordPage> ListRecords(const Context& ctx,
+                                                  const storage::RecordQuery& query) = 0;
+  // The JSON form of a record as this caller may see it.
+  virtual std::string RenderRecord(const Context& ctx, const core::Record& record) const = 0;
+  // Record types of the schema registry, and one schema.
+  virtual std::vector<std::string> RecordTypes() const = 0;
+  virtual Result<std::string> Schema(std::string_view type) const = 0;
+
+  // ---- Cross-match hits and access requests ----
+  virtual Result<std::vector<HitView>> ListHits(const Context& ctx) = 0;
+  virtual Result<core::AccessRequest> RequestAccess(const Context& ctx, std::string_view hit_id,
+                                                    std::string_view justification) = 0;
+  virtual Result<core::AccessRequest> DecideAccess(const Context& ctx,
+                                                   std::string_view request_id, bool grant,
+                                                   std::string_view reason) = 0;
+  virtual Result<std::vector<core::AccessRequest>> ListAccessRequests(const Context& ctx) = 0;
+
+  // ---- Sharing groups and Joint Investigation Teams ----
+  virtual Result<core::SharingGroup> CreateGroup(const Context& ctx, std::string_view json) = 0;
+  virtual Result<std::vector<core::SharingGroup>> ListGroups(const Context& ctx) = 0;
+  virtual Result<core::SharingGroup> GetGroup(const Context& ctx, std::string_view id) = 0;
+
+  // ---- Audit ----
+  // Entries the caller may see: all for dpo, its authority's for admin/overseer.
+  virtual Result<std::vector<audit::Entry>> ListAudit(const Context& ctx,
+                                                      storage::AuditQuery query) = 0;
+  // Audits an event outside any other action (e.g. a denied or malformed request).
+  virtual void Audit(const Context& ctx, std::string_view action, std::string_view target,
+                     std::string_view outcome, std::string_view detail) = 0;
+
+  // ---- Stream ----
+  using Subscriber = std::function<void(const Notice&)>;
+  // Notices the caller may see, until the returned handle is destroyed.
+  class Subscription {
+   public:
+    virtual ~Subscription() = default;
+  };
+  virtual std::unique_ptr<Subscription> Subscribe(const Context& ctx, Subscriber subscriber) = 0;
+
+  virtual NodeStats Stats() const = 0;
+  virtual const std::string& node_id() const = 0;
+  virtual const core::Clock& clock() const = 0;
+};
+
+// Renders core values as JSON (shared by api/ and cli/).
+std::string AuthorityJson(const core::Authority& a);
+std::string GroupJson(const core::SharingGroup& g);
+std::string AccessRequestJson(const core::AccessRequest& r, std::string_view viewer_authority);
+std::string HitJson(const HitView& h);
+std::string AuditEntryJson(const audit::Entry& e);
+
+}  // namespace issa::node
