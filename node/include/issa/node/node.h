@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <istream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +40,7 @@ struct NodeOptions {
   const core::Clock* clock = nullptr; // borrowed; SystemClock() when null
   std::optional<audit::NodeKey> key;  // signs federation messages later; audit uses the store's
   std::string schema_dir;             // JSON schemas; the built-in set when empty
+  std::string import_dir;             // the only folder POST /imports may read from
   MatchSettings match;
   size_t max_body_bytes = 1 << 20;
 };
@@ -71,10 +73,28 @@ struct NodeStats {
   size_t subscribers = 0;
 };
 
+// How a bulk import went. Each bad line is rejected on its own (nothing of it is written) and
+// the rest is imported.
 struct ImportStats {
   uint64_t lines = 0;
   uint64_t imported = 0;
   uint64_t rejected = 0;
+  std::vector<std::string> errors;  // the first 100: "line 12: properties.name: is required"
+};
+
+struct ImportOptions {
+  // For GeoJSON FeatureCollections: the record type and handling of every feature (the
+  // feature's properties become the record's properties, its geometry the record's geometry).
+  std::string geojson_type;
+  std::string geojson_handling_json;  // e.g. {"classification":"LIMITED","purposes":["border"]}
+  size_t batch = 1000;
+  // Called after each batch with the bytes read so far.
+  std::function<void(uint64_t bytes_read, const ImportStats&)> progress;
+};
+
+struct RetentionReport {
+  uint64_t deleted = 0;
+  uint64_t depersonalised = 0;
 };
 
 class Node {
@@ -119,6 +139,21 @@ class Node {
   // Record types of the schema registry, and one schema.
   virtual std::vector<std::string> RecordTypes() const = 0;
   virtual Result<std::string> Schema(std::string_view type) const = 0;
+
+  // Imports NDJSON (one record in the JSON form per line) or a GeoJSON FeatureCollection.
+  virtual Result<ImportStats> Import(const Context& ctx, std::istream& in,
+                                     const ImportOptions& options) = 0;
+  // Imports a file named relative to NodeOptions::import_dir; a path that leaves that folder
+  // (absolute, "..", or a link pointing outside) is refused with InvalidArgument on "path".
+  virtual Result<ImportStats> ImportFile(const Context& ctx, std::string_view relative_path,
+                                         const ImportOptions& options) = 0;
+  // Visits every record the caller may see that matches the query (all pages); audited as one
+  // export.
+  virtual Status Export(const Context& ctx, storage::RecordQuery query,
+                        const std::function<void(const core::Record&)>& visit) = 0;
+  // Deletes records past delete_after and depersonalises those past depersonalise_after
+  // (removes the properties the schema marks personal). Role admin or the system.
+  virtual Result<RetentionReport> RunRetention(const Context& ctx) = 0;
 
   // ---- Cross-match hits and access requests ----
   virtual Result<std::vector<HitView>> ListHits(const Context& ctx) = 0;

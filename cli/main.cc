@@ -1,0 +1,388 @@
+// issa: the node's command line. Argument parsing and calls only; no business logic.
+//
+// Exit codes: 0 success; 1 failure (the message says why); 2 usage error; 3 the audit chain does
+// not verify; 4 an import rejected some records (the others were imported).
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "issa/core/geo.h"
+#include "issa/core/model.h"
+#include "issa/node/node.h"
+#include "issa/server/data_dir.h"
+
+namespace {
+
+using issa::Status;
+namespace server = issa::server;
+
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitTampered = 3;
+constexpr int kExitRejected = 4;
+
+int Fail(const Status& s) {
+  std::fprintf(stderr, "issa: %s\n", s.ToString().c_str());
+  return s.code() == issa::StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
+}
+
+std::unique_ptr<server::OpenedNode> OpenOrExit(const std::string& dir) {
+  auto opened = server::OpenDataDir(dir);
+  if (!opened.ok()) std::exit(Fail(opened.status()));
+  return std::move(opened).value();
+}
+
+issa::node::Context TokenContext(issa::node::Node& node, std::string token) {
+  if (token.empty()) {
+    const char* env = std::getenv("ISSA_TOKEN");
+    if (env != nullptr) token = env;
+  }
+  if (token.empty()) {
+    std::fprintf(stderr, "issa: a token is needed: --token T or ISSA_TOKEN\n");
+    std::exit(kExitUsage);
+  }
+  auto p = node.Authenticate(token, "cli");
+  if (!p.ok()) std::exit(Fail(p.status()));
+  return issa::node::Context{*p, "", "cli"};
+}
+
+void PrintDemoBanner(uint16_t port, const std::vector<server::DemoToken>& tokens,
+                     const std::string& dir) {
+  std::printf("ISSA demo node\n  URL:       http://127.0.0.1:%u/\n  API:       "
+              "http://127.0.0.1:%u/api/v1/openapi.json\n  data:      %s\n\nDemo tokens "
+              "(Authorization: Bearer <token>):\n",
+              port, port, dir.c_str());
+  for (const auto& t : tokens) {
+    std::printf("  %-11s %-8s %-13s %s\n", t.authority.c_str(), t.role.c_str(),
+                t.clearance.c_str(), t.token.c_str());
+  }
+  if (!tokens.empty()) {
+    std::printf("\nTry:\n  curl -s -H 'Authorization: Bearer %s' http://127.0.0.1:%u/api/v1/hits\n",
+                tokens[2].token.c_str(), port);
+  }
+  std::printf("\nPress Ctrl-C to stop.\n");
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"issa: a node of the Internal Security Strategy information-sharing platform"};
+  app.require_subcommand(1);
+  app.footer(
+      "Exit codes: 0 success, 1 failure, 2 usage error, 3 audit chain does not verify, 4 import "
+      "rejected some records.");
+
+  std::string data_dir;
+  uint16_t port = 8080;
+  std::string address = "127.0.0.1";
+  std::string web_root;
+  int threads = 2;
+
+  // init
+  auto* init = app.add_subcommand("init", "Create a node's data folder (keys, store, schemas)");
+  std::string node_id = "issa-node";
+  init->add_option("--data-dir", data_dir, "Data folder")->required();
+  init->add_option("--node-id", node_id, "This node's id", true);
+
+  // serve
+  auto* serve = app.add_subcommand("serve", "Serve the node's HTTP API");
+  serve->add_option("--data-dir", data_dir, "Data folder")->required();
+  serve->add_option("--port", port, "TCP port (0 = any free port)", true);
+  serve->add_option("--address", address, "Address to listen on", true);
+  serve->add_option("--threads", threads, "I/O threads", true)->check(CLI::Range(1, 64));
+  serve->add_option("--web-root", web_root, "Folder of the web console to serve at /");
+
+  // demo
+  auto* demo = app.add_subcommand("demo", "Start a demo node with seeded data");
+  demo->add_option("--data-dir", data_dir, "Data folder (default: a new temporary folder)");
+  demo->add_option("--port", port, "TCP port (0 = any free port)", true);
+  demo->add_option("--web-root", web_root, "Folder of the web console to serve at /");
+
+  // authority add
+  auto* authority = app.add_subcommand("authority", "Manage participating authorities");
+  authority->require_subcommand(1);
+  auto* authority_add = authority->add_subcommand("add", "Add an authority");
+  std::string authority_id;
+  std::string country;
+  std::vector<std::string> kinds;
+  std::string name;
+  authority_add->add_option("--data-dir", data_dir, "Data folder")->required();
+  authority_add->add_option("--id", authority_id, "Authority id, e.g. IT-NCC")->required();
+  authority_add->add_option("--country", country, "ISO 3166 alpha-2 code, or EU")->required();
+  authority_add
+      ->add_option("--kind", kinds,
+                   "border, police, customs, piu, cert, civil-protection, fiu, aro, eu-agency")
+      ->required()
+      ->delimiter(',');
+  authority_add->add_option("--name", name, "Full name");
+  auto* authority_list = authority->add_subcommand("list", "List authorities");
+  authority_list->add_option("--data-dir", data_dir, "Data folder")->required();
+
+  // token create
+  auto* token = app.add_subcommand("token", "Manage API tokens");
+  token->require_subcommand(1);
+  auto* token_create = token->add_subcommand(
+      "create", "Create a user and its API token; prints the token alone on stdout");
+  std::string role = "viewer";
+  std::string clearance = "LIMITED";
+  token_create->add_option("--data-dir", data_dir, "Data folder")->required();
+  token_create->add_option("--authority", authority_id, "Authority id")->required();
+  token_create->add_option("--role", role, "viewer, analyst, officer, admin, dpo, overseer")
+      ->required();
+  token_create->add_option("--clearance", clearance, "PUBLIC, LIMITED, RESTRICTED, CONFIDENTIAL",
+                           true);
+  token_create->add_option("--name", name, "The user's name");
+
+  // import
+  auto* import = app.add_subcommand(
+      "import", "Import records (NDJSON in the record JSON form, or a GeoJSON FeatureCollection)");
+  std::string file;
+  std::string geojson_type;
+  std::string geojson_handling;
+  import->add_option("--data-dir", data_dir, "Data folder")->required();
+  import->add_option("--authority", authority_id, "Owner authority of the records")->required();
+  import->add_option("--type", geojson_type, "GeoJSON only: record type of the features");
+  import->add_option("--handling", geojson_handling,
+                     "GeoJSON only: handling JSON, e.g. "
+                     "'{\"classification\":\"LIMITED\",\"purposes\":[\"border\"]}'");
+  import->add_option("FILE", file, "File to import (- for standard input)")->required();
+
+  // export and search
+  std::string token_text;
+  std::string type;
+  std::string owner;
+  std::string query_text;
+  std::string bbox;
+  std::string output;
+  int limit = 20;
+  auto* export_cmd = app.add_subcommand("export", "Export the records a token may see as NDJSON");
+  export_cmd->add_option("--data-dir", data_dir, "Data folder")->required();
+  export_cmd->add_option("--token", token_text, "API token (or ISSA_TOKEN)");
+  export_cmd->add_option("--type", type, "Record type");
+  export_cmd->add_option("--owner", owner, "Owner authority");
+  export_cmd->add_option("--q", query_text, "Words to search for");
+  export_cmd->add_option("--bbox", bbox, "minlon,minlat,maxlon,maxlat");
+  export_cmd->add_option("-o,--output", output, "Output file (default: standard output)");
+  auto* search = app.add_subcommand("search", "Search the records a token may see");
+  search->add_option("--data-dir", data_dir, "Data folder")->required();
+  search->add_option("--token", token_text, "API token (or ISSA_TOKEN)");
+  search->add_option("--type", type, "Record type");
+  search->add_option("--owner", owner, "Owner authority");
+  search->add_option("--q", query_text, "Words to search for");
+  search->add_option("--bbox", bbox, "minlon,minlat,maxlon,maxlat");
+  search->add_option("--limit", limit, "At most this many records", true)->check(CLI::Range(1, 1000));
+
+  // audit verify
+  auto* audit = app.add_subcommand("audit", "The audit chain");
+  audit->require_subcommand(1);
+  auto* verify = audit->add_subcommand(
+      "verify", "Verify the hash chain and its signed head; exit 3 naming the first bad entry");
+  verify->add_option("--data-dir", data_dir, "Data folder")->required();
+
+  // retention run
+  auto* retention = app.add_subcommand("retention", "Retention of records");
+  retention->require_subcommand(1);
+  auto* retention_run = retention->add_subcommand(
+      "run", "Delete and depersonalise records whose retention dates have passed");
+  retention_run->add_option("--data-dir", data_dir, "Data folder")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kExitUsage;
+  }
+
+  if (init->parsed()) {
+    const Status s = server::InitDataDir(data_dir, node_id);
+    if (!s.ok()) return Fail(s);
+    std::printf("initialised node %s in %s\n", node_id.c_str(), data_dir.c_str());
+    return 0;
+  }
+  if (serve->parsed()) {
+    auto opened = OpenOrExit(data_dir);
+    server::ServeOptions so;
+    so.address = address;
+    so.port = port;
+    so.threads = threads;
+    so.web_root = web_root;
+    so.on_listening = [&](uint16_t p) {
+      std::printf("issa node %s listening on http://%s:%u/\n", opened->node_id.c_str(),
+                  address.c_str(), p);
+      std::fflush(stdout);
+    };
+    const Status s = server::Serve(*opened, so);
+    return s.ok() ? 0 : Fail(s);
+  }
+  if (demo->parsed()) {
+    if (data_dir.empty()) {
+      char tmpl[] = "/tmp/issa-demo-XXXXXX";
+      if (::mkdtemp(tmpl) == nullptr) return Fail(issa::Internal("cannot create a temporary folder"));
+      data_dir = std::string(tmpl) + "/data";
+    }
+    std::vector<server::DemoToken> tokens;
+    const bool fresh = !std::filesystem::exists(std::filesystem::path(data_dir) / "node.key");
+    if (fresh) {
+      const Status s = server::InitDataDir(data_dir, "issa-demo");
+      if (!s.ok()) return Fail(s);
+    }
+    auto opened = OpenOrExit(data_dir);
+    if (fresh) {
+      auto seeded = server::SeedDemo(*opened->node);
+      if (!seeded.ok()) return Fail(seeded.status());
+      tokens = std::move(seeded).value();
+      std::ofstream(std::filesystem::path(data_dir) / "demo-tokens.txt") << [&] {
+        std::string s;
+        for (const auto& t : tokens) s += fmt::format("{} {} {} {}\n", t.authority, t.role, t.clearance, t.token);
+        return s;
+      }();
+    } else {
+      std::ifstream in(std::filesystem::path(data_dir) / "demo-tokens.txt");
+      server::DemoToken t;
+      while (in >> t.authority >> t.role >> t.clearance >> t.token) tokens.push_back(t);
+    }
+    server::ServeOptions so;
+    so.port = port;
+    so.web_root = web_root;
+    so.on_listening = [&](uint16_t p) { PrintDemoBanner(p, tokens, data_dir); };
+    const Status s = server::Serve(*opened, so);
+    return s.ok() ? 0 : Fail(s);
+  }
+  if (authority_add->parsed()) {
+    auto opened = OpenOrExit(data_dir);
+    issa::core::Authority a;
+    a.id = authority_id;
+    a.country = country;
+    a.name = name;
+    for (const auto& k : kinds) {
+      auto kind = issa::core::ParseAuthorityKind(k);
+      if (!kind.ok()) return Fail(kind.status().WithFieldPrefix("kind"));
+      a.kinds.push_back(*kind);
+    }
+    auto added = opened->node->AddAuthority(server::SystemContext(), a);
+    if (!added.ok()) return Fail(added.status());
+    std::printf("%s\n", issa::node::AuthorityJson(*added).c_str());
+    return 0;
+  }
+  if (authority_list->parsed()) {
+    auto opened = OpenOrExit(data_dir);
+    auto list = opened->node->ListAuthorities(server::SystemContext());
+    if (!list.ok()) return Fail(list.status());
+    for (const auto& a : *list) std::printf("%s\n", issa::node::AuthorityJson(a).c_str());
+    return 0;
+  }
+  if (token_create->parsed()) {
+    auto r = issa::core::ParseRole(role);
+    if (!r.ok()) return Fail(issa::InvalidArgument(r.status().message(), "role"));
+    auto c = issa::core::ParseClassification(clearance);
+    if (!c.ok()) return Fail(issa::InvalidArgument(c.status().message(), "clearance"));
+    auto opened = OpenOrExit(data_dir);
+    auto created =
+        opened->node->CreateToken(server::SystemContext(), authority_id, *r, *c, name);
+    if (!created.ok()) return Fail(created.status());
+    std::printf("%s\n", created->token.c_str());
+    return 0;
+  }
+  if (import->parsed()) {
+    auto opened = OpenOrExit(data_dir);
+    auto ctx = server::OperatorContext(*opened->node, authority_id);
+    if (!ctx.ok()) return Fail(ctx.status());
+    std::ifstream file_in;
+    std::istream* in = &std::cin;
+    uint64_t total = 0;
+    if (file != "-") {
+      file_in.open(file, std::ios::binary);
+      if (!file_in) return Fail(issa::InvalidArgument(fmt::format("cannot read {}", file), "FILE"));
+      std::error_code ec;
+      total = std::filesystem::file_size(file, ec);
+      in = &file_in;
+    }
+    issa::node::ImportOptions io;
+    io.geojson_type = geojson_type;
+    io.geojson_handling_json = geojson_handling;
+    const bool tty = ::isatty(STDERR_FILENO) != 0;
+    if (tty) {
+      io.progress = [&](uint64_t bytes, const issa::node::ImportStats& st) {
+        const double pct = total > 0 ? 100.0 * static_cast<double>(bytes) / static_cast<double>(total) : 0;
+        const int filled = static_cast<int>(pct / 100.0 * 30);
+        std::fprintf(stderr, "\r[%-30s] %5.1f%%  %llu imported, %llu rejected",
+                     std::string(static_cast<size_t>(std::max(0, std::min(30, filled))), '#').c_str(),
+                     pct, static_cast<unsigned long long>(st.imported),
+                     static_cast<unsigned long long>(st.rejected));
+      };
+    }
+    auto stats = opened->node->Import(*ctx, *in, io);
+    if (tty) std::fprintf(stderr, "\n");
+    if (!stats.ok()) return Fail(stats.status());
+    for (const auto& e : stats->errors) std::fprintf(stderr, "rejected %s\n", e.c_str());
+    std::printf("%llu lines, %llu imported, %llu rejected\n",
+                static_cast<unsigned long long>(stats->lines),
+                static_cast<unsigned long long>(stats->imported),
+                static_cast<unsigned long long>(stats->rejected));
+    return stats->rejected > 0 ? kExitRejected : 0;
+  }
+  if (export_cmd->parsed() || search->parsed()) {
+    auto opened = OpenOrExit(data_dir);
+    const auto ctx = TokenContext(*opened->node, token_text);
+    issa::storage::RecordQuery q;
+    if (!type.empty()) q.type = type;
+    if (!owner.empty()) q.owner = owner;
+    q.text = query_text;
+    if (!bbox.empty()) {
+      auto b = issa::core::ParseBBox(bbox);
+      if (!b.ok()) return Fail(b.status());
+      q.bbox = *b;
+    }
+    if (search->parsed()) {
+      q.limit = limit;
+      auto page = opened->node->ListRecords(ctx, q);
+      if (!page.ok()) return Fail(page.status());
+      for (const auto& r : page->records) {
+        std::printf("%s\n", opened->node->RenderRecord(ctx, r).c_str());
+      }
+      return 0;
+    }
+    std::ofstream out_file;
+    std::FILE* out = stdout;
+    if (!output.empty()) {
+      out = std::fopen(output.c_str(), "w");
+      if (out == nullptr) return Fail(issa::InvalidArgument("cannot write", "output"));
+    }
+    const Status s = opened->node->Export(ctx, q, [&](const issa::core::Record& r) {
+      std::fprintf(out, "%s\n", opened->node->RenderRecord(ctx, r).c_str());
+    });
+    if (out != stdout) std::fclose(out);
+    return s.ok() ? 0 : Fail(s);
+  }
+  if (verify->parsed()) {
+    auto report = server::VerifyAuditChain(data_dir);
+    if (!report.ok()) return Fail(report.status());
+    if (!report->ok) {
+      std::printf("audit chain BROKEN at entry %lld: %s (%lld entries verified before it)\n",
+                  static_cast<long long>(report->first_bad_seq.value_or(0)),
+                  report->problem.c_str(), static_cast<long long>(report->entries));
+      return kExitTampered;
+    }
+    std::printf("audit chain OK: %lld entries, head signed by the node key\n",
+                static_cast<long long>(report->entries));
+    return 0;
+  }
+  if (retention_run->parsed()) {
+    auto opened = OpenOrExit(data_dir);
+    auto report = opened->node->RunRetention(server::SystemContext());
+    if (!report.ok()) return Fail(report.status());
+    std::printf("%llu deleted, %llu depersonalised\n",
+                static_cast<unsigned long long>(report->deleted),
+                static_cast<unsigned long long>(report->depersonalised));
+    return 0;
+  }
+  return kExitUsage;
+}

@@ -1,0 +1,442 @@
+// Records: create, read, patch, history, search, export, retention, with cross-matching.
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "issa/core/ids.h"
+#include "node_impl.h"
+
+namespace issa::node {
+namespace {
+
+std::string QuerySummary(const storage::RecordQuery& q) {
+  std::string s;
+  const auto add = [&](std::string_view k, std::string_view v) {
+    if (!s.empty()) s += ' ';
+    s += fmt::format("{}={}", k, v.substr(0, 200));
+  };
+  if (q.type) add("type", *q.type);
+  if (q.owner) add("owner", *q.owner);
+  if (!q.text.empty()) add("q", q.text);
+  if (q.bbox) {
+    add("bbox", fmt::format("{},{},{},{}", q.bbox->min_lon, q.bbox->min_lat, q.bbox->max_lon,
+                            q.bbox->max_lat));
+  }
+  if (q.since) add("since", core::FormatTimestamp(*q.since));
+  if (q.until) add("until", core::FormatTimestamp(*q.until));
+  if (!q.after_id.empty()) add("cursor", q.after_id);
+  return s;
+}
+
+}  // namespace
+
+Result<NodeImpl::PreparedRecord> NodeImpl::Prepare(const Context& ctx, std::string_view json,
+                                                   core::Timestamp now) {
+  ISSA_ASSIGN_OR_RETURN(schema::RecordDraft d, schema::ParseRecord(*registry_, json));
+  const access::Principal& p = ctx.principal;
+  if (static_cast<int>(d.handling.classification) > static_cast<int>(p.clearance)) {
+    return InvalidArgument(fmt::format("exceeds your clearance ({})", core::ToString(p.clearance)),
+                           "handling.classification");
+  }
+  if (!p.IsSystem() && (d.handling.purposes & ~p.purposes) != 0) {
+    return InvalidArgument(fmt::format("your authority processes data only for: {}",
+                                       fmt::join(core::PurposeNames(p.purposes), ", ")),
+                           "handling.purposes");
+  }
+  PreparedRecord out;
+  core::Record& r = out.record;
+  r.id = core::NewUuidV7(now);
+  r.type = std::move(d.type);
+  r.owner = p.authority;
+  r.origin_node = options_.node_id;
+  r.version = 1;
+  r.created_at = now;
+  r.updated_at = now;
+  r.valid_from = d.valid_from;
+  r.valid_to = d.valid_to;
+  r.properties_json = std::move(d.properties_json);
+  r.geometry_json = std::move(d.geometry_json);
+  r.bbox = d.bbox;
+  r.links = std::move(d.links);
+  r.handling = std::move(d.handling);
+  r.created_by = p.user_id;
+  r.search_text = std::move(d.search_text);
+  if (matching::IsMatchable(r.type)) out.candidates = matcher_.Find(r, options_.match.max_candidates);
+  return out;
+}
+
+Status NodeImpl::CheckReferences(storage::WriteTxn& txn, const access::Viewer& viewer,
+                                 const core::Record& r) {
+  const core::Handling& h = r.handling;
+  for (size_t i = 0; i < h.authorities.size(); ++i) {
+    if (!txn.GetAuthority(h.authorities[i]).ok()) {
+      return InvalidArgument(fmt::format("unknown authority {}", h.authorities[i]),
+                             fmt::format("handling.authorities[{}]", i));
+    }
+  }
+  if (h.distribution == core::Distribution::kGroup) {
+    auto g = txn.GetGroup(h.group);
+    const bool member = g.ok() && (g->owner == r.owner ||
+                                   std::find(g->members.begin(), g->members.end(), r.owner) !=
+                                       g->members.end());
+    if (!member) {
+      return InvalidArgument("unknown sharing group, or your authority is not a member of it",
+                             "handling.group");
+    }
+  }
+  for (size_t i = 0; i < r.links.size(); ++i) {
+    if (!txn.GetRecord(viewer, r.links[i].target).ok()) {
+      return InvalidArgument("unknown record", fmt::format("links[{}].target", i));
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<core::Hit>> NodeImpl::WriteHits(
+    storage::WriteTxn& txn, const Context& ctx, const core::Record& record,
+    const std::vector<matching::Candidate>& candidates) {
+  std::vector<core::Hit> hits;
+  const access::Viewer system{access::Principal::System(), record.updated_at, {}};
+  for (const auto& c : candidates) {
+    if (c.record_id == record.id || c.owner == record.owner) continue;  // no silo to bridge
+    auto other = txn.GetRecord(system, c.record_id);
+    if (!other.ok()) continue;  // deleted meanwhile
+    core::Hit h;
+    h.id = HitIdFor(record.id, c.record_id);
+    h.record_a = record.id;
+    h.owner_a = record.owner;
+    h.type_a = record.type;
+    h.record_b = c.record_id;
+    h.owner_b = other->owner;
+    h.type = other->type;
+    h.score = c.score;
+    h.features = c.features;
+    h.notify_a = other->handling.hit_notice;
+    h.notify_b = record.handling.hit_notice;
+    h.created_at = record.updated_at;
+    ISSA_RETURN_IF_ERROR(txn.PutHit(h));
+    ISSA_RETURN_IF_ERROR(
+        txn.AppendAudit(MakeEvent(ctx, "hit.create", h.id, "ok",
+                                  fmt::format("{} {} ~ {} {} score {:.3f} [{}]", h.owner_a,
+                                              h.record_a, h.owner_b, h.record_b, h.score,
+                                              fmt::join(h.features, ",")),
+                                  h.owner_b))
+            .status());
+    hits.push_back(std::move(h));
+  }
+  return hits;
+}
+
+Result<std::vector<std::string>> NodeImpl::WriteRecords(const Context& ctx,
+                                                        std::vector<PreparedRecord> prepared) {
+  for (const auto& p : prepared) {
+    ISSA_RETURN_IF_ERROR(matcher_.Upsert(p.record));
+  }
+  std::vector<core::Hit> hits;
+  const Status s = store_->Write([&](storage::WriteTxn& txn) -> Status {
+    hits.clear();
+    ISSA_ASSIGN_OR_RETURN(const access::Viewer viewer,
+                          txn.ResolveViewer(ctx.principal, prepared.front().record.updated_at));
+    for (size_t i = 0; i < prepared.size(); ++i) {
+      const core::Record& r = prepared[i].record;
+      Status check = CheckReferences(txn, viewer, r);
+      if (!check.ok()) {
+        return prepared.size() == 1 ? check
+                                    : check.WithFieldPrefix(fmt::format("records[{}]", i));
+      }
+      ISSA_RETURN_IF_ERROR(txn.PutRecord(r));
+      ISSA_RETURN_IF_ERROR(
+          txn.AppendAudit(MakeEvent(ctx, "record.create", r.id, "ok", r.type, r.owner)).status());
+      ISSA_ASSIGN_OR_RETURN(auto new_hits, WriteHits(txn, ctx, r, prepared[i].candidates));
+      for (auto& h : new_hits) hits.push_back(std::move(h));
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) {
+    for (const auto& p : prepared) matcher_.Remove(p.record.id);
+    return s;
+  }
+  records_written_ += prepared.size();
+  hits_ += hits.size();
+  std::vector<std::string> ids;
+  ids.reserve(prepared.size());
+  for (const auto& p : prepared) {
+    ids.push_back(p.record.id);
+    PublishRecord(p.record);
+  }
+  for (const auto& h : hits) PublishHit(h);
+  return ids;
+}
+
+Result<std::string> NodeImpl::CreateRecord(const Context& ctx, std::string_view json) {
+  ISSA_RETURN_IF_ERROR(RequireRole(ctx, access::Action::kWriteRecords));
+  auto prepared = Prepare(ctx, json, Now());
+  if (!prepared.ok()) return Invalid(ctx, "record.create", prepared.status());
+  std::vector<PreparedRecord> one;
+  one.push_back(std::move(prepared).value());
+  auto ids = WriteRecords(ctx, std::move(one));
+  if (!ids.ok()) {
+    if (ids.status().code() == StatusCode::kInvalidArgument) {
+      return Invalid(ctx, "record.create", ids.status());
+    }
+    return ids.status();
+  }
+  return ids->front();
+}
+
+Result<std::vector<std::string>> NodeImpl::CreateRecords(const Context& ctx,
+                                                         const std::vector<std::string>& jsons) {
+  ISSA_RETURN_IF_ERROR(RequireRole(ctx, access::Action::kWriteRecords));
+  if (jsons.empty()) return std::vector<std::string>{};
+  std::vector<PreparedRecord> prepared;
+  prepared.reserve(jsons.size());
+  const core::Timestamp now = Now();
+  for (size_t i = 0; i < jsons.size(); ++i) {
+    auto p = Prepare(ctx, jsons[i], now);
+    if (!p.ok()) {
+      return Invalid(ctx, "record.create",
+                     p.status().WithFieldPrefix(fmt::format("records[{}]", i)));
+    }
+    prepared.push_back(std::move(p).value());
+  }
+  return WriteRecords(ctx, std::move(prepared));
+}
+
+Result<core::Record> NodeImpl::GetRecord(const Context& ctx, std::string_view id) {
+  ISSA_RETURN_IF_ERROR(RequireRole(ctx, access::Action::kReadRecords, id));
+  Result<core::Record> record = NotFound("record not found");
+  {
+    ISSA_ASSIGN_OR_RETURN(auto txn, store_->BeginRead());
+    ISSA_ASSIGN_OR_RETURN(const access::Viewer viewer, txn->ResolveViewer(ctx.principal, Now()));
+    record = txn->GetRecord(viewer, id);
+  }
+  if (!record.ok()) {
+    if (record.status().code() != StatusCode::kNotFound) return record.status();
+    // Probing for records one may not see is itself worth a trace.
+    ISSA_RETURN_IF_ERROR(AuditWrite(ctx, "record.read", id, "not_found", ""));
+    return NotFound("record not found");
+  }
+  ISSA_RETURN_IF_ERROR(AuditWrite(ctx, "record.read", id, "ok", record->type, record->owner));
+  ++records_read_;
+  return record;
+}
+
+Result<core::Record> NodeImpl::PatchRecord(const Context& ctx, std::string_view id,
+                                           std::string_view json) {
+  ISSA_RETURN_IF_ERROR(RequireRole(ctx, access::Action::kWriteRecords, id));
+  const core::Timestamp now = Now();
+  core::Record current;
+  {
+    ISSA_ASSIGN_OR_RETURN(auto txn, store_->BeginRead());
+    ISSA_ASSIGN_OR_RETURN(const access::Viewer viewer, txn->ResolveViewer(ctx.principal, now));
+    auto r = txn->GetRecord(viewer, id);
+    if (!r.ok()) {
+      if (r.status().code() != StatusCode::kNotFound) return r.status();
+      ISSA_RETURN_IF_ERROR(AuditWrite(ctx, "record.update", id, "not_found", ""));
+      return NotFound("record not found");
+    }
+    current = std::move(r).value();
+  }
+  if (current.owner != ctx.principal.authority) {
+    ++denied_;
+    (void)AuditWrite(ctx, "record.update", id, "denied", "not the owner", current.owner);
+    return PermissionDenied("only the owner authority can change a record");
+  }
+  auto draft = schema::ApplyPatch(*registry_, current, json);
+  if (!draft.ok()) return Invalid(ctx, "record.update", draft.status());
+  if (static_cast<int>(draft->handling.classification) >
+      static_cast<int>(ctx.principal.clearance)) {
+    return Invalid(ctx, "record.update",
+                   InvalidArgument("exceeds your clearance", "handling.classification"));
+  }
+  if ((draft->handling.purposes & ~ctx.principal.purposes) != 0) {
+    return Invalid(ctx, "record.update",
+                   InvalidArgument("your authority does not process data for this purpose",
+                                   "handling.purposes"));
+  }
+  core::Record next = current;
+  next.version = current.version + 1;
+  next.updated_at = std::max(now, current.updated_at);
+  next.origin_node = options_.node_id;
+  next.created_by = ctx.principal.user_id;
+  next.properties_json = std::move(draft->properties_json);
+  next.search_text = std::move(draft->search_text);
+  next.geometry_json = std::move(draft->geometry_json);
+  next.bbox = draft->bbox;
+  next.links = std::move(draft->links);
+  next.handling = std::move(draft->handling);
+  next.valid_from = draft->valid_from;
+  next.valid_to = draft->valid_to;
+  std::vector<matching::Candidate> candidates;
+  if (matching::IsMatchable(next.type) && !next.depersonalised) {
+    candidates = matcher_.Find(next, options_.match.max_candidates);
+    ISSA_RETURN_IF_ERROR(matcher_.Upsert(next));
+  }
+  std::vector<core::Hit> hits;
+  const Status s = store_->Write([&](storage::WriteTxn& txn) -> Status {
+    hits.clear();
+    ISSA_ASSIGN_OR_RETURN(const access::Viewer viewer, txn.ResolveViewer(ctx.principal, now));
+    ISSA_RETURN_IF_ERROR(CheckReferences(txn, viewer, next));
+    ISSA_RETURN_IF_ERROR(txn.PutRecord(next));
+    ISSA_RETURN_IF_ERROR(txn.AppendAudit(MakeEvent(ctx, "record.update", next.id, "ok",
+                                                   fmt::format("version {}", next.version),
+                                                   next.owner))
+                             .status());
+    ISSA_ASSIGN_OR_RETURN(hits, WriteHits(txn, ctx, next, candidates));
+    return Status::Ok();
+  });
+  if (!s.ok()) {
+    if (matching::IsMatchable(current.type)) (void)matcher_.Upsert(current);
+    if (s.code() == StatusCode::kInvalidArgument) return Invalid(ctx, "record.update", s);
+    if (s.code() == StatusCode::kAborted) {
+      return Aborted("the record was changed concurrently; read it again and retry");
+    }
+    return s;
+  }
+  ++records_written_;
+  hits_ += hits.size();
+  PublishRecord(next);
+  for (const auto& h : hits) PublishHit(h);
+  return next;
+}
+
+Result<std::vector<core::Record>> NodeImpl::GetHistory(const Context& ctx, std::string_view id) {
+  ISSA_RETURN_IF_ERROR(RequireRole(ctx, access::Action::kReadRecords, id));
+  Result<std::vector<core::Record>> history = NotFound("record not found");
+  {
+    ISSA_ASSIGN_OR_RETURN(auto txn, store_->BeginRead());
+    ISSA_ASSIGN_OR_RETURN(const access::Viewer viewer, txn->ResolveViewer(ctx.principal, Now()));
+    history = txn->GetHistory(viewer, id);
+  }
+  if (!history.ok()) {
+    if (history.status().code() != StatusCode::kNotFound) return history.status();
+    ISSA_RETURN_IF_ERROR(AuditWrite(ctx, "record.history", id, "not_found", ""));
+    return NotFound("record not found");
+  }
+  ISSA_RETURN_IF_ERROR(AuditWrite(ctx, "record.history", id, "ok",
+                                  fmt::format("{} versions", history->size()),
+                                  history->back().owner));
+  return history;
+}
+
+Result<storage::RecordPage> NodeImpl::ListRecords(const Context& ctx,
+                                                  const storage::RecordQuery& query) {
+  ISSA_RETURN_IF_ERROR(RequireRole(ctx, access::Action::kReadRecords, "records"));
+  if (query.limit < 1 || query.limit > 1000) {
+    return Invalid(ctx, "record.search", InvalidArgument("must be between 1 and 1000", "limit"));
+  }
+  if (query.type && !registry_->Has(*query.type)) {
+    return Invalid(ctx, "record.search",
+                   InvalidArgument(fmt::format("unknown record type '{}'", query.type->substr(0, 40)),
+                                   "type"));
+  }
+  storage::RecordPage page;
+  {
+    ISSA_ASSIGN_OR_RETURN(auto txn, store_->BeginRead());
+    ISSA_ASSIGN_OR_RETURN(const access::Viewer viewer, txn->ResolveViewer(ctx.principal, Now()));
+    ISSA_ASSIGN_OR_RETURN(page, txn->QueryRecords(viewer, query));
+  }
+  ISSA_RETURN_IF_ERROR(AuditWrite(ctx, "record.search", "", "ok",
+                                  fmt::format("{} -> {} records", QuerySummary(query),
+                                              page.records.size())));
+  records_read_ += page.records.size();
+  return page;
+}
+
+Status NodeImpl::Export(const Context& ctx, storage::RecordQuery query,
+                        const std::function<void(const core::Record&)>& visit) {
+  ISSA_RETURN_IF_ERROR(RequireRole(ctx, access::Action::kExport, "records"));
+  uint64_t count = 0;
+  {
+    ISSA_ASSIGN_OR_RETURN(auto txn, store_->BeginRead());
+    ISSA_ASSIGN_OR_RETURN(const access::Viewer viewer, txn->ResolveViewer(ctx.principal, Now()));
+    query.limit = 1000;
+    for (;;) {
+      ISSA_ASSIGN_OR_RETURN(storage::RecordPage page, txn->QueryRecords(viewer, query));
+      for (const auto& r : page.records) {
+        visit(r);
+        ++count;
+      }
+      if (page.next_cursor.empty()) break;
+      query.after_id = page.next_cursor;
+    }
+  }
+  return AuditWrite(ctx, "record.export", "", "ok",
+                    fmt::format("{} -> {} records", QuerySummary(query), count));
+}
+
+Result<RetentionReport> NodeImpl::RunRetention(const Context& ctx) {
+  if (!ctx.principal.IsSystem() &&
+      !access::RoleAllows(ctx.principal.role, access::Action::kManageNode)) {
+    return Deny(ctx, access::Action::kManageNode, "retention");
+  }
+  const core::Timestamp now = Now();
+  std::vector<core::Record> to_delete;
+  std::vector<core::Record> to_depersonalise;
+  {
+    ISSA_ASSIGN_OR_RETURN(auto txn, store_->BeginRead());
+    const access::Viewer system{access::Principal::System(), now, {}};
+    ISSA_RETURN_IF_ERROR(txn->ScanRecords(system, {}, [&](const core::Record& r) {
+      // An authority's admin applies retention to its own records; the node to all.
+      if (!ctx.principal.IsSystem() && r.owner != ctx.principal.authority) return true;
+      if (r.handling.delete_after && *r.handling.delete_after <= now) {
+        to_delete.push_back(r);
+      } else if (r.handling.depersonalise_after && *r.handling.depersonalise_after <= now &&
+                 !r.depersonalised) {
+        to_depersonalise.push_back(r);
+      }
+      return true;
+    }));
+  }
+  RetentionReport report;
+  for (const auto& r : to_delete) {
+    ISSA_RETURN_IF_ERROR(store_->Write([&](storage::WriteTxn& t) -> Status {
+      ISSA_RETURN_IF_ERROR(t.DeleteRecord(r.id));
+      return t
+          .AppendAudit(MakeEvent(ctx, "retention.delete", r.id, "ok",
+                                 fmt::format("{} past delete_after {}", r.type,
+                                             core::FormatTimestamp(*r.handling.delete_after)),
+                                 r.owner))
+          .status();
+    }));
+    matcher_.Remove(r.id);
+    ++report.deleted;
+  }
+  const auto strip = [&](core::Record v) {
+    nlohmann::json props = nlohmann::json::parse(v.properties_json, nullptr, false);
+    if (props.is_object()) {
+      for (const auto& name : registry_->PersonalProperties(v.type)) props.erase(name);
+    }
+    v.properties_json = props.dump();
+    v.search_text.clear();
+    v.links.clear();
+    v.depersonalised = true;
+    return v;
+  };
+  for (const auto& r : to_depersonalise) {
+    ISSA_RETURN_IF_ERROR(store_->Write([&](storage::WriteTxn& t) -> Status {
+      // Every stored version loses its personal data, not only the current one.
+      const access::Viewer system{access::Principal::System(), now, {}};
+      ISSA_ASSIGN_OR_RETURN(const auto history, t.GetHistory(system, r.id));
+      ISSA_RETURN_IF_ERROR(t.DeleteRecord(r.id));
+      for (const auto& v : history) ISSA_RETURN_IF_ERROR(t.PutRecord(strip(v)));
+      core::Record next = strip(history.back());
+      next.version = history.back().version + 1;
+      next.updated_at = std::max(now, history.back().updated_at);
+      next.created_by = ctx.principal.user_id;
+      next.origin_node = options_.node_id;
+      ISSA_RETURN_IF_ERROR(t.PutRecord(next));
+      if (!r.grants.empty()) ISSA_RETURN_IF_ERROR(t.SetGrants(r.id, r.grants));
+      return t
+          .AppendAudit(MakeEvent(ctx, "retention.depersonalise", r.id, "ok",
+                                 fmt::format("{} version {}", r.type, next.version), r.owner))
+          .status();
+    }));
+    matcher_.Remove(r.id);
+    ++report.depersonalised;
+  }
+  return report;
+}
+
+}  // namespace issa::node

@@ -1,0 +1,220 @@
+#include <sstream>
+
+#include "node_fixture.h"
+
+namespace issa::node::testing {
+namespace {
+
+TEST_F(NodeFixture, CreateReadPatchHistory) {
+  const Context fr = As("FR-PIU");
+  const std::string id = Create(fr, PersonJson("Ivan Petrov", "1970-01-02", kOwnerOnly));
+  ASSERT_FALSE(id.empty());
+  auto r = node_->GetRecord(fr, id);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->owner, "FR-PIU");
+  EXPECT_EQ(r->origin_node, "test-node");
+  EXPECT_EQ(r->version, 1);
+
+  clock_.Advance(1000);
+  auto p = node_->PatchRecord(fr, id, R"({"properties":{"nationality":"UA"}})");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->version, 2);
+  auto h = node_->GetHistory(fr, id);
+  ASSERT_TRUE(h.ok());
+  ASSERT_EQ(h->size(), 2u);
+  EXPECT_NE((*h)[0].properties_json.find("RU"), std::string::npos);
+  EXPECT_NE((*h)[1].properties_json.find("UA"), std::string::npos);
+  EXPECT_TRUE(Logged("record.create", "ok", id));
+  EXPECT_TRUE(Logged("record.read", "ok", id));
+  EXPECT_TRUE(Logged("record.update", "ok", id));
+  EXPECT_TRUE(Logged("record.history", "ok", id));
+  EXPECT_TRUE(VerifyChain().ok);
+}
+
+TEST_F(NodeFixture, InvisibleLooksMissingAndIsAudited) {
+  const Context fr = As("FR-PIU");
+  const Context de = As("DE-BKA");
+  const std::string id = Create(fr, PersonJson("Ivan Petrov", "1970-01-02", kOwnerOnly));
+  const auto hidden = node_->GetRecord(de, id);
+  const auto missing = node_->GetRecord(de, "01900000-0000-7000-8000-000000000000");
+  ASSERT_FALSE(hidden.ok());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(hidden.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(hidden.status().message(), missing.status().message());
+  EXPECT_TRUE(Logged("record.read", "not_found", id));
+  EXPECT_FALSE(node_->PatchRecord(de, id, R"({"properties":{"name":"X"}})").ok());
+  EXPECT_FALSE(node_->GetHistory(de, id).ok());
+  storage::RecordQuery q;
+  auto page = node_->ListRecords(de, q);
+  ASSERT_TRUE(page.ok());
+  EXPECT_TRUE(page->records.empty());
+}
+
+TEST_F(NodeFixture, RolesAreEnforcedAndDenialsAudited) {
+  const Context viewer = As("FR-PIU", core::Role::kViewer);
+  const auto r = node_->CreateRecord(viewer, PersonJson("A B", "1970", kOwnerOnly));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_TRUE(Logged("access.denied", "denied"));
+  const Context overseer = As("FR-PIU", core::Role::kOverseer);
+  EXPECT_EQ(node_->ListRecords(overseer, {}).status().code(), StatusCode::kPermissionDenied);
+}
+
+TEST_F(NodeFixture, BadInputIsRejectedWithFieldAndNothingWritten) {
+  const Context fr = As("FR-PIU");
+  const auto bad = node_->CreateRecord(fr, PersonJson("", "1970-01-02", kOwnerOnly));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().field(), "properties.name");
+  EXPECT_EQ(node_->CreateRecord(fr, PersonJson("A", "1970-01-02",
+                                               R"({"classification":"CONFIDENTIAL","purposes":["crime"]})"))
+                .status()
+                .field(),
+            "handling.classification");  // above the user's clearance
+  EXPECT_EQ(node_->CreateRecord(fr, PersonJson("A", "1970-01-02",
+                                               R"({"classification":"LIMITED","purposes":["cyber"]})"))
+                .status()
+                .field(),
+            "handling.purposes");  // not a purpose of a PIU
+  EXPECT_EQ(node_->CreateRecord(fr, PersonJson("A", "1970-01-02",
+                                               R"({"classification":"LIMITED","distribution":"authorities","authorities":["XX-NONE"],"purposes":["crime"]})"))
+                .status()
+                .field(),
+            "handling.authorities[0]");
+  EXPECT_EQ(node_->CreateRecord(fr, PersonJson("A", "1970-01-02",
+                                               R"({"classification":"LIMITED","distribution":"group","group":"nope","purposes":["crime"]})"))
+                .status()
+                .field(),
+            "handling.group");
+  auto page = node_->ListRecords(fr, {});
+  ASSERT_TRUE(page.ok());
+  EXPECT_TRUE(page->records.empty());
+  EXPECT_TRUE(Logged("record.create", "invalid"));
+}
+
+TEST_F(NodeFixture, BatchCreateIsAllOrNothing) {
+  const Context fr = As("FR-PIU");
+  const auto r = node_->CreateRecords(
+      fr, {PersonJson("A B", "1970", kOwnerOnly), PersonJson("C D", "19700", kOwnerOnly)});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().field(), "records[1].properties.birth_date");
+  EXPECT_TRUE(node_->ListRecords(fr, {})->records.empty());
+}
+
+TEST_F(NodeFixture, ImportRejectsBadLinesAndKeepsTheRest) {
+  const Context fr = As("FR-PIU");
+  std::istringstream in(PersonJson("Anna Schmidt", "1980-05-05", kOwnerOnly) + "\n" +
+                        "{not json\n\n" + PersonJson("Jan Kowalski", "1975", kOwnerOnly) + "\n" +
+                        R"({"type":"Person","properties":{"name":"X","extra":1},"handling":)" +
+                        kOwnerOnly + "}\n");
+  auto stats = node_->Import(fr, in, {});
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(stats->lines, 4u);
+  EXPECT_EQ(stats->imported, 2u);
+  EXPECT_EQ(stats->rejected, 2u);
+  ASSERT_EQ(stats->errors.size(), 2u);
+  EXPECT_NE(stats->errors[0].find("line 2: body"), std::string::npos) << stats->errors[0];
+  EXPECT_NE(stats->errors[1].find("line 5: properties.extra"), std::string::npos)
+      << stats->errors[1];
+  EXPECT_EQ(node_->ListRecords(fr, {})->records.size(), 2u);
+}
+
+TEST_F(NodeFixture, ImportsGeoJson) {
+  const Context it = As("IT-NCC");
+  std::istringstream in(R"({"type":"FeatureCollection","features":[
+    {"type":"Feature","geometry":{"type":"Point","coordinates":[12.6,35.5]},"properties":{"name":"Lampedusa","kind":"port"}},
+    {"type":"Feature","geometry":{"type":"Point","coordinates":[200,35.5]},"properties":{"name":"Bad"}}]})");
+  ImportOptions o;
+  o.geojson_type = "Location";
+  o.geojson_handling_json = R"({"classification":"PUBLIC","distribution":"all","purposes":["border"]})";
+  auto stats = node_->Import(it, in, o);
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(stats->imported, 1u);
+  EXPECT_EQ(stats->rejected, 1u);
+  storage::RecordQuery q;
+  q.bbox = core::BBox{12, 35, 13, 36};
+  EXPECT_EQ(node_->ListRecords(it, q)->records.size(), 1u);
+}
+
+TEST_F(NodeFixture, ImportFileStaysInsideTheImportFolder) {
+  const Context fr = As("FR-PIU");
+  for (const char* path : {"/etc/passwd", "../issa.db", "a/../../x", ""}) {
+    const auto r = node_->ImportFile(fr, path, {});
+    ASSERT_FALSE(r.ok()) << path;
+    EXPECT_EQ(r.status().field(), "path") << path;
+  }
+}
+
+TEST_F(NodeFixture, FailedLoginsAreAudited) {
+  EXPECT_EQ(node_->Authenticate("issa_nope", "10.0.0.1:1").status().code(),
+            StatusCode::kUnauthenticated);
+  EXPECT_EQ(node_->Authenticate("", "10.0.0.1:1").status().code(), StatusCode::kUnauthenticated);
+  EXPECT_TRUE(Logged("login.failed", "denied"));
+  (void)As("FR-PIU");
+  EXPECT_TRUE(Logged("login", "ok"));
+}
+
+TEST_F(NodeFixture, AuditVisibility) {
+  const Context fr = As("FR-PIU");
+  const Context de = As("DE-BKA");
+  Create(fr, PersonJson("Anna Schmidt", "1980-05-05", kOwnerOnly));
+  Create(de, PersonJson("Jan Kowalski", "1975", kOwnerOnly));
+  EXPECT_EQ(node_->ListAudit(fr, {}).status().code(), StatusCode::kPermissionDenied);
+  const Context fr_admin = As("FR-PIU", core::Role::kAdmin);
+  auto own = node_->ListAudit(fr_admin, {});
+  ASSERT_TRUE(own.ok());
+  for (const auto& e : *own) {
+    EXPECT_TRUE(e.event.authority == "FR-PIU" || e.event.target_owner == "FR-PIU")
+        << e.event.action;
+  }
+  const Context dpo = As("IT-NCC", core::Role::kDpo);
+  auto all = node_->ListAudit(dpo, {});
+  ASSERT_TRUE(all.ok());
+  EXPECT_GT(all->size(), own->size());
+}
+
+TEST_F(NodeFixture, RetentionDepersonalisesThenDeletes) {
+  const Context fr = As("FR-PIU");
+  const std::string handling =
+      R"({"classification":"LIMITED","distribution":"owner","purposes":["crime"],)"
+      R"("depersonalise_after":"2026-06-01T00:00:00Z","delete_after":"2026-07-01T00:00:00Z"})";
+  const std::string id = Create(fr, PersonJson("Ivan Petrov", "1970-01-02", handling));
+  clock_.Set(*core::ParseTimestamp("2026-06-02T00:00:00Z"));
+  auto report = node_->RunRetention(system_);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->depersonalised, 1u);
+  auto r = node_->GetRecord(fr, id);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->depersonalised);
+  EXPECT_EQ(r->properties_json.find("Petrov"), std::string::npos);
+  EXPECT_NE(r->properties_json.find("RU"), std::string::npos);  // not personal
+  auto history = node_->GetHistory(fr, id);
+  ASSERT_TRUE(history.ok());
+  for (const auto& v : *history) EXPECT_EQ(v.properties_json.find("Petrov"), std::string::npos);
+  clock_.Set(*core::ParseTimestamp("2026-07-02T00:00:00Z"));
+  report = node_->RunRetention(system_);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->deleted, 1u);
+  EXPECT_EQ(node_->GetRecord(fr, id).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(Logged("retention.delete", "ok", id));
+  EXPECT_TRUE(VerifyChain().ok);
+}
+
+TEST_F(NodeFixture, StreamDeliversOnlyWhatTheSubscriberMaySee) {
+  const Context fr = As("FR-PIU");
+  const Context de = As("DE-BKA");
+  std::vector<Notice> got;
+  auto sub = node_->Subscribe(de, [&](const Notice& n) { got.push_back(n); });
+  Create(fr, PersonJson("Hidden Person", "1970", kOwnerOnly));
+  const std::string shared = Create(fr, R"({"type":"Location","properties":{"name":"Port"},"handling":)" +
+                                            std::string(kAll) + "}");
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].kind, "record");
+  EXPECT_EQ(got[0].id, shared);
+  sub.reset();
+  Create(fr, R"({"type":"Location","properties":{"name":"Port 2"},"handling":)" +
+                 std::string(kAll) + "}");
+  EXPECT_EQ(got.size(), 1u);
+}
+
+}  // namespace
+}  // namespace issa::node::testing

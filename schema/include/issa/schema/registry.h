@@ -1,0 +1,100 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "issa/core/model.h"
+#include "issa/core/status.h"
+
+// The schema registry and the record codec: record types are JSON Schemas (a documented subset
+// of draft 2020-12, see docs/formats/record-json.md) loaded at start; every record written is
+// parsed and validated here, and errors name the field ("properties.birth_date").
+namespace issa::schema {
+
+class TypeSchema;
+
+// Immutable after loading; thread-safe for concurrent use.
+class Registry {
+ public:
+  // The schemas built into the program (data/schemas at build time).
+  static Result<std::shared_ptr<const Registry>> LoadBuiltin();
+  // Every *.json file of a folder; InvalidArgument naming the file and keyword on a bad schema.
+  static Result<std::shared_ptr<const Registry>> LoadDir(const std::string& dir);
+  // From (file name, JSON text) pairs.
+  static Result<std::shared_ptr<const Registry>> Load(
+      const std::vector<std::pair<std::string, std::string>>& files);
+
+  ~Registry();
+  Registry(const Registry&) = delete;
+  Registry& operator=(const Registry&) = delete;
+
+  std::vector<std::string> Types() const;
+  bool Has(std::string_view type) const;
+  Result<std::string> SchemaText(std::string_view type) const;
+  // Property names marked "x-personal": removed when a record is depersonalised.
+  std::vector<std::string> PersonalProperties(std::string_view type) const;
+
+  // Validates a properties object; returns its canonical compact form and the search text (the
+  // values of properties marked "x-search"). Field names are prefixed "properties.".
+  struct ValidProperties {
+    std::string json;
+    std::string search_text;
+  };
+  Result<ValidProperties> ValidateProperties(std::string_view type,
+                                             std::string_view properties_json) const;
+
+  // The compiled schema of a type (opaque outside this module), or null.
+  const TypeSchema* FindType(std::string_view type) const;
+
+  // The built-in schema files, for `issa init` to write into a data folder.
+  static const std::vector<std::pair<std::string, std::string>>& BuiltinFiles();
+
+ private:
+  Registry();
+  friend class RegistryBuilder;
+  std::map<std::string, std::unique_ptr<TypeSchema>, std::less<>> types_;
+  std::map<std::string, std::string, std::less<>> texts_;
+};
+
+// A record as submitted (create) or as it results from a patch, parsed and validated.
+struct RecordDraft {
+  std::string type;
+  std::string properties_json;
+  std::string search_text;
+  std::string geometry_json;  // canonical, empty for none
+  std::optional<core::BBox> bbox;
+  std::vector<core::Link> links;
+  core::Handling handling;
+  std::optional<core::Timestamp> valid_from;
+  std::optional<core::Timestamp> valid_to;
+};
+
+// Parses the JSON form of a new record:
+//   {"type":"Person","properties":{…},"geometry":null|GeoJSON,"links":[{"rel","target"}],
+//    "valid_from":"…","valid_to":"…",
+//    "handling":{"classification":"LIMITED","distribution":"owner|authorities|group|all",
+//                "authorities":[…],"group":"…","purposes":[…],"delete_after":"…",
+//                "depersonalise_after":"…","hit_notice":true}}
+// Unknown members are rejected. InvalidArgument names the field.
+Result<RecordDraft> ParseRecord(const Registry& registry, std::string_view json);
+
+// Applies a JSON merge patch (RFC 7396) of the same members (except "type") to a current record.
+Result<RecordDraft> ApplyPatch(const Registry& registry, const core::Record& current,
+                               std::string_view patch_json);
+
+// Validates GeoJSON geometry (Point, MultiPoint, LineString, MultiLineString, Polygon,
+// MultiPolygon, GeometryCollection) with WGS 84 ranges and closed rings; returns its bbox.
+Result<core::BBox> GeometryBBox(std::string_view geometry_json);
+
+// The JSON form of a record. Grants are included only when `include_grants` (the owner).
+std::string RecordToJson(const core::Record& record, bool include_grants);
+
+// Checks that text is valid UTF-8 (no overlongs, no surrogates). Returns the offset of the first
+// bad byte, or nullopt.
+std::optional<size_t> FindInvalidUtf8(std::string_view text);
+
+}  // namespace issa::schema

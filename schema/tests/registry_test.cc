@@ -1,0 +1,55 @@
+#include "issa/schema/registry.h"
+
+#include <gtest/gtest.h>
+
+namespace issa::schema {
+namespace {
+
+TEST(RegistryTest, BuiltinHasTheCoreTypes) {
+  auto reg = Registry::LoadBuiltin();
+  ASSERT_TRUE(reg.ok()) << reg.status().ToString();
+  for (const char* t : {"Person", "Organisation", "Vessel", "Aircraft", "Vehicle", "Document",
+                        "Account", "Location", "Event", "Alert", "Report"}) {
+    EXPECT_TRUE((*reg)->Has(t)) << t;
+  }
+  EXPECT_FALSE((*reg)->Has("Spaceship"));
+  const auto personal = (*reg)->PersonalProperties("Person");
+  EXPECT_NE(std::find(personal.begin(), personal.end(), "name"), personal.end());
+  EXPECT_EQ(std::find(personal.begin(), personal.end(), "nationality"), personal.end());
+}
+
+TEST(RegistryTest, ValidatesProperties) {
+  auto reg = *Registry::LoadBuiltin();
+  auto ok = reg->ValidateProperties("Person", R"({"name":"Ivan Petrov","birth_date":"1970-01-02",
+                                                 "nationality":"RU","aliases":["I. Petrov"]})");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_NE(ok->search_text.find("Ivan Petrov"), std::string::npos);
+  EXPECT_NE(ok->search_text.find("I. Petrov"), std::string::npos);
+
+  const auto field_of = [&](const char* type, const char* props) {
+    return reg->ValidateProperties(type, props).status().field();
+  };
+  EXPECT_EQ(field_of("Person", R"({"name":""})"), "properties.name");
+  EXPECT_EQ(field_of("Person", R"({"name":"A","birth_date":"1970-13-01"})"),
+            "properties.birth_date");
+  EXPECT_EQ(field_of("Person", R"({"name":"A","nationality":"XX"})"), "properties.nationality");
+  EXPECT_EQ(field_of("Person", R"({"name":"A","shoe_size":44})"), "properties.shoe_size");
+  EXPECT_EQ(field_of("Person", R"({"name":"A","aliases":["ok", 3]})"), "properties.aliases[1]");
+  EXPECT_EQ(field_of("Person", R"({"birth_date":"1970"})"), "properties.name");
+  EXPECT_EQ(field_of("Vessel", R"({"imo":"12345"})"), "properties.imo");
+  EXPECT_EQ(field_of("Vessel", R"({"flag":"IT"})"), "properties.name");
+  EXPECT_EQ(field_of("Vessel", R"({"name":"X","length_m":-1})"), "properties.length_m");
+  EXPECT_EQ(reg->ValidateProperties("Nope", "{}").status().field(), "type");
+}
+
+TEST(RegistryTest, RejectsUnsupportedSchemas) {
+  auto bad = Registry::Load({{"x.json", R"({"title":"X","type":"object","oneOf":[]})"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("oneOf"), std::string::npos);
+  EXPECT_FALSE(Registry::Load({{"x.json", "{"}}).ok());
+  EXPECT_FALSE(Registry::Load({{"x.json", R"({"title":"X","type":"object","pattern":"("})"}}).ok());
+  EXPECT_FALSE(Registry::Load({}).ok());
+}
+
+}  // namespace
+}  // namespace issa::schema

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs every build, test and run dependency from Debian 12 packages. Idempotent: packages
+# already installed are not touched, and apt is not called at all when nothing is missing.
+set -euo pipefail
+
+packages=(
+  build-essential g++ cmake ninja-build pkg-config git
+  libsqlite3-dev sqlite3 libsodium-dev libicu-dev libfmt-dev nlohmann-json3-dev
+  libboost-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
+  clang-format-14 wrk curl
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "installing: ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,124 @@
+// The demo scenario: a newcomer sees in a minute what "no more silos" means.
+#include <fmt/format.h>
+
+#include "issa/core/ids.h"
+#include "issa/server/data_dir.h"
+
+namespace issa::server {
+namespace {
+
+struct AuthoritySpec {
+  const char* id;
+  const char* country;
+  core::AuthorityKind kind;
+  const char* name;
+};
+
+constexpr AuthoritySpec kAuthorities[] = {
+    {"IT-NCC", "IT", core::AuthorityKind::kBorder, "Italian National Coordination Centre (EUROSUR)"},
+    {"GR-NCC", "GR", core::AuthorityKind::kBorder, "Hellenic Coast Guard National Coordination Centre"},
+    {"FR-PIU", "FR", core::AuthorityKind::kPiu, "French Passenger Information Unit"},
+    {"DE-BKA", "DE", core::AuthorityKind::kPolice, "Bundeskriminalamt"},
+    {"NL-FIU", "NL", core::AuthorityKind::kFiu, "Financial Intelligence Unit Netherlands"},
+    {"EU-FRONTEX", "EU", core::AuthorityKind::kEuAgency, "European Border and Coast Guard Agency"},
+    {"EU-EUROPOL", "EU", core::AuthorityKind::kEuAgency, "European Union Agency for Law Enforcement Cooperation"},
+};
+
+}  // namespace
+
+Result<std::vector<DemoToken>> SeedDemo(node::Node& node) {
+  const node::Context system = SystemContext();
+  const core::Timestamp now = node.clock().Now();
+  for (const auto& a : kAuthorities) {
+    core::Authority authority{a.id, a.country, {a.kind}, a.name, 0};
+    ISSA_RETURN_IF_ERROR(node.AddAuthority(system, authority));
+  }
+  std::vector<DemoToken> tokens;
+  const auto token = [&](const char* authority, core::Role role,
+                         core::Classification clearance) -> Status {
+    ISSA_ASSIGN_OR_RETURN(auto t, node.CreateToken(system, authority, role, clearance, ""));
+    tokens.push_back({authority, std::string(core::ToString(role)),
+                      std::string(core::ToString(clearance)), t.token});
+    return Status::Ok();
+  };
+  using core::Classification;
+  using core::Role;
+  ISSA_RETURN_IF_ERROR(token("IT-NCC", Role::kOfficer, Classification::kRestricted));
+  ISSA_RETURN_IF_ERROR(token("GR-NCC", Role::kOfficer, Classification::kRestricted));
+  ISSA_RETURN_IF_ERROR(token("FR-PIU", Role::kAnalyst, Classification::kRestricted));
+  ISSA_RETURN_IF_ERROR(token("DE-BKA", Role::kOfficer, Classification::kConfidential));
+  ISSA_RETURN_IF_ERROR(token("NL-FIU", Role::kOfficer, Classification::kConfidential));
+  ISSA_RETURN_IF_ERROR(token("EU-FRONTEX", Role::kAnalyst, Classification::kRestricted));
+  ISSA_RETURN_IF_ERROR(token("EU-EUROPOL", Role::kAnalyst, Classification::kConfidential));
+  ISSA_RETURN_IF_ERROR(token("IT-NCC", Role::kDpo, Classification::kConfidential));
+
+  const auto as = [&](const char* authority) { return OperatorContext(node, authority); };
+  const auto create = [&](const char* authority, const std::string& json) -> Result<std::string> {
+    ISSA_ASSIGN_OR_RETURN(const node::Context ctx, as(authority));
+    return node.CreateRecord(ctx, json);
+  };
+
+  // A Joint Investigation Team on a people-smuggling network, valid for six months.
+  ISSA_ASSIGN_OR_RETURN(const node::Context bka, as("DE-BKA"));
+  ISSA_ASSIGN_OR_RETURN(
+      const core::SharingGroup jit,
+      node.CreateGroup(bka, fmt::format(R"({{"name":"JIT AURORA (DE-FR-Europol)","kind":"jit",
+          "members":["DE-BKA","FR-PIU","EU-EUROPOL"],"valid_from":"{}","valid_to":"{}"}})",
+                                        core::FormatTimestamp(now - 30 * core::kMsPerDay),
+                                        core::FormatTimestamp(now + 150 * core::kMsPerDay))));
+
+  // Border surveillance: the same vessel seen by two coordination centres.
+  ISSA_RETURN_IF_ERROR(create("IT-NCC", R"({"type":"Vessel","properties":{"name":"AURORA STAR",
+      "imo":"9321483","mmsi":"247123456","flag":"IT","vessel_type":"fishing","length_m":24},
+      "geometry":{"type":"Point","coordinates":[12.61,35.52]},
+      "handling":{"classification":"LIMITED","distribution":"all","purposes":["border"]}})"));
+  ISSA_RETURN_IF_ERROR(create("GR-NCC", R"({"type":"Vessel","properties":{"name":"Aurora Star",
+      "imo":"9321483","flag":"TG","call_sign":"5VAS2"},
+      "geometry":{"type":"Point","coordinates":[26.55,39.10]},
+      "handling":{"classification":"LIMITED","distribution":"authorities","authorities":["EU-FRONTEX"],"purposes":["border"]}})"));
+  ISSA_RETURN_IF_ERROR(create("IT-NCC", R"({"type":"Event","properties":{"title":"Overcrowded boat south of Lampedusa",
+      "category":"unauthorised-border-crossing","occurred_at":"2026-11-22T03:40:00Z","impact_level":"high",
+      "confidence":"high","status":"reported","description":"About 60 persons on a 10 m wooden boat heading north."},
+      "geometry":{"type":"Point","coordinates":[12.55,35.30]},
+      "handling":{"classification":"LIMITED","distribution":"all","purposes":["border"]}})"));
+  ISSA_RETURN_IF_ERROR(create("GR-NCC", R"({"type":"Event","properties":{"title":"Search and rescue north of Lesvos",
+      "category":"search-and-rescue","occurred_at":"2026-11-21T22:10:00Z","impact_level":"medium",
+      "confidence":"confirmed","status":"updated"},
+      "geometry":{"type":"Point","coordinates":[26.30,39.45]},
+      "handling":{"classification":"LIMITED","distribution":"all","purposes":["border"]}})"));
+  ISSA_RETURN_IF_ERROR(create("IT-NCC", R"({"type":"Location","properties":{"name":"Port of Lampedusa","kind":"port","country":"IT","unlocode":"ITLMP"},
+      "geometry":{"type":"Point","coordinates":[12.6056,35.4986]},
+      "handling":{"classification":"PUBLIC","distribution":"all","purposes":["border","crime","crisis"]}})"));
+  ISSA_RETURN_IF_ERROR(create("EU-FRONTEX", R"({"type":"Report","properties":{"title":"Central Mediterranean weekly situation",
+      "report_type":"situation","body":"Departures from Libya up 12 % week on week; two SAR events.",
+      "period_start":"2026-11-16T00:00:00Z","period_end":"2026-11-22T23:59:59Z"},
+      "geometry":{"type":"Polygon","coordinates":[[[10,32],[16,32],[16,38],[10,38],[10,32]]]},
+      "handling":{"classification":"RESTRICTED","distribution":"all","purposes":["border"]}})"));
+
+  // Two silos hold the same person: a PNR hit and a police file (Cyrillic, day and month
+  // swapped). Neither sees the other's record; both are told of the hit.
+  ISSA_RETURN_IF_ERROR(create("FR-PIU", R"({"type":"Person","properties":{"name":"Ivan PETROV",
+      "birth_date":"1970-01-02","nationality":"RU","document_numbers":["75 4812093"]},
+      "handling":{"classification":"LIMITED","distribution":"owner","purposes":["crime"]}})"));
+  ISSA_RETURN_IF_ERROR(create("DE-BKA", R"({"type":"Person","properties":{"name":"Иван Петров",
+      "birth_date":"1970-02-01","nationality":"RU","notes":"Suspected organiser of crossings, central Mediterranean route."},
+      "handling":{"classification":"RESTRICTED","distribution":"owner","purposes":["crime","terrorism"]}})"));
+  ISSA_RETURN_IF_ERROR(create("DE-BKA", fmt::format(R"({{"type":"Organisation","properties":{{"name":"Aurora Shipping Ltd",
+      "registration_number":"HE 412345","country":"CY"}},
+      "handling":{{"classification":"RESTRICTED","distribution":"group","group":"{}","purposes":["crime"]}}}})",
+                                                    jit.id)));
+  // Money: the FIU and the police hold the same account.
+  ISSA_RETURN_IF_ERROR(create("NL-FIU", R"({"type":"Account","properties":{"iban":"NL91ABNA0417164300",
+      "bic":"ABNANL2A","holder_name":"Petrov Ivan","institution":"ABN AMRO","country":"NL","currency":"EUR"},
+      "handling":{"classification":"CONFIDENTIAL","distribution":"owner","purposes":["crime","terrorism"]}})"));
+  ISSA_RETURN_IF_ERROR(create("DE-BKA", R"({"type":"Account","properties":{"iban":"NL91 ABNA 0417 1643 00",
+      "holder_name":"I. Petrov"},
+      "handling":{"classification":"RESTRICTED","distribution":"group","group":")" + jit.id +
+                                            R"(","purposes":["crime"]}})"));
+  ISSA_RETURN_IF_ERROR(create("EU-EUROPOL", R"({"type":"Alert","properties":{"title":"Facilitation network using fishing vessels",
+      "severity":"severe","category":"migrant-smuggling","action":"Report sightings of AURORA STAR (IMO 9321483) to your NCC."},
+      "handling":{"classification":"LIMITED","distribution":"all","purposes":["border","crime"]}})"));
+  return tokens;
+}
+
+}  // namespace issa::server
