@@ -90,20 +90,20 @@ int main(int argc, char** argv) {
   auto* init = app.add_subcommand("init", "Create a node's data folder (keys, store, schemas)");
   std::string node_id = "issa-node";
   init->add_option("--data-dir", data_dir, "Data folder")->required();
-  init->add_option("--node-id", node_id, "This node's id", true);
+  init->add_option("--node-id", node_id, "This node's id")->capture_default_str();
 
   // serve
   auto* serve = app.add_subcommand("serve", "Serve the node's HTTP API");
   serve->add_option("--data-dir", data_dir, "Data folder")->required();
-  serve->add_option("--port", port, "TCP port (0 = any free port)", true);
-  serve->add_option("--address", address, "Address to listen on", true);
-  serve->add_option("--threads", threads, "I/O threads", true)->check(CLI::Range(1, 64));
+  serve->add_option("--port", port, "TCP port (0 = any free port)")->capture_default_str();
+  serve->add_option("--address", address, "Address to listen on")->capture_default_str();
+  serve->add_option("--threads", threads, "I/O threads")->capture_default_str()->check(CLI::Range(1, 64));
   serve->add_option("--web-root", web_root, "Folder of the web console to serve at /");
 
   // demo
   auto* demo = app.add_subcommand("demo", "Start a demo node with seeded data");
   demo->add_option("--data-dir", data_dir, "Data folder (default: a new temporary folder)");
-  demo->add_option("--port", port, "TCP port (0 = any free port)", true);
+  demo->add_option("--port", port, "TCP port (0 = any free port)")->capture_default_str();
   demo->add_option("--web-root", web_root, "Folder of the web console to serve at /");
 
   // authority add
@@ -137,8 +137,8 @@ int main(int argc, char** argv) {
   token_create->add_option("--authority", authority_id, "Authority id")->required();
   token_create->add_option("--role", role, "viewer, analyst, officer, admin, dpo, overseer")
       ->required();
-  token_create->add_option("--clearance", clearance, "PUBLIC, LIMITED, RESTRICTED, CONFIDENTIAL",
-                           true);
+  token_create->add_option("--clearance", clearance, "PUBLIC, LIMITED, RESTRICTED, CONFIDENTIAL")
+      ->capture_default_str();
   token_create->add_option("--name", name, "The user's name");
 
   // import
@@ -178,7 +178,7 @@ int main(int argc, char** argv) {
   search->add_option("--owner", owner, "Owner authority");
   search->add_option("--q", query_text, "Words to search for");
   search->add_option("--bbox", bbox, "minlon,minlat,maxlon,maxlat");
-  search->add_option("--limit", limit, "At most this many records", true)->check(CLI::Range(1, 1000));
+  search->add_option("--limit", limit, "At most this many records")->capture_default_str()->check(CLI::Range(1, 1000));
 
   // audit verify
   auto* audit = app.add_subcommand("audit", "The audit chain");
@@ -237,7 +237,11 @@ int main(int argc, char** argv) {
     auto opened = OpenOrExit(data_dir);
     if (fresh) {
       auto seeded = server::SeedDemo(*opened->node);
-      if (!seeded.ok()) return Fail(seeded.status());
+      if (!seeded.ok()) {
+        opened.reset();
+        std::filesystem::remove_all(data_dir);  // never leave a half-seeded demo behind
+        return Fail(seeded.status());
+      }
       tokens = std::move(seeded).value();
       std::ofstream(std::filesystem::path(data_dir) / "demo-tokens.txt") << [&] {
         std::string s;

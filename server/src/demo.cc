@@ -62,7 +62,7 @@ Result<std::vector<DemoToken>> SeedDemo(node::Node& node) {
   ISSA_ASSIGN_OR_RETURN(const node::Context bka, as("DE-BKA"));
   ISSA_ASSIGN_OR_RETURN(
       const core::SharingGroup jit,
-      node.CreateGroup(bka, fmt::format(R"({{"name":"JIT AURORA (DE-FR-Europol)","kind":"jit",
+      node.CreateGroup(bka, fmt::format(R"({{"name":"JIT AURORA - DE, FR and Europol","kind":"jit",
           "members":["DE-BKA","FR-PIU","EU-EUROPOL"],"valid_from":"{}","valid_to":"{}"}})",
                                         core::FormatTimestamp(now - 30 * core::kMsPerDay),
                                         core::FormatTimestamp(now + 150 * core::kMsPerDay))));
@@ -88,7 +88,7 @@ Result<std::vector<DemoToken>> SeedDemo(node::Node& node) {
       "handling":{"classification":"LIMITED","distribution":"all","purposes":["border"]}})"));
   ISSA_RETURN_IF_ERROR(create("IT-NCC", R"({"type":"Location","properties":{"name":"Port of Lampedusa","kind":"port","country":"IT","unlocode":"ITLMP"},
       "geometry":{"type":"Point","coordinates":[12.6056,35.4986]},
-      "handling":{"classification":"PUBLIC","distribution":"all","purposes":["border","crime","crisis"]}})"));
+      "handling":{"classification":"PUBLIC","distribution":"all","purposes":["border","crime"]}})"));
   ISSA_RETURN_IF_ERROR(create("EU-FRONTEX", R"({"type":"Report","properties":{"title":"Central Mediterranean weekly situation",
       "report_type":"situation","body":"Departures from Libya up 12 % week on week; two SAR events.",
       "period_start":"2026-11-16T00:00:00Z","period_end":"2026-11-22T23:59:59Z"},

@@ -71,7 +71,7 @@ Status Unimplemented(std::string message);
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : value_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : status_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     if (status_.ok()) status_ = Status(StatusCode::kInternal, "Result built from an OK status");
   }
@@ -115,11 +115,14 @@ Status ToStatus(const Result<T>& r) {
 #define ISSA_CONCAT_INNER(a, b) a##b
 #define ISSA_CONCAT(a, b) ISSA_CONCAT_INNER(a, b)
 
-#define ISSA_RETURN_IF_ERROR(expr)                                    \
-  do {                                                                \
-    ::issa::Status issa_status_ = ::issa::detail::ToStatus((expr));   \
-    if (!issa_status_.ok()) return issa_status_;                      \
+#define ISSA_RETURN_IF_ERROR_IMPL(var, expr)               \
+  do {                                                     \
+    ::issa::Status var = ::issa::detail::ToStatus((expr)); \
+    if (!var.ok()) return var;                             \
   } while (false)
+
+#define ISSA_RETURN_IF_ERROR(expr) \
+  ISSA_RETURN_IF_ERROR_IMPL(ISSA_CONCAT(issa_status_, __COUNTER__), expr)
 
 #define ISSA_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                               \
@@ -127,7 +130,7 @@ Status ToStatus(const Result<T>& r) {
   lhs = std::move(tmp).value()
 
 #define ISSA_ASSIGN_OR_RETURN(lhs, expr) \
-  ISSA_ASSIGN_OR_RETURN_IMPL(ISSA_CONCAT(issa_result_, __LINE__), lhs, expr)
+  ISSA_ASSIGN_OR_RETURN_IMPL(ISSA_CONCAT(issa_result_, __COUNTER__), lhs, expr)
 
 // Always-on check for programmer errors; never for user input.
 #define ISSA_CHECK(cond) \

@@ -1,0 +1,283 @@
+// Drives the real `issa` binary: init, authorities, tokens, import, search, export, retention and
+// audit verification, including tampering with the audit log in the SQLite file.
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "http_client.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct RunResult {
+  int code = -1;
+  std::string out;
+};
+
+RunResult Issa(const std::string& args, const std::string& stdin_file = "") {
+  std::string cmd = std::string(ISSA_BINARY) + " " + args + " 2>/dev/null";
+  if (!stdin_file.empty()) cmd += " < " + stdin_file;
+  RunResult r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return r;
+  std::array<char, 4096> buf{};
+  size_t n = 0;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+void Sql(const fs::path& db, const std::string& sql) {
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  char* err = nullptr;
+  const int rc = sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &err);
+  EXPECT_EQ(rc, SQLITE_OK) << (err ? err : "") << " in " << sql;
+  sqlite3_free(err);
+  sqlite3_close(h);
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() /
+            ("issa-cli-test-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+    dir_ = (root_ / "node").string();
+    ASSERT_EQ(Issa("init --data-dir " + dir_ + " --node-id test-node").code, 0);
+    ASSERT_EQ(Issa("authority add --data-dir " + dir_ + " --id FR-PIU --country FR --kind piu").code, 0);
+    ASSERT_EQ(Issa("authority add --data-dir " + dir_ + " --id DE-BKA --country DE --kind police").code, 0);
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  std::string Token(const std::string& authority, const std::string& role) {
+    RunResult r = Issa("token create --data-dir " + dir_ + " --authority " + authority + " --role " +
+                 role + " --clearance RESTRICTED");
+    EXPECT_EQ(r.code, 0);
+    while (!r.out.empty() && r.out.back() == '\n') r.out.pop_back();
+    EXPECT_EQ(r.out.find('\n'), std::string::npos) << "token must be alone on stdout";
+    EXPECT_EQ(r.out.rfind("issa_", 0), 0u);
+    return r.out;
+  }
+
+  std::string WriteFile(const std::string& name, const std::string& content) {
+    const fs::path p = root_ / name;
+    std::ofstream(p) << content;
+    return p.string();
+  }
+
+  // Copies the data folder so each tampering starts from an intact chain.
+  std::string Copy(const std::string& name) {
+    const fs::path to = root_ / name;
+    fs::copy(dir_, to, fs::copy_options::recursive);
+    return to.string();
+  }
+
+  fs::path root_;
+  std::string dir_;
+};
+
+constexpr const char* kRecords =
+    R"({"type":"Person","properties":{"name":"Anna Schmidt","birth_date":"1980-05-05"},"handling":{"classification":"LIMITED","distribution":"owner","purposes":["crime"]}}
+{"type":"Person","properties":{"name":"Jan Kowalski"},"handling":{"classification":"LIMITED","distribution":"all","purposes":["crime"]}}
+{"type":"Person","properties":{"name":""},"handling":{"classification":"LIMITED","purposes":["crime"]}}
+not json
+)";
+
+TEST_F(CliTest, InitRefusesAnExistingNodeAndExplainsUsage) {
+  EXPECT_EQ(Issa("init --data-dir " + dir_).code, 1);
+  EXPECT_EQ(Issa("serve").code, 2);
+  EXPECT_EQ(Issa("frobnicate").code, 2);
+  EXPECT_EQ(Issa("--help").code, 0);
+  EXPECT_NE(Issa("token create --help").out.find("--clearance"), std::string::npos);
+  EXPECT_EQ(Issa("token create --data-dir " + dir_ + " --authority FR-PIU --role king").code, 2);
+  EXPECT_EQ(Issa("search --data-dir " + root_.string() + "/nowhere --token x").code, 1);
+}
+
+TEST_F(CliTest, ImportSearchExport) {
+  const std::string fr = Token("FR-PIU", "analyst");
+  const std::string de = Token("DE-BKA", "analyst");
+  const RunResult imported = Issa("import --data-dir " + dir_ + " --authority FR-PIU " +
+                            WriteFile("records.ndjson", kRecords));
+  EXPECT_EQ(imported.code, 4);  // some lines rejected
+  EXPECT_NE(imported.out.find("4 lines, 2 imported, 2 rejected"), std::string::npos) << imported.out;
+
+  const RunResult mine = Issa("search --data-dir " + dir_ + " --token " + fr + " --q schmidt");
+  EXPECT_EQ(mine.code, 0);
+  EXPECT_NE(mine.out.find("Anna Schmidt"), std::string::npos);
+  const RunResult theirs = Issa("search --data-dir " + dir_ + " --token " + de + " --type Person");
+  EXPECT_EQ(theirs.code, 0);
+  EXPECT_EQ(theirs.out.find("Anna Schmidt"), std::string::npos);  // owner-only
+  EXPECT_NE(theirs.out.find("Jan Kowalski"), std::string::npos);  // shared with all
+  const RunResult exported = Issa("export --data-dir " + dir_ + " --token " + fr);
+  EXPECT_EQ(exported.code, 0);
+  EXPECT_EQ(std::count(exported.out.begin(), exported.out.end(), '\n'), 2);
+  EXPECT_EQ(Issa("search --data-dir " + dir_ + " --token issa_bad").code, 1);
+  EXPECT_EQ(Issa("search --data-dir " + dir_ + " --token " + fr + " --bbox 1,2,3").code, 2);
+  EXPECT_EQ(Issa("audit verify --data-dir " + dir_).code, 0);
+}
+
+TEST_F(CliTest, AuditVerifyCatchesTampering) {
+  (void)Token("FR-PIU", "analyst");
+  ASSERT_EQ(Issa("import --data-dir " + dir_ + " --authority FR-PIU " +
+                 WriteFile("records.ndjson", kRecords))
+                .code,
+            4);
+  const RunResult ok = Issa("audit verify --data-dir " + dir_);
+  ASSERT_EQ(ok.code, 0) << ok.out;
+  EXPECT_NE(ok.out.find("audit chain OK"), std::string::npos);
+
+  struct Tamper {
+    const char* name;
+    const char* sql;
+    const char* expect;  // "entry N"
+  };
+  const Tamper cases[] = {
+      {"edit", "UPDATE audit_entries SET detail = 'nothing to see' WHERE seq = 3", "entry 3"},
+      {"delete", "DELETE FROM audit_entries WHERE seq = 2", "entry 2"},
+      {"insert",
+       "UPDATE audit_entries SET seq = seq + 1000 WHERE seq >= 4;"
+       "UPDATE audit_entries SET seq = seq - 999 WHERE seq >= 1004;"
+       "INSERT INTO audit_entries SELECT 4, at, user_id, authority, action, 'forged', outcome, "
+       "detail, target_owner, prev_hash, hash FROM audit_entries WHERE seq = 3",
+       "entry 4"},
+      {"reorder",
+       "UPDATE audit_entries SET seq = -1 WHERE seq = 2;"
+       "UPDATE audit_entries SET seq = 2 WHERE seq = 3;"
+       "UPDATE audit_entries SET seq = 3 WHERE seq = -1",
+       "entry 2"},
+      {"truncate", "DELETE FROM audit_entries WHERE seq = (SELECT MAX(seq) FROM audit_entries)",
+       "entry"},
+  };
+  for (const auto& t : cases) {
+    const std::string copy = Copy(t.name);
+    Sql(fs::path(copy) / "issa.db", t.sql);
+    const RunResult r = Issa("audit verify --data-dir " + copy);
+    EXPECT_EQ(r.code, 3) << t.name << ": " << r.out;
+    EXPECT_NE(r.out.find(std::string("BROKEN at ") + t.expect), std::string::npos)
+        << t.name << ": " << r.out;
+  }
+}
+
+TEST_F(CliTest, RetentionRuns) {
+  const RunResult r = Issa("retention run --data-dir " + dir_);
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("0 deleted, 0 depersonalised"), std::string::npos);
+}
+
+// `issa demo` (or `serve`) as a child process; reads its banner to learn the port and tokens.
+class NodeProcess {
+ public:
+  explicit NodeProcess(const std::string& args) {
+    int fds[2];
+    if (pipe(fds) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(fds[1], STDOUT_FILENO);
+      close(fds[0]);
+      close(fds[1]);
+      const std::string cmd = std::string("exec ") + ISSA_BINARY + " " + args + " 2>/dev/null";
+      execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(fds[1]);
+    out_ = fdopen(fds[0], "r");
+  }
+  ~NodeProcess() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      int status = 0;
+      waitpid(pid_, &status, 0);
+    }
+    if (out_ != nullptr) fclose(out_);
+  }
+  // Reads stdout lines until one contains `needle`; returns the lines read.
+  std::string ReadUntil(const std::string& needle) {
+    std::string all;
+    char line[4096];
+    while (out_ != nullptr && fgets(line, sizeof line, out_) != nullptr) {
+      all += line;
+      if (std::string(line).find(needle) != std::string::npos) break;
+    }
+    return all;
+  }
+  // Sends SIGTERM and returns the exit code.
+  int Stop() {
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  FILE* out_ = nullptr;
+};
+
+uint16_t PortOf(const std::string& banner) {
+  const auto at = banner.find("127.0.0.1:");
+  if (at == std::string::npos) return 0;
+  return static_cast<uint16_t>(std::stoi(banner.substr(at + 10)));
+}
+
+std::string TokenOf(const std::string& banner, const std::string& authority,
+                    const std::string& role) {
+  std::istringstream in(banner);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string a, r, c, t;
+    if (words >> a >> r >> c >> t && a == authority && r == role) return t;
+  }
+  return "";
+}
+
+TEST_F(CliTest, DemoServesTheScenarioWithCrossSiloHits) {
+  NodeProcess demo("demo --port 0 --data-dir " + (root_ / "demo").string());
+  const std::string banner = demo.ReadUntil("Press Ctrl-C");
+  const uint16_t port = PortOf(banner);
+  ASSERT_NE(port, 0) << banner;
+  const std::string fr = TokenOf(banner, "FR-PIU", "analyst");
+  const std::string de = TokenOf(banner, "DE-BKA", "officer");
+  ASSERT_FALSE(fr.empty()) << banner;
+  issa::api::testing::HttpClient http(port);
+  EXPECT_EQ(http.Get("/healthz").status, 200);
+  const auto authorities = http.Get("/api/v1/authorities", fr).Json();
+  ASSERT_TRUE(authorities.is_object() || authorities.is_array()) << authorities;
+  const auto hits = http.Get("/api/v1/hits", fr);
+  ASSERT_EQ(hits.status, 200) << hits.body;
+  EXPECT_NE(hits.body.find("DE-BKA holds a matching record of type Person"), std::string::npos)
+      << hits.body;
+  EXPECT_EQ(hits.body.find("Петров"), std::string::npos);
+  const auto de_hits = http.Get("/api/v1/hits", de);
+  EXPECT_NE(de_hits.body.find("NL-FIU"), std::string::npos) << de_hits.body;  // the account
+  EXPECT_EQ(demo.Stop(), 0);
+  EXPECT_EQ(Issa("audit verify --data-dir " + (root_ / "demo" ).string()).code, 0);
+}
+
+TEST_F(CliTest, ServeListensOnAnEphemeralPortAndStopsCleanly) {
+  NodeProcess node("serve --port 0 --data-dir " + dir_);
+  const uint16_t port = PortOf(node.ReadUntil("listening"));
+  ASSERT_NE(port, 0);
+  issa::api::testing::HttpClient http(port);
+  EXPECT_EQ(http.Get("/healthz").status, 200);
+  EXPECT_EQ(http.Get("/api/v1/records", "issa_wrong").status, 401);
+  EXPECT_EQ(node.Stop(), 0);
+}
+
+}  // namespace
