@@ -7,7 +7,7 @@ JOBS       ?= $(shell nproc)
 PORT       ?= 8080
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test test-only asan format format-check bench clean
+.PHONY: all deps build demo test test-only asan format format-check check-deps bench clean
 
 all: build
 
@@ -29,6 +29,9 @@ format:
 format-check: deps
 	scripts/format.sh check
 
+check-deps:
+	scripts/check_deps.sh
+
 test-only: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
 
@@ -40,7 +43,7 @@ asan: deps
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS) --timeout 900 -LE bench
 
-test: format-check test-only asan
+test: format-check check-deps test-only asan
 
 bench: deps
 	cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Checks the layer table: a module's sources (include/ and src/, not tests) may include only the
+# modules listed for it. Dependencies point downward; only server/ and cli/ name a backend.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+declare -A allowed=(
+  [core]="core"
+  [access]="core access"
+  [audit]="core audit"
+  [storage]="core access audit storage"
+  [matching]="core matching"
+  [schema]="core schema"
+  [storage_sqlite]="core access audit storage storage_sqlite"
+  [node]="core access audit storage schema matching node"
+  [api]="core access audit storage node api"
+  [server]="core access audit storage schema node api storage_sqlite server"
+  [cli]="core access audit storage node server"
+)
+
+status=0
+for module in "${!allowed[@]}"; do
+  [ -d "$module" ] || continue
+  while IFS= read -r line; do
+    file=${line%%:*}
+    dep=$(sed -E 's/.*#include "issa\/([a-z_]+)\/.*/\1/' <<<"$line")
+    if [[ " ${allowed[$module]} " != *" $dep "* ]]; then
+      echo "layer violation: $file includes issa/$dep (allowed for $module: ${allowed[$module]})"
+      status=1
+    fi
+  done < <(grep -rHE '#include "issa/[a-z_]+/' "$module" --include='*.h' --include='*.cc' \
+             | grep -v '/tests/' | grep -v '/testing/' || true)
+done
+[ $status -eq 0 ] && echo "layer check: OK"
+exit $status
