@@ -1,0 +1,240 @@
+// Ingest of realistic Person records into the SQLite store, each with an audit entry, in
+// batches (one Store::Write per batch), against the peer: a plain SQLite insert of the same rows
+// into a bare table (no index, no FTS, no R*Tree, no audit). Prints records/s of both and the
+// ratio. Figures go to bench/RESULTS.md.
+//
+//   ./issa_ingest_bench [--benchmark_min_time=5]
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "issa/audit/chain.h"
+#include "issa/core/ids.h"
+#include "issa/core/model.h"
+#include "issa/storage/store.h"
+#include "issa/storage_sqlite/sqlite_store.h"
+
+#include "bare_insert_peer.h"
+
+namespace {
+
+using issa::core::Record;
+
+constexpr int64_t kBatch = 1000;
+constexpr issa::core::Timestamp kT0 = 1'767'225'600'000;
+
+// ---- Realistic Person records ------------------------------------------------------------------
+
+constexpr std::array kFamily = {"Rossi",   "Müller",  "García",    "Kowalski",     "Dubois",
+                                "Novak",   "Jensen",  "Popescu",   "Papadopoulos", "Silva",
+                                "Bianchi", "Schmidt", "Fernández", "Nowak",        "Lefebvre"};
+constexpr std::array kGiven = {"Mario", "Anna", "José",  "Piotr", "Claire", "Jan",
+                               "Sofia", "Ion",  "Eleni", "João",  "Luca",   "Katarzyna"};
+constexpr std::array kCity = {"Napoli", "Berlin", "Madrid", "Kraków", "Lyon",   "Praha",
+                              "Aarhus", "Cluj",   "Athina", "Porto",  "Torino", "Gdańsk"};
+constexpr std::array kCountry = {"IT", "DE", "ES", "PL", "FR", "CZ", "DK", "RO", "GR", "PT"};
+
+class RecordFactory {
+ public:
+  Record Next() {
+    const int i = n_++;
+    const std::string family = kFamily[Pick(kFamily.size())];
+    const std::string given = kGiven[Pick(kGiven.size())];
+    const std::string city = kCity[Pick(kCity.size())];
+    const std::string country = kCountry[Pick(kCountry.size())];
+    const std::string birth =
+        fmt::format("{:04}-{:02}-{:02}", 1950 + Pick(55), 1 + Pick(12), 1 + Pick(28));
+    const std::string document = fmt::format("{}{}{:07}", static_cast<char>('A' + Pick(26)),
+                                             static_cast<char>('A' + Pick(26)), Pick(10'000'000));
+    Record r;
+    r.id = issa::core::NewUuidV7(kT0 + i);
+    r.type = "Person";
+    r.owner = "IT-NCC";
+    r.origin_node = "it-ncc-node-1";
+    r.created_at = kT0 + i;
+    r.updated_at = r.created_at;
+    r.properties_json = fmt::format(
+        R"({{"family_name":"{}","given_names":"{}","birth_date":"{}","birth_place":"{}",)"
+        R"("nationality":"{}","sex":"{}","documents":[{{"kind":"passport","number":"{}",)"
+        R"("issuer":"{}","expires":"2031-05-01"}}],"address":{{"street":"Via Roma {}",)"
+        R"("city":"{}","postcode":"{:05}","country":"{}"}},"phone":"+39 347 {:07}"}})",
+        family, given, birth, city, country, Pick(2) == 0 ? "M" : "F", document, country,
+        1 + Pick(200), city, Pick(100'000), country, Pick(10'000'000));
+    r.search_text = fmt::format("{} {} {} {} {}", family, given, birth, document, city);
+    if (i % 10 < 3) {  // 30% with a position
+      const double lon = -9.0 + Pick(3300) / 100.0;
+      const double lat = 36.0 + Pick(2000) / 100.0;
+      r.geometry_json = fmt::format(R"({{"type":"Point","coordinates":[{},{}]}})", lon, lat);
+      r.bbox = issa::core::BBox{lon, lat, lon, lat};
+    }
+    r.handling.classification = issa::core::Classification::kRestricted;
+    r.handling.distribution =
+        i % 4 == 0 ? issa::core::Distribution::kAll : issa::core::Distribution::kOwner;
+    r.handling.purposes = static_cast<issa::core::PurposeSet>(issa::core::Purpose::kBorder) |
+                          static_cast<issa::core::PurposeSet>(issa::core::Purpose::kCrime);
+    r.created_by = "u-ingest";
+    return r;
+  }
+
+ private:
+  int Pick(size_t n) { return static_cast<int>(rng_() % n); }
+  std::mt19937_64 rng_{42};
+  int n_ = 0;
+};
+
+// ---- Helpers -----------------------------------------------------------------------------------
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "issa-bench-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) std::abort();
+    root_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(root_, ignored);
+  }
+  std::string File(const std::string& name) const { return (root_ / name).string(); }
+
+ private:
+  std::filesystem::path root_;
+};
+
+double ProcessCpuSeconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// Rates of the last (longest) run of each benchmark, for the summary and the ratio.
+struct Rates {
+  double wall = 0;  // records per second of wall-clock time
+  double cpu = 0;   // records per second of process CPU time: the rate of one fully used core
+  double cores = 0;
+};
+Rates g_issa;
+Rates g_peer;
+
+// Pre-generates batches so that record building is not timed.
+std::vector<std::vector<Record>> MakeBatches(RecordFactory& factory, int batches) {
+  std::vector<std::vector<Record>> out(batches);
+  for (auto& b : out) {
+    b.reserve(kBatch);
+    for (int64_t i = 0; i < kBatch; ++i) b.push_back(factory.Next());
+  }
+  return out;
+}
+
+// Runs `insert` per batch; reports records/s of wall-clock time (the store writes on its own
+// thread) and of process CPU time, and the cores used (CPU time / wall time). On a shared
+// machine the CPU-time rate is the one-core figure; the wall rate also reflects contention.
+template <typename Insert>
+Rates Run(benchmark::State& state, const Insert& insert) {
+  RecordFactory factory;
+  std::vector<std::vector<Record>> batches = MakeBatches(factory, 64);
+  size_t next = 0;
+  double wall = 0;
+  double cpu = 0;
+  int64_t records = 0;
+  for (auto _ : state) {
+    if (next == batches.size()) {
+      state.PauseTiming();
+      batches = MakeBatches(factory, 64);
+      next = 0;
+      state.ResumeTiming();
+    }
+    const double cpu_start = ProcessCpuSeconds();
+    const auto start = std::chrono::steady_clock::now();
+    if (const issa::Status s = insert(batches[next++]); !s.ok()) {
+      state.SkipWithError(s.ToString().c_str());
+      break;
+    }
+    wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    cpu += ProcessCpuSeconds() - cpu_start;
+    records += kBatch;
+  }
+  state.SetItemsProcessed(records);
+  Rates rates;
+  rates.wall = wall > 0 ? static_cast<double>(records) / wall : 0;
+  rates.cpu = cpu > 0 ? static_cast<double>(records) / cpu : 0;
+  rates.cores = wall > 0 ? cpu / wall : 0;
+  state.counters["records_per_s"] = rates.wall;
+  state.counters["records_per_cpu_s"] = rates.cpu;
+  state.counters["cores_used"] = rates.cores;
+  return rates;
+}
+
+// ISSA: one Store::Write per batch; each record PutRecord + AppendAudit; head signed per commit.
+void BM_IssaSqliteIngest(benchmark::State& state) {
+  TempDir dir;
+  const issa::audit::NodeKey key = issa::audit::NodeKey::Generate();
+  issa::storage_sqlite::SqliteOptions options;
+  options.path = dir.File("issa.db");
+  options.signer = [&key](const std::string& m) { return key.Sign(m); };
+  auto store = issa::storage_sqlite::OpenSqliteStore(options);
+  if (!store.ok()) {
+    state.SkipWithError(store.status().ToString().c_str());
+    return;
+  }
+  g_issa = Run(state, [&](std::span<const Record> batch) {
+    return (*store)->Write([&](issa::storage::WriteTxn& txn) {
+      for (const Record& r : batch) {
+        ISSA_RETURN_IF_ERROR(txn.PutRecord(r));
+        ISSA_RETURN_IF_ERROR(
+            txn.AppendAudit(issa::audit::Event{r.created_at, "u-ingest", "IT-NCC", "record.create",
+                                               r.id, "ok", "", "IT-NCC"})
+                .status());
+      }
+      return issa::Status::Ok();
+    });
+  });
+}
+
+// Peer: the same rows, plain SQLite, bare table, one transaction per batch.
+void BM_PeerBareSqliteInsert(benchmark::State& state) {
+  TempDir dir;
+  auto peer = issa::storage_sqlite::bench::BareInsertPeer::Open(dir.File("bare.db"));
+  if (!peer.ok()) {
+    state.SkipWithError(peer.status().ToString().c_str());
+    return;
+  }
+  g_peer = Run(state, [&](std::span<const Record> batch) { return (*peer)->InsertBatch(batch); });
+}
+
+BENCHMARK(BM_IssaSqliteIngest)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_PeerBareSqliteInsert)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  if (g_issa.wall > 0 && g_peer.wall > 0) {
+    std::printf(
+        "\ningest, %lld records per Write, audit entry per record (rates: records/s)\n"
+        "                      wall-clock   per CPU-second   cores used\n"
+        "  issa sqlite store : %10.0f   %14.0f   %10.2f\n"
+        "  peer bare insert  : %10.0f   %14.0f   %10.2f\n"
+        "  ratio issa/peer   : %10.3f   %14.3f\n",
+        static_cast<long long>(kBatch), g_issa.wall, g_issa.cpu, g_issa.cores, g_peer.wall,
+        g_peer.cpu, g_peer.cores, g_issa.wall / g_peer.wall, g_issa.cpu / g_peer.cpu);
+  }
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,325 @@
+#include "issa/storage_sqlite/sqlite_store.h"
+
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <span>
+#include <stop_token>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "sqlite_db.h"
+#include "sqlite_schema.h"
+#include "sqlite_txn.h"
+
+namespace issa::storage_sqlite {
+namespace {
+
+using WriteFn = std::function<Status(storage::WriteTxn&)>;
+
+Status ValidateOptions(const SqliteOptions& o) {
+  if (o.path.empty()) return InvalidArgument("SqliteOptions.path is empty", "path");
+  if (o.path == ":memory:" || o.path.starts_with("file::memory:") ||
+      o.path.find("mode=memory") != std::string::npos) {
+    return InvalidArgument(
+        "SqliteOptions.path names an in-memory database; readers need a file (use a temp file)",
+        "path");
+  }
+  if (o.readers < 0) {
+    return InvalidArgument(fmt::format("SqliteOptions.readers is {}, must be >= 0", o.readers),
+                           "readers");
+  }
+  if (o.max_group_size < 1) {
+    return InvalidArgument(
+        fmt::format("SqliteOptions.max_group_size is {}, must be >= 1", o.max_group_size),
+        "max_group_size");
+  }
+  if (o.busy_timeout_ms < 0) {
+    return InvalidArgument(
+        fmt::format("SqliteOptions.busy_timeout_ms is {}, must be >= 0", o.busy_timeout_ms),
+        "busy_timeout_ms");
+  }
+  return Status::Ok();
+}
+
+// One queued Write call; lives on the caller's stack until `done`.
+struct WriteRequest {
+  const WriteFn* fn = nullptr;
+  Status status;
+  bool done = false;  // guarded by SqliteStore::queue_mu_
+};
+
+// Thread-safe. Owns one writer connection, used only by the writer thread, and a pool of reader
+// connections. See sqlite_store.h and docs/formats/storage-sqlite.md.
+class SqliteStore final : public storage::Store {
+ public:
+  SqliteStore(SqliteOptions options, std::unique_ptr<Db> writer)
+      : options_(std::move(options)), writer_db_(std::move(writer)) {
+    writer_ = std::jthread([this](std::stop_token stop) { WriterLoop(stop); });
+    writer_id_ = writer_.get_id();
+  }
+
+  ~SqliteStore() override {
+    {
+      std::lock_guard<std::mutex> lock(queue_mu_);
+      closing_ = true;
+    }
+    writer_.request_stop();  // the writer drains the queue first
+    writer_.join();
+    {
+      std::lock_guard<std::mutex> lock(pool_mu_);
+      ISSA_CHECK(checked_out_ == 0);  // every ReadTxn must be destroyed before its Store
+      idle_readers_.clear();
+    }
+    writer_db_.reset();  // the last connection closes last and checkpoints the WAL
+  }
+
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  Result<std::unique_ptr<storage::ReadTxn>> BeginRead() override {
+    std::unique_ptr<Db> db;
+    {
+      std::lock_guard<std::mutex> lock(pool_mu_);
+      if (!idle_readers_.empty()) {
+        db = std::move(idle_readers_.back());
+        idle_readers_.pop_back();
+      }
+      ++checked_out_;
+    }
+    const auto give_back = [&](const Status& error) -> Status {
+      std::lock_guard<std::mutex> lock(pool_mu_);
+      --checked_out_;
+      return {error.code(), fmt::format("cannot start a read transaction on {}: {}", options_.path,
+                                        error.message())};
+    };
+    if (!db) {
+      auto opened = Db::Open(options_.path, SQLITE_OPEN_READONLY, options_.busy_timeout_ms);
+      if (!opened.ok()) return give_back(opened.status());
+      db = std::move(opened).value();
+    }
+    if (Status begun = db->Exec("BEGIN", "BEGIN"); !begun.ok()) return give_back(begun);
+    // The snapshot starts with the first read, so read now: the transaction sees the database
+    // as of BeginRead.
+    if (auto head = ReadAuditHead(*db); !head.ok()) {
+      (void)db->Exec("ROLLBACK", "ROLLBACK");
+      return give_back(head.status());
+    }
+    return std::unique_ptr<storage::ReadTxn>(std::make_unique<SqliteReadTxn>(
+        std::move(db), [this](std::unique_ptr<Db> done) { ReleaseReader(std::move(done)); }));
+  }
+
+  Status Write(const WriteFn& fn) override {
+    if (std::this_thread::get_id() == writer_id_) {
+      return FailedPrecondition(
+          "Store::Write called from inside a Write function (it would deadlock)");
+    }
+    WriteRequest request;
+    request.fn = &fn;
+    std::unique_lock<std::mutex> lock(queue_mu_);
+    if (closing_) return Unavailable(fmt::format("the store {} is closing", options_.path));
+    queue_.push_back(&request);
+    queue_cv_.notify_one();
+    done_cv_.wait(lock, [&] { return request.done; });
+    return std::move(request.status);
+  }
+
+ private:
+  void ReleaseReader(std::unique_ptr<Db> db) {
+    const Status ended = db->Exec("ROLLBACK", "ending a read transaction");
+    std::unique_ptr<Db> close;  // closed outside the lock
+    std::lock_guard<std::mutex> lock(pool_mu_);
+    --checked_out_;
+    if (ended.ok() && idle_readers_.size() < static_cast<size_t>(options_.readers)) {
+      idle_readers_.push_back(std::move(db));
+    } else {
+      close = std::move(db);
+    }
+  }
+
+  void WriterLoop(const std::stop_token& stop) {
+    std::vector<WriteRequest*> group;
+    for (;;) {
+      group.clear();
+      {
+        std::unique_lock<std::mutex> lock(queue_mu_);
+        queue_cv_.wait(lock, stop, [&] { return !queue_.empty(); });
+        if (queue_.empty()) return;  // stop requested and nothing left to write
+        while (!queue_.empty() && group.size() < static_cast<size_t>(options_.max_group_size)) {
+          group.push_back(queue_.front());
+          queue_.pop_front();
+        }
+      }
+      try {
+        size_t next = 0;
+        while (next < group.size()) next = RunTransaction(group, next);
+      } catch (const std::exception& e) {  // e.g. bad_alloc in our own code: fail the group
+        AbandonGroup(group, Internal(fmt::format("write failed: {}", e.what())));
+      } catch (...) {
+        AbandonGroup(group, Internal("write failed with a non-standard exception"));
+      }
+      {
+        std::lock_guard<std::mutex> lock(queue_mu_);
+        for (WriteRequest* r : group) r->done = true;
+      }
+      done_cv_.notify_all();
+    }
+  }
+
+  void AbandonGroup(std::span<WriteRequest*> group, const Status& status) {
+    if (sqlite3_get_autocommit(writer_db_->handle()) == 0) {
+      (void)writer_db_->Exec("ROLLBACK", "ROLLBACK");
+    }
+    for (WriteRequest* r : group) r->status = status;
+  }
+
+  Status RunFn(const WriteFn& fn) {
+    SqliteWriteTxn txn(*writer_db_, head_);
+    try {
+      Status status = fn(txn);
+      if (status.ok()) status = txn.Finish();
+      return status;
+    } catch (const std::exception& e) {
+      return Internal(fmt::format("write function threw: {}", e.what()));
+    } catch (...) {
+      return Internal("write function threw a non-standard exception");
+    }
+  }
+
+  Status SignHead() {
+    if (!options_.signer) {
+      head_.signature.clear();
+      return Status::Ok();
+    }
+    try {
+      head_.signature = options_.signer(audit::HeadMessage(head_.seq, head_.hash));
+    } catch (const std::exception& e) {
+      return Internal(fmt::format("signing the audit head failed: {}", e.what()));
+    }
+    return Status::Ok();
+  }
+
+  // Runs group[first..] in one BEGIN IMMEDIATE ... COMMIT, each call inside its own savepoint.
+  // Sets each call's status and returns the index after the last call it handled (the end of the
+  // group, unless SQLite rolled the whole transaction back and the rest needs a new one).
+  size_t RunTransaction(std::span<WriteRequest*> group, size_t first) {
+    Db& db = *writer_db_;
+    const auto fail_rest = [&](size_t from, const Status& s) {
+      for (size_t i = from; i < group.size(); ++i) group[i]->status = s;
+      return group.size();
+    };
+    if (Status begun = db.Exec("BEGIN IMMEDIATE", "starting a write transaction"); !begun.ok()) {
+      return fail_rest(first, begun);
+    }
+    // The committed head, re-read in the transaction: authoritative even if another process
+    // wrote to the file.
+    auto committed = ReadAuditHead(db);
+    if (!committed.ok()) {
+      (void)db.Exec("ROLLBACK", "ROLLBACK");
+      return fail_rest(first, committed.status());
+    }
+    head_ = *committed;
+    std::vector<size_t> succeeded;
+    for (size_t i = first; i < group.size(); ++i) {
+      WriteRequest& request = *group[i];
+      const audit::Head before = head_;
+      Status status = db.Exec("SAVEPOINT issa_write", "starting a savepoint");
+      if (status.ok()) {
+        status = RunFn(*request.fn);
+        if (status.ok()) status = db.Exec("RELEASE issa_write", "releasing a savepoint");
+        if (!status.ok()) {  // undo this call only
+          (void)db.Exec("ROLLBACK TO issa_write", "rolling back a savepoint");
+          (void)db.Exec("RELEASE issa_write", "releasing a savepoint");
+          head_ = before;
+        }
+      }
+      request.status = status;
+      if (status.ok()) succeeded.push_back(i);
+      if (sqlite3_get_autocommit(db.handle()) != 0) {
+        // SQLite rolled the whole transaction back (I/O error, disk full, ...): the calls that
+        // had succeeded in it are lost with it.
+        const Status lost = Unavailable(
+            fmt::format("the write transaction on {} was rolled back by SQLite{}", options_.path,
+                        status.ok() ? std::string() : ": " + status.message()));
+        for (const size_t j : succeeded) group[j]->status = lost;
+        head_ = *committed;
+        return i + 1;
+      }
+    }
+    if (succeeded.empty()) {
+      (void)db.Exec("ROLLBACK", "ROLLBACK");
+      return group.size();
+    }
+    Status sealed = Status::Ok();
+    if (head_.seq != committed->seq) {
+      sealed = SignHead();
+      if (sealed.ok()) sealed = WriteAuditHead(db, head_);
+    }
+    if (sealed.ok()) {
+      sealed = db.Exec("COMMIT", fmt::format("committing writes to {}", options_.path));
+    }
+    if (!sealed.ok()) {
+      if (sqlite3_get_autocommit(db.handle()) == 0) (void)db.Exec("ROLLBACK", "ROLLBACK");
+      head_ = *committed;
+      for (const size_t j : succeeded) group[j]->status = sealed;
+      return group.size();
+    }
+    if (options_.on_commit) {
+      try {
+        options_.on_commit(static_cast<int>(succeeded.size()));
+      } catch (...) {  // an observer must not break the writer
+      }
+    }
+    return group.size();
+  }
+
+  const SqliteOptions options_;
+  std::unique_ptr<Db> writer_db_;  // after construction, used on the writer thread only
+  audit::Head head_;               // writer thread only: the head including uncommitted entries
+
+  std::mutex queue_mu_;
+  std::condition_variable_any queue_cv_;  // writer waits for work (or stop)
+  std::condition_variable done_cv_;       // callers wait for their request
+  std::deque<WriteRequest*> queue_;       // guarded by queue_mu_
+  bool closing_ = false;                  // guarded by queue_mu_
+
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<Db>> idle_readers_;  // guarded by pool_mu_
+  int checked_out_ = 0;                            // guarded by pool_mu_
+
+  std::jthread writer_;
+  std::thread::id writer_id_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<storage::Store>> OpenSqliteStore(const SqliteOptions& options) {
+  ISSA_RETURN_IF_ERROR(ValidateOptions(options));
+  ISSA_ASSIGN_OR_RETURN(
+      std::unique_ptr<Db> db,
+      Db::Open(options.path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, options.busy_timeout_ms));
+  ISSA_ASSIGN_OR_RETURN(const std::string mode,
+                        db->QueryText("PRAGMA journal_mode = WAL",
+                                      fmt::format("switching {} to WAL mode", options.path)));
+  if (mode != "wal") {
+    return FailedPrecondition(
+        fmt::format("{} cannot use WAL mode (journal_mode stays {})", options.path, mode));
+  }
+  ISSA_RETURN_IF_ERROR(db->Exec(
+      options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
+      "setting synchronous"));
+  // Writer-side tuning: a larger page cache for ingest, temporary b-trees in memory, and a
+  // bound on the WAL file size left after checkpoints.
+  ISSA_RETURN_IF_ERROR(
+      db->Exec("PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY; "
+               "PRAGMA journal_size_limit = 67108864",
+               "tuning the writer connection"));
+  ISSA_RETURN_IF_ERROR(Migrate(*db, Migrations(), options.path).status());
+  return std::unique_ptr<storage::Store>(std::make_unique<SqliteStore>(options, std::move(db)));
+}
+
+}  // namespace issa::storage_sqlite
