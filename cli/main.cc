@@ -2,8 +2,6 @@
 //
 // Exit codes: 0 success; 1 failure (the message says why); 2 usage error; 3 the audit chain does
 // not verify; 4 an import rejected some records (the others were imported).
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "issa/core/geo.h"
 #include "issa/core/model.h"
@@ -55,13 +54,14 @@ issa::node::Context TokenContext(issa::node::Node& node, std::string token) {
 
 void PrintDemoBanner(uint16_t port, const std::vector<server::DemoToken>& tokens,
                      const std::string& dir) {
-  std::printf("ISSA demo node\n  URL:       http://127.0.0.1:%u/\n  API:       "
-              "http://127.0.0.1:%u/api/v1/openapi.json\n  data:      %s\n\nDemo tokens "
-              "(Authorization: Bearer <token>):\n",
-              port, port, dir.c_str());
+  std::printf(
+      "ISSA demo node\n  URL:       http://127.0.0.1:%u/\n  API:       "
+      "http://127.0.0.1:%u/api/v1/openapi.json\n  data:      %s\n\nDemo tokens "
+      "(Authorization: Bearer <token>):\n",
+      port, port, dir.c_str());
   for (const auto& t : tokens) {
-    std::printf("  %-11s %-8s %-13s %s\n", t.authority.c_str(), t.role.c_str(),
-                t.clearance.c_str(), t.token.c_str());
+    std::printf("  %-11s %-8s %-13s %s\n", t.authority.c_str(), t.role.c_str(), t.clearance.c_str(),
+                t.token.c_str());
   }
   if (!tokens.empty()) {
     std::printf("\nTry:\n  curl -s -H 'Authorization: Bearer %s' http://127.0.0.1:%u/api/v1/hits\n",
@@ -97,7 +97,9 @@ int main(int argc, char** argv) {
   serve->add_option("--data-dir", data_dir, "Data folder")->required();
   serve->add_option("--port", port, "TCP port (0 = any free port)")->capture_default_str();
   serve->add_option("--address", address, "Address to listen on")->capture_default_str();
-  serve->add_option("--threads", threads, "I/O threads")->capture_default_str()->check(CLI::Range(1, 64));
+  serve->add_option("--threads", threads, "I/O threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
   serve->add_option("--web-root", web_root, "Folder of the web console to serve at /");
 
   // demo
@@ -178,7 +180,9 @@ int main(int argc, char** argv) {
   search->add_option("--owner", owner, "Owner authority");
   search->add_option("--q", query_text, "Words to search for");
   search->add_option("--bbox", bbox, "minlon,minlat,maxlon,maxlat");
-  search->add_option("--limit", limit, "At most this many records")->capture_default_str()->check(CLI::Range(1, 1000));
+  search->add_option("--limit", limit, "At most this many records")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
 
   // audit verify
   auto* audit = app.add_subcommand("audit", "The audit chain");
@@ -225,7 +229,8 @@ int main(int argc, char** argv) {
   if (demo->parsed()) {
     if (data_dir.empty()) {
       char tmpl[] = "/tmp/issa-demo-XXXXXX";
-      if (::mkdtemp(tmpl) == nullptr) return Fail(issa::Internal("cannot create a temporary folder"));
+      if (::mkdtemp(tmpl) == nullptr)
+        return Fail(issa::Internal("cannot create a temporary folder"));
       data_dir = std::string(tmpl) + "/data";
     }
     std::vector<server::DemoToken> tokens;
@@ -245,7 +250,8 @@ int main(int argc, char** argv) {
       tokens = std::move(seeded).value();
       std::ofstream(std::filesystem::path(data_dir) / "demo-tokens.txt") << [&] {
         std::string s;
-        for (const auto& t : tokens) s += fmt::format("{} {} {} {}\n", t.authority, t.role, t.clearance, t.token);
+        for (const auto& t : tokens)
+          s += fmt::format("{} {} {} {}\n", t.authority, t.role, t.clearance, t.token);
         return s;
       }();
     } else {
@@ -289,8 +295,7 @@ int main(int argc, char** argv) {
     auto c = issa::core::ParseClassification(clearance);
     if (!c.ok()) return Fail(issa::InvalidArgument(c.status().message(), "clearance"));
     auto opened = OpenOrExit(data_dir);
-    auto created =
-        opened->node->CreateToken(server::SystemContext(), authority_id, *r, *c, name);
+    auto created = opened->node->CreateToken(server::SystemContext(), authority_id, *r, *c, name);
     if (!created.ok()) return Fail(created.status());
     std::printf("%s\n", created->token.c_str());
     return 0;
@@ -315,12 +320,14 @@ int main(int argc, char** argv) {
     const bool tty = ::isatty(STDERR_FILENO) != 0;
     if (tty) {
       io.progress = [&](uint64_t bytes, const issa::node::ImportStats& st) {
-        const double pct = total > 0 ? 100.0 * static_cast<double>(bytes) / static_cast<double>(total) : 0;
+        const double pct =
+            total > 0 ? 100.0 * static_cast<double>(bytes) / static_cast<double>(total) : 0;
         const int filled = static_cast<int>(pct / 100.0 * 30);
-        std::fprintf(stderr, "\r[%-30s] %5.1f%%  %llu imported, %llu rejected",
-                     std::string(static_cast<size_t>(std::max(0, std::min(30, filled))), '#').c_str(),
-                     pct, static_cast<unsigned long long>(st.imported),
-                     static_cast<unsigned long long>(st.rejected));
+        std::fprintf(
+            stderr, "\r[%-30s] %5.1f%%  %llu imported, %llu rejected",
+            std::string(static_cast<size_t>(std::max(0, std::min(30, filled))), '#').c_str(), pct,
+            static_cast<unsigned long long>(st.imported),
+            static_cast<unsigned long long>(st.rejected));
       };
     }
     auto stats = opened->node->Import(*ctx, *in, io);

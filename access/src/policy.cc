@@ -80,15 +80,24 @@ bool RoleAllows(core::Role role, Action action) {
 
 std::string_view ToString(Action action) {
   switch (action) {
-    case Action::kReadRecords: return "read records";
-    case Action::kWriteRecords: return "write records";
-    case Action::kRequestAccess: return "request access";
-    case Action::kDecideAccess: return "decide access requests";
-    case Action::kManageGroups: return "manage sharing groups";
-    case Action::kManageNode: return "manage the node";
-    case Action::kReadAuditOwn: return "read the audit log";
-    case Action::kReadAuditAll: return "read the whole audit log";
-    case Action::kExport: return "export";
+    case Action::kReadRecords:
+      return "read records";
+    case Action::kWriteRecords:
+      return "write records";
+    case Action::kRequestAccess:
+      return "request access";
+    case Action::kDecideAccess:
+      return "decide access requests";
+    case Action::kManageGroups:
+      return "manage sharing groups";
+    case Action::kManageNode:
+      return "manage the node";
+    case Action::kReadAuditOwn:
+      return "read the audit log";
+    case Action::kReadAuditAll:
+      return "read the whole audit log";
+    case Action::kExport:
+      return "export";
   }
   return "unknown";
 }

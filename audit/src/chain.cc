@@ -108,8 +108,8 @@ bool VerifySignature(std::string_view public_hex, std::string_view message,
   if (!FromHex(public_hex, pk, sizeof pk) || !FromHex(signature_hex, sig, sizeof sig)) {
     return false;
   }
-  return crypto_sign_ed25519_verify_detached(
-             sig, reinterpret_cast<const uint8_t*>(message.data()), message.size(), pk) == 0;
+  return crypto_sign_ed25519_verify_detached(sig, reinterpret_cast<const uint8_t*>(message.data()),
+                                             message.size(), pk) == 0;
 }
 
 VerifyReport VerifyChain(const std::function<bool(Entry&)>& next, const Head& head,

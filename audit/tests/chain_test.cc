@@ -1,8 +1,8 @@
 #include "issa/audit/chain.h"
 
-#include <gtest/gtest.h>
-
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace issa::audit {
 namespace {

@@ -1,10 +1,5 @@
 // Drives the real `issa` binary: init, authorities, tokens, import, search, export, retention and
 // audit verification, including tampering with the audit log in the SQLite file.
-#include <signal.h>
-#include <sqlite3.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -13,6 +8,10 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "http_client.h"
 
@@ -59,14 +58,17 @@ class CliTest : public ::testing::Test {
     fs::create_directories(root_);
     dir_ = (root_ / "node").string();
     ASSERT_EQ(Issa("init --data-dir " + dir_ + " --node-id test-node").code, 0);
-    ASSERT_EQ(Issa("authority add --data-dir " + dir_ + " --id FR-PIU --country FR --kind piu").code, 0);
-    ASSERT_EQ(Issa("authority add --data-dir " + dir_ + " --id DE-BKA --country DE --kind police").code, 0);
+    ASSERT_EQ(
+        Issa("authority add --data-dir " + dir_ + " --id FR-PIU --country FR --kind piu").code, 0);
+    ASSERT_EQ(
+        Issa("authority add --data-dir " + dir_ + " --id DE-BKA --country DE --kind police").code,
+        0);
   }
   void TearDown() override { fs::remove_all(root_); }
 
   std::string Token(const std::string& authority, const std::string& role) {
-    RunResult r = Issa("token create --data-dir " + dir_ + " --authority " + authority + " --role " +
-                 role + " --clearance RESTRICTED");
+    RunResult r = Issa("token create --data-dir " + dir_ + " --authority " + authority +
+                       " --role " + role + " --clearance RESTRICTED");
     EXPECT_EQ(r.code, 0);
     while (!r.out.empty() && r.out.back() == '\n') r.out.pop_back();
     EXPECT_EQ(r.out.find('\n'), std::string::npos) << "token must be alone on stdout";
@@ -112,9 +114,10 @@ TEST_F(CliTest, ImportSearchExport) {
   const std::string fr = Token("FR-PIU", "analyst");
   const std::string de = Token("DE-BKA", "analyst");
   const RunResult imported = Issa("import --data-dir " + dir_ + " --authority FR-PIU " +
-                            WriteFile("records.ndjson", kRecords));
+                                  WriteFile("records.ndjson", kRecords));
   EXPECT_EQ(imported.code, 4);  // some lines rejected
-  EXPECT_NE(imported.out.find("4 lines, 2 imported, 2 rejected"), std::string::npos) << imported.out;
+  EXPECT_NE(imported.out.find("4 lines, 2 imported, 2 rejected"), std::string::npos)
+      << imported.out;
 
   const RunResult mine = Issa("search --data-dir " + dir_ + " --token " + fr + " --q schmidt");
   EXPECT_EQ(mine.code, 0);
@@ -267,7 +270,7 @@ TEST_F(CliTest, DemoServesTheScenarioWithCrossSiloHits) {
   const auto de_hits = http.Get("/api/v1/hits", de);
   EXPECT_NE(de_hits.body.find("NL-FIU"), std::string::npos) << de_hits.body;  // the account
   EXPECT_EQ(demo.Stop(), 0);
-  EXPECT_EQ(Issa("audit verify --data-dir " + (root_ / "demo" ).string()).code, 0);
+  EXPECT_EQ(Issa("audit verify --data-dir " + (root_ / "demo").string()).code, 0);
 }
 
 TEST_F(CliTest, ServeListensOnAnEphemeralPortAndStopsCleanly) {

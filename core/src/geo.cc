@@ -25,8 +25,7 @@ Result<BBox> ParseBBox(std::string_view text) {
   BBox box{v[0], v[1], v[2], v[3]};
   if (!box.Valid()) {
     return InvalidArgument(
-        "bbox out of range: longitudes in [-180,180], latitudes in [-90,90], min <= max",
-        "bbox");
+        "bbox out of range: longitudes in [-180,180], latitudes in [-90,90], min <= max", "bbox");
   }
   return box;
 }

@@ -20,7 +20,8 @@ Result<E> ParseEnum(std::string_view s, const std::array<std::pair<std::string_v
     if (!allowed.empty()) allowed += ", ";
     allowed += name;
   }
-  return InvalidArgument(fmt::format("unknown {} '{}' (one of: {})", what, s.substr(0, 40), allowed));
+  return InvalidArgument(
+      fmt::format("unknown {} '{}' (one of: {})", what, s.substr(0, 40), allowed));
 }
 
 template <typename E, size_t N>
@@ -117,15 +118,38 @@ PurposeSet DefaultPurposes(const std::vector<AuthorityKind>& kinds) {
   const auto add = [&](Purpose p) { set |= static_cast<PurposeSet>(p); };
   for (const AuthorityKind k : kinds) {
     switch (k) {
-      case AuthorityKind::kBorder: add(Purpose::kBorder); add(Purpose::kCrime); break;
-      case AuthorityKind::kPolice: add(Purpose::kCrime); add(Purpose::kTerrorism); break;
-      case AuthorityKind::kCustoms: add(Purpose::kCrime); add(Purpose::kBorder); break;
-      case AuthorityKind::kPiu: add(Purpose::kCrime); add(Purpose::kTerrorism); break;
-      case AuthorityKind::kCert: add(Purpose::kCyber); break;
-      case AuthorityKind::kCivilProtection: add(Purpose::kCrisis); break;
-      case AuthorityKind::kFiu: add(Purpose::kCrime); add(Purpose::kTerrorism); break;
-      case AuthorityKind::kAro: add(Purpose::kCrime); break;
-      case AuthorityKind::kEuAgency: set = kAllPurposes; break;
+      case AuthorityKind::kBorder:
+        add(Purpose::kBorder);
+        add(Purpose::kCrime);
+        break;
+      case AuthorityKind::kPolice:
+        add(Purpose::kCrime);
+        add(Purpose::kTerrorism);
+        break;
+      case AuthorityKind::kCustoms:
+        add(Purpose::kCrime);
+        add(Purpose::kBorder);
+        break;
+      case AuthorityKind::kPiu:
+        add(Purpose::kCrime);
+        add(Purpose::kTerrorism);
+        break;
+      case AuthorityKind::kCert:
+        add(Purpose::kCyber);
+        break;
+      case AuthorityKind::kCivilProtection:
+        add(Purpose::kCrisis);
+        break;
+      case AuthorityKind::kFiu:
+        add(Purpose::kCrime);
+        add(Purpose::kTerrorism);
+        break;
+      case AuthorityKind::kAro:
+        add(Purpose::kCrime);
+        break;
+      case AuthorityKind::kEuAgency:
+        set = kAllPurposes;
+        break;
     }
   }
   return set;
@@ -133,9 +157,9 @@ PurposeSet DefaultPurposes(const std::vector<AuthorityKind>& kinds) {
 
 bool IsValidAuthorityId(std::string_view id) {
   if (id.size() < 2 || id.size() > 32) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-           return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
-         }) &&
+  return std::all_of(
+             id.begin(), id.end(),
+             [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'; }) &&
          id.front() != '-';
 }
 

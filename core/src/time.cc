@@ -83,8 +83,8 @@ Result<Timestamp> ParseDate(std::string_view s) {
   int d = 0;
   if (s.size() != 10 || !ReadDigits(s, 0, 4, y) || s[4] != '-' || !ReadDigits(s, 5, 2, m) ||
       s[7] != '-' || !ReadDigits(s, 8, 2, d)) {
-    return InvalidArgument(fmt::format("'{}' is not a date of the form YYYY-MM-DD",
-                                       s.substr(0, 40)));
+    return InvalidArgument(
+        fmt::format("'{}' is not a date of the form YYYY-MM-DD", s.substr(0, 40)));
   }
   if (m < 1 || m > 12 || d < 1 || static_cast<unsigned>(d) > DaysInMonth(y, m)) {
     return InvalidArgument(fmt::format("'{}' is not a calendar date", s));
@@ -95,9 +95,8 @@ Result<Timestamp> ParseDate(std::string_view s) {
 Result<Timestamp> ParseTimestamp(std::string_view s) {
   if (s.size() == 10) return ParseDate(s);
   const auto bad = [&] {
-    return InvalidArgument(
-        fmt::format("'{}' is not an RFC 3339 date-time (e.g. 2026-11-23T08:40:00Z)",
-                    s.substr(0, 40)));
+    return InvalidArgument(fmt::format(
+        "'{}' is not an RFC 3339 date-time (e.g. 2026-11-23T08:40:00Z)", s.substr(0, 40)));
   };
   if (s.size() < 20) return bad();
   auto date = ParseDate(s.substr(0, 10));
@@ -139,8 +138,7 @@ Result<Timestamp> ParseTimestamp(std::string_view s) {
     return bad();
   }
   if (pos != s.size()) return bad();
-  return *date + ((hh * 60 + mm) * 60LL + (ss > 59 ? 59 : ss)) * 1000 + ms -
-         offset_min * 60 * 1000;
+  return *date + ((hh * 60 + mm) * 60LL + (ss > 59 ? 59 : ss)) * 1000 + ms - offset_min * 60 * 1000;
 }
 
 const Clock& SystemClock() {

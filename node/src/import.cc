@@ -109,12 +109,12 @@ Result<ImportStats> NodeImpl::Import(const Context& ctx, std::istream& in,
         Reject(stats, i + 1, InvalidArgument("is not a GeoJSON Feature", "features"));
         continue;
       }
-      json rec = {{"type", options.geojson_type},
-                  {"properties", f.contains("properties") && f["properties"].is_object()
-                                     ? f["properties"]
-                                     : json::object()},
-                  {"geometry", f.contains("geometry") ? f["geometry"] : json(nullptr)},
-                  {"handling", handling}};
+      json rec = {
+          {"type", options.geojson_type},
+          {"properties", f.contains("properties") && f["properties"].is_object() ? f["properties"]
+                                                                                 : json::object()},
+          {"geometry", f.contains("geometry") ? f["geometry"] : json(nullptr)},
+          {"handling", handling}};
       ISSA_RETURN_IF_ERROR(add(rec.dump(), i + 1));
     }
   } else {

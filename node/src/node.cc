@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "issa/core/ids.h"
+
 #include "node_impl.h"
 
 namespace issa::node {
@@ -100,16 +101,15 @@ Status NodeImpl::Deny(const Context& ctx, access::Action action, std::string_vie
   (void)AuditWrite(ctx, "access.denied", target, "denied",
                    fmt::format("role {} may not {}", core::ToString(ctx.principal.role),
                                access::ToString(action)));
-  return PermissionDenied(fmt::format("your role ({}) may not {}",
-                                      core::ToString(ctx.principal.role),
-                                      access::ToString(action)));
+  return PermissionDenied(fmt::format(
+      "your role ({}) may not {}", core::ToString(ctx.principal.role), access::ToString(action)));
 }
 
 Status NodeImpl::Invalid(const Context& ctx, std::string_view action, const Status& status) {
   ++invalid_;
-  (void)AuditWrite(ctx, action, "", "invalid",
-                   status.field().empty() ? status.message()
-                                          : status.field() + ": " + status.message());
+  (void)AuditWrite(
+      ctx, action, "", "invalid",
+      status.field().empty() ? status.message() : status.field() + ": " + status.message());
   return status;
 }
 
@@ -122,8 +122,7 @@ Status NodeImpl::RequireRole(const Context& ctx, access::Action action, std::str
 
 // ---- Authentication -----------------------------------------------------------------------------
 
-Result<access::Principal> NodeImpl::Authenticate(std::string_view token,
-                                                 std::string_view remote) {
+Result<access::Principal> NodeImpl::Authenticate(std::string_view token, std::string_view remote) {
   const core::Timestamp now = Now();
   const std::string hash = HashToken(token);
   {
@@ -161,8 +160,8 @@ Result<access::Principal> NodeImpl::Authenticate(std::string_view token,
   }
   if (first_use) {
     Context ctx{p, "", std::string(remote)};
-    ISSA_RETURN_IF_ERROR(AuditWrite(ctx, "login", p.user_id, "ok",
-                                    fmt::format("token accepted from {}", remote)));
+    ISSA_RETURN_IF_ERROR(
+        AuditWrite(ctx, "login", p.user_id, "ok", fmt::format("token accepted from {}", remote)));
   }
   return p;
 }
@@ -176,9 +175,9 @@ Result<core::Authority> NodeImpl::AddAuthority(const Context& ctx, core::Authori
     return Deny(ctx, access::Action::kManageNode, a.id);
   }
   if (!core::IsValidAuthorityId(a.id)) {
-    return Invalid(ctx, "authority.add",
-                   InvalidArgument("must be upper-case letters, digits and dashes, such as IT-NCC",
-                                   "id"));
+    return Invalid(
+        ctx, "authority.add",
+        InvalidArgument("must be upper-case letters, digits and dashes, such as IT-NCC", "id"));
   }
   if (!core::IsValidCountry(a.country)) {
     return Invalid(ctx, "authority.add",
@@ -226,8 +225,8 @@ Result<Node::NewToken> NodeImpl::CreateToken(const Context& ctx, std::string_vie
   out.user.authority = std::string(authority);
   out.user.role = role;
   out.user.clearance = clearance;
-  out.user.name = name.empty() ? fmt::format("{} {}", authority, core::ToString(role))
-                               : std::string(name);
+  out.user.name =
+      name.empty() ? fmt::format("{} {}", authority, core::ToString(role)) : std::string(name);
   out.user.created_at = now;
   out.token = NewTokenSecret();
   core::Token token;
@@ -243,10 +242,10 @@ Result<Node::NewToken> NodeImpl::CreateToken(const Context& ctx, std::string_vie
     ISSA_RETURN_IF_ERROR(t.PutUser(out.user));
     ISSA_RETURN_IF_ERROR(t.PutToken(token));
     return t
-        .AppendAudit(MakeEvent(ctx, "token.create", out.user.id, "ok",
-                               fmt::format("role {} clearance {}", core::ToString(role),
-                                           core::ToString(clearance)),
-                               authority))
+        .AppendAudit(MakeEvent(
+            ctx, "token.create", out.user.id, "ok",
+            fmt::format("role {} clearance {}", core::ToString(role), core::ToString(clearance)),
+            authority))
         .status();
   }));
   return out;
@@ -275,9 +274,9 @@ Result<std::vector<audit::Entry>> NodeImpl::ListAudit(const Context& ctx,
       return true;
     }));
   }
-  ISSA_RETURN_IF_ERROR(AuditWrite(ctx, "audit.read", "", "ok",
-                                  fmt::format("{} entries{}", out.size(),
-                                              all ? "" : " of own authority")));
+  ISSA_RETURN_IF_ERROR(
+      AuditWrite(ctx, "audit.read", "", "ok",
+                 fmt::format("{} entries{}", out.size(), all ? "" : " of own authority")));
   return out;
 }
 
@@ -296,8 +295,7 @@ class NodeImpl::SubscriptionImpl final : public Node::Subscription {
   uint64_t id_;
 };
 
-std::unique_ptr<Node::Subscription> NodeImpl::Subscribe(const Context& ctx,
-                                                        Subscriber subscriber) {
+std::unique_ptr<Node::Subscription> NodeImpl::Subscribe(const Context& ctx, Subscriber subscriber) {
   std::lock_guard lock(subscribers_mu_);
   const uint64_t id = next_subscriber_++;
   subscribers_.emplace(id, SubscriberEntry{ctx, std::move(subscriber), {}, 0});

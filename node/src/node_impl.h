@@ -21,8 +21,7 @@ class NodeImpl final : public Node {
 
   Status LoadMatchIndex();
 
-  Result<access::Principal> Authenticate(std::string_view token,
-                                         std::string_view remote) override;
+  Result<access::Principal> Authenticate(std::string_view token, std::string_view remote) override;
   Result<core::Authority> AddAuthority(const Context& ctx, core::Authority authority) override;
   Result<std::vector<core::Authority>> ListAuthorities(const Context& ctx) override;
   Result<NewToken> CreateToken(const Context& ctx, std::string_view authority, core::Role role,

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "issa/core/ids.h"
+
 #include "node_impl.h"
 
 namespace issa::node {
@@ -62,7 +63,8 @@ Result<NodeImpl::PreparedRecord> NodeImpl::Prepare(const Context& ctx, std::stri
   r.handling = std::move(d.handling);
   r.created_by = p.user_id;
   r.search_text = std::move(d.search_text);
-  if (matching::IsMatchable(r.type)) out.candidates = matcher_.Find(r, options_.match.max_candidates);
+  if (matching::IsMatchable(r.type))
+    out.candidates = matcher_.Find(r, options_.match.max_candidates);
   return out;
 }
 
@@ -77,9 +79,9 @@ Status NodeImpl::CheckReferences(storage::WriteTxn& txn, const access::Viewer& v
   }
   if (h.distribution == core::Distribution::kGroup) {
     auto g = txn.GetGroup(h.group);
-    const bool member = g.ok() && (g->owner == r.owner ||
-                                   std::find(g->members.begin(), g->members.end(), r.owner) !=
-                                       g->members.end());
+    const bool member =
+        g.ok() && (g->owner == r.owner ||
+                   std::find(g->members.begin(), g->members.end(), r.owner) != g->members.end());
     if (!member) {
       return InvalidArgument("unknown sharing group, or your authority is not a member of it",
                              "handling.group");
@@ -117,11 +119,11 @@ Result<std::vector<core::Hit>> NodeImpl::WriteHits(
     h.created_at = record.updated_at;
     ISSA_RETURN_IF_ERROR(txn.PutHit(h));
     ISSA_RETURN_IF_ERROR(
-        txn.AppendAudit(MakeEvent(ctx, "hit.create", h.id, "ok",
-                                  fmt::format("{} {} ~ {} {} score {:.3f} [{}]", h.owner_a,
-                                              h.record_a, h.owner_b, h.record_b, h.score,
-                                              fmt::join(h.features, ",")),
-                                  h.owner_b))
+        txn.AppendAudit(
+               MakeEvent(ctx, "hit.create", h.id, "ok",
+                         fmt::format("{} {} ~ {} {} score {:.3f} [{}]", h.owner_a, h.record_a,
+                                     h.owner_b, h.record_b, h.score, fmt::join(h.features, ",")),
+                         h.owner_b))
             .status());
     hits.push_back(std::move(h));
   }
@@ -142,8 +144,7 @@ Result<std::vector<std::string>> NodeImpl::WriteRecords(const Context& ctx,
       const core::Record& r = prepared[i].record;
       Status check = CheckReferences(txn, viewer, r);
       if (!check.ok()) {
-        return prepared.size() == 1 ? check
-                                    : check.WithFieldPrefix(fmt::format("records[{}]", i));
+        return prepared.size() == 1 ? check : check.WithFieldPrefix(fmt::format("records[{}]", i));
       }
       ISSA_RETURN_IF_ERROR(txn.PutRecord(r));
       ISSA_RETURN_IF_ERROR(
@@ -279,10 +280,10 @@ Result<core::Record> NodeImpl::PatchRecord(const Context& ctx, std::string_view 
     ISSA_ASSIGN_OR_RETURN(const access::Viewer viewer, txn.ResolveViewer(ctx.principal, now));
     ISSA_RETURN_IF_ERROR(CheckReferences(txn, viewer, next));
     ISSA_RETURN_IF_ERROR(txn.PutRecord(next));
-    ISSA_RETURN_IF_ERROR(txn.AppendAudit(MakeEvent(ctx, "record.update", next.id, "ok",
-                                                   fmt::format("version {}", next.version),
-                                                   next.owner))
-                             .status());
+    ISSA_RETURN_IF_ERROR(
+        txn.AppendAudit(MakeEvent(ctx, "record.update", next.id, "ok",
+                                  fmt::format("version {}", next.version), next.owner))
+            .status());
     ISSA_ASSIGN_OR_RETURN(hits, WriteHits(txn, ctx, next, candidates));
     return Status::Ok();
   });
@@ -328,8 +329,8 @@ Result<storage::RecordPage> NodeImpl::ListRecords(const Context& ctx,
   }
   if (query.type && !registry_->Has(*query.type)) {
     return Invalid(ctx, "record.search",
-                   InvalidArgument(fmt::format("unknown record type '{}'", query.type->substr(0, 40)),
-                                   "type"));
+                   InvalidArgument(
+                       fmt::format("unknown record type '{}'", query.type->substr(0, 40)), "type"));
   }
   storage::RecordPage page;
   {
@@ -337,9 +338,9 @@ Result<storage::RecordPage> NodeImpl::ListRecords(const Context& ctx,
     ISSA_ASSIGN_OR_RETURN(const access::Viewer viewer, txn->ResolveViewer(ctx.principal, Now()));
     ISSA_ASSIGN_OR_RETURN(page, txn->QueryRecords(viewer, query));
   }
-  ISSA_RETURN_IF_ERROR(AuditWrite(ctx, "record.search", "", "ok",
-                                  fmt::format("{} -> {} records", QuerySummary(query),
-                                              page.records.size())));
+  ISSA_RETURN_IF_ERROR(
+      AuditWrite(ctx, "record.search", "", "ok",
+                 fmt::format("{} -> {} records", QuerySummary(query), page.records.size())));
   records_read_ += page.records.size();
   return page;
 }

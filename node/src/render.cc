@@ -42,7 +42,7 @@ std::string AuthorityJson(const core::Authority& a) {
               {"kinds", kinds},
               {"name", a.name},
               {"created_at", core::FormatTimestamp(a.created_at)}}
-      .dump();
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string GroupJson(const core::SharingGroup& g) {
@@ -55,36 +55,36 @@ std::string GroupJson(const core::SharingGroup& g) {
               {"valid_to", OptTime(g.valid_to)},
               {"created_by", g.created_by},
               {"created_at", core::FormatTimestamp(g.created_at)}}
-      .dump();
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string AccessRequestJson(const core::AccessRequest& r, std::string_view viewer_authority) {
-  return RequestObject(r, viewer_authority).dump();
+  return RequestObject(r, viewer_authority)
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string HitJson(const HitView& h) {
   std::string features;
   for (const auto& f : h.hit.features) features += (features.empty() ? "" : ", ") + f;
-  json o = {{"id", h.hit.id},
-            {"created_at", core::FormatTimestamp(h.hit.created_at)},
-            {"your_record", h.your_record},
-            {"your_type", h.your_type},
-            {"other_authority", h.other_authority},
-            {"other_type", h.other_type},
-            {"other_record", h.other_record ? json(*h.other_record) : json(nullptr)},
-            {"score", h.hit.score},
-            {"features", h.hit.features},
-            {"message",
-             h.other_record
-                 ? fmt::format("{} holds a matching {} that is shared with you (score {:.2f}; "
-                               "matched {})",
-                               h.other_authority, h.other_type, h.hit.score, features)
-                 : fmt::format("{} holds a matching record of type {} (score {:.2f}; matched "
-                               "{}); request access",
-                               h.other_authority, h.other_type, h.hit.score, features)}};
-  o["access_request"] =
-      h.request ? RequestObject(*h.request, h.request->requester) : json(nullptr);
-  return o.dump();
+  json o = {
+      {"id", h.hit.id},
+      {"created_at", core::FormatTimestamp(h.hit.created_at)},
+      {"your_record", h.your_record},
+      {"your_type", h.your_type},
+      {"other_authority", h.other_authority},
+      {"other_type", h.other_type},
+      {"other_record", h.other_record ? json(*h.other_record) : json(nullptr)},
+      {"score", h.hit.score},
+      {"features", h.hit.features},
+      {"message", h.other_record
+                      ? fmt::format("{} holds a matching {} that is shared with you (score {:.2f}; "
+                                    "matched {})",
+                                    h.other_authority, h.other_type, h.hit.score, features)
+                      : fmt::format("{} holds a matching record of type {} (score {:.2f}; matched "
+                                    "{}); request access",
+                                    h.other_authority, h.other_type, h.hit.score, features)}};
+  o["access_request"] = h.request ? RequestObject(*h.request, h.request->requester) : json(nullptr);
+  return o.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string AuditEntryJson(const audit::Entry& e) {
@@ -99,7 +99,7 @@ std::string AuditEntryJson(const audit::Entry& e) {
               {"detail", e.event.detail},
               {"prev_hash", e.prev_hash},
               {"hash", e.hash}}
-      .dump();
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace issa::node

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "issa/core/ids.h"
+
 #include "node_impl.h"
 
 namespace issa::node {
@@ -64,8 +65,7 @@ Result<std::vector<HitView>> NodeImpl::ListHits(const Context& ctx) {
     ISSA_ASSIGN_OR_RETURN(auto txn, store_->BeginRead());
     ISSA_ASSIGN_OR_RETURN(const access::Viewer viewer, txn->ResolveViewer(ctx.principal, Now()));
     ISSA_ASSIGN_OR_RETURN(const auto hits, txn->ListHits(ctx.principal.authority, kMaxHits));
-    ISSA_ASSIGN_OR_RETURN(const auto requests,
-                          txn->ListAccessRequests(ctx.principal.authority));
+    ISSA_ASSIGN_OR_RETURN(const auto requests, txn->ListAccessRequests(ctx.principal.authority));
     for (const auto& h : hits) {
       if (auto v = ViewOf(*txn, viewer, h, requests)) out.push_back(std::move(*v));
     }
@@ -78,9 +78,9 @@ Result<core::AccessRequest> NodeImpl::RequestAccess(const Context& ctx, std::str
                                                     std::string_view justification) {
   ISSA_RETURN_IF_ERROR(RequireRole(ctx, access::Action::kRequestAccess, hit_id));
   if (justification.size() < 10 || justification.size() > kMaxJustification) {
-    return Invalid(ctx, "access.request",
-                   InvalidArgument("explain the need to know in 10 to 2000 characters",
-                                   "justification"));
+    return Invalid(
+        ctx, "access.request",
+        InvalidArgument("explain the need to know in 10 to 2000 characters", "justification"));
   }
   const core::Timestamp now = Now();
   core::AccessRequest req;
@@ -107,10 +107,9 @@ Result<core::AccessRequest> NodeImpl::RequestAccess(const Context& ctx, std::str
     req.created_at = now;
     ISSA_RETURN_IF_ERROR(t.PutAccessRequest(req));
     return t
-        .AppendAudit(MakeEvent(ctx, "access.request", req.id, "ok",
-                               fmt::format("hit {} -> {}: {}", req.hit_id, req.owner,
-                                           req.justification),
-                               req.owner))
+        .AppendAudit(MakeEvent(
+            ctx, "access.request", req.id, "ok",
+            fmt::format("hit {} -> {}: {}", req.hit_id, req.owner, req.justification), req.owner))
         .status();
   });
   if (!s.ok()) {
@@ -123,9 +122,8 @@ Result<core::AccessRequest> NodeImpl::RequestAccess(const Context& ctx, std::str
   return req;
 }
 
-Result<core::AccessRequest> NodeImpl::DecideAccess(const Context& ctx,
-                                                   std::string_view request_id, bool grant,
-                                                   std::string_view reason) {
+Result<core::AccessRequest> NodeImpl::DecideAccess(const Context& ctx, std::string_view request_id,
+                                                   bool grant, std::string_view reason) {
   ISSA_RETURN_IF_ERROR(RequireRole(ctx, access::Action::kDecideAccess, request_id));
   if (reason.size() > kMaxJustification || (!grant && reason.empty())) {
     return Invalid(ctx, grant ? "access.grant" : "access.refuse",
@@ -161,16 +159,16 @@ Result<core::AccessRequest> NodeImpl::DecideAccess(const Context& ctx,
     }
     ISSA_RETURN_IF_ERROR(t.PutAccessRequest(req));
     return t
-        .AppendAudit(MakeEvent(ctx, grant ? "access.grant" : "access.refuse", req.id, "ok",
-                               fmt::format("record {} to {}: {}", req.record_id, req.requester,
-                                           req.reason),
-                               req.requester))
+        .AppendAudit(
+            MakeEvent(ctx, grant ? "access.grant" : "access.refuse", req.id, "ok",
+                      fmt::format("record {} to {}: {}", req.record_id, req.requester, req.reason),
+                      req.requester))
         .status();
   });
   if (!s.ok()) {
     if (s.code() == StatusCode::kNotFound) {
-      ISSA_RETURN_IF_ERROR(AuditWrite(ctx, grant ? "access.grant" : "access.refuse", request_id,
-                                      "not_found", ""));
+      ISSA_RETURN_IF_ERROR(
+          AuditWrite(ctx, grant ? "access.grant" : "access.refuse", request_id, "not_found", ""));
     }
     return s;
   }
@@ -234,7 +232,8 @@ Result<core::SharingGroup> NodeImpl::CreateGroup(const Context& ctx, std::string
   }
   std::sort(g.members.begin(), g.members.end());
   g.members.erase(std::unique(g.members.begin(), g.members.end()), g.members.end());
-  const auto time_of = [&](const char* key, bool required) -> Result<std::optional<core::Timestamp>> {
+  const auto time_of = [&](const char* key,
+                           bool required) -> Result<std::optional<core::Timestamp>> {
     const auto it = doc.find(key);
     if (it == doc.end() || it->is_null()) {
       if (required) return InvalidArgument("is required", key);
@@ -256,8 +255,8 @@ Result<core::SharingGroup> NodeImpl::CreateGroup(const Context& ctx, std::string
     return invalid(InvalidArgument("must be after valid_from", "valid_to"));
   }
   if (jit && g.members.size() < 2) {
-    return invalid(InvalidArgument("a Joint Investigation Team needs two or more authorities",
-                                   "members"));
+    return invalid(
+        InvalidArgument("a Joint Investigation Team needs two or more authorities", "members"));
   }
   const Status s = store_->Write([&](storage::WriteTxn& t) -> Status {
     for (size_t i = 0; i < g.members.size(); ++i) {
@@ -292,8 +291,8 @@ Result<core::SharingGroup> NodeImpl::GetGroup(const Context& ctx, std::string_vi
   ISSA_ASSIGN_OR_RETURN(auto txn, store_->BeginRead());
   auto g = txn->GetGroup(id);
   const std::string& me = ctx.principal.authority;
-  if (!g.ok() || (g->owner != me && std::find(g->members.begin(), g->members.end(), me) ==
-                                        g->members.end())) {
+  if (!g.ok() ||
+      (g->owner != me && std::find(g->members.begin(), g->members.end(), me) == g->members.end())) {
     return NotFound("sharing group not found");
   }
   return g;

@@ -1,9 +1,9 @@
 #pragma once
 
-#include <gtest/gtest.h>
-
 #include <memory>
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "issa/audit/chain.h"
 #include "issa/node/node.h"
@@ -74,10 +74,13 @@ class NodeFixture : public ::testing::Test {
     std::vector<audit::Entry> entries;
     storage::AuditQuery q;
     q.limit = 0;
-    EXPECT_TRUE((*txn)->ScanAudit(q, [&](const audit::Entry& e) {
-      entries.push_back(e);
-      return true;
-    }).ok());
+    EXPECT_TRUE((*txn)
+                    ->ScanAudit(q,
+                                [&](const audit::Entry& e) {
+                                  entries.push_back(e);
+                                  return true;
+                                })
+                    .ok());
     size_t i = 0;
     return audit::VerifyChain(
         [&](audit::Entry& e) {

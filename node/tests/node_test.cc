@@ -65,26 +65,40 @@ TEST_F(NodeFixture, BadInputIsRejectedWithFieldAndNothingWritten) {
   const auto bad = node_->CreateRecord(fr, PersonJson("", "1970-01-02", kOwnerOnly));
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().field(), "properties.name");
-  EXPECT_EQ(node_->CreateRecord(fr, PersonJson("A", "1970-01-02",
-                                               R"({"classification":"CONFIDENTIAL","purposes":["crime"]})"))
+  EXPECT_EQ(node_
+                ->CreateRecord(
+                    fr, PersonJson("A", "1970-01-02",
+                                   R"({"classification":"CONFIDENTIAL","purposes":["crime"]})"))
                 .status()
                 .field(),
             "handling.classification");  // above the user's clearance
-  EXPECT_EQ(node_->CreateRecord(fr, PersonJson("A", "1970-01-02",
-                                               R"({"classification":"LIMITED","purposes":["cyber"]})"))
-                .status()
-                .field(),
-            "handling.purposes");  // not a purpose of a PIU
-  EXPECT_EQ(node_->CreateRecord(fr, PersonJson("A", "1970-01-02",
-                                               R"({"classification":"LIMITED","distribution":"authorities","authorities":["XX-NONE"],"purposes":["crime"]})"))
-                .status()
-                .field(),
-            "handling.authorities[0]");
-  EXPECT_EQ(node_->CreateRecord(fr, PersonJson("A", "1970-01-02",
-                                               R"({"classification":"LIMITED","distribution":"group","group":"nope","purposes":["crime"]})"))
-                .status()
-                .field(),
-            "handling.group");
+  EXPECT_EQ(
+      node_
+          ->CreateRecord(fr, PersonJson("A", "1970-01-02",
+                                        R"({"classification":"LIMITED","purposes":["cyber"]})"))
+          .status()
+          .field(),
+      "handling.purposes");  // not a purpose of a PIU
+  EXPECT_EQ(
+      node_
+          ->CreateRecord(
+              fr,
+              PersonJson(
+                  "A", "1970-01-02",
+                  R"({"classification":"LIMITED","distribution":"authorities","authorities":["XX-NONE"],"purposes":["crime"]})"))
+          .status()
+          .field(),
+      "handling.authorities[0]");
+  EXPECT_EQ(
+      node_
+          ->CreateRecord(
+              fr,
+              PersonJson(
+                  "A", "1970-01-02",
+                  R"({"classification":"LIMITED","distribution":"group","group":"nope","purposes":["crime"]})"))
+          .status()
+          .field(),
+      "handling.group");
   auto page = node_->ListRecords(fr, {});
   ASSERT_TRUE(page.ok());
   EXPECT_TRUE(page->records.empty());
@@ -125,7 +139,8 @@ TEST_F(NodeFixture, ImportsGeoJson) {
     {"type":"Feature","geometry":{"type":"Point","coordinates":[200,35.5]},"properties":{"name":"Bad"}}]})");
   ImportOptions o;
   o.geojson_type = "Location";
-  o.geojson_handling_json = R"({"classification":"PUBLIC","distribution":"all","purposes":["border"]})";
+  o.geojson_handling_json =
+      R"({"classification":"PUBLIC","distribution":"all","purposes":["border"]})";
   auto stats = node_->Import(it, in, o);
   ASSERT_TRUE(stats.ok()) << stats.status().ToString();
   EXPECT_EQ(stats->imported, 1u);
@@ -205,8 +220,9 @@ TEST_F(NodeFixture, StreamDeliversOnlyWhatTheSubscriberMaySee) {
   std::vector<Notice> got;
   auto sub = node_->Subscribe(de, [&](const Notice& n) { got.push_back(n); });
   Create(fr, PersonJson("Hidden Person", "1970", kOwnerOnly));
-  const std::string shared = Create(fr, R"({"type":"Location","properties":{"name":"Port"},"handling":)" +
-                                            std::string(kAll) + "}");
+  const std::string shared =
+      Create(fr, R"({"type":"Location","properties":{"name":"Port"},"handling":)" +
+                     std::string(kAll) + "}");
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].kind, "record");
   EXPECT_EQ(got[0].id, shared);

@@ -61,8 +61,9 @@ TEST_F(NodeFixture, AccessRequestGrantOpensTheRecord) {
   EXPECT_EQ(node_->RequestAccess(fr, hits[0].hit.id, "short").status().field(), "justification");
   auto req = node_->RequestAccess(fr, hits[0].hit.id, "Same person boarded AF1234, need file");
   ASSERT_TRUE(req.ok()) << req.status().ToString();
-  EXPECT_EQ(node_->RequestAccess(fr, hits[0].hit.id, "Same person boarded AF1234, again").status().code(),
-            StatusCode::kAlreadyExists);
+  EXPECT_EQ(
+      node_->RequestAccess(fr, hits[0].hit.id, "Same person boarded AF1234, again").status().code(),
+      StatusCode::kAlreadyExists);
   // The requester cannot decide its own request; an unrelated authority cannot see it.
   EXPECT_FALSE(node_->DecideAccess(As("FR-PIU"), req->id, true, "").ok());
   EXPECT_EQ(node_->DecideAccess(As("IT-NCC"), req->id, true, "").status().code(),
@@ -103,13 +104,14 @@ TEST_F(NodeFixture, JointInvestigationTeamAccessEndsWithNoOneActing) {
   auto bad = node_->CreateGroup(de, R"({"name":"JIT X","kind":"jit","members":["DE-BKA"]})");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().field(), "valid_to");
-  auto jit = node_->CreateGroup(
-      de, R"({"name":"JIT AURORA","kind":"jit","members":["DE-BKA","FR-PIU"],
+  auto jit =
+      node_->CreateGroup(de, R"({"name":"JIT AURORA","kind":"jit","members":["DE-BKA","FR-PIU"],
               "valid_from":"2026-05-01T00:00:00Z","valid_to":"2026-07-01T00:00:00Z"})");
   ASSERT_TRUE(jit.ok()) << jit.status().ToString();
   const std::string id = Create(
-      de, R"({"type":"Organisation","properties":{"name":"Aurora Shipping Ltd"},"handling":{"classification":"LIMITED","distribution":"group","group":")" +
-              jit->id + R"(","purposes":["crime"]}})");
+      de,
+      R"({"type":"Organisation","properties":{"name":"Aurora Shipping Ltd"},"handling":{"classification":"LIMITED","distribution":"group","group":")" +
+          jit->id + R"(","purposes":["crime"]}})");
   EXPECT_TRUE(node_->GetRecord(fr, id).ok());
   EXPECT_FALSE(node_->GetRecord(it, id).ok());
   EXPECT_EQ(node_->ListGroups(fr)->size(), 1u);
@@ -118,11 +120,15 @@ TEST_F(NodeFixture, JointInvestigationTeamAccessEndsWithNoOneActing) {
   EXPECT_FALSE(node_->GetRecord(fr, id).ok());
   EXPECT_TRUE(node_->GetRecord(de, id).ok());  // the owner keeps its record
   // IT-NCC cannot put a record into a group it does not belong to.
-  EXPECT_EQ(node_->CreateRecord(it, R"({"type":"Location","properties":{"name":"X"},"handling":{"classification":"LIMITED","distribution":"group","group":")" +
-                                          jit->id + R"(","purposes":["border"]}})")
-                .status()
-                .field(),
-            "handling.group");
+  EXPECT_EQ(
+      node_
+          ->CreateRecord(
+              it,
+              R"({"type":"Location","properties":{"name":"X"},"handling":{"classification":"LIMITED","distribution":"group","group":")" +
+                  jit->id + R"(","purposes":["border"]}})")
+          .status()
+          .field(),
+      "handling.group");
 }
 
 }  // namespace

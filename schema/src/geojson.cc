@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "issa/schema/registry.h"
+
 #include "json_util.h"
 
 namespace issa::schema {
@@ -93,8 +94,8 @@ Status Geometry(const json& g, const std::string& path, Bounds& b, size_t& count
     }
     return Status::Ok();
   }
-  static constexpr std::string_view kTypes[] = {"Point", "MultiPoint", "LineString",
-                                                "MultiLineString", "Polygon", "MultiPolygon"};
+  static constexpr std::string_view kTypes[] = {"Point",           "MultiPoint", "LineString",
+                                                "MultiLineString", "Polygon",    "MultiPolygon"};
   if (std::find(std::begin(kTypes), std::end(kTypes), type) == std::end(kTypes)) {
     return InvalidArgument(fmt::format("unknown geometry type '{}'", type.substr(0, 40)),
                            path + ".type");

@@ -5,6 +5,7 @@
 
 #include "issa/core/ids.h"
 #include "issa/schema/registry.h"
+
 #include "json_util.h"
 #include "type_schema.h"
 
@@ -23,8 +24,7 @@ Result<core::Timestamp> TimeMember(const json& v, const std::string& field) {
   return *t;
 }
 
-Result<std::vector<std::string>> StringList(const json& v, const std::string& field,
-                                            size_t max) {
+Result<std::vector<std::string>> StringList(const json& v, const std::string& field, size_t max) {
   if (!v.is_array()) return InvalidArgument("must be an array of strings", field);
   if (v.size() > max) return InvalidArgument(fmt::format("at most {} entries", max), field);
   std::vector<std::string> out;
@@ -40,8 +40,8 @@ Result<std::vector<std::string>> StringList(const json& v, const std::string& fi
 Result<core::Handling> ParseHandling(const json& h) {
   if (!h.is_object()) return InvalidArgument("must be an object", "handling");
   static const std::set<std::string_view> kMembers = {
-      "classification", "distribution",        "authorities", "group",     "purposes",
-      "delete_after",   "depersonalise_after", "hit_notice"};
+      "classification", "distribution", "authorities",         "group",
+      "purposes",       "delete_after", "depersonalise_after", "hit_notice"};
   for (const auto& [key, value] : h.items()) {
     if (!kMembers.contains(key)) return InvalidArgument("unknown member", "handling." + key);
   }
@@ -125,11 +125,9 @@ Result<core::Handling> ParseHandling(const json& h) {
     ISSA_ASSIGN_OR_RETURN(out.delete_after, TimeMember(*it, "handling.delete_after"));
   }
   if (const auto it = h.find("depersonalise_after"); it != h.end() && !it->is_null()) {
-    ISSA_ASSIGN_OR_RETURN(out.depersonalise_after,
-                          TimeMember(*it, "handling.depersonalise_after"));
+    ISSA_ASSIGN_OR_RETURN(out.depersonalise_after, TimeMember(*it, "handling.depersonalise_after"));
   }
-  if (out.delete_after && out.depersonalise_after &&
-      *out.depersonalise_after > *out.delete_after) {
+  if (out.delete_after && out.depersonalise_after && *out.depersonalise_after > *out.delete_after) {
     return InvalidArgument("must not be after delete_after", "handling.depersonalise_after");
   }
   if (const auto it = h.find("hit_notice"); it != h.end()) {
@@ -156,8 +154,9 @@ Result<std::vector<core::Link>> ParseLinks(const json& v) {
       return InvalidArgument("needs a string", at + ".rel");
     }
     const std::string& r = rel->get_ref<const std::string&>();
-    if (r.empty() || r.size() > 64 ||
-        !std::all_of(r.begin(), r.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; })) {
+    if (r.empty() || r.size() > 64 || !std::all_of(r.begin(), r.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || c == '_';
+        })) {
       return InvalidArgument("must be a snake_case relation such as crew_of", at + ".rel");
     }
     if (target == l.end() || !target->is_string() ||
@@ -171,8 +170,8 @@ Result<std::vector<core::Link>> ParseLinks(const json& v) {
 
 // Validates the (create or patched) JSON form into a draft.
 Result<RecordDraft> DraftFrom(const Registry& registry, const json& doc) {
-  static const std::set<std::string_view> kMembers = {
-      "type", "properties", "geometry", "links", "handling", "valid_from", "valid_to"};
+  static const std::set<std::string_view> kMembers = {"type",     "properties", "geometry", "links",
+                                                      "handling", "valid_from", "valid_to"};
   for (const auto& [key, value] : doc.items()) {
     if (!kMembers.contains(key)) {
       return InvalidArgument(key == "id" || key == "owner" || key == "version"
@@ -189,9 +188,8 @@ Result<RecordDraft> DraftFrom(const Registry& registry, const json& doc) {
   if (schema == nullptr) {
     std::string all;
     for (const auto& t : registry.Types()) all += (all.empty() ? "" : ", ") + t;
-    return InvalidArgument(fmt::format("unknown record type '{}' (one of: {})",
-                                       d.type.substr(0, 40), all),
-                           "type");
+    return InvalidArgument(
+        fmt::format("unknown record type '{}' (one of: {})", d.type.substr(0, 40), all), "type");
   }
   const auto props = doc.find("properties");
   if (props == doc.end()) return InvalidArgument("is required", "properties");
@@ -228,11 +226,9 @@ json HandlingJson(const core::Handling& h) {
   if (h.distribution == core::Distribution::kAuthorities) o["authorities"] = h.authorities;
   if (h.distribution == core::Distribution::kGroup) o["group"] = h.group;
   o["purposes"] = core::PurposeNames(h.purposes);
-  o["delete_after"] =
-      h.delete_after ? json(core::FormatTimestamp(*h.delete_after)) : json(nullptr);
-  o["depersonalise_after"] = h.depersonalise_after
-                                 ? json(core::FormatTimestamp(*h.depersonalise_after))
-                                 : json(nullptr);
+  o["delete_after"] = h.delete_after ? json(core::FormatTimestamp(*h.delete_after)) : json(nullptr);
+  o["depersonalise_after"] =
+      h.depersonalise_after ? json(core::FormatTimestamp(*h.depersonalise_after)) : json(nullptr);
   o["hit_notice"] = h.hit_notice;
   return o;
 }
@@ -295,7 +291,8 @@ Result<RecordDraft> ApplyPatch(const Registry& registry, const core::Record& cur
     json handling = doc["handling"];
     handling.merge_patch(*h);
     if (h->contains("distribution")) {
-      const std::string dist = (*h)["distribution"].is_string() ? (*h)["distribution"].get<std::string>() : "";
+      const std::string dist =
+          (*h)["distribution"].is_string() ? (*h)["distribution"].get<std::string>() : "";
       if (dist != "authorities" && !h->contains("authorities")) handling.erase("authorities");
       if (dist != "group" && !h->contains("group")) handling.erase("group");
     }
@@ -319,7 +316,8 @@ std::string RecordToJson(const core::Record& r, bool include_grants) {
   o["valid_from"] = OptTime(r.valid_from);
   o["valid_to"] = OptTime(r.valid_to);
   o["properties"] = json::parse(r.properties_json, nullptr, false);
-  o["geometry"] = r.geometry_json.empty() ? json(nullptr) : json::parse(r.geometry_json, nullptr, false);
+  o["geometry"] =
+      r.geometry_json.empty() ? json(nullptr) : json::parse(r.geometry_json, nullptr, false);
   if (r.bbox) {
     o["bbox"] = {r.bbox->min_lon, r.bbox->min_lat, r.bbox->max_lon, r.bbox->max_lat};
   }
@@ -328,7 +326,7 @@ std::string RecordToJson(const core::Record& r, bool include_grants) {
   o["created_by"] = r.created_by;
   o["depersonalised"] = r.depersonalised;
   if (include_grants) o["grants"] = r.grants;
-  return o.dump();
+  return o.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace issa::schema

@@ -75,10 +75,12 @@ Result<std::shared_ptr<const Registry>> Registry::LoadDir(const std::string& dir
     std::ifstream in(entry.path());
     std::stringstream ss;
     ss << in.rdbuf();
-    if (!in) return InvalidArgument(fmt::format("cannot read schema file {}", entry.path().string()));
+    if (!in)
+      return InvalidArgument(fmt::format("cannot read schema file {}", entry.path().string()));
     files.emplace_back(entry.path().filename().string(), ss.str());
   }
-  if (ec) return InvalidArgument(fmt::format("cannot read schema folder {}: {}", dir, ec.message()));
+  if (ec)
+    return InvalidArgument(fmt::format("cannot read schema folder {}: {}", dir, ec.message()));
   std::sort(files.begin(), files.end());
   return RegistryBuilder::Build(files);
 }

@@ -26,10 +26,14 @@ constexpr std::string_view kCountries =
     "ZM ZW";
 
 const std::set<std::string_view> kKnownKeywords = {
-    "$schema",   "$id",       "title",      "description", "type",        "properties",
-    "required",  "enum",      "pattern",    "format",      "minLength",   "maxLength",
-    "minimum",   "maximum",   "items",      "minItems",    "maxItems",    "additionalProperties",
-    "x-search",  "x-personal", "x-require-one-of", "examples"};
+    "$schema",     "$id",        "title",
+    "description", "type",       "properties",
+    "required",    "enum",       "pattern",
+    "format",      "minLength",  "maxLength",
+    "minimum",     "maximum",    "items",
+    "minItems",    "maxItems",   "additionalProperties",
+    "x-search",    "x-personal", "x-require-one-of",
+    "examples"};
 
 size_t CodePoints(const std::string& s) {
   size_t n = 0;
@@ -54,15 +58,23 @@ bool IsPartialDate(const std::string& s) {
 
 std::string_view TypeName(const json& v) {
   switch (v.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "boolean";
-    case json::value_t::object: return "object";
-    case json::value_t::array: return "array";
-    case json::value_t::string: return "string";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "boolean";
+    case json::value_t::object:
+      return "object";
+    case json::value_t::array:
+      return "array";
+    case json::value_t::string:
+      return "string";
     case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "integer";
-    case json::value_t::number_float: return "number";
-    default: return "value";
+    case json::value_t::number_unsigned:
+      return "integer";
+    case json::value_t::number_float:
+      return "number";
+    default:
+      return "value";
   }
 }
 
@@ -201,15 +213,23 @@ Result<std::unique_ptr<SchemaNode>> CompileNode(const json& doc, const std::stri
 
 uint8_t TypeBitOf(const json& v) {
   switch (v.type()) {
-    case json::value_t::null: return SchemaNode::kNull;
-    case json::value_t::boolean: return SchemaNode::kBoolean;
-    case json::value_t::object: return SchemaNode::kObject;
-    case json::value_t::array: return SchemaNode::kArray;
-    case json::value_t::string: return SchemaNode::kString;
+    case json::value_t::null:
+      return SchemaNode::kNull;
+    case json::value_t::boolean:
+      return SchemaNode::kBoolean;
+    case json::value_t::object:
+      return SchemaNode::kObject;
+    case json::value_t::array:
+      return SchemaNode::kArray;
+    case json::value_t::string:
+      return SchemaNode::kString;
     case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return SchemaNode::kInteger;
-    case json::value_t::number_float: return SchemaNode::kNumber;
-    default: return 0;
+    case json::value_t::number_unsigned:
+      return SchemaNode::kInteger;
+    case json::value_t::number_float:
+      return SchemaNode::kNumber;
+    default:
+      return 0;
   }
 }
 
@@ -218,8 +238,8 @@ Status ValidateNode(const SchemaNode& node, const json& v, const std::string& pa
     uint8_t bit = TypeBitOf(v);
     // A float with an integral value satisfies "integer" only if it is written as one.
     if ((node.types & bit) == 0) {
-      return InvalidArgument(
-          fmt::format("must be {}, not {}", TypesText(node.types), TypeName(v)), path);
+      return InvalidArgument(fmt::format("must be {}, not {}", TypesText(node.types), TypeName(v)),
+                             path);
     }
   }
   if (!node.enum_values.empty()) {
@@ -236,10 +256,10 @@ Status ValidateNode(const SchemaNode& node, const json& v, const std::string& pa
     const std::string& s = v.get_ref<const std::string&>();
     const size_t n = CodePoints(s);
     if (node.min_length && n < *node.min_length) {
-      return InvalidArgument(
-          *node.min_length == 1 ? std::string("must not be empty")
-                                : fmt::format("must be at least {} characters", *node.min_length),
-          path);
+      return InvalidArgument(*node.min_length == 1
+                                 ? std::string("must not be empty")
+                                 : fmt::format("must be at least {} characters", *node.min_length),
+                             path);
     }
     if (node.max_length && n > *node.max_length) {
       return InvalidArgument(fmt::format("must be at most {} characters", *node.max_length), path);
@@ -248,7 +268,8 @@ Status ValidateNode(const SchemaNode& node, const json& v, const std::string& pa
       return InvalidArgument(fmt::format("must match {}", node.pattern_text), path);
     }
     switch (node.format) {
-      case SchemaNode::Format::kNone: break;
+      case SchemaNode::Format::kNone:
+        break;
       case SchemaNode::Format::kDate:
         if (!core::ParseDate(s).ok()) {
           return InvalidArgument("must be a calendar date YYYY-MM-DD", path);
@@ -318,9 +339,9 @@ Status ValidateNode(const SchemaNode& node, const json& v, const std::string& pa
           if (!names.empty()) names += ", ";
           names += k;
         }
-        return InvalidArgument(fmt::format("needs at least one of: {}", names),
-                               path.empty() ? node.require_one_of.front()
-                                            : path + "." + node.require_one_of.front());
+        return InvalidArgument(
+            fmt::format("needs at least one of: {}", names),
+            path.empty() ? node.require_one_of.front() : path + "." + node.require_one_of.front());
       }
     }
   }

@@ -1,13 +1,13 @@
-#include <sys/stat.h>
+#include "issa/server/data_dir.h"
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include "issa/schema/registry.h"
-#include "issa/server/data_dir.h"
 #include "issa/storage_sqlite/sqlite_store.h"
 
 namespace issa::server {
@@ -33,7 +33,8 @@ Status WriteFile(const fs::path& p, const std::string& content, mode_t mode) {
     out << content;
     if (!out) return Internal(fmt::format("cannot write {}", tmp.string()));
   }
-  if (::chmod(tmp.c_str(), mode) != 0) return Internal(fmt::format("cannot chmod {}", tmp.string()));
+  if (::chmod(tmp.c_str(), mode) != 0)
+    return Internal(fmt::format("cannot chmod {}", tmp.string()));
   std::error_code ec;
   fs::rename(tmp, p, ec);
   if (ec) return Internal(fmt::format("cannot write {}: {}", p.string(), ec.message()));
@@ -60,7 +61,8 @@ Status InitDataDir(const std::string& dir_text, const std::string& node_id) {
   }
   fs::create_directories(dir / "schemas", ec);
   if (!ec) fs::create_directories(dir / "import", ec);
-  if (ec) return InvalidArgument(fmt::format("cannot create {}: {}", dir_text, ec.message()), "data-dir");
+  if (ec)
+    return InvalidArgument(fmt::format("cannot create {}: {}", dir_text, ec.message()), "data-dir");
   ::chmod(dir.c_str(), 0700);
   for (const auto& [name, text] : schema::Registry::BuiltinFiles()) {
     ISSA_RETURN_IF_ERROR(WriteFile(dir / "schemas" / name, text, 0644));

@@ -15,13 +15,16 @@ struct AuthoritySpec {
 };
 
 constexpr AuthoritySpec kAuthorities[] = {
-    {"IT-NCC", "IT", core::AuthorityKind::kBorder, "Italian National Coordination Centre (EUROSUR)"},
-    {"GR-NCC", "GR", core::AuthorityKind::kBorder, "Hellenic Coast Guard National Coordination Centre"},
+    {"IT-NCC", "IT", core::AuthorityKind::kBorder,
+     "Italian National Coordination Centre (EUROSUR)"},
+    {"GR-NCC", "GR", core::AuthorityKind::kBorder,
+     "Hellenic Coast Guard National Coordination Centre"},
     {"FR-PIU", "FR", core::AuthorityKind::kPiu, "French Passenger Information Unit"},
     {"DE-BKA", "DE", core::AuthorityKind::kPolice, "Bundeskriminalamt"},
     {"NL-FIU", "NL", core::AuthorityKind::kFiu, "Financial Intelligence Unit Netherlands"},
     {"EU-FRONTEX", "EU", core::AuthorityKind::kEuAgency, "European Border and Coast Guard Agency"},
-    {"EU-EUROPOL", "EU", core::AuthorityKind::kEuAgency, "European Union Agency for Law Enforcement Cooperation"},
+    {"EU-EUROPOL", "EU", core::AuthorityKind::kEuAgency,
+     "European Union Agency for Law Enforcement Cooperation"},
 };
 
 }  // namespace
@@ -76,20 +79,26 @@ Result<std::vector<DemoToken>> SeedDemo(node::Node& node) {
       "imo":"9321483","flag":"TG","call_sign":"5VAS2"},
       "geometry":{"type":"Point","coordinates":[26.55,39.10]},
       "handling":{"classification":"LIMITED","distribution":"authorities","authorities":["EU-FRONTEX"],"purposes":["border"]}})"));
-  ISSA_RETURN_IF_ERROR(create("IT-NCC", R"({"type":"Event","properties":{"title":"Overcrowded boat south of Lampedusa",
+  ISSA_RETURN_IF_ERROR(create(
+      "IT-NCC", R"({"type":"Event","properties":{"title":"Overcrowded boat south of Lampedusa",
       "category":"unauthorised-border-crossing","occurred_at":"2026-11-22T03:40:00Z","impact_level":"high",
       "confidence":"high","status":"reported","description":"About 60 persons on a 10 m wooden boat heading north."},
       "geometry":{"type":"Point","coordinates":[12.55,35.30]},
       "handling":{"classification":"LIMITED","distribution":"all","purposes":["border"]}})"));
-  ISSA_RETURN_IF_ERROR(create("GR-NCC", R"({"type":"Event","properties":{"title":"Search and rescue north of Lesvos",
+  ISSA_RETURN_IF_ERROR(
+      create("GR-NCC", R"({"type":"Event","properties":{"title":"Search and rescue north of Lesvos",
       "category":"search-and-rescue","occurred_at":"2026-11-21T22:10:00Z","impact_level":"medium",
       "confidence":"confirmed","status":"updated"},
       "geometry":{"type":"Point","coordinates":[26.30,39.45]},
       "handling":{"classification":"LIMITED","distribution":"all","purposes":["border"]}})"));
-  ISSA_RETURN_IF_ERROR(create("IT-NCC", R"({"type":"Location","properties":{"name":"Port of Lampedusa","kind":"port","country":"IT","unlocode":"ITLMP"},
+  ISSA_RETURN_IF_ERROR(create(
+      "IT-NCC",
+      R"({"type":"Location","properties":{"name":"Port of Lampedusa","kind":"port","country":"IT","unlocode":"ITLMP"},
       "geometry":{"type":"Point","coordinates":[12.6056,35.4986]},
       "handling":{"classification":"PUBLIC","distribution":"all","purposes":["border","crime"]}})"));
-  ISSA_RETURN_IF_ERROR(create("EU-FRONTEX", R"({"type":"Report","properties":{"title":"Central Mediterranean weekly situation",
+  ISSA_RETURN_IF_ERROR(
+      create("EU-FRONTEX",
+             R"({"type":"Report","properties":{"title":"Central Mediterranean weekly situation",
       "report_type":"situation","body":"Departures from Libya up 12 % week on week; two SAR events.",
       "period_start":"2026-11-16T00:00:00Z","period_end":"2026-11-22T23:59:59Z"},
       "geometry":{"type":"Polygon","coordinates":[[[10,32],[16,32],[16,38],[10,38],[10,32]]]},
@@ -103,19 +112,24 @@ Result<std::vector<DemoToken>> SeedDemo(node::Node& node) {
   ISSA_RETURN_IF_ERROR(create("DE-BKA", R"({"type":"Person","properties":{"name":"Иван Петров",
       "birth_date":"1970-02-01","nationality":"RU","notes":"Suspected organiser of crossings, central Mediterranean route."},
       "handling":{"classification":"RESTRICTED","distribution":"owner","purposes":["crime","terrorism"]}})"));
-  ISSA_RETURN_IF_ERROR(create("DE-BKA", fmt::format(R"({{"type":"Organisation","properties":{{"name":"Aurora Shipping Ltd",
+  ISSA_RETURN_IF_ERROR(create(
+      "DE-BKA", fmt::format(R"({{"type":"Organisation","properties":{{"name":"Aurora Shipping Ltd",
       "registration_number":"HE 412345","country":"CY"}},
       "handling":{{"classification":"RESTRICTED","distribution":"group","group":"{}","purposes":["crime"]}}}})",
-                                                    jit.id)));
+                            jit.id)));
   // Money: the FIU and the police hold the same account.
-  ISSA_RETURN_IF_ERROR(create("NL-FIU", R"({"type":"Account","properties":{"iban":"NL91ABNA0417164300",
+  ISSA_RETURN_IF_ERROR(
+      create("NL-FIU", R"({"type":"Account","properties":{"iban":"NL91ABNA0417164300",
       "bic":"ABNANL2A","holder_name":"Petrov Ivan","institution":"ABN AMRO","country":"NL","currency":"EUR"},
       "handling":{"classification":"CONFIDENTIAL","distribution":"owner","purposes":["crime","terrorism"]}})"));
-  ISSA_RETURN_IF_ERROR(create("DE-BKA", R"({"type":"Account","properties":{"iban":"NL91 ABNA 0417 1643 00",
+  ISSA_RETURN_IF_ERROR(
+      create("DE-BKA", R"({"type":"Account","properties":{"iban":"NL91 ABNA 0417 1643 00",
       "holder_name":"I. Petrov"},
-      "handling":{"classification":"RESTRICTED","distribution":"group","group":")" + jit.id +
-                                            R"(","purposes":["crime"]}})"));
-  ISSA_RETURN_IF_ERROR(create("EU-EUROPOL", R"({"type":"Alert","properties":{"title":"Facilitation network using fishing vessels",
+      "handling":{"classification":"RESTRICTED","distribution":"group","group":")" +
+                           jit.id + R"(","purposes":["crime"]}})"));
+  ISSA_RETURN_IF_ERROR(
+      create("EU-EUROPOL",
+             R"({"type":"Alert","properties":{"title":"Facilitation network using fishing vessels",
       "severity":"severe","category":"migrant-smuggling","action":"Report sightings of AURORA STAR (IMO 9321483) to your NCC."},
       "handling":{"classification":"LIMITED","distribution":"all","purposes":["border","crime"]}})"));
   return tokens;

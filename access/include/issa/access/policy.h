@@ -44,20 +44,19 @@ bool MaySee(const Viewer& viewer, const core::Record& record);
 // The same decision on the columns a backend keeps, for backends that evaluate it row by row.
 bool MaySee(const Viewer& viewer, std::string_view owner, core::Classification classification,
             core::Distribution distribution, std::span<const std::string> authorities,
-            std::string_view group, core::PurposeSet purposes,
-            std::span<const std::string> grants);
+            std::string_view group, core::PurposeSet purposes, std::span<const std::string> grants);
 
 // Actions gated by role.
 enum class Action {
-  kReadRecords,     // read, list, search records
-  kWriteRecords,    // create and update records of the own authority
-  kRequestAccess,   // ask for the other side of a hit
-  kDecideAccess,    // grant or refuse requests for the own authority's records
-  kManageGroups,    // create sharing groups and JITs
-  kManageNode,      // authorities, users, tokens
-  kReadAuditOwn,    // audit entries of the own authority
-  kReadAuditAll,    // all audit entries (dpo)
-  kExport,          // bulk export
+  kReadRecords,    // read, list, search records
+  kWriteRecords,   // create and update records of the own authority
+  kRequestAccess,  // ask for the other side of a hit
+  kDecideAccess,   // grant or refuse requests for the own authority's records
+  kManageGroups,   // create sharing groups and JITs
+  kManageNode,     // authorities, users, tokens
+  kReadAuditOwn,   // audit entries of the own authority
+  kReadAuditAll,   // all audit entries (dpo)
+  kExport,         // bulk export
 };
 
 bool RoleAllows(core::Role role, Action action);

@@ -39,7 +39,12 @@ struct Authority {
 // ---- Handling ----------------------------------------------------------------------------------
 
 // EU classification levels in increasing order (the node handles up to CONFIDENTIAL).
-enum class Classification : uint8_t { kPublic = 0, kLimited = 1, kRestricted = 2, kConfidential = 3 };
+enum class Classification : uint8_t {
+  kPublic = 0,
+  kLimited = 1,
+  kRestricted = 2,
+  kConfidential = 3
+};
 
 enum class Distribution : uint8_t {
   kOwner,        // the owner authority only
@@ -148,9 +153,9 @@ enum class AccessRequestStatus : uint8_t { kPending, kGranted, kRefused };
 struct AccessRequest {
   std::string id;
   std::string hit_id;
-  std::string record_id;  // the record asked for (hidden from the requester until granted)
-  std::string owner;      // its owner, who decides
-  std::string requester;  // requesting authority
+  std::string record_id;     // the record asked for (hidden from the requester until granted)
+  std::string owner;         // its owner, who decides
+  std::string requester;     // requesting authority
   std::string requested_by;  // user id
   std::string justification;
   AccessRequestStatus status = AccessRequestStatus::kPending;

@@ -35,12 +35,12 @@ struct MatchSettings {
 };
 
 struct NodeOptions {
-  std::string node_id;                // e.g. "it-ncc-node-1"
-  storage::Store* store = nullptr;    // borrowed, outlives the Node
-  const core::Clock* clock = nullptr; // borrowed; SystemClock() when null
-  std::optional<audit::NodeKey> key;  // signs federation messages later; audit uses the store's
-  std::string schema_dir;             // JSON schemas; the built-in set when empty
-  std::string import_dir;             // the only folder POST /imports may read from
+  std::string node_id;                 // e.g. "it-ncc-node-1"
+  storage::Store* store = nullptr;     // borrowed, outlives the Node
+  const core::Clock* clock = nullptr;  // borrowed; SystemClock() when null
+  std::optional<audit::NodeKey> key;   // signs federation messages later; audit uses the store's
+  std::string schema_dir;              // JSON schemas; the built-in set when empty
+  std::string import_dir;              // the only folder POST /imports may read from
   MatchSettings match;
   size_t max_body_bytes = 1 << 20;
 };
@@ -52,7 +52,7 @@ struct HitView {
   std::string your_type;
   std::string other_authority;
   std::string other_type;
-  std::optional<std::string> other_record;  // only when the caller may see it
+  std::optional<std::string> other_record;     // only when the caller may see it
   std::optional<core::AccessRequest> request;  // the caller's request on this hit, if any
 };
 
@@ -130,8 +130,7 @@ class Node {
   // A new version from a merge patch of properties/geometry/handling/links/valid_*.
   virtual Result<core::Record> PatchRecord(const Context& ctx, std::string_view id,
                                            std::string_view json) = 0;
-  virtual Result<std::vector<core::Record>> GetHistory(const Context& ctx,
-                                                       std::string_view id) = 0;
+  virtual Result<std::vector<core::Record>> GetHistory(const Context& ctx, std::string_view id) = 0;
   virtual Result<storage::RecordPage> ListRecords(const Context& ctx,
                                                   const storage::RecordQuery& query) = 0;
   // The JSON form of a record as this caller may see it.
@@ -159,9 +158,8 @@ class Node {
   virtual Result<std::vector<HitView>> ListHits(const Context& ctx) = 0;
   virtual Result<core::AccessRequest> RequestAccess(const Context& ctx, std::string_view hit_id,
                                                     std::string_view justification) = 0;
-  virtual Result<core::AccessRequest> DecideAccess(const Context& ctx,
-                                                   std::string_view request_id, bool grant,
-                                                   std::string_view reason) = 0;
+  virtual Result<core::AccessRequest> DecideAccess(const Context& ctx, std::string_view request_id,
+                                                   bool grant, std::string_view reason) = 0;
   virtual Result<std::vector<core::AccessRequest>> ListAccessRequests(const Context& ctx) = 0;
 
   // ---- Sharing groups and Joint Investigation Teams ----

@@ -1,0 +1,119 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "issa/api/server.h"
+#include "issa/node/node.h"
+
+#include "http.h"
+#include "metrics.h"
+#include "router.h"
+
+// The HTTP service over the node, without any transport: route, authenticate, validate, call
+// the node, render. server.cc owns sockets and threads and calls Route/Handle; tests and the
+// fuzzer call them directly.
+namespace issa::api {
+
+// One request in a handler.
+struct Call {
+  HttpRequest& req;
+  const RouteDef& route;
+  const RouteMatch& match;
+  std::string_view path;
+  std::string_view query;
+  node::Context ctx;
+};
+
+struct Routed {
+  RouteMatch match;
+  Exec exec = Exec::kInline;
+  size_t metric = 0;  // label index in Metrics
+  bool api = false;   // path under /api/
+  bool is_static = false;
+};
+
+// Thread-safe: Route and Handle may run concurrently on any thread.
+class Service {
+ public:
+  Service(node::Node& node, const ServerOptions& options);
+
+  // Matches method and path; says where the request must run.
+  Routed Route(const HttpRequest& req) const;
+
+  // The full pipeline for a routed request. Blocks in node calls unless routed.exec is kInline.
+  HttpResponse Handle(HttpRequest& req, const Routed& routed);
+
+  // For a kStream route: authenticates and checks the request. Blocking.
+  std::variant<node::Context, HttpResponse> AuthorizeStream(HttpRequest& req, const Routed& routed);
+
+  // Audits a request rejected before routing (malformed HTTP, oversized body, overload).
+  // Blocking.
+  void AuditRejected(const HttpRequest& req, std::string_view action, std::string_view detail);
+
+  node::Node& node() { return node_; }
+  const Router& router() const { return router_; }
+  const std::string& openapi() const { return openapi_; }
+  Metrics& metrics() { return metrics_; }
+  // Supplied by the server for /metrics.
+  void SetGaugeSource(std::function<ServerGauges()> source) { gauges_ = std::move(source); }
+
+  static std::vector<RouteDef> Routes();
+
+ private:
+  Result<access::Principal> Authenticate(const HttpRequest& req, std::string_view path);
+  Status Invalid(Call& c, Status s);
+  Result<std::string> PathParam(Call& c, size_t i, std::string_view name, bool uuid);
+  Result<nlohmann::json> JsonBody(Call& c, bool merge_patch, bool required);
+
+  // Handlers (thin: parse, call the node, render).
+  Result<HttpResponse> Healthz(Call& c);
+  Result<HttpResponse> MetricsText(Call& c);
+  Result<HttpResponse> OpenApi(Call& c);
+  Result<HttpResponse> Me(Call& c);
+  Result<HttpResponse> CreateRecord(Call& c);
+  Result<HttpResponse> ListRecords(Call& c);
+  Result<HttpResponse> GetRecord(Call& c);
+  Result<HttpResponse> PatchRecord(Call& c);
+  Result<HttpResponse> History(Call& c);
+  Result<HttpResponse> ListHits(Call& c);
+  Result<HttpResponse> RequestAccess(Call& c);
+  Result<HttpResponse> ListAccessRequests(Call& c);
+  Result<HttpResponse> Grant(Call& c);
+  Result<HttpResponse> Refuse(Call& c);
+  Result<HttpResponse> Decide(Call& c, bool grant);
+  Result<HttpResponse> ListGroups(Call& c);
+  Result<HttpResponse> CreateGroup(Call& c);
+  Result<HttpResponse> GetGroup(Call& c);
+  Result<HttpResponse> ListAuthorities(Call& c);
+  Result<HttpResponse> ListTypes(Call& c);
+  Result<HttpResponse> GetSchema(Call& c);
+  Result<HttpResponse> ListAudit(Call& c);
+  Result<HttpResponse> Stream(Call& c);
+
+  node::Node& node_;
+  ServerOptions options_;
+  Router router_;
+  std::string openapi_;
+  Metrics metrics_;
+  size_t unmatched_metric_ = 0;
+  size_t static_metric_ = 0;
+  std::filesystem::path web_root_;
+  std::function<ServerGauges()> gauges_;
+};
+
+// The OpenAPI 3.1 document for a route table.
+std::string BuildOpenApi(const std::vector<RouteDef>& routes, std::string_view version);
+
+// A static file under `root` for a GET path, or a 404 error response. Paths with "..",
+// backslashes or NUL are refused.
+HttpResponse ServeStatic(const std::filesystem::path& root, std::string_view path,
+                         std::string_view request_id);
+
+}  // namespace issa::api
