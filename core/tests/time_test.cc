@@ -43,6 +43,13 @@ TEST(IdsTest, UuidV7IsOrderedAndUnique) {
   EXPECT_EQ(a[14], '7');
   EXPECT_LT(a, b);
   EXPECT_NE(NewUuidV7(1000), NewUuidV7(1000));
+  // Same millisecond (or a clock that went back): still strictly increasing.
+  std::string prev = NewUuidV7(5000);
+  for (int i = 0; i < 5000; ++i) {
+    const std::string next = NewUuidV7(i % 2 == 0 ? 5000 : 4000);
+    EXPECT_LT(prev, next);
+    prev = next;
+  }
   EXPECT_FALSE(IsUuid("not-a-uuid"));
 }
 
