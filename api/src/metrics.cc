@@ -96,6 +96,10 @@ std::string Metrics::Render(const node::NodeStats& stats, const ServerGauges& ga
   metric("issa_http_audit_dropped_total", "counter",
          "Audit events of rejected requests dropped because the worker queue was full.",
          gauges.audit_dropped);
+  metric("issa_http_async_requests_total", "counter",
+         "Requests answered without a worker thread (the node committed their audit entry "
+         "asynchronously).",
+         gauges.async_requests);
   metric("issa_node_records_written_total", "counter", "Record versions written.",
          stats.records_written);
   metric("issa_node_records_read_total", "counter", "Records read.", stats.records_read);

@@ -18,6 +18,7 @@ struct ServerGauges {
   int64_t pending = 0;  // node calls queued or running on the worker pool
   uint64_t rejected_overload = 0;
   uint64_t audit_dropped = 0;
+  uint64_t async_requests = 0;  // answered without a worker thread (Exec::kAsync, accepted)
 };
 
 class Metrics {

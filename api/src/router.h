@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,9 +16,14 @@ namespace issa::api {
 class Service;
 struct Call;
 
-// Where a route runs: on the I/O thread (cheap, never blocks), on the worker pool (calls the
-// node, which may block), or as a server-sent event stream.
-enum class Exec { kInline, kWorker, kStream };
+// Called once by an async handler, on any thread, with a function that builds the response;
+// the server runs that function on the connection's thread.
+using Responder = std::function<void(std::function<HttpResponse()>)>;
+
+// Where a route runs: on the I/O thread (no node call), on the worker pool (blocking node
+// calls), as a server-sent event stream, or kAsync: on the I/O thread through the route's
+// async_handler, which does not block; requests it declines take the worker path.
+enum class Exec { kInline, kWorker, kStream, kAsync };
 
 struct ParamDoc {
   std::string_view name;
@@ -43,6 +49,9 @@ struct RouteDef {
   std::string_view response_schema{};  // JSON Schema text
   std::vector<int> error_statuses{};
   Result<HttpResponse> (Service::*handler)(Call&) = nullptr;
+  // For Exec::kAsync: returns false to decline (the request then runs `handler` on a worker),
+  // or true after arranging for the Responder to be called once.
+  bool (Service::*async_handler)(Call&, const Responder&) = nullptr;
 };
 
 struct RouteMatch {

@@ -5,6 +5,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -176,6 +177,7 @@ class ServerImpl {
       g.pending = pending_.load();
       g.rejected_overload = rejected_.load();
       g.audit_dropped = audit_dropped_.load();
+      g.async_requests = async_requests_.load();
       return g;
     });
   }
@@ -203,6 +205,19 @@ class ServerImpl {
       pending_.fetch_sub(1);
     });
     return true;
+  }
+
+  // Counts an async node call until the returned token is destroyed (after its response was
+  // handed to the connection); null when the server is stopping.
+  std::shared_ptr<void> BeginAsync() {
+    if (stopping_.load()) return nullptr;
+    async_in_flight_.fetch_add(1);
+    return std::shared_ptr<void>(static_cast<void*>(this), [this](void*) {
+      if (async_in_flight_.fetch_sub(1) == 1) {
+        std::lock_guard lock(async_mu_);
+        async_cv_.notify_all();
+      }
+    });
   }
 
   // Audits a request refused before it reached a handler, without blocking the caller.
@@ -238,6 +253,7 @@ class ServerImpl {
   bool stopping() const { return stopping_.load(); }
   std::atomic<int64_t>& connections() { return connections_; }
   void CountRejected() { rejected_.fetch_add(1); }
+  void CountAsync() { async_requests_.fetch_add(1); }
 
  private:
   void DoAccept();
@@ -248,6 +264,10 @@ class ServerImpl {
   std::atomic<int64_t> connections_{0};
   std::atomic<int64_t> streams_{0};
   std::atomic<int64_t> pending_{0};
+  std::atomic<int64_t> async_in_flight_{0};
+  std::atomic<uint64_t> async_requests_{0};
+  std::mutex async_mu_;
+  std::condition_variable async_cv_;
   std::atomic<uint64_t> rejected_{0};
   std::atomic<uint64_t> audit_dropped_{0};
   std::atomic<uint64_t> request_counter_{0};
@@ -361,23 +381,12 @@ class Session : public std::enable_shared_from_this<Session> {
         HttpResponse r = server_.service().Handle(*req, *routed);
         return Send(std::move(r), req->request_id);
       }
-      case Exec::kWorker: {
-        auto self = shared_from_this();
-        const bool queued = server_.Submit([self, req, routed] {
-          HttpResponse r;
-          try {
-            r = self->server_.service().Handle(*req, *routed);
-          } catch (const std::exception& e) {
-            r = ErrorResponse(Internal(e.what()), req->request_id);
-          }
-          net::post(self->stream_.get_executor(),
-                    [self, r = std::make_shared<HttpResponse>(std::move(r)), req]() mutable {
-                      self->Send(std::move(*r), req->request_id);
-                    });
-        });
-        if (!queued) return Overloaded(*req);
-        return;
+      case Exec::kAsync: {
+        if (HandleAsync(req, routed)) return;
+        return HandleOnWorker(req, routed);
       }
+      case Exec::kWorker:
+        return HandleOnWorker(req, routed);
       case Exec::kStream: {
         auto self = shared_from_this();
         const bool queued = server_.Submit([self, req, routed] {
@@ -393,6 +402,54 @@ class Session : public std::enable_shared_from_this<Session> {
         if (!queued) return Overloaded(*req);
         return;
       }
+    }
+  }
+
+  // Runs the blocking pipeline on the worker pool and posts the response back.
+  void HandleOnWorker(const std::shared_ptr<HttpRequest>& req,
+                      const std::shared_ptr<Routed>& routed) {
+    auto self = shared_from_this();
+    const bool queued = server_.Submit([self, req, routed] {
+      HttpResponse r;
+      try {
+        r = self->server_.service().Handle(*req, *routed);
+      } catch (const std::exception& e) {
+        r = ErrorResponse(Internal(e.what()), req->request_id);
+      }
+      net::post(self->stream_.get_executor(),
+                [self, r = std::make_shared<HttpResponse>(std::move(r)), req]() mutable {
+                  self->Send(std::move(*r), req->request_id);
+                });
+    });
+    if (!queued) Overloaded(*req);
+  }
+
+  // Offers the request to the route's async handler on this I/O thread. The response is built
+  // and sent on this connection's strand when the node answers. In-flight calls are counted so
+  // that Stop waits for them (the node's callback uses the Service).
+  bool HandleAsync(const std::shared_ptr<HttpRequest>& req, const std::shared_ptr<Routed>& routed) {
+    auto self = shared_from_this();
+    auto in_flight = server_.BeginAsync();
+    if (!in_flight) return false;
+    const Responder respond = [self, req, in_flight](std::function<HttpResponse()> make) {
+      net::post(self->stream_.get_executor(), [self, req, make = std::move(make)] {
+        HttpResponse r;
+        try {
+          r = make();
+        } catch (const std::exception& e) {
+          r = ErrorResponse(Internal(e.what()), req->request_id);
+        }
+        self->Send(std::move(r), req->request_id);
+      });
+    };
+    try {
+      const bool accepted = server_.service().HandleAsync(*req, *routed, respond);
+      if (accepted) server_.CountAsync();
+      return accepted;
+    } catch (const std::exception& e) {
+      // Thrown before the node took the call (it never throws after): the worker path answers.
+      LogLine(fmt::format("async handler failed: {}", e.what()));
+      return false;
     }
   }
 
@@ -727,6 +784,10 @@ void ServerImpl::Stop() {
   live.clear();
   // Running node calls finish and post their responses (to closed sockets).
   workers_->join();
+  {
+    std::unique_lock async_lock(async_mu_);
+    async_cv_.wait(async_lock, [this] { return async_in_flight_.load() == 0; });
+  }
   work_.reset();
   for (auto& t : io_threads_) t.join();
   io_threads_.clear();

@@ -172,10 +172,12 @@ std::vector<RouteDef> Service::Routes() {
                .operation_id = "getRecord",
                .summary = "The current version; 404 when missing or not visible.",
                .tag = "records",
+               .exec = Exec::kAsync,
                .path_params = {record_id},
                .response_schema = kRecordSchema,
                .error_statuses = read_errors,
-               .handler = &Service::GetRecord});
+               .handler = &Service::GetRecord,
+               .async_handler = &Service::GetRecordAsync});
   r.push_back({.method = Method::kPatch,
                .pattern = "/api/v1/records/{id}",
                .operation_id = "patchRecord",
@@ -389,10 +391,9 @@ void Service::AuditRejected(const HttpRequest& req, std::string_view action,
   node_.Audit(ctx, action, SafeText(path, 256), "invalid", SafeText(detail, 1000));
 }
 
-Result<access::Principal> Service::Authenticate(const HttpRequest& req, std::string_view path) {
+Result<std::string_view> Service::BearerToken(const HttpRequest& req) {
   std::string_view header = req.authorization;
   if (header.empty()) {
-    AuditRejected(req, "http.unauthenticated", "missing bearer token");
     return Unauthenticated("missing bearer token (Authorization: Bearer <token>)");
   }
   constexpr std::string_view kScheme = "bearer ";
@@ -410,9 +411,20 @@ Result<access::Principal> Service::Authenticate(const HttpRequest& req, std::str
                             c == '+' || c == '/' || c == '=');
   }
   if (!token_ok) {
-    AuditRejected(req, "http.unauthenticated", "malformed Authorization header");
     return Unauthenticated("malformed Authorization header; expected 'Bearer <token>'");
   }
+  return token;
+}
+
+Result<access::Principal> Service::Authenticate(const HttpRequest& req, std::string_view path) {
+  Result<std::string_view> parsed = BearerToken(req);
+  if (!parsed.ok()) {
+    AuditRejected(
+        req, "http.unauthenticated",
+        req.authorization.empty() ? "missing bearer token" : "malformed Authorization header");
+    return parsed.status();
+  }
+  const std::string_view token = *parsed;
   (void)path;
   Result<access::Principal> p = node_.Authenticate(token, req.remote);
   if (!p.ok()) {
@@ -517,6 +529,24 @@ HttpResponse Service::Handle(HttpRequest& req, const Routed& routed) {
   return std::move(r).value();
 }
 
+bool Service::HandleAsync(HttpRequest& req, const Routed& routed, const Responder& respond) {
+  if (routed.is_static || routed.match.kind != RouteMatch::Kind::kFound) return false;
+  const RouteDef& def = router_.routes()[routed.match.route];
+  if (def.async_handler == nullptr) return false;
+  const auto [path, query] = SplitTarget(req.target);
+  Call call{req, def, routed.match, path, query, node::Context{}};
+  call.ctx.request_id = req.request_id;
+  call.ctx.remote = req.remote;
+  if (def.auth) {
+    Result<std::string_view> token = BearerToken(req);
+    if (!token.ok()) return false;
+    std::optional<access::Principal> principal = node_.CachedPrincipal(*token);
+    if (!principal) return false;
+    call.ctx.principal = std::move(*principal);
+  }
+  return (this->*def.async_handler)(call, respond);
+}
+
 std::variant<node::Context, HttpResponse> Service::AuthorizeStream(HttpRequest& req,
                                                                    const Routed& routed) {
   const auto [path, query] = SplitTarget(req.target);
@@ -600,6 +630,21 @@ Result<HttpResponse> Service::GetRecord(Call& c) {
   }
   ISSA_ASSIGN_OR_RETURN(core::Record record, node_.GetRecord(c.ctx, id));
   return JsonResponse(200, node_.RenderRecord(c.ctx, record));
+}
+
+// The common case of GET /api/v1/records/{id} (a well-formed id, no query), without blocking
+// an I/O thread: the node reads at once and answers when the read's audit entry is committed.
+bool Service::GetRecordAsync(Call& c, const Responder& respond) {
+  if (!c.query.empty()) return false;
+  Result<std::string> id = PercentDecode(c.match.params.at(0), false, "id");
+  if (!id.ok() || !core::IsUuid(*id)) return false;
+  node_.GetRecordAsync(c.ctx, *id, [this, ctx = c.ctx, respond](Result<core::Record> record) {
+    respond([this, ctx, record = std::move(record)]() -> HttpResponse {
+      if (!record.ok()) return ErrorResponse(record.status(), ctx.request_id);
+      return JsonResponse(200, node_.RenderRecord(ctx, *record));
+    });
+  });
+  return true;
 }
 
 Result<HttpResponse> Service::PatchRecord(Call& c) {

@@ -50,6 +50,12 @@ class Service {
   // The full pipeline for a routed request. Blocks in node calls unless routed.exec is kInline.
   HttpResponse Handle(HttpRequest& req, const Routed& routed);
 
+  // For a kAsync route, on an I/O thread: handles the request without blocking and returns
+  // true (`respond` is then called once, maybe on another thread), or returns false when the
+  // request needs the blocking pipeline (Handle on a worker): a token the node has not
+  // validated recently, or anything the async handler does not take (bad parameters, ...).
+  bool HandleAsync(HttpRequest& req, const Routed& routed, const Responder& respond);
+
   // For a kStream route: authenticates and checks the request. Blocking.
   std::variant<node::Context, HttpResponse> AuthorizeStream(HttpRequest& req, const Routed& routed);
 
@@ -68,6 +74,8 @@ class Service {
 
  private:
   Result<access::Principal> Authenticate(const HttpRequest& req, std::string_view path);
+  // The bearer token of the Authorization header; the message says what is wrong (no audit).
+  static Result<std::string_view> BearerToken(const HttpRequest& req);
   Status Invalid(Call& c, Status s);
   Result<std::string> PathParam(Call& c, size_t i, std::string_view name, bool uuid);
   Result<nlohmann::json> JsonBody(Call& c, bool merge_patch, bool required);
@@ -78,6 +86,7 @@ class Service {
   Result<HttpResponse> OpenApi(Call& c);
   Result<HttpResponse> Me(Call& c);
   Result<HttpResponse> CreateRecord(Call& c);
+  bool GetRecordAsync(Call& c, const Responder& respond);
   Result<HttpResponse> ListRecords(Call& c);
   Result<HttpResponse> GetRecord(Call& c);
   Result<HttpResponse> PatchRecord(Call& c);

@@ -89,6 +89,19 @@ Status NodeImpl::AuditWrite(const Context& ctx, std::string_view action, std::st
   return s;
 }
 
+void NodeImpl::AuditWriteAsync(const Context& ctx, std::string_view action, std::string_view target,
+                               std::string_view outcome, std::string_view detail,
+                               std::string_view target_owner, std::function<void(Status)> done) {
+  store_->WriteAsync(
+      [e = MakeEvent(ctx, action, target, outcome, detail, target_owner)](storage::WriteTxn& t) {
+        return t.AppendAudit(e).status();
+      },
+      [done = std::move(done)](Status s) {
+        done(s.ok() ? std::move(s)
+                    : Unavailable("the access could not be recorded in the audit log"));
+      });
+}
+
 void NodeImpl::Audit(const Context& ctx, std::string_view action, std::string_view target,
                      std::string_view outcome, std::string_view detail) {
   if (outcome == "denied") ++denied_;
@@ -121,6 +134,16 @@ Status NodeImpl::RequireRole(const Context& ctx, access::Action action, std::str
 }
 
 // ---- Authentication -----------------------------------------------------------------------------
+
+std::optional<access::Principal> NodeImpl::CachedPrincipal(std::string_view token) {
+  if (token.empty() || token.size() > 200) return std::nullopt;
+  const std::string hash = HashToken(token);
+  const core::Timestamp now = Now();
+  std::lock_guard lock(token_cache_mu_);
+  const auto it = token_cache_.find(hash);
+  if (it == token_cache_.end() || it->second.until <= now) return std::nullopt;
+  return it->second.principal;
+}
 
 Result<access::Principal> NodeImpl::Authenticate(std::string_view token, std::string_view remote) {
   const core::Timestamp now = Now();

@@ -22,6 +22,7 @@ class NodeImpl final : public Node {
   Status LoadMatchIndex();
 
   Result<access::Principal> Authenticate(std::string_view token, std::string_view remote) override;
+  std::optional<access::Principal> CachedPrincipal(std::string_view token) override;
   Result<core::Authority> AddAuthority(const Context& ctx, core::Authority authority) override;
   Result<std::vector<core::Authority>> ListAuthorities(const Context& ctx) override;
   Result<NewToken> CreateToken(const Context& ctx, std::string_view authority, core::Role role,
@@ -31,6 +32,8 @@ class NodeImpl final : public Node {
   Result<std::vector<std::string>> CreateRecords(const Context& ctx,
                                                  const std::vector<std::string>& jsons) override;
   Result<core::Record> GetRecord(const Context& ctx, std::string_view id) override;
+  void GetRecordAsync(const Context& ctx, std::string_view id,
+                      std::function<void(Result<core::Record>)> done) override;
   Result<core::Record> PatchRecord(const Context& ctx, std::string_view id,
                                    std::string_view json) override;
   Result<std::vector<core::Record>> GetHistory(const Context& ctx, std::string_view id) override;
@@ -89,6 +92,11 @@ class NodeImpl final : public Node {
   Status AuditWrite(const Context& ctx, std::string_view action, std::string_view target,
                     std::string_view outcome, std::string_view detail,
                     std::string_view target_owner = {});
+  // Appends one audit event in its own transaction without waiting; `done` gets OK once it is
+  // committed, Unavailable when it could not be (see storage::Store::WriteAsync).
+  void AuditWriteAsync(const Context& ctx, std::string_view action, std::string_view target,
+                       std::string_view outcome, std::string_view detail,
+                       std::string_view target_owner, std::function<void(Status)> done);
   // Audits the denial and returns PermissionDenied.
   Status Deny(const Context& ctx, access::Action action, std::string_view target);
   // Audits an invalid request and returns its status.
@@ -125,12 +133,12 @@ class NodeImpl final : public Node {
   std::map<uint64_t, SubscriberEntry> subscribers_;
   uint64_t next_subscriber_ = 1;
 
-  struct CachedPrincipal {
+  struct TokenCacheEntry {
     access::Principal principal;
     core::Timestamp until = 0;
   };
   std::mutex token_cache_mu_;
-  std::unordered_map<std::string, CachedPrincipal> token_cache_;
+  std::unordered_map<std::string, TokenCacheEntry> token_cache_;
 
   std::atomic<uint64_t> records_written_{0};
   std::atomic<uint64_t> records_read_{0};

@@ -196,8 +196,24 @@ INSERT INTO audit_head (id, seq, hash, signature)
   VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000', '');
 )sql";
 
+// Version 2: cheaper ingest (docs/formats/storage-sqlite.md, "Ingest cost"). The text index
+// stores no column sizes (nothing ranks by bm25) and merges segments 8 at a time.
+constexpr const char* kSchemaV2 = R"sql(
+DROP TABLE record_fts;
+CREATE VIRTUAL TABLE record_fts USING fts5 (
+  search_text,
+  content = 'records',
+  content_rowid = 'rid',
+  tokenize = 'unicode61 remove_diacritics 2',
+  columnsize = 0
+);
+INSERT INTO record_fts (record_fts, rank) VALUES ('automerge', 8);
+INSERT INTO record_fts (record_fts) VALUES ('rebuild');
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kSchemaV1},
+    {2, "cheaper ingest: leaner text index", kSchemaV2},
 };
 
 Result<int> ParseVersion(std::string_view text, std::string_view path) {

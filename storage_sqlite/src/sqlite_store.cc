@@ -38,6 +38,11 @@ Status ValidateOptions(const SqliteOptions& o) {
         fmt::format("SqliteOptions.max_group_size is {}, must be >= 1", o.max_group_size),
         "max_group_size");
   }
+  if (o.checkpoint_pages < 1) {
+    return InvalidArgument(
+        fmt::format("SqliteOptions.checkpoint_pages is {}, must be >= 1", o.checkpoint_pages),
+        "checkpoint_pages");
+  }
   if (o.busy_timeout_ms < 0) {
     return InvalidArgument(
         fmt::format("SqliteOptions.busy_timeout_ms is {}, must be >= 0", o.busy_timeout_ms),
@@ -46,19 +51,33 @@ Status ValidateOptions(const SqliteOptions& o) {
   return Status::Ok();
 }
 
-// One queued Write call; lives on the caller's stack until `done`.
+// One queued call. A Write's request lives on the caller's stack until `done`; the caller
+// waits on `wake`, which the writer notifies while holding the queue lock (so the request
+// outlives the notification). A WriteAsync's request owns its function and is deleted by the
+// writer after `on_done` ran.
 struct WriteRequest {
   const WriteFn* fn = nullptr;
   Status status;
   bool done = false;  // guarded by SqliteStore::queue_mu_
+  std::condition_variable wake;
+  // WriteAsync only.
+  WriteFn owned_fn;
+  std::function<void(Status)> on_done;
 };
 
-// Thread-safe. Owns one writer connection, used only by the writer thread, and a pool of reader
-// connections. See sqlite_store.h and docs/formats/storage-sqlite.md.
+// Thread-safe. Owns one writer connection, used only by the writer thread, a checkpoint
+// connection, used only by the checkpointer thread, and a pool of reader connections. See
+// sqlite_store.h and docs/formats/storage-sqlite.md.
 class SqliteStore final : public storage::Store {
  public:
-  SqliteStore(SqliteOptions options, std::unique_ptr<Db> writer)
-      : options_(std::move(options)), writer_db_(std::move(writer)) {
+  SqliteStore(SqliteOptions options, std::unique_ptr<Db> writer, std::unique_ptr<Db> checkpoint)
+      : options_(std::move(options)),
+        writer_db_(std::move(writer)),
+        checkpoint_db_(std::move(checkpoint)) {
+    // Replaces SQLite's auto-checkpoint on the writer connection (which ran checkpoints, with
+    // their fsyncs, inside the writer's COMMIT): the hook only notes the WAL size.
+    sqlite3_wal_hook(writer_db_->handle(), &SqliteStore::OnWalCommit, this);
+    checkpointer_ = std::jthread([this](std::stop_token stop) { CheckpointLoop(stop); });
     writer_ = std::jthread([this](std::stop_token stop) { WriterLoop(stop); });
     writer_id_ = writer_.get_id();
   }
@@ -70,6 +89,9 @@ class SqliteStore final : public storage::Store {
     }
     writer_.request_stop();  // the writer drains the queue first
     writer_.join();
+    checkpointer_.request_stop();
+    checkpointer_.join();
+    checkpoint_db_.reset();
     {
       std::lock_guard<std::mutex> lock(pool_mu_);
       ISSA_CHECK(checked_out_ == 0);  // every ReadTxn must be destroyed before its Store
@@ -124,8 +146,28 @@ class SqliteStore final : public storage::Store {
     if (closing_) return Unavailable(fmt::format("the store {} is closing", options_.path));
     queue_.push_back(&request);
     queue_cv_.notify_one();
-    done_cv_.wait(lock, [&] { return request.done; });
+    request.wake.wait(lock, [&] { return request.done; });
     return std::move(request.status);
+  }
+
+  void WriteAsync(WriteFn fn, std::function<void(Status)> done) override {
+    if (std::this_thread::get_id() == writer_id_) {
+      return done(FailedPrecondition(
+          "Store::WriteAsync called from inside a Write function (it would deadlock)"));
+    }
+    auto request = std::make_unique<WriteRequest>();
+    request->owned_fn = std::move(fn);
+    request->fn = &request->owned_fn;
+    request->on_done = std::move(done);
+    {
+      std::lock_guard<std::mutex> lock(queue_mu_);
+      if (!closing_) {
+        queue_.push_back(request.release());
+        queue_cv_.notify_one();
+        return;
+      }
+    }
+    request->on_done(Unavailable(fmt::format("the store {} is closing", options_.path)));
   }
 
  private:
@@ -138,6 +180,51 @@ class SqliteStore final : public storage::Store {
       idle_readers_.push_back(std::move(db));
     } else {
       close = std::move(db);
+    }
+  }
+
+  // sqlite3_wal_hook callback, on the writer thread after each commit: `pages` is the WAL size.
+  static int OnWalCommit(void* self, sqlite3* /*db*/, const char* /*schema*/, int pages) {
+    static_cast<SqliteStore*>(self)->wal_pages_ = pages;
+    return SQLITE_OK;
+  }
+
+  // After a commit, on the writer thread: wake the checkpointer when the WAL is large; when it
+  // is far larger (the checkpointer cannot keep up, so the WAL never gets fully copied between
+  // two commits and never restarts), checkpoint here, so that the next write restarts the WAL.
+  void AfterCommit() {
+    if (wal_pages_ >= 4 * static_cast<int64_t>(options_.checkpoint_pages)) {
+      (void)sqlite3_wal_checkpoint_v2(writer_db_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                      nullptr, nullptr);
+      wal_pages_ = 0;
+    } else if (wal_pages_ >= options_.checkpoint_pages) {
+      {
+        std::lock_guard<std::mutex> lock(checkpoint_mu_);
+        checkpoint_wanted_ = true;
+      }
+      checkpoint_cv_.notify_one();
+    }
+  }
+
+  // PASSIVE checkpoints on the checkpoint connection, when the writer asks. A failure (for
+  // example SQLITE_BUSY while the writer checkpoints itself) only means the next one copies more.
+  void CheckpointLoop(const std::stop_token& stop) {
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lock(checkpoint_mu_);
+        checkpoint_cv_.wait(lock, stop, [&] { return checkpoint_wanted_; });
+        if (!checkpoint_wanted_) return;  // stop requested
+        checkpoint_wanted_ = false;
+      }
+      int copied = 0;
+      const int rc = sqlite3_wal_checkpoint_v2(checkpoint_db_->handle(), nullptr,
+                                               SQLITE_CHECKPOINT_PASSIVE, nullptr, &copied);
+      if (rc == SQLITE_OK && options_.on_checkpoint) {
+        try {
+          options_.on_checkpoint(copied);
+        } catch (...) {  // an observer must not break the checkpointer
+        }
+      }
     }
   }
 
@@ -162,11 +249,26 @@ class SqliteStore final : public storage::Store {
       } catch (...) {
         AbandonGroup(group, Internal("write failed with a non-standard exception"));
       }
+      // Wake the waiting callers; run the callbacks of WriteAsync calls outside the lock.
+      async_done_.clear();
       {
         std::lock_guard<std::mutex> lock(queue_mu_);
-        for (WriteRequest* r : group) r->done = true;
+        for (WriteRequest* r : group) {
+          if (r->on_done) {
+            async_done_.emplace_back(r);
+          } else {
+            r->done = true;
+            r->wake.notify_one();
+          }
+        }
       }
-      done_cv_.notify_all();
+      for (std::unique_ptr<WriteRequest>& r : async_done_) {
+        try {
+          r->on_done(std::move(r->status));
+        } catch (...) {  // a callback must not break the writer
+        }
+      }
+      async_done_.clear();
     }
   }
 
@@ -268,6 +370,7 @@ class SqliteStore final : public storage::Store {
       for (const size_t j : succeeded) group[j]->status = sealed;
       return group.size();
     }
+    AfterCommit();
     if (options_.on_commit) {
       try {
         options_.on_commit(static_cast<int>(succeeded.size()));
@@ -282,15 +385,22 @@ class SqliteStore final : public storage::Store {
   audit::Head head_;               // writer thread only: the head including uncommitted entries
 
   std::mutex queue_mu_;
-  std::condition_variable_any queue_cv_;  // writer waits for work (or stop)
-  std::condition_variable done_cv_;       // callers wait for their request
-  std::deque<WriteRequest*> queue_;       // guarded by queue_mu_
-  bool closing_ = false;                  // guarded by queue_mu_
+  std::condition_variable_any queue_cv_;                   // writer waits for work (or stop)
+  std::deque<WriteRequest*> queue_;                        // guarded by queue_mu_
+  std::vector<std::unique_ptr<WriteRequest>> async_done_;  // writer thread only
+  bool closing_ = false;                                   // guarded by queue_mu_
 
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Db>> idle_readers_;  // guarded by pool_mu_
   int checked_out_ = 0;                            // guarded by pool_mu_
 
+  std::unique_ptr<Db> checkpoint_db_;  // used on the checkpointer thread only
+  int64_t wal_pages_ = 0;              // writer thread only: WAL size after the last commit
+  std::mutex checkpoint_mu_;
+  std::condition_variable_any checkpoint_cv_;
+  bool checkpoint_wanted_ = false;  // guarded by checkpoint_mu_
+
+  std::jthread checkpointer_;
   std::jthread writer_;
   std::thread::id writer_id_;
 };
@@ -299,6 +409,11 @@ class SqliteStore final : public storage::Store {
 
 Result<std::unique_ptr<storage::Store>> OpenSqliteStore(const SqliteOptions& options) {
   ISSA_RETURN_IF_ERROR(ValidateOptions(options));
+  // SQLite's memory statistics take a global mutex on every allocation (about 5 % of ingest
+  // instructions, bench/RESULTS.md); nothing in ISSA reads them. The setting is process-wide and
+  // only possible before SQLite's first use in the process; later calls change nothing.
+  static std::once_flag configured;
+  std::call_once(configured, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   ISSA_ASSIGN_OR_RETURN(
       std::unique_ptr<Db> db,
       Db::Open(options.path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, options.busy_timeout_ms));
@@ -319,7 +434,18 @@ Result<std::unique_ptr<storage::Store>> OpenSqliteStore(const SqliteOptions& opt
                "PRAGMA journal_size_limit = 67108864",
                "tuning the writer connection"));
   ISSA_RETURN_IF_ERROR(Migrate(*db, Migrations(), options.path).status());
-  return std::unique_ptr<storage::Store>(std::make_unique<SqliteStore>(options, std::move(db)));
+  ISSA_ASSIGN_OR_RETURN(std::unique_ptr<Db> checkpoint,
+                        Db::Open(options.path, SQLITE_OPEN_READWRITE, options.busy_timeout_ms));
+  // A connection opens the file lazily; until it has read it, it does not know the file is in
+  // WAL mode and sqlite3_wal_checkpoint_v2 does nothing (it reports -1 frames).
+  ISSA_ASSIGN_OR_RETURN(const std::string checkpoint_mode,
+                        checkpoint->QueryText("PRAGMA journal_mode", "opening the checkpointer"));
+  if (checkpoint_mode != "wal") {
+    return FailedPrecondition(fmt::format("{}: the checkpoint connection sees journal_mode {}",
+                                          options.path, checkpoint_mode));
+  }
+  return std::unique_ptr<storage::Store>(
+      std::make_unique<SqliteStore>(options, std::move(db), std::move(checkpoint)));
 }
 
 }  // namespace issa::storage_sqlite

@@ -280,7 +280,7 @@ Result<storage::RecordPage> SqliteReader<Base>::QueryRecords(const access::Viewe
   ISSA_RETURN_IF_ERROR(storage::ValidateRecordQuery(query));
   const std::vector<std::string> words = storage::SearchWords(query.text);
   const std::string match = FtsQuery(words);
-  if (!words.empty()) ISSA_RETURN_IF_ERROR(BeforeTextSearch());
+  if (!words.empty() || query.bbox) ISSA_RETURN_IF_ERROR(BeforeIndexedQuery());
   // Assembled from constant fragments only; every value is a bound parameter.
   std::string sql = "SELECT " ISSA_SQLITE_RECORD_COLUMNS ", grants FROM records WHERE id > :after";
   if (query.type) sql += " AND type = :type";
@@ -618,8 +618,7 @@ Status SqliteWriteTxn::PutRecord(const core::Record& r) {
       return inserted;
     }
     const int64_t rid = sqlite3_last_insert_rowid(db().handle());
-    QueueText(rid, std::nullopt, r.search_text);
-    if (r.bbox) ISSA_RETURN_IF_ERROR(IndexBBox(db(), rid, *r.bbox));
+    if (!first_new_rid_ || rid < *first_new_rid_) first_new_rid_ = rid;
     return Status::Ok();
   }
   ISSA_ASSIGN_OR_RETURN(const std::optional<StoredRecord> stored, FindStored(db(), r.id));
@@ -639,9 +638,13 @@ Status SqliteWriteTxn::PutRecord(const core::Record& r) {
     update.BindInt(kRecordColumnCount + 1, stored->rid);
     ISSA_RETURN_IF_ERROR(update.Run());
   }
-  QueueText(stored->rid, stored->search_text, r.search_text);
-  if (stored->has_bbox) ISSA_RETURN_IF_ERROR(UnindexBBox(db(), stored->rid));
-  if (r.bbox) ISSA_RETURN_IF_ERROR(IndexBBox(db(), stored->rid, *r.bbox));
+  // A row inserted since the last flush gets its index entries from its final state at the
+  // flush; a row the indexes already hold is re-indexed now (box) or queued (text).
+  if (!Unindexed(stored->rid)) {
+    QueueText(stored->rid, stored->search_text, r.search_text);
+    if (stored->has_bbox) ISSA_RETURN_IF_ERROR(UnindexBBox(db(), stored->rid));
+    if (r.bbox) ISSA_RETURN_IF_ERROR(IndexBBox(db(), stored->rid, *r.bbox));
+  }
   return Status::Ok();
 }
 
@@ -659,8 +662,10 @@ Status SqliteWriteTxn::SetGrants(std::string_view record_id,
 Status SqliteWriteTxn::DeleteRecord(std::string_view id) {
   ISSA_ASSIGN_OR_RETURN(const std::optional<StoredRecord> stored, FindStored(db(), id));
   if (!stored) return storage::RecordNotFound(id);
-  QueueText(stored->rid, stored->search_text, std::nullopt);
-  if (stored->has_bbox) ISSA_RETURN_IF_ERROR(UnindexBBox(db(), stored->rid));
+  if (!Unindexed(stored->rid)) {
+    QueueText(stored->rid, stored->search_text, std::nullopt);
+    if (stored->has_bbox) ISSA_RETURN_IF_ERROR(UnindexBBox(db(), stored->rid));
+  }
   {
     ISSA_ASSIGN_OR_RETURN(Stmt s, db().Prepare("DELETE FROM record_versions WHERE rid = ?1"));
     s.BindInt(1, stored->rid);
@@ -789,41 +794,64 @@ void SqliteWriteTxn::QueueText(int64_t rid, std::optional<std::string_view> inde
   it->second.wanted = wanted ? std::optional<std::string>(std::string(*wanted)) : std::nullopt;
 }
 
-Status SqliteWriteTxn::FlushText() {
-  if (text_changes_.empty()) return Status::Ok();
-  // Two JSON objects {"<rid>": "<text>", ...}, applied with one statement each (json_each
-  // returns the texts byte for byte, as the external-content 'delete' command needs them).
-  std::string deletes = "{";
-  std::string inserts = "{";
-  for (const auto& [rid, change] : text_changes_) {
-    if (change.indexed == change.wanted) continue;
-    if (change.indexed) {
-      if (deletes.size() > 1) deletes += ',';
-      deletes += fmt::format("\"{}\":", rid);
-      AppendJsonString(deletes, *change.indexed);
+Status SqliteWriteTxn::FlushIndexes() {
+  if (!text_changes_.empty()) {
+    // Two JSON objects {"<rid>": "<text>", ...}, applied with one statement each (json_each
+    // returns the texts byte for byte, as the external-content 'delete' command needs them).
+    std::string deletes = "{";
+    std::string inserts = "{";
+    const auto append_key = [](std::string& out, int64_t rid) {
+      if (out.size() > 1) out += ',';
+      out += '"';
+      out += std::to_string(rid);
+      out += "\":";
+    };
+    for (const auto& [rid, change] : text_changes_) {
+      if (change.indexed == change.wanted) continue;
+      if (change.indexed) {
+        append_key(deletes, rid);
+        AppendJsonString(deletes, *change.indexed);
+      }
+      if (change.wanted) {
+        append_key(inserts, rid);
+        AppendJsonString(inserts, *change.wanted);
+      }
     }
-    if (change.wanted) {
-      if (inserts.size() > 1) inserts += ',';
-      inserts += fmt::format("\"{}\":", rid);
-      AppendJsonString(inserts, *change.wanted);
+    deletes += '}';
+    inserts += '}';
+    text_changes_.clear();
+    if (deletes.size() > 2) {
+      ISSA_ASSIGN_OR_RETURN(Stmt s, db().Prepare("INSERT INTO record_fts (record_fts, rowid, "
+                                                 "search_text) SELECT 'delete', CAST(key AS "
+                                                 "INTEGER), value FROM json_each(?1)"));
+      s.BindText(1, deletes);
+      ISSA_RETURN_IF_ERROR(s.Run());
+    }
+    if (inserts.size() > 2) {
+      ISSA_ASSIGN_OR_RETURN(Stmt s, db().Prepare("INSERT INTO record_fts (rowid, search_text) "
+                                                 "SELECT CAST(key AS INTEGER), value FROM "
+                                                 "json_each(?1)"));
+      s.BindText(1, inserts);
+      ISSA_RETURN_IF_ERROR(s.Run());
     }
   }
-  deletes += '}';
-  inserts += '}';
-  text_changes_.clear();
-  if (deletes.size() > 2) {
-    ISSA_ASSIGN_OR_RETURN(Stmt s, db().Prepare("INSERT INTO record_fts (record_fts, rowid, "
-                                               "search_text) SELECT 'delete', CAST(key AS "
-                                               "INTEGER), value FROM json_each(?1)"));
-    s.BindText(1, deletes);
-    ISSA_RETURN_IF_ERROR(s.Run());
-  }
-  if (inserts.size() > 2) {
-    ISSA_ASSIGN_OR_RETURN(Stmt s, db().Prepare("INSERT INTO record_fts (rowid, search_text) "
-                                               "SELECT CAST(key AS INTEGER), value FROM "
-                                               "json_each(?1)"));
-    s.BindText(1, inserts);
-    ISSA_RETURN_IF_ERROR(s.Run());
+  if (first_new_rid_) {
+    // Every row at or above the smallest rid inserted since the last flush is new (a new rowid
+    // is above every existing one); rows deleted meanwhile are simply not there any more.
+    const int64_t first = *first_new_rid_;
+    first_new_rid_.reset();
+    ISSA_ASSIGN_OR_RETURN(Stmt text, db().Prepare("INSERT INTO record_fts (rowid, search_text) "
+                                                  "SELECT rid, search_text FROM records WHERE "
+                                                  "rid >= ?1"));
+    text.BindInt(1, first);
+    ISSA_RETURN_IF_ERROR(text.Run());
+    ISSA_ASSIGN_OR_RETURN(Stmt boxes, db().Prepare("INSERT INTO record_rtree (rid, min_lon, "
+                                                   "max_lon, min_lat, max_lat) SELECT rid, "
+                                                   "min_lon, max_lon, min_lat, max_lat FROM "
+                                                   "records WHERE rid >= ?1 AND min_lon IS NOT "
+                                                   "NULL"));
+    boxes.BindInt(1, first);
+    ISSA_RETURN_IF_ERROR(boxes.Run());
   }
   return Status::Ok();
 }

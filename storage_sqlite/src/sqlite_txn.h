@@ -58,8 +58,8 @@ class SqliteReader : public Base {
 
  protected:
   Db& db() { return *db_; }
-  // Called before a query that uses the full-text index.
-  virtual Status BeforeTextSearch() { return Status::Ok(); }
+  // Called before a query that uses the full-text or the spatial index.
+  virtual Status BeforeIndexedQuery() { return Status::Ok(); }
 
  private:
   Result<core::SharingGroup> ReadGroup(const Stmt& stmt);
@@ -84,16 +84,20 @@ class SqliteReadTxn final : public SqliteReader<storage::ReadTxn> {
 // The writer's view of one Write call. `head` is the writer's in-memory audit head: AppendAudit
 // seals after it and advances it; the store signs and stores it at commit.
 //
-// Full-text index changes are queued (net per row) and applied in one statement by Finish, or
-// before a text query in the same call: FTS5 flushes its pending terms at every statement
-// savepoint, so indexing row by row would write one index segment per record.
+// Index changes are deferred and applied by Finish, or before a text or box query in the same
+// call: FTS5 flushes its pending terms at every statement savepoint, so indexing row by row
+// would write one index segment per record, and one INSERT ... SELECT into the R*Tree costs less
+// than a statement per box. Rows inserted since the last flush are indexed from `records` (they
+// are exactly the rows with rid >= the smallest rid inserted: a new rowid is always above every
+// existing one). Text changes to rows the index already holds are queued (net per row) and
+// applied with two statements; their boxes are replaced at once.
 class SqliteWriteTxn final : public SqliteReader<storage::WriteTxn> {
  public:
   SqliteWriteTxn(Db& db, audit::Head& head) : SqliteReader(db), head_(head) {}
 
   // Applies queued index changes. The store calls it after fn returned OK, inside fn's
   // savepoint; an error fails the call.
-  Status Finish() { return FlushText(); }
+  Status Finish() { return FlushIndexes(); }
 
   // The head including this transaction's entries (unsigned until committed).
   Result<audit::Head> GetAuditHead() override { return head_; }
@@ -111,7 +115,7 @@ class SqliteWriteTxn final : public SqliteReader<storage::WriteTxn> {
   Status SetMeta(std::string_view key, std::string_view value) override;
 
  protected:
-  Status BeforeTextSearch() override { return FlushText(); }
+  Status BeforeIndexedQuery() override { return FlushIndexes(); }
 
  private:
   // What the FTS index holds for a row (`indexed`) and what it must hold (`wanted`).
@@ -119,14 +123,17 @@ class SqliteWriteTxn final : public SqliteReader<storage::WriteTxn> {
     std::optional<std::string> indexed;
     std::optional<std::string> wanted;
   };
-  // Records that row `rid` must index `wanted`; `indexed` is what the index holds for it now,
-  // used only when no change is queued for the row yet.
+  // Whether row `rid` was inserted since the last flush (the index holds nothing for it yet).
+  bool Unindexed(int64_t rid) const { return first_new_rid_ && rid >= *first_new_rid_; }
+  // Records that row `rid`, which the index holds, must index `wanted`; `indexed` is what the
+  // index holds for it now, used only when no change is queued for the row yet.
   void QueueText(int64_t rid, std::optional<std::string_view> indexed,
                  std::optional<std::string_view> wanted);
-  Status FlushText();
+  Status FlushIndexes();
 
   audit::Head& head_;
   std::map<int64_t, TextChange> text_changes_;
+  std::optional<int64_t> first_new_rid_;  // smallest rid inserted since the last flush
 };
 
 // Reads the audit head row (seq, hash, signature).

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "sqlite_codec.h"
 #include "sqlite_db.h"
 #include "sqlite_schema.h"
 
@@ -46,6 +47,82 @@ Result<int> ApplyTestMigration(const std::string& path, bool fail_halfway) {
           : "CREATE TABLE test_migration (x INTEGER); INSERT INTO test_migration VALUES (1);"});
   ISSA_ASSIGN_OR_RETURN(auto db, OpenFile(path, true));
   return Migrate(*db, migrations, path);
+}
+
+Status WriteVersion1Store(const std::string& path, std::span<const core::Record> records) {
+  ISSA_ASSIGN_OR_RETURN(auto db, OpenFile(path, true));
+  ISSA_RETURN_IF_ERROR(
+      db->QueryText("PRAGMA journal_mode = WAL", "switching to WAL mode").status());
+  ISSA_RETURN_IF_ERROR(Migrate(*db, Migrations().first(1), path).status());
+  ISSA_RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE", "BEGIN"));
+  for (const core::Record& r : records) {
+    ISSA_ASSIGN_OR_RETURN(Stmt find,
+                          db->Prepare("SELECT rid, search_text, min_lon IS NOT NULL FROM records "
+                                      "WHERE id = ?1"));
+    find.BindText(1, r.id);
+    ISSA_ASSIGN_OR_RETURN(const bool exists, find.Step());
+    RecordLists lists;
+    int64_t rid = 0;
+    if (!exists) {
+      ISSA_ASSIGN_OR_RETURN(
+          Stmt insert,
+          db->Prepare("INSERT INTO records (" ISSA_SQLITE_RECORD_COLUMNS
+                      ", grants) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                      "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, "
+                      "?27, ?28)"));
+      const std::string grants = EncodeStrings(r.grants);
+      BindRecord(insert, 1, r, lists);
+      insert.BindText(kRecordColumnCount + 1, grants);
+      ISSA_RETURN_IF_ERROR(insert.Run());
+      rid = sqlite3_last_insert_rowid(db->handle());
+    } else {
+      rid = find.Int(0);
+      const std::string old_text = find.Text(1);
+      const bool had_box = find.Int(2) != 0;
+      ISSA_ASSIGN_OR_RETURN(
+          Stmt archive,
+          db->Prepare("INSERT INTO record_versions (rid, " ISSA_SQLITE_RECORD_COLUMNS
+                      ") SELECT rid, " ISSA_SQLITE_RECORD_COLUMNS " FROM records WHERE rid = ?1"));
+      archive.BindInt(1, rid);
+      ISSA_RETURN_IF_ERROR(archive.Run());
+      ISSA_ASSIGN_OR_RETURN(
+          Stmt update,
+          db->Prepare("UPDATE records SET (" ISSA_SQLITE_RECORD_COLUMNS
+                      ") = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                      "?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27) WHERE rid = "
+                      "?28"));
+      BindRecord(update, 1, r, lists);
+      update.BindInt(kRecordColumnCount + 1, rid);
+      ISSA_RETURN_IF_ERROR(update.Run());
+      ISSA_ASSIGN_OR_RETURN(Stmt unindex, db->Prepare("INSERT INTO record_fts (record_fts, rowid, "
+                                                      "search_text) VALUES ('delete', ?1, ?2)"));
+      unindex.BindInt(1, rid);
+      unindex.BindText(2, old_text);
+      ISSA_RETURN_IF_ERROR(unindex.Run());
+      if (had_box) {
+        ISSA_ASSIGN_OR_RETURN(Stmt unbox, db->Prepare("DELETE FROM record_rtree WHERE rid = ?1"));
+        unbox.BindInt(1, rid);
+        ISSA_RETURN_IF_ERROR(unbox.Run());
+      }
+    }
+    ISSA_ASSIGN_OR_RETURN(
+        Stmt index, db->Prepare("INSERT INTO record_fts (rowid, search_text) VALUES (?1, ?2)"));
+    index.BindInt(1, rid);
+    index.BindText(2, r.search_text);
+    ISSA_RETURN_IF_ERROR(index.Run());
+    if (r.bbox) {
+      ISSA_ASSIGN_OR_RETURN(Stmt box, db->Prepare("INSERT INTO record_rtree (rid, min_lon, "
+                                                  "max_lon, min_lat, max_lat) VALUES (?1, ?2, "
+                                                  "?3, ?4, ?5)"));
+      box.BindInt(1, rid);
+      box.BindDouble(2, r.bbox->min_lon);
+      box.BindDouble(3, r.bbox->max_lon);
+      box.BindDouble(4, r.bbox->min_lat);
+      box.BindDouble(5, r.bbox->max_lat);
+      ISSA_RETURN_IF_ERROR(box.Run());
+    }
+  }
+  return db->Exec("COMMIT", "COMMIT");
 }
 
 Result<bool> TableExists(const std::string& path, std::string_view table) {

@@ -6,9 +6,11 @@
 // the file open for writing, unless stated.
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
+#include "issa/core/model.h"
 #include "issa/core/status.h"
 
 namespace issa::storage_sqlite::testing_hooks {
@@ -32,7 +34,11 @@ Status CheckIntegrity(const std::string& path);
 Result<std::string> JournalMode(const std::string& path);
 // Writes an out-of-range classification into the current version of record `id`.
 Status CorruptRecordClassification(const std::string& path, std::string_view id);
-// Rows of the R*Tree index (to check that deletes and updates clean it).
+// Creates a store file at schema version 1 (as the first release wrote it: R*Tree, FTS5 with
+// column sizes) holding `records`, written as version 1 wrote them. A record whose id came
+// earlier in the list supersedes it (the earlier row moves to record_versions). No audit entries.
+Status WriteVersion1Store(const std::string& path, std::span<const core::Record> records);
+// Rows of the R*Tree index (to check that deletes and updates keep it in step).
 Result<int64_t> CountRtreeRows(const std::string& path);
 
 }  // namespace issa::storage_sqlite::testing_hooks

@@ -1,8 +1,12 @@
 #include "issa/storage_sqlite/sqlite_store.h"
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <filesystem>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <string>
 #include <thread>
 #include <utility>
@@ -236,6 +240,35 @@ TEST_F(SqliteStoreTest, UnsignedHeadWithoutSigner) {
   EXPECT_TRUE(head->signature.empty());
 }
 
+// Once the WAL passes checkpoint_pages, the background thread copies it into the database
+// file while writes go on (a connection that never read the file would silently copy nothing).
+TEST_F(SqliteStoreTest, BackgroundCheckpointsCopyTheWal) {
+  std::atomic<int> checkpoints{0};
+  std::atomic<int64_t> frames{0};
+  SqliteOptions o = Options();
+  o.checkpoint_pages = 8;
+  o.on_checkpoint = [&](int copied) {
+    ++checkpoints;
+    frames += copied;
+  };
+  auto store = Open(o);
+  ASSERT_NE(store, nullptr);
+  for (int i = 0; i < 300 && frames.load() == 0; ++i) {
+    MustWrite(*store, [&](storage::WriteTxn& txn) {
+      for (int j = 0; j < 5; ++j) {
+        ISSA_RETURN_IF_ERROR(
+            txn.PutRecord(Person("rec-ck-" + std::to_string(i) + "-" + std::to_string(j))));
+      }
+      return txn.AppendAudit(Event("ck-" + std::to_string(i))).status();
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  EXPECT_GT(checkpoints.load(), 0);
+  EXPECT_GT(frames.load(), 0);
+  store.reset();
+  EXPECT_TRUE(hooks::CheckIntegrity(path_).ok()) << hooks::CheckIntegrity(path_).ToString();
+}
+
 // Many threads, each call writing two records and two audit entries (some calls fail on
 // purpose): calls share commits, each stays atomic, and the chain verifies.
 TEST_F(SqliteStoreTest, GroupCommitKeepsEveryCallAtomicAndTheChainIntact) {
@@ -377,7 +410,9 @@ TEST_F(SqliteStoreTest, TextAndBoxIndexesStayConsistent) {
     if (deleted) continue;
     if (updated ? i % 4 == 0 : i % 2 == 0) ++want;
   }
-  EXPECT_EQ(*hooks::CountRtreeRows(path_), want);
+  auto counted = hooks::CountRtreeRows(path_);
+  ASSERT_TRUE(counted.ok()) << counted.status().ToString();
+  EXPECT_EQ(*counted, want);
   auto txn = std::move(store->BeginRead()).value();
   storage::RecordQuery q;
   q.limit = 1000;
@@ -459,6 +494,269 @@ TEST_F(SqliteStoreTest, SynchronousFullOpensAndWrites) {
   auto store = Open(o);
   MustWrite(*store, [](storage::WriteTxn& txn) { return txn.PutRecord(Person("rec-1")); });
   EXPECT_TRUE((*store->BeginRead())->GetRecord(System(), "rec-1").ok());
+}
+
+std::vector<std::string> QueryIds(storage::ReadTxn& txn, storage::RecordQuery q) {
+  q.limit = 1000;
+  std::vector<std::string> ids;
+  for (;;) {
+    auto page = txn.QueryRecords(System(), q);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    if (!page.ok()) break;
+    for (const core::Record& r : page->records) ids.push_back(r.id);
+    if (page->next_cursor.empty()) break;
+    q.after_id = page->next_cursor;
+  }
+  return ids;
+}
+
+storage::RecordQuery TextQuery(std::string text) {
+  storage::RecordQuery q;
+  q.text = std::move(text);
+  return q;
+}
+
+storage::RecordQuery BoxQuery(core::BBox box) {
+  storage::RecordQuery q;
+  q.bbox = box;
+  return q;
+}
+
+using Ids = std::vector<std::string>;
+
+TEST_F(SqliteStoreTest, OpenRejectsABadCheckpointSize) {
+  SqliteOptions o = Options();
+  o.checkpoint_pages = 0;
+  EXPECT_EQ(OpenSqliteStore(o).status().field(), "checkpoint_pages");
+}
+
+// Schema version 2 rebuilt the text index: a file written by version 1 keeps its records,
+// history, text and boxes.
+TEST_F(SqliteStoreTest, MigratesAVersion1FileWithRecordsTextAndBoxes) {
+  core::Record a = Person("rec-a");
+  a.search_text = "alpha rossi";
+  a.bbox = core::BBox{10, 45, 10, 45};
+  core::Record b = Person("rec-b");
+  b.search_text = "beta";
+  core::Record a2 = a;
+  a2.version = 2;
+  a2.search_text = "gamma rossi";
+  a2.bbox = core::BBox{-5, 40, -4, 41};
+  core::Record c = Person("rec-c");
+  c.search_text = "delta";
+  c.bbox = core::BBox{-20, -10, 30, 60};
+  const std::vector<core::Record> v1 = {a, b, a2, c};
+  ASSERT_TRUE(hooks::WriteVersion1Store(path_, v1).ok());
+  ASSERT_EQ(*hooks::ReadSchemaVersion(path_), 1);
+  ASSERT_TRUE(*hooks::TableExists(path_, "record_rtree"));
+
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(*hooks::ReadSchemaVersion(path_), hooks::LatestSchemaVersion());
+  EXPECT_TRUE(*hooks::TableExists(path_, "record_rtree"));
+  EXPECT_TRUE(hooks::CheckIntegrity(path_).ok()) << hooks::CheckIntegrity(path_).ToString();
+  EXPECT_EQ(*hooks::CountRtreeRows(path_), 2);  // a and c have boxes
+  {
+    auto txn = std::move(store->BeginRead()).value();
+    auto history = txn->GetHistory(System(), "rec-a");
+    ASSERT_TRUE(history.ok()) << history.status().ToString();
+    ASSERT_EQ(history->size(), 2u);
+    EXPECT_EQ((*history)[0].search_text, "alpha rossi");
+    EXPECT_EQ((*history)[1].search_text, "gamma rossi");
+    EXPECT_EQ(QueryIds(*txn, TextQuery("gam")), Ids{"rec-a"});
+    EXPECT_EQ(QueryIds(*txn, TextQuery("alpha")), Ids{});
+    EXPECT_EQ(QueryIds(*txn, TextQuery("beta")), Ids{"rec-b"});
+    EXPECT_EQ(QueryIds(*txn, BoxQuery({-6, 39, -3, 42})), (Ids{"rec-a", "rec-c"}));
+    EXPECT_EQ(QueryIds(*txn, BoxQuery({9, 44, 11, 46})), Ids{"rec-c"});
+    EXPECT_EQ(QueryIds(*txn, BoxQuery({100, 0, 101, 1})), Ids{});
+  }
+  // And keeps working as a version 2 store.
+  MustWrite(*store, [](storage::WriteTxn& txn) {
+    core::Record d = Person("rec-d");
+    d.search_text = "epsilon";
+    d.bbox = core::BBox{10, 45, 10, 45};
+    ISSA_RETURN_IF_ERROR(txn.PutRecord(d));
+    return txn.DeleteRecord("rec-c");
+  });
+  auto txn = std::move(store->BeginRead()).value();
+  EXPECT_EQ(QueryIds(*txn, BoxQuery({9, 44, 11, 46})), Ids{"rec-d"});
+  EXPECT_EQ(QueryIds(*txn, TextQuery("delta")), Ids{});
+  EXPECT_EQ(QueryIds(*txn, TextQuery("epsilon")), Ids{"rec-d"});
+  txn.reset();
+  EXPECT_TRUE(hooks::CheckIntegrity(path_).ok());
+}
+
+// Box queries return exactly the records whose boxes intersect, at every scale and at the edges
+// of the domain.
+TEST_F(SqliteStoreTest, BoxQueriesMatchABruteForceScan) {
+  std::mt19937_64 rng(11);
+  const auto box = [&rng](double max_size) {
+    std::uniform_real_distribution<double> lon(-180, 180);
+    std::uniform_real_distribution<double> lat(-90, 90);
+    std::uniform_real_distribution<double> size(0, max_size);
+    const double x = lon(rng);
+    const double y = lat(rng);
+    return core::BBox{x, y, std::min(180.0, x + size(rng)), std::min(90.0, y + size(rng) / 2)};
+  };
+  std::vector<core::Record> records;
+  for (int i = 0; i < 600; ++i) {
+    core::Record r = Person("rec-" + std::to_string(1000 + i));
+    const double scale[] = {0, 1e-4, 0.5, 20, 400};
+    if (i % 7 != 0) r.bbox = box(scale[i % 5]);
+    records.push_back(std::move(r));
+  }
+  records[1].bbox = core::BBox{-180, -90, -180, -90};
+  records[2].bbox = core::BBox{180, 90, 180, 90};
+  records[3].bbox = core::BBox{-180, -90, 180, 90};
+  records[4].bbox = core::BBox{-1e-9, -1e-9, 1e-9, 1e-9};
+  auto store = Open();
+  MustWrite(*store, [&](storage::WriteTxn& txn) {
+    for (const core::Record& r : records) ISSA_RETURN_IF_ERROR(txn.PutRecord(r));
+    return Status::Ok();
+  });
+  std::vector<core::BBox> queries = {{-180, -90, 180, 90}, {0, 0, 0, 0}, {180, 90, 180, 90}};
+  for (int i = 0; i < 60; ++i) queries.push_back(box(i % 3 == 0 ? 0.01 : i % 3 == 1 ? 5 : 90));
+  auto txn = std::move(store->BeginRead()).value();
+  for (const core::BBox& q : queries) {
+    Ids want;
+    for (const core::Record& r : records) {
+      if (r.bbox && r.bbox->Intersects(q)) want.push_back(r.id);
+    }
+    EXPECT_EQ(QueryIds(*txn, BoxQuery(q)), want)
+        << q.min_lon << "," << q.min_lat << "," << q.max_lon << "," << q.max_lat;
+  }
+}
+
+// New rows reach the R*Tree at the end of the call or before a box query in it; rows it already
+// holds are re-indexed when their box changes or goes, and deleted rows leave it.
+TEST_F(SqliteStoreTest, BoxIndexFollowsInsertsUpdatesAndDeletesWithinACall) {
+  const auto at = [](std::string id, std::optional<core::BBox> box, int64_t version = 1) {
+    core::Record r = Person(std::move(id));
+    r.bbox = box;
+    r.version = version;
+    return r;
+  };
+  const core::BBox rome{12.4, 41.8, 12.6, 42.0};
+  const core::BBox oslo{10.6, 59.8, 10.9, 60.0};
+  auto store = Open();
+  MustWrite(*store, [&](storage::WriteTxn& txn) -> Status {
+    ISSA_RETURN_IF_ERROR(txn.PutRecord(at("rec-b1", rome)));
+    ISSA_RETURN_IF_ERROR(txn.PutRecord(at("rec-b2", rome)));
+    auto page = txn.QueryRecords(System(), BoxQuery(rome));  // own inserts, before the call ends
+    ISSA_RETURN_IF_ERROR(page.status());
+    if (page->records.size() != 2) return Internal("own boxes not found");
+    ISSA_RETURN_IF_ERROR(txn.PutRecord(at("rec-b2", oslo, 2)));  // indexed row moves
+    ISSA_RETURN_IF_ERROR(txn.PutRecord(at("rec-b3", rome)));
+    return txn.PutRecord(at("rec-b3", std::nullopt, 2));  // new row loses its box
+  });
+  EXPECT_TRUE(hooks::CheckIntegrity(path_).ok()) << hooks::CheckIntegrity(path_).ToString();
+  EXPECT_EQ(*hooks::CountRtreeRows(path_), 2);
+  {
+    auto txn = std::move(store->BeginRead()).value();
+    EXPECT_EQ(QueryIds(*txn, BoxQuery(rome)), Ids{"rec-b1"});
+    EXPECT_EQ(QueryIds(*txn, BoxQuery(oslo)), Ids{"rec-b2"});
+  }
+  MustWrite(*store, [&](storage::WriteTxn& txn) -> Status {
+    ISSA_RETURN_IF_ERROR(txn.DeleteRecord("rec-b2"));  // the highest row with a box
+    ISSA_RETURN_IF_ERROR(txn.DeleteRecord("rec-b3"));
+    return txn.PutRecord(at("rec-b4", oslo));  // takes a deleted row's id
+  });
+  EXPECT_EQ(*hooks::CountRtreeRows(path_), 2);
+  auto txn = std::move(store->BeginRead()).value();
+  EXPECT_EQ(QueryIds(*txn, BoxQuery(oslo)), Ids{"rec-b4"});
+  EXPECT_EQ(QueryIds(*txn, BoxQuery(rome)), Ids{"rec-b1"});
+}
+
+// New rows reach the text index from `records` at the end of the call (every rid at or above
+// the smallest one inserted since the last flush); rows the index already holds are updated by
+// queued changes. Row ids are reused when the highest rows are deleted, in the same call too.
+TEST_F(SqliteStoreTest, TextIndexFollowsInsertsUpdatesDeletesAndReusedRowIds) {
+  const auto with_text = [](std::string id, std::string text, int64_t version = 1) {
+    core::Record r = Person(std::move(id));
+    r.search_text = std::move(text);
+    r.version = version;
+    return r;
+  };
+  auto store = Open();
+  MustWrite(*store, [&](storage::WriteTxn& txn) {
+    ISSA_RETURN_IF_ERROR(txn.PutRecord(with_text("rec-p1", "pone")));
+    return txn.PutRecord(with_text("rec-p2", "ptwo"));  // the highest row id
+  });
+  MustWrite(*store, [&](storage::WriteTxn& txn) -> Status {
+    ISSA_RETURN_IF_ERROR(txn.DeleteRecord("rec-p2"));
+    ISSA_RETURN_IF_ERROR(txn.PutRecord(with_text("rec-n1", "nfirst")));  // reuses p2's row id
+    ISSA_RETURN_IF_ERROR(txn.PutRecord(with_text("rec-n1", "nsecond", 2)));
+    // Own writes, text included, before the call ends.
+    auto page = txn.QueryRecords(System(), TextQuery("nsecond"));
+    ISSA_RETURN_IF_ERROR(page.status());
+    if (page->records.size() != 1) return Internal("own insert not found by text");
+    page = txn.QueryRecords(System(), TextQuery("ptwo"));
+    ISSA_RETURN_IF_ERROR(page.status());
+    if (!page->records.empty()) return Internal("deleted text still found");
+    ISSA_RETURN_IF_ERROR(txn.PutRecord(with_text("rec-n1", "nthird", 3)));  // after the flush
+    ISSA_RETURN_IF_ERROR(txn.PutRecord(with_text("rec-n2", "ngone")));
+    ISSA_RETURN_IF_ERROR(txn.DeleteRecord("rec-n2"));
+    return txn.PutRecord(with_text("rec-p1", "pnew", 2));
+  });
+  EXPECT_TRUE(hooks::CheckIntegrity(path_).ok()) << hooks::CheckIntegrity(path_).ToString();
+  // The smallest new row id goes down within a call: insert x, delete it and the row below it,
+  // insert z (which takes the deleted row's id).
+  MustWrite(*store, [&](storage::WriteTxn& txn) {
+    ISSA_RETURN_IF_ERROR(txn.PutRecord(with_text("rec-x", "xtext")));
+    ISSA_RETURN_IF_ERROR(txn.DeleteRecord("rec-x"));
+    ISSA_RETURN_IF_ERROR(txn.DeleteRecord("rec-n1"));
+    return txn.PutRecord(with_text("rec-z", "ztext"));
+  });
+  EXPECT_TRUE(hooks::CheckIntegrity(path_).ok()) << hooks::CheckIntegrity(path_).ToString();
+  auto txn = std::move(store->BeginRead()).value();
+  EXPECT_EQ(QueryIds(*txn, TextQuery("pnew")), Ids{"rec-p1"});
+  EXPECT_EQ(QueryIds(*txn, TextQuery("pone")), Ids{});
+  EXPECT_EQ(QueryIds(*txn, TextQuery("ptwo")), Ids{});
+  EXPECT_EQ(QueryIds(*txn, TextQuery("n")), Ids{});
+  EXPECT_EQ(QueryIds(*txn, TextQuery("xtext")), Ids{});
+  EXPECT_EQ(QueryIds(*txn, TextQuery("ztext")), Ids{"rec-z"});
+}
+
+// Checkpoints run on a background thread (and on the writer past 4 times the threshold): the
+// WAL stays small while far more than that is written, and closing leaves no WAL behind.
+TEST_F(SqliteStoreTest, CheckpointsKeepTheWalSmall) {
+  SqliteOptions o = Options();
+  o.checkpoint_pages = 16;
+  const std::string wal = path_ + "-wal";
+  uintmax_t largest_wal = 0;
+  {
+    auto store = Open(o);
+    for (int call = 0; call < 200; ++call) {
+      MustWrite(*store, [&](storage::WriteTxn& txn) {
+        for (int i = 0; i < 25; ++i) {
+          core::Record r = Person("rec-" + std::to_string(100000 + call * 25 + i));
+          r.properties_json = std::string(400, 'x');
+          ISSA_RETURN_IF_ERROR(txn.PutRecord(r));
+          ISSA_RETURN_IF_ERROR(txn.AppendAudit(Event(r.id)).status());
+        }
+        return Status::Ok();
+      });
+      largest_wal = std::max(largest_wal, std::filesystem::file_size(wal));
+    }
+    EXPECT_TRUE(hooks::CheckIntegrity(path_).ok());
+  }
+  // About 5,000 rows of half a kilobyte went through; the WAL never held more than a few
+  // hundred kilobytes (4 x 16 pages plus one call's pages).
+  EXPECT_LT(largest_wal, uintmax_t{1} << 20);
+  EXPECT_FALSE(std::filesystem::exists(wal));
+  auto store = Open(o);
+  int n = 0;
+  ASSERT_TRUE((*store->BeginRead())
+                  ->ScanRecords(System(), {},
+                                [&](const core::Record&) {
+                                  ++n;
+                                  return true;
+                                })
+                  .ok());
+  EXPECT_EQ(n, 5000);
+  const audit::VerifyReport report = VerifyStoreAudit(*store, key_.PublicHex());
+  EXPECT_TRUE(report.ok) << report.problem;
+  EXPECT_EQ(report.entries, 5000);
 }
 
 }  // namespace

@@ -312,6 +312,49 @@ TEST_F(ApiTest, MetricsCountRequests) {
   EXPECT_NE(text.find("issa_node_records_written_total"), std::string::npos);
 }
 
+// GET /api/v1/records/{id} with a recently validated token runs on the I/O thread and answers
+// once the node committed the read's audit entry; a token the node has not seen lately, a bad
+// id and a record the caller may not see take the blocking path or answer like it.
+TEST_F(ApiTest, RecordReadsTakeTheNonBlockingPathAndAreAuditedFirst) {
+  const std::string id =
+      Create(PersonJson("Asynchrona", "1960-02-03", Handling("LIMITED", "owner")));
+  auto async_count = [&]() -> long {
+    const std::string text = c_->Get("/metrics").body;
+    const std::string key = "\nissa_http_async_requests_total ";
+    const size_t at = text.find(key);
+    return at == std::string::npos ? -1 : std::stol(text.substr(at + key.size()));
+  };
+  ASSERT_EQ(c_->Get("/api/v1/me", it_).status, 200);  // the token is now validated
+  const long before = async_count();
+  ASSERT_GE(before, 0);
+  for (int i = 0; i < 5; ++i) {
+    Response r = c_->Get("/api/v1/records/" + id, it_);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.Json()["id"], id);
+    // The audit entry of this very read is already committed when the answer arrives.
+    Response audit = c_->Get("/api/v1/audit?action=record.read&limit=1000", dpo_);
+    ASSERT_EQ(audit.status, 200) << audit.body;
+    int reads = 0;
+    const nlohmann::json entries = audit.Json()["entries"];
+    for (const auto& e : entries) {
+      if (e["target"] == id && e["outcome"] == "ok") ++reads;
+    }
+    EXPECT_EQ(reads, i + 1);
+  }
+  EXPECT_EQ(async_count(), before + 5);
+  // Another authority's reader gets the same 404 as for an unknown id, also without a worker.
+  ASSERT_EQ(c_->Get("/api/v1/me", fr_).status, 200);
+  const long mid = async_count();
+  EXPECT_EQ(c_->Get("/api/v1/records/" + id, fr_).status, 404);
+  EXPECT_EQ(c_->Get("/api/v1/records/01890000-0000-7000-8000-000000000000", fr_).status, 404);
+  EXPECT_EQ(async_count(), mid + 2);
+  // A malformed id is declined by the async path and answered by the blocking one.
+  Response bad = c_->Get("/api/v1/records/not-a-uuid", it_);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.Json()["error"]["field"], "id");
+  EXPECT_EQ(async_count(), mid + 2);
+}
+
 TEST_F(ApiTest, SessionTypesGroupsAuthoritiesAudit) {
   Response r = c_->Get("/api/v1/me", fr_);
   ASSERT_EQ(r.status, 200);

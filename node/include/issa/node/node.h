@@ -106,6 +106,13 @@ class Node {
   // The principal of a bearer token; Unauthenticated (and audited as login.failed) otherwise.
   virtual Result<access::Principal> Authenticate(std::string_view token,
                                                  std::string_view remote) = 0;
+  // The principal of a token that Authenticate accepted in the last few seconds, without
+  // reading or writing the store; nullopt otherwise (the caller then uses Authenticate, which
+  // checks the store and audits). Never blocks.
+  virtual std::optional<access::Principal> CachedPrincipal(std::string_view token) {
+    (void)token;
+    return std::nullopt;
+  }
 
   // ---- Administration (role admin; the CLI uses a local admin context) ----
   virtual Result<core::Authority> AddAuthority(const Context& ctx, core::Authority authority) = 0;
@@ -127,6 +134,13 @@ class Node {
   virtual Result<std::vector<std::string>> CreateRecords(const Context& ctx,
                                                          const std::vector<std::string>& jsons) = 0;
   virtual Result<core::Record> GetRecord(const Context& ctx, std::string_view id) = 0;
+  // GetRecord without waiting for its audit entry to commit: reads on the calling thread, then
+  // calls `done` with what GetRecord would return once the entry is committed, on the calling
+  // thread or on a store thread. `done` must not block. Used by the HTTP server's I/O threads.
+  virtual void GetRecordAsync(const Context& ctx, std::string_view id,
+                              std::function<void(Result<core::Record>)> done) {
+    done(GetRecord(ctx, id));
+  }
   // A new version from a merge patch of properties/geometry/handling/links/valid_*.
   virtual Result<core::Record> PatchRecord(const Context& ctx, std::string_view id,
                                            std::string_view json) = 0;

@@ -138,6 +138,14 @@ class Store {
   // them is and fn's status is returned. Concurrent calls may share one physical commit (group
   // commit) but each call's changes stay atomic on their own. `fn` may run on another thread.
   virtual Status Write(const std::function<Status(WriteTxn&)>& fn) = 0;
+
+  // Write without waiting: runs `fn` like Write and then calls `done` with the status Write
+  // would have returned, once the changes are committed (or not). `done` may run on the
+  // calling thread before WriteAsync returns, or on a thread of the store; it must not block
+  // and must not call Write. This default runs Write on the calling thread.
+  virtual void WriteAsync(std::function<Status(WriteTxn&)> fn, std::function<void(Status)> done) {
+    done(Write(fn));
+  }
 };
 
 struct MemoryStoreOptions {

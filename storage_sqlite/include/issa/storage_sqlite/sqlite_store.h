@@ -28,9 +28,17 @@ struct SqliteOptions {
   int max_group_size = 256;
   // How long a connection waits for a lock held by another process before Unavailable.
   int busy_timeout_ms = 5000;
+  // WAL size in pages at which a background thread copies the WAL into the database file
+  // (a PASSIVE checkpoint: it never blocks the writer or readers), >= 1. When the WAL reaches
+  // 4 times this size anyway, the writer checkpoints itself before taking more work, which
+  // bounds the WAL as long as no reader holds an old snapshot.
+  int checkpoint_pages = 1000;
   // Called on the writer thread after each successful commit with the number of Write calls it
   // committed (metrics, tests). Must not call the store.
   std::function<void(int writes)> on_commit;
+  // Called on the checkpointer thread after each background checkpoint with the number of WAL
+  // frames it copied into the database file (metrics, tests). Must not call the store.
+  std::function<void(int frames)> on_checkpoint;
 };
 
 // Opens (creating if needed) the store at options.path and brings its schema to this build's
@@ -42,8 +50,9 @@ struct SqliteOptions {
 //
 // The returned Store is thread-safe. Write runs the function on a single writer thread that
 // commits several queued calls at once, each in its own savepoint; Write returns after the
-// COMMIT. BeginRead hands out pooled reader connections holding a snapshot. Every ReadTxn must
-// be destroyed before the Store; the destructor completes queued writes and joins the writer.
+// COMMIT. A background thread checkpoints the WAL (see checkpoint_pages). BeginRead hands out
+// pooled reader connections holding a snapshot. Every ReadTxn must be destroyed before the
+// Store; the destructor completes queued writes, joins both threads and checkpoints the WAL.
 Result<std::unique_ptr<storage::Store>> OpenSqliteStore(const SqliteOptions& options);
 
 }  // namespace issa::storage_sqlite

@@ -15,8 +15,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <ostream>
 #include <stdexcept>
@@ -1422,6 +1424,71 @@ TEST_P(StoreConformanceTest, ConcurrentWritesStayAtomicAndTheChainIntact) {
   }
   const audit::VerifyReport report = VerifyStoreAudit(store(), key_.PublicHex());
   EXPECT_TRUE(report.ok) << report.problem;
+}
+
+// WriteAsync: each call commits (or not) on its own like Write, and its callback gets the
+// status once the changes are visible; callbacks come from any thread, many calls in flight.
+TEST_P(StoreConformanceTest, WriteAsyncCommitsAndReportsEachCall) {
+  constexpr int kCalls = 200;
+  std::mutex mu;
+  std::condition_variable cv;
+  int finished = 0;
+  std::vector<Status> statuses(kCalls);
+  std::vector<bool> visible(kCalls, false);
+  for (int i = 0; i < kCalls; ++i) {
+    const std::string id = "rec-async-" + std::to_string(i);
+    const bool fail = i % 7 == 3;
+    store().WriteAsync(
+        [id, fail](WriteTxn& txn) -> Status {
+          ISSA_RETURN_IF_ERROR(txn.PutRecord(detail::MakeRecord(id, "IT-NCC")));
+          ISSA_RETURN_IF_ERROR(
+              txn.AppendAudit(audit::Event{kT0, "u", "IT-NCC", "record.read", id, "ok", "", ""})
+                  .status());
+          if (fail) return Aborted("deliberate failure of " + id);
+          return Status::Ok();
+        },
+        [&, i, id](Status s) {
+          // Committed before the callback: a new snapshot sees the record.
+          auto txn = store().BeginRead();
+          const bool seen = txn.ok() && (*txn)->GetRecord(SystemViewer(), id).ok();
+          std::lock_guard<std::mutex> lock(mu);
+          statuses[i] = std::move(s);
+          visible[i] = seen;
+          ++finished;
+          cv.notify_all();
+        });
+  }
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return finished == kCalls; });
+  }
+  int committed = 0;
+  for (int i = 0; i < kCalls; ++i) {
+    if (i % 7 == 3) {
+      EXPECT_EQ(statuses[i].code(), StatusCode::kAborted) << i;
+      EXPECT_FALSE(visible[i]) << i;
+    } else {
+      EXPECT_TRUE(statuses[i].ok()) << i << ": " << statuses[i].ToString();
+      EXPECT_TRUE(visible[i]) << i;
+      ++committed;
+    }
+  }
+  EXPECT_EQ(Read()->GetAuditHead()->seq, committed);
+  const audit::VerifyReport report = VerifyStoreAudit(store(), key_.PublicHex());
+  EXPECT_TRUE(report.ok) << report.problem;
+}
+
+TEST_P(StoreConformanceTest, WriteAsyncFromInsideAWriteIsRefused) {
+  MustWrite([&](WriteTxn& txn) {
+    bool called = false;
+    store().WriteAsync([](WriteTxn&) { return Status::Ok(); },
+                       [&](Status s) {
+                         called = true;
+                         EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition) << s.ToString();
+                       });
+    EXPECT_TRUE(called);
+    return txn.SetMeta("k", "v");
+  });
 }
 
 }  // namespace issa::storage::testing
