@@ -40,6 +40,10 @@ constexpr std::string_view kAccessRequestsSchema =
     R"({"type":"object","required":["access_requests"],"properties":{"access_requests":{"type":"array","items":{"type":"object"}}}})";
 constexpr std::string_view kJustificationSchema =
     R"({"type":"object","required":["justification"],"additionalProperties":false,"properties":{"justification":{"type":"string","minLength":1,"maxLength":4000}}})";
+constexpr std::string_view kImportSchema =
+    R"({"type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1,"maxLength":1024,"description":"A file relative to the node's import folder: NDJSON records in the JSON form, or a GeoJSON FeatureCollection."},"geojson_type":{"type":"string","description":"Record type of every GeoJSON feature."},"geojson_handling":{"type":"object","description":"Handling of every GeoJSON feature."}}})";
+constexpr std::string_view kImportStatsSchema =
+    R"({"type":"object","required":["lines","imported","rejected","errors"],"properties":{"lines":{"type":"integer"},"imported":{"type":"integer"},"rejected":{"type":"integer"},"errors":{"type":"array","items":{"type":"string"}}}})";
 constexpr std::string_view kGrantSchema =
     R"({"type":"object","additionalProperties":false,"properties":{"reason":{"type":"string","maxLength":4000}}})";
 constexpr std::string_view kRefuseSchema =
@@ -189,6 +193,17 @@ std::vector<RouteDef> Service::Routes() {
                .response_schema = kRecordSchema,
                .error_statuses = {400, 401, 403, 404, 409, 413, 415, 500, 503},
                .handler = &Service::PatchRecord});
+  r.push_back({.method = Method::kPost,
+               .pattern = "/api/v1/imports",
+               .operation_id = "importFile",
+               .summary = "Import a file from the node's import folder; bad lines are reported "
+                          "and skipped, each good batch is one transaction.",
+               .tag = "records",
+               .request_content_type = "application/json",
+               .request_schema = kImportSchema,
+               .response_schema = kImportStatsSchema,
+               .error_statuses = {400, 401, 403, 413, 415, 500, 503},
+               .handler = &Service::ImportFile});
   r.push_back({.method = Method::kGet,
                .pattern = "/api/v1/records/{id}/history",
                .operation_id = "getRecordHistory",
@@ -598,6 +613,30 @@ Result<HttpResponse> Service::CreateRecord(Call& c) {
   r.body = R"({"id":)" + JsonQuote(id) + "}";
   r.AddHeader("Location", "/api/v1/records/" + id);
   return r;
+}
+
+Result<HttpResponse> Service::ImportFile(Call& c) {
+  ISSA_ASSIGN_OR_RETURN(nlohmann::json body, JsonBody(c, false, true));
+  std::string path;
+  node::ImportOptions options;
+  for (const auto& [key, value] : body.items()) {
+    if (key == "path" || key == "geojson_type") {
+      if (!value.is_string()) return Invalid(c, InvalidArgument("must be a string", key));
+      (key == "path" ? path : options.geojson_type) = value.get<std::string>();
+    } else if (key == "geojson_handling") {
+      if (!value.is_object()) return Invalid(c, InvalidArgument("must be an object", key));
+      options.geojson_handling_json = value.dump();
+    } else {
+      return Invalid(c, InvalidArgument("unknown property '" + key + "'", key));
+    }
+  }
+  if (path.empty()) return Invalid(c, InvalidArgument("is required", "path"));
+  ISSA_ASSIGN_OR_RETURN(node::ImportStats stats, node_.ImportFile(c.ctx, path, options));
+  nlohmann::json out = {{"lines", stats.lines},
+                        {"imported", stats.imported},
+                        {"rejected", stats.rejected},
+                        {"errors", stats.errors}};
+  return JsonResponse(200, out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 Result<HttpResponse> Service::ListRecords(Call& c) {

@@ -87,6 +87,7 @@ class Service {
   Result<HttpResponse> Me(Call& c);
   Result<HttpResponse> CreateRecord(Call& c);
   bool GetRecordAsync(Call& c, const Responder& respond);
+  Result<HttpResponse> ImportFile(Call& c);
   Result<HttpResponse> ListRecords(Call& c);
   Result<HttpResponse> GetRecord(Call& c);
   Result<HttpResponse> PatchRecord(Call& c);

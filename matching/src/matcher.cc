@@ -36,6 +36,7 @@ enum Feature : uint8_t {
   kFeatName,
   kFeatNameFuzzy,
   kFeatNamePartial,
+  kFeatNameCommon,
   kFeatAlias,
   kFeatNotName,
   kFeatBirthDate,
@@ -74,6 +75,7 @@ constexpr std::array<std::string_view, kFeatCount> kFeatureNames = {
     "name",
     "name~fuzzy",
     "name~partial",
+    "name~common",
     "alias",
     "!name",
     "birth_date",
@@ -520,6 +522,7 @@ class Matcher::Impl {
 
     // Qualifiers.
     double adjust = 0;
+    bool birth_dates_compared = false;
     if (conflict && !id_matched) adjust -= config_.identifier_conflict_penalty;
     if (PersonLike(f.kind) && PersonLike(s.kind)) {
       switch (detail::CompareDates(f.birth_date, s.birth_date, config_.birth_year_tolerance)) {
@@ -550,6 +553,7 @@ class Matcher::Impl {
         case DateMatch::kUnknown:
           break;
       }
+      birth_dates_compared = f.birth_date.year != 0 && s.birth_date.year != 0;
       if (f.kind == Kind::kPerson && s.kind == Kind::kPerson) {
         if (f.countries[0] != 0 && s.countries[0] != 0) {
           bool common = false;
@@ -595,6 +599,16 @@ class Matcher::Impl {
         main = std::max(main, name.score * name_weight);
         feats |= Bit(name.exact ? kFeatName : (name.partial ? kFeatNamePartial : kFeatNameFuzzy));
         if (name.alias) feats |= Bit(kFeatAlias);
+        // A common name and nothing else: the hit would be about the name, not the person.
+        const NameIndex& by_kind = names_[static_cast<size_t>(detail::NameIndexOf(s.kind))];
+        // (Checked only when the candidate would otherwise be a hit: the count costs a scan.)
+        if (!id_matched && !birth_dates_compared && PersonLike(f.kind) && PersonLike(s.kind) &&
+            main + adjust >= config_.threshold && name.entry != detail::kNone &&
+            by_kind.live_entries() >= config_.common_name_min_names &&
+            by_kind.ExpectedBearers(name.entry) >= config_.common_name_bearers) {
+          feats |= Bit(kFeatNameCommon);
+          adjust -= config_.common_name_penalty;
+        }
       }
     }
     if (main <= 0) return out;

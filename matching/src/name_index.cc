@@ -181,6 +181,7 @@ uint32_t NameIndex::Add(uint32_t slot, const TokenisedName& name, bool alias, ui
     id = static_cast<uint32_t>(entries_.size());
     entries_.emplace_back();
   }
+  ++live_entries_;
   Entry& e = entries_[id];
   e = Entry{};
   e.slot = slot;
@@ -225,6 +226,7 @@ void NameIndex::RemoveChain(uint32_t first) {
     }
     e.flags = 0;
     e.slot = kNone;
+    --live_entries_;
     e.next = free_entries_;
     free_entries_ = id;
     id = next;
@@ -559,10 +561,42 @@ NameMatch NameIndex::Best(const NameQuery& query, Scratch& s, uint32_t first, bo
         best.exact = r.exact;
         best.partial = r.partial;
         best.alias = name.alias || (e.flags & kEntryAlias) != 0;
+        best.entry = id;
       }
     }
   }
   return best;
+}
+
+double NameIndex::ExpectedBearers(uint32_t id) const {
+  constexpr size_t kExactCountLimit = 512;  // postings scanned at most for the exact count
+  const Entry& e = entries_[id];
+  const auto live = static_cast<double>(live_entries_);
+  double independent = live;
+  uint32_t rarest = kNone;
+  for (size_t k = 0; k < e.regular; ++k) {
+    const uint32_t w = e.word[k];
+    if ((word_flags_[w] & (kParticle | kInitial)) != 0) continue;
+    independent *= static_cast<double>(postings_[w].size()) / live;
+    if (rarest == kNone || postings_[w].size() < postings_[rarest].size()) rarest = w;
+  }
+  if (rarest == kNone) return independent;
+  if (postings_[rarest].size() > kExactCountLimit) return independent;
+  // Few names hold the rarest part: count those holding every core part (parts do not combine
+  // independently: the 12 Mohamed Alis of a small index are 12, not 0.5).
+  size_t exact = 0;
+  for (const Posting& p : postings_[rarest]) {
+    const Entry& other = entries_[p.entry];
+    bool all = true;
+    for (size_t k = 0; all && k < e.regular; ++k) {
+      const uint32_t w = e.word[k];
+      if ((word_flags_[w] & (kParticle | kInitial)) != 0) continue;
+      all = std::find(other.word.begin(), other.word.begin() + other.count, w) !=
+            other.word.begin() + other.count;
+    }
+    exact += all ? 1 : 0;
+  }
+  return std::max(independent, static_cast<double>(exact));
 }
 
 size_t NameIndex::MemoryBytes() const {

@@ -77,7 +77,8 @@ struct NameMatch {
   float score = 0;
   bool exact = false;
   bool partial = false;
-  bool alias = false;  // the best pair involves an alias on either side
+  bool alias = false;      // the best pair involves an alias on either side
+  uint32_t entry = kNone;  // the stored name of the best pair
 };
 
 class NameIndex {
@@ -116,6 +117,14 @@ class NameIndex {
   NameMatch Best(const NameQuery& query, Scratch& scratch, uint32_t first, bool direct,
                  const SimilarityParams& params, float cutoff, float extra_part_weight,
                  bool single_part_names) const;
+
+  // How many names of the index are made of the same core parts as entry `id` (the name itself
+  // included): counted exactly when its rarest part is in at most 512 names, else estimated as
+  // live names × the product of each core part's share of names (parts combined independently),
+  // and never less than that estimate. 1 for a name nobody else bears, far above 1 for a
+  // combination of common parts ("Mohamed Ali"). Initials and particles do not count.
+  double ExpectedBearers(uint32_t id) const;
+  size_t live_entries() const { return live_entries_; }
 
   size_t words() const { return word_text_.size(); }
   size_t entries() const { return entries_.size(); }
@@ -169,6 +178,7 @@ class NameIndex {
 
   std::vector<Entry> entries_;
   uint32_t free_entries_ = kNone;
+  size_t live_entries_ = 0;
 };
 
 }  // namespace issa::matching::detail

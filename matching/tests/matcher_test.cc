@@ -481,5 +481,77 @@ TEST_F(MatcherTest, CompareExplainsWhatever) {
             StatusCode::kInvalidArgument);
 }
 
+// ---- Common names -------------------------------------------------------------------------------
+
+// A name that many stored persons share says little on its own: with no date of birth on one
+// side and no identifier, such a candidate carries "name~common" and falls below the threshold,
+// while a rare name, or the same common name with agreeing dates of birth, still hits.
+TEST(MatcherCommonNameTest, CommonNameAloneIsNotAHitButRareNamesAndDatesAre) {
+  MatchConfig config;
+  config.common_name_min_names = 100;
+  Matcher matcher(config);
+  // 300 persons with distinct two-part names made of letters only.
+  const auto word = [](int n, char first) {
+    std::string w(1, first);
+    for (int k = 0; k < 4; ++k, n /= 26) w += static_cast<char>('a' + n % 26);
+    return w;
+  };
+  for (int i = 0; i < 300; ++i) {
+    const std::string name = word(i, 'B') + " " + word(i * 7 + 3, 'K');
+    ASSERT_TRUE(matcher.Upsert(Person("filler-" + std::to_string(i), {{"name", name}})).ok());
+  }
+  for (int i = 0; i < 12; ++i) {
+    nlohmann::json p = {{"name", "Mohamed Ali"}};
+    if (i == 0) p["birth_date"] = "1970-05-06";
+    ASSERT_TRUE(matcher.Upsert(Person("common-" + std::to_string(i), p)).ok());
+  }
+  ASSERT_TRUE(matcher.Upsert(Person("rare", {{"name", "Zbigniew Quaternion"}})).ok());
+
+  // The common name with nothing else: scored, explained, but no hit.
+  const auto common = matcher.Compare(Person("q", {{"name", "Mohamed Ali"}}),
+                                      Person("common-3", {{"name", "Mohamed Ali"}}));
+  ASSERT_TRUE(common.ok());
+  EXPECT_GE(common->score, config.threshold);  // Compare: the two records alone
+  EXPECT_TRUE(matcher.Find(Person("q1", {{"name", "Mohamed Ali"}}), 20).empty());
+
+  // The same name with a date of birth only hits the person born that day.
+  const auto dated =
+      matcher.Find(Person("q2", {{"name", "Mohamed Ali"}, {"birth_date", "1970-05-06"}}), 20);
+  ASSERT_EQ(dated.size(), 1u);
+  EXPECT_EQ(dated[0].record_id, "common-0");
+  EXPECT_FALSE(HasFeature(dated[0], "name~common"));
+
+  // A rare name needs nothing else.
+  const auto rare = matcher.Find(Person("q3", {{"name", "Zbigniew Quaternion"}}), 20);
+  ASSERT_EQ(rare.size(), 1u);
+  EXPECT_EQ(rare[0].record_id, "rare");
+  EXPECT_FALSE(HasFeature(rare[0], "name~common"));
+
+  // With the statistics switched off (too few names), the common name hits again.
+  MatchConfig small = config;
+  small.common_name_min_names = 100000;
+  Matcher few(small);
+  for (int i = 0; i < 12; ++i) {
+    ASSERT_TRUE(few.Upsert(Person("common-" + std::to_string(i), {{"name", "Mohamed Ali"}})).ok());
+  }
+  EXPECT_EQ(few.Find(Person("q4", {{"name", "Mohamed Ali"}}), 20).size(), 12u);
+
+  // Lowering the penalty to zero keeps the feature as an explanation.
+  MatchConfig explained = config;
+  explained.common_name_penalty = 0;
+  Matcher matcher2(explained);
+  for (int i = 0; i < 300; ++i) {
+    const std::string name = word(i, 'B') + " " + word(i * 7 + 3, 'K');
+    ASSERT_TRUE(matcher2.Upsert(Person("filler-" + std::to_string(i), {{"name", name}})).ok());
+  }
+  for (int i = 0; i < 12; ++i) {
+    ASSERT_TRUE(
+        matcher2.Upsert(Person("common-" + std::to_string(i), {{"name", "Mohamed Ali"}})).ok());
+  }
+  const auto flagged = matcher2.Find(Person("q5", {{"name", "Mohamed Ali"}}), 20);
+  ASSERT_EQ(flagged.size(), 12u);
+  for (const Candidate& c : flagged) EXPECT_TRUE(HasFeature(c, "name~common")) << c.record_id;
+}
+
 }  // namespace
 }  // namespace issa::matching

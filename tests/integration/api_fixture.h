@@ -55,6 +55,8 @@ class ApiHarness {
     no.node_id = "it-node";
     no.store = store_.get();
     no.clock = &clock_;
+    no.import_dir = (dir_ / "import").string();
+    std::filesystem::create_directories(no.import_dir);
     auto n = node::Node::Open(no);
     if (!n.ok()) {
       ADD_FAILURE() << n.status().ToString();
@@ -83,6 +85,8 @@ class ApiHarness {
   bool ok() const { return server_ != nullptr && server_->port() != 0; }
   uint16_t port() const { return server_->port(); }
   node::Node& node() { return *node_; }
+  // The node's import folder (POST /api/v1/imports reads only from here).
+  std::filesystem::path import_dir() const { return dir_ / "import"; }
   core::ManualClock& clock() { return clock_; }
   const node::Context& system() const { return system_; }
 

@@ -1,5 +1,7 @@
 // The HTTP API end to end: a real node over SQLite behind api::Server, spoken to over loopback.
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <string>
 #include <thread>
@@ -353,6 +355,63 @@ TEST_F(ApiTest, RecordReadsTakeTheNonBlockingPathAndAreAuditedFirst) {
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(bad.Json()["error"]["field"], "id");
   EXPECT_EQ(async_count(), mid + 2);
+}
+
+// POST /api/v1/imports reads only files inside the node's import folder: good lines become
+// records, bad lines are reported by line number, and paths that leave the folder (.., absolute,
+// a symbolic link out) are refused naming the field, audited, with nothing written.
+TEST_F(ApiTest, ImportsReadOnlyFromTheImportFolder) {
+  namespace fs = std::filesystem;
+  {
+    std::ofstream f(h_->import_dir() / "batch.ndjson");
+    f << PersonJson("Importa Uno", "1971-01-01", Handling("LIMITED", "owner")) << "\n";
+    f << R"({"type":"Person","properties":{"name":42}})"
+      << "\n";
+    f << PersonJson("Importa Due", "1972-02-02", Handling("LIMITED", "owner")) << "\n";
+  }
+  Response r = c_->Post("/api/v1/imports", it_, R"({"path":"batch.ndjson"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json()["lines"], 3);
+  EXPECT_EQ(r.Json()["imported"], 2);
+  EXPECT_EQ(r.Json()["rejected"], 1);
+  ASSERT_EQ(r.Json()["errors"].size(), 1u);
+  EXPECT_NE(r.Json()["errors"][0].get<std::string>().find("line 2"), std::string::npos)
+      << r.Json()["errors"][0];
+  EXPECT_EQ(ListIds("q=importa&limit=10", it_).size(), 2u);
+
+  // A secret next to the import folder, reachable by .., by an absolute path and by a link.
+  const fs::path outside = h_->import_dir().parent_path() / "outside.ndjson";
+  {
+    std::ofstream f(outside);
+    f << PersonJson("Segreto Fuori", "1973-03-03", Handling("LIMITED", "owner")) << "\n";
+  }
+  fs::create_symlink(outside, h_->import_dir() / "link.ndjson");
+  const std::string absolute = outside.string();
+  for (const std::string& path : {std::string("../outside.ndjson"), absolute,
+                                  std::string("link.ndjson"), std::string("missing.ndjson")}) {
+    Response bad = c_->Post("/api/v1/imports", it_, nlohmann::json{{"path", path}}.dump());
+    EXPECT_EQ(bad.status, 400) << path << ": " << bad.body;
+    EXPECT_EQ(bad.Json()["error"]["field"], "path") << path;
+  }
+  EXPECT_TRUE(ListIds("q=segreto&limit=10", it_).empty());
+  Response audit = c_->Get("/api/v1/audit?action=record.import&limit=100", dpo_);
+  ASSERT_EQ(audit.status, 200) << audit.body;
+  int refused = 0;
+  const nlohmann::json entries = audit.Json()["entries"];
+  for (const auto& e : entries) refused += e["outcome"] == "invalid" ? 1 : 0;
+  EXPECT_EQ(refused, 4);
+
+  // Body checks name the field; a viewer may not import.
+  Response unknown = c_->Post("/api/v1/imports", it_, R"({"path":"batch.ndjson","x":1})");
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(unknown.Json()["error"]["field"], "x");
+  Response missing = c_->Post("/api/v1/imports", it_, R"({})");
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(missing.Json()["error"]["field"], "path");
+  Response typed = c_->Post("/api/v1/imports", it_, R"({"path":7})");
+  EXPECT_EQ(typed.status, 400);
+  EXPECT_EQ(typed.Json()["error"]["field"], "path");
+  EXPECT_EQ(c_->Post("/api/v1/imports", viewer_, R"({"path":"batch.ndjson"})").status, 403);
 }
 
 TEST_F(ApiTest, SessionTypesGroupsAuthoritiesAudit) {

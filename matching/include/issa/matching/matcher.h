@@ -70,6 +70,14 @@ struct MatchConfig {
   double identifier_conflict_penalty = 0.50;
   // An identifier matched but both records have names and they do not match.
   double name_conflict_penalty = 0.10;
+  // A person or document holder matched on the name alone (no identifier, and no date of
+  // birth on one side) whose name is common in the index: at least `common_name_bearers` names
+  // are expected to consist of the same parts (see the feature "name~common"). Such a name says
+  // little about who it is; the score drops by this much. Applies only once the index holds at
+  // least `common_name_min_names` names of that kind (the statistics mean little before).
+  double common_name_penalty = 0.25;
+  double common_name_bearers = 1.5;
+  size_t common_name_min_names = 10000;
 
   // ---- Retrieval -------------------------------------------------------------------------------
   // Upper bound on the records fully scored per Find (those pairing the most parts are kept).
@@ -88,7 +96,8 @@ struct Candidate {
   double score = 0;  // in [0, 1]
   // What matched, e.g. "name", "name~fuzzy", "name~partial", "alias", "birth_date",
   // "birth_date~year", "birth_date~month", "birth_date~swapped", "nationality",
-  // "document_number", "imo", "mmsi", "iban", "bic"; contradictions start with "!", e.g.
+  // "document_number", "imo", "mmsi", "iban", "bic", "name~common" (a common name with nothing
+  // else to go by, see MatchConfig::common_name_penalty); contradictions start with "!", e.g.
   // "!birth_date", "!nationality", "!gender", "!imo", "!name". Sorted.
   std::vector<std::string> features;
 };
@@ -121,7 +130,8 @@ class Matcher {
   // blocking. Slow (linear in the index size).
   std::vector<Candidate> FindExhaustive(const core::Record& record, size_t limit) const;
   // Scores `b` as a candidate for `a` whatever the threshold (score 0 and no features when they
-  // are not comparable). InvalidArgument when either record's properties cannot be parsed.
+  // are not comparable), on the two records alone: without the index's name statistics, so no
+  // "name~common". InvalidArgument when either record's properties cannot be parsed.
   Result<Candidate> Compare(const core::Record& a, const core::Record& b) const;
   // Number of records indexed.
   size_t size() const;
