@@ -189,15 +189,29 @@ class SqliteStore final : public storage::Store {
     return SQLITE_OK;
   }
 
-  // After a commit, on the writer thread: wake the checkpointer when the WAL is large; when it
-  // is far larger (the checkpointer cannot keep up, so the WAL never gets fully copied between
-  // two commits and never restarts), checkpoint here, so that the next write restarts the WAL.
+  // After a commit, on the writer thread. From checkpoint_pages on, the checkpointer copies the
+  // WAL in the background. The WAL only restarts when a write transaction begins after a
+  // checkpoint copied every frame, which a background checkpoint racing a busy writer rarely
+  // achieves; so from 2 × checkpoint_pages the writer copies the (small) rest itself when the
+  // checkpointer is idle, and from 8 × it waits for the checkpointer to do so: the WAL stays
+  // bounded as long as no reader holds an old snapshot.
   void AfterCommit() {
-    if (wal_pages_ >= 4 * static_cast<int64_t>(options_.checkpoint_pages)) {
-      (void)sqlite3_wal_checkpoint_v2(writer_db_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
-                                      nullptr, nullptr);
-      wal_pages_ = 0;
-    } else if (wal_pages_ >= options_.checkpoint_pages) {
+    const int64_t pages = options_.checkpoint_pages;
+    if (wal_pages_ >= 2 * pages) {
+      std::unique_lock<std::mutex> run(checkpoint_run_mu_, std::defer_lock);
+      if (wal_pages_ >= 8 * pages) {
+        run.lock();
+      } else {
+        (void)run.try_lock();
+      }
+      if (run.owns_lock()) {
+        (void)sqlite3_wal_checkpoint_v2(writer_db_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                        nullptr, nullptr);
+        wal_pages_ = 0;
+        return;
+      }
+    }
+    if (wal_pages_ >= pages) {
       {
         std::lock_guard<std::mutex> lock(checkpoint_mu_);
         checkpoint_wanted_ = true;
@@ -206,8 +220,9 @@ class SqliteStore final : public storage::Store {
     }
   }
 
-  // PASSIVE checkpoints on the checkpoint connection, when the writer asks. A failure (for
-  // example SQLITE_BUSY while the writer checkpoints itself) only means the next one copies more.
+  // PASSIVE checkpoints on the checkpoint connection, when the writer asks (never more than one
+  // checkpoint at a time: checkpoint_run_mu_). A failure (for example SQLITE_BUSY) only means
+  // the next one copies more.
   void CheckpointLoop(const std::stop_token& stop) {
     for (;;) {
       {
@@ -217,8 +232,12 @@ class SqliteStore final : public storage::Store {
         checkpoint_wanted_ = false;
       }
       int copied = 0;
-      const int rc = sqlite3_wal_checkpoint_v2(checkpoint_db_->handle(), nullptr,
-                                               SQLITE_CHECKPOINT_PASSIVE, nullptr, &copied);
+      int rc = SQLITE_OK;
+      {
+        std::lock_guard<std::mutex> run(checkpoint_run_mu_);
+        rc = sqlite3_wal_checkpoint_v2(checkpoint_db_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                       nullptr, &copied);
+      }
       if (rc == SQLITE_OK && options_.on_checkpoint) {
         try {
           options_.on_checkpoint(copied);
@@ -397,6 +416,7 @@ class SqliteStore final : public storage::Store {
   std::unique_ptr<Db> checkpoint_db_;  // used on the checkpointer thread only
   int64_t wal_pages_ = 0;              // writer thread only: WAL size after the last commit
   std::mutex checkpoint_mu_;
+  std::mutex checkpoint_run_mu_;  // held while a checkpoint runs (either thread)
   std::condition_variable_any checkpoint_cv_;
   bool checkpoint_wanted_ = false;  // guarded by checkpoint_mu_
 
