@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -14,6 +15,8 @@
 
 #include "issa/core/geo.h"
 #include "issa/core/model.h"
+#include "issa/maritime/ais.h"
+#include "issa/maritime/ais_json.h"
 #include "issa/node/node.h"
 #include "issa/server/data_dir.h"
 
@@ -69,6 +72,69 @@ void PrintDemoBanner(uint16_t port, const std::vector<server::DemoToken>& tokens
   }
   std::printf("\nPress Ctrl-C to stop.\n");
   std::fflush(stdout);
+}
+
+// issa ais decode: NMEA AIS from a file or stdin to gpsd-style JSON lines on stdout, with the
+// counts by reason on stderr. Returns the exit code.
+int AisDecode(const std::string& input, bool unscaled) {
+  std::FILE* in = stdin;
+  if (input != "-") {
+    in = std::fopen(input.c_str(), "rb");
+    if (in == nullptr) {
+      std::fprintf(stderr, "issa: cannot read %s\n", input.c_str());
+      return kExitFailure;
+    }
+  }
+  issa::maritime::AisDecoder decoder;
+  issa::maritime::GpsdJsonOptions options;
+  options.scaled = !unscaled;
+  std::string out;
+  out.reserve(1 << 17);
+  std::vector<char> buf(1 << 20);
+  auto on_message = [&](const issa::maritime::AisMessage& m) {
+    issa::maritime::AppendGpsdJson(m, options, out);
+    out.push_back('\n');
+    if (out.size() >= (1 << 16)) {
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      out.clear();
+    }
+  };
+  size_t n = 0;
+  while ((n = std::fread(buf.data(), 1, buf.size(), in)) > 0) {
+    decoder.Feed(std::string_view(buf.data(), n), on_message);
+  }
+  const bool read_error = std::ferror(in) != 0;
+  if (in != stdin) std::fclose(in);
+  decoder.Finish(on_message);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  std::fflush(stdout);
+  const auto& st = decoder.stats();
+  std::fprintf(stderr,
+               "ais: %llu lines, %llu AIS sentences, %llu messages, %llu other sentences, %llu "
+               "blank, %llu errors\n",
+               static_cast<unsigned long long>(st.lines),
+               static_cast<unsigned long long>(st.ais_sentences),
+               static_cast<unsigned long long>(st.messages),
+               static_cast<unsigned long long>(st.other_sentences),
+               static_cast<unsigned long long>(st.blank_lines),
+               static_cast<unsigned long long>(st.TotalErrors()));
+  for (size_t i = 0; i < st.errors.size(); ++i) {
+    if (st.errors[i] == 0) continue;
+    const auto name = issa::maritime::AisErrorName(static_cast<issa::maritime::AisError>(i));
+    std::fprintf(stderr, "ais: error %.*s %llu\n", static_cast<int>(name.size()), name.data(),
+                 static_cast<unsigned long long>(st.errors[i]));
+  }
+  for (size_t i = 0; i < st.warnings.size(); ++i) {
+    if (st.warnings[i] == 0) continue;
+    const auto name = issa::maritime::AisWarningName(static_cast<issa::maritime::AisWarning>(i));
+    std::fprintf(stderr, "ais: warning %.*s %llu\n", static_cast<int>(name.size()), name.data(),
+                 static_cast<unsigned long long>(st.warnings[i]));
+  }
+  if (read_error) {
+    std::fprintf(stderr, "issa: read error on %s\n", input.c_str());
+    return kExitFailure;
+  }
+  return 0;
 }
 
 }  // namespace
@@ -197,6 +263,20 @@ int main(int argc, char** argv) {
   auto* retention_run = retention->add_subcommand(
       "run", "Delete and depersonalise records whose retention dates have passed");
   retention_run->add_option("--data-dir", data_dir, "Data folder")->required();
+
+  // ais
+  auto* ais = app.add_subcommand("ais", "AIS (NMEA 0183 !xxVDM/!xxVDO) tools");
+  ais->require_subcommand(1);
+  auto* ais_decode = ais->add_subcommand(
+      "decode",
+      "Decode AIS sentences to one gpsd-style JSON object per message (stdout); counts of "
+      "malformed input by reason on stderr. Exit 0 even when lines were malformed; 1 when the "
+      "input cannot be read.");
+  std::string ais_input;
+  bool ais_unscaled = false;
+  ais_decode->add_option("FILE", ais_input, "NMEA log, or - for stdin")->required();
+  ais_decode->add_flag("--unscaled,-u", ais_unscaled,
+                       "Raw field values, like gpsdecode -u (default: scaled, like gpsdecode)");
 
   try {
     app.parse(argc, argv);
@@ -386,6 +466,7 @@ int main(int argc, char** argv) {
                 static_cast<long long>(report->entries));
     return 0;
   }
+  if (ais_decode->parsed()) return AisDecode(ais_input, ais_unscaled);
   if (retention_run->parsed()) {
     auto opened = OpenOrExit(data_dir);
     auto report = opened->node->RunRetention(server::SystemContext());

@@ -15,7 +15,8 @@ declare -A allowed=(
   [node]="core access audit storage schema matching node"
   [api]="core access audit storage node api"
   [server]="core access audit storage schema node api storage_sqlite server"
-  [cli]="core access audit storage node server"
+  [domains/maritime]="core maritime"
+  [cli]="core access audit storage node server maritime"
 )
 
 status=0

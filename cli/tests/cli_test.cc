@@ -6,8 +6,10 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
@@ -248,6 +250,38 @@ std::string TokenOf(const std::string& banner, const std::string& authority,
     if (words >> a >> r >> c >> t && a == authority && r == role) return t;
   }
   return "";
+}
+
+// issa ais decode: gpsd's own sample log gives the messages gpsdecode gives (the field-by-field
+// comparison is in domains/maritime/tests), from a file and from stdin alike.
+TEST_F(CliTest, AisDecodeWritesOneJsonObjectPerMessage) {
+  const std::string sample = std::string(ISSA_TEST_DATA) + "/maritime/gpsd-sample.aivdm";
+  std::ifstream expected_file(sample + ".gpsd.json");
+  std::vector<std::string> expected;
+  for (std::string line; std::getline(expected_file, line);) expected.push_back(line);
+  ASSERT_GT(expected.size(), 50u);
+
+  const RunResult r = Issa("ais decode " + sample);
+  ASSERT_EQ(r.code, 0);
+  std::vector<nlohmann::json> decoded;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) decoded.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(decoded.size(), expected.size());
+  const nlohmann::json first = nlohmann::json::parse(expected.front());
+  EXPECT_EQ(decoded.front()["type"], first["type"]);
+  EXPECT_EQ(decoded.front()["mmsi"], first["mmsi"]);
+  EXPECT_EQ(decoded.front()["lat"], first["lat"]);
+
+  EXPECT_EQ(Issa("ais decode -", sample).out, r.out);
+  // Malformed lines are counted, not fatal; an unreadable file and a missing argument are.
+  const std::string bad = WriteFile("bad.nmea",
+                                    "!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*00\n"
+                                    "garbage\n\x01\xff\n");
+  const RunResult garbage = Issa("ais decode " + bad);
+  EXPECT_EQ(garbage.code, 0);
+  EXPECT_TRUE(garbage.out.empty());
+  EXPECT_EQ(Issa("ais decode " + (root_ / "missing.nmea").string()).code, 1);
+  EXPECT_EQ(Issa("ais decode").code, 2);
 }
 
 TEST_F(CliTest, DemoServesTheScenarioWithCrossSiloHits) {
