@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <boost/asio.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -74,24 +75,46 @@ void PrintDemoBanner(uint16_t port, const std::vector<server::DemoToken>& tokens
   std::fflush(stdout);
 }
 
-// issa ais decode: NMEA AIS from a file or stdin to gpsd-style JSON lines on stdout, with the
-// counts by reason on stderr. Returns the exit code.
-int AisDecode(const std::string& input, bool unscaled) {
-  std::FILE* in = stdin;
-  if (input != "-") {
-    in = std::fopen(input.c_str(), "rb");
-    if (in == nullptr) {
-      std::fprintf(stderr, "issa: cannot read %s\n", input.c_str());
-      return kExitFailure;
-    }
+// Where `issa ais decode` reads from.
+struct AisInput {
+  std::string file;           // a path, "-" for stdin, or empty
+  std::string tcp;            // HOST:PORT to connect to (reads until the peer closes)
+  std::string udp;            // [ADDRESS:]PORT to listen on (datagrams, until stopped)
+  uint64_t max_messages = 0;  // stop after this many messages (0: no limit)
+};
+
+// Splits "HOST:PORT" (the host may be empty, or a bracketed IPv6 address).
+bool SplitHostPort(const std::string& text, std::string& host, uint16_t& port) {
+  const size_t colon = text.rfind(':');
+  std::string port_text = colon == std::string::npos ? text : text.substr(colon + 1);
+  host = colon == std::string::npos ? std::string() : text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
   }
+  if (port_text.empty() || port_text.size() > 5 ||
+      port_text.find_first_not_of("0123456789") != std::string::npos) {
+    return false;
+  }
+  const unsigned long value = std::stoul(port_text);
+  if (value > 65535) return false;
+  port = static_cast<uint16_t>(value);
+  return true;
+}
+
+// issa ais decode: NMEA AIS from a file, stdin, a TCP server or UDP datagrams to gpsd-style JSON
+// lines on stdout, with the counts by reason on stderr. Returns the exit code.
+int AisDecode(const AisInput& input, bool unscaled) {
+  namespace net = boost::asio;
   issa::maritime::AisDecoder decoder;
   issa::maritime::GpsdJsonOptions options;
   options.scaled = !unscaled;
   std::string out;
   out.reserve(1 << 17);
-  std::vector<char> buf(1 << 20);
+  uint64_t emitted = 0;
+  const bool live = input.file.empty();  // network input: write each chunk's messages at once
   auto on_message = [&](const issa::maritime::AisMessage& m) {
+    if (input.max_messages != 0 && emitted >= input.max_messages) return;
+    ++emitted;
     issa::maritime::AppendGpsdJson(m, options, out);
     out.push_back('\n');
     if (out.size() >= (1 << 16)) {
@@ -99,15 +122,76 @@ int AisDecode(const std::string& input, bool unscaled) {
       out.clear();
     }
   };
-  size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), in)) > 0) {
-    decoder.Feed(std::string_view(buf.data(), n), on_message);
+  const auto flush = [&] {
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    out.clear();
+    std::fflush(stdout);
+  };
+  const auto done = [&] { return input.max_messages != 0 && emitted >= input.max_messages; };
+  std::vector<char> buf(1 << 16);
+  std::string failure;
+  if (!input.file.empty()) {
+    std::FILE* in = stdin;
+    if (input.file != "-") {
+      in = std::fopen(input.file.c_str(), "rb");
+      if (in == nullptr) {
+        std::fprintf(stderr, "issa: cannot read %s\n", input.file.c_str());
+        return kExitFailure;
+      }
+    }
+    size_t n = 0;
+    while (!done() && (n = std::fread(buf.data(), 1, buf.size(), in)) > 0) {
+      decoder.Feed(std::string_view(buf.data(), n), on_message);
+    }
+    if (std::ferror(in) != 0) failure = "read error on " + input.file;
+    if (in != stdin) std::fclose(in);
+  } else {
+    std::string host;
+    uint16_t port = 0;
+    const std::string& where = input.tcp.empty() ? input.udp : input.tcp;
+    if (!SplitHostPort(where, host, port)) {
+      std::fprintf(stderr, "issa: %s: expected [HOST:]PORT\n", where.c_str());
+      return kExitUsage;
+    }
+    try {
+      net::io_context io;
+      if (!input.tcp.empty()) {
+        net::ip::tcp::socket socket(io);
+        net::ip::tcp::resolver resolver(io);
+        net::connect(socket,
+                     resolver.resolve(host.empty() ? "127.0.0.1" : host, std::to_string(port)));
+        boost::system::error_code ec;
+        while (!done()) {
+          const size_t n = socket.read_some(net::buffer(buf), ec);
+          if (n > 0) decoder.Feed(std::string_view(buf.data(), n), on_message);
+          if (live) flush();
+          if (ec == net::error::eof) break;
+          if (ec) {
+            failure = "tcp " + input.tcp + ": " + ec.message();
+            break;
+          }
+        }
+      } else {
+        const net::ip::address address = net::ip::make_address(host.empty() ? "0.0.0.0" : host);
+        net::ip::udp::socket socket(io, net::ip::udp::endpoint(address, port));
+        std::fprintf(stderr, "ais: listening on udp %s:%u\n", address.to_string().c_str(),
+                     static_cast<unsigned>(socket.local_endpoint().port()));
+        net::ip::udp::endpoint sender;
+        while (!done()) {
+          const size_t n = socket.receive_from(net::buffer(buf), sender);
+          decoder.Feed(std::string_view(buf.data(), n), on_message);
+          // A datagram holds whole sentences; one without a final line end ends its line.
+          if (n > 0 && buf[n - 1] != '\n') decoder.Feed("\n", on_message);
+          flush();
+        }
+      }
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "issa: %s: %s\n", where.c_str(), e.what());
+      return kExitFailure;
+    }
   }
-  const bool read_error = std::ferror(in) != 0;
-  if (in != stdin) std::fclose(in);
-  decoder.Finish(on_message);
-  std::fwrite(out.data(), 1, out.size(), stdout);
-  std::fflush(stdout);
+  if (!done()) decoder.Finish(on_message);
+  flush();
   const auto& st = decoder.stats();
   std::fprintf(stderr,
                "ais: %llu lines, %llu AIS sentences, %llu messages, %llu other sentences, %llu "
@@ -130,8 +214,8 @@ int AisDecode(const std::string& input, bool unscaled) {
     std::fprintf(stderr, "ais: warning %.*s %llu\n", static_cast<int>(name.size()), name.data(),
                  static_cast<unsigned long long>(st.warnings[i]));
   }
-  if (read_error) {
-    std::fprintf(stderr, "issa: read error on %s\n", input.c_str());
+  if (!failure.empty()) {
+    std::fprintf(stderr, "issa: %s\n", failure.c_str());
     return kExitFailure;
   }
   return 0;
@@ -272,9 +356,18 @@ int main(int argc, char** argv) {
       "Decode AIS sentences to one gpsd-style JSON object per message (stdout); counts of "
       "malformed input by reason on stderr. Exit 0 even when lines were malformed; 1 when the "
       "input cannot be read.");
-  std::string ais_input;
+  AisInput ais_input;
   bool ais_unscaled = false;
-  ais_decode->add_option("FILE", ais_input, "NMEA log, or - for stdin")->required();
+  auto* ais_file = ais_decode->add_option("FILE", ais_input.file, "NMEA log, or - for stdin");
+  auto* ais_tcp = ais_decode->add_option("--tcp", ais_input.tcp,
+                                         "Connect to HOST:PORT and read until it closes");
+  auto* ais_udp = ais_decode->add_option("--udp", ais_input.udp,
+                                         "Listen for datagrams on [ADDRESS:]PORT (0.0.0.0 "
+                                         "when no address; port 0 picks one, printed on stderr)");
+  ais_file->excludes(ais_tcp)->excludes(ais_udp);
+  ais_tcp->excludes(ais_udp);
+  ais_decode->add_option("--max-messages", ais_input.max_messages,
+                         "Stop after this many messages (0: no limit)");
   ais_decode->add_flag("--unscaled,-u", ais_unscaled,
                        "Raw field values, like gpsdecode -u (default: scaled, like gpsdecode)");
 
@@ -466,7 +559,13 @@ int main(int argc, char** argv) {
                 static_cast<long long>(report->entries));
     return 0;
   }
-  if (ais_decode->parsed()) return AisDecode(ais_input, ais_unscaled);
+  if (ais_decode->parsed()) {
+    if (ais_input.file.empty() && ais_input.tcp.empty() && ais_input.udp.empty()) {
+      std::fprintf(stderr, "issa ais decode: give FILE, - (stdin), --tcp or --udp\n");
+      return kExitUsage;
+    }
+    return AisDecode(ais_input, ais_unscaled);
+  }
   if (retention_run->parsed()) {
     auto opened = OpenOrExit(data_dir);
     auto report = opened->node->RunRetention(server::SystemContext());
