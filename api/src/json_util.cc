@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "issa/core/text.h"
+
 namespace issa::api {
 
 bool IsValidUtf8(std::string_view s) {
@@ -44,43 +46,10 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
-namespace {
-
-// The maximum nesting of arrays/objects outside string literals; stops counting past `limit`.
-int NestingDepth(std::string_view text, int limit) {
-  int depth = 0;
-  int max_depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > max_depth) {
-        max_depth = depth;
-        if (max_depth > limit) return max_depth;
-      }
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return max_depth;
-}
-
-}  // namespace
-
 Result<nlohmann::json> ParseJson(std::string_view text, std::string_view field, int max_depth) {
   const std::string f(field);
   if (!IsValidUtf8(text)) return InvalidArgument(f + " is not valid UTF-8", f);
-  if (NestingDepth(text, max_depth) > max_depth) {
+  if (core::JsonNestsDeeperThan(text, max_depth)) {
     return InvalidArgument(fmt::format("{} nests deeper than {} levels", f, max_depth), f);
   }
   nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);

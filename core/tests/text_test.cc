@@ -1,0 +1,25 @@
+#include "issa/core/text.h"
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace issa::core {
+namespace {
+
+TEST(TextTest, JsonNestingDepth) {
+  EXPECT_FALSE(JsonNestsDeeperThan("", 0));
+  EXPECT_FALSE(JsonNestsDeeperThan("{}", 1));
+  EXPECT_TRUE(JsonNestsDeeperThan("{}", 0));
+  EXPECT_FALSE(JsonNestsDeeperThan(R"({"a":[1,{"b":[]}]})", 4));
+  EXPECT_TRUE(JsonNestsDeeperThan(R"({"a":[1,{"b":[]}]})", 3));
+  // Brackets in strings, escaped quotes included, do not count.
+  EXPECT_FALSE(JsonNestsDeeperThan(R"(["[[[[\"[[[[", "]]]]"])", 1));
+  // Sequential (not nested) containers do not add up.
+  EXPECT_FALSE(JsonNestsDeeperThan("[][][][]{}{}", 1));
+  EXPECT_TRUE(JsonNestsDeeperThan(std::string(10000, '['), 64));
+  EXPECT_FALSE(JsonNestsDeeperThan(std::string(64, '[') + std::string(64, ']'), 64));
+}
+
+}  // namespace
+}  // namespace issa::core
