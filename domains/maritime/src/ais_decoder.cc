@@ -7,6 +7,13 @@
 
 #include "issa/maritime/ais.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define ISSA_AIS_SSE2 1
+#else
+#define ISSA_AIS_SSE2 0
+#endif
+
 namespace issa::maritime {
 namespace {
 
@@ -46,6 +53,22 @@ constexpr std::array<uint16_t, 28> kMinBits = {0,  163, 163, 163, 168, 420, 88, 
 constexpr std::array<uint16_t, 28> kMaxBits = {0,   168, 168, 168, 168, 424, 0,    168, 0,   168,
                                                72,  168, 0,   168, 0,   160, 144,  816, 168, 312,
                                                160, 360, 168, 160, 168, 168, 1064, 96};
+
+// Bit offsets of the 28-bit longitude and 27-bit latitude of the types that carry a position in
+// 1/10000 minute (0 = none; type 27's coarser position is checked apart).
+struct PositionAt {
+  uint8_t lon = 0;
+  uint8_t lat = 0;
+};
+constexpr std::array<PositionAt, 28> MakePositionAt() {
+  std::array<PositionAt, 28> t{};
+  for (const int type : {1, 2, 3, 9}) t[static_cast<size_t>(type)] = {61, 89};
+  for (const int type : {4, 11}) t[static_cast<size_t>(type)] = {79, 107};
+  for (const int type : {18, 19}) t[static_cast<size_t>(type)] = {57, 85};
+  t[21] = {164, 192};
+  return t;
+}
+constexpr std::array<PositionAt, 28> kPositionAt = MakePositionAt();
 
 uint8_t XorRange(const char* p, size_t n) {
   uint64_t acc = 0;
@@ -130,6 +153,208 @@ uint64_t Fnv1a(std::string_view s) {
 }
 
 inline bool IsSpace(char c) { return c == '\r' || c == ' ' || c == '\t' || c == '\n'; }
+
+#if ISSA_AIS_SSE2
+// Lines are read by the fast path only when at least this many bytes are left in the buffer.
+constexpr ptrdiff_t kFastMinBytes = 64;
+constexpr size_t kNoPayloadEnd = ~size_t{0};
+// How far ahead of the line being decoded the input is prefetched.
+constexpr ptrdiff_t kPrefetchAhead = 1024;
+
+inline __m128i Load16(const char* s) {
+  return _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+}
+
+// kPrefixBytes + 16 - n: 16 bytes of which the first n are 0xFF.
+alignas(16) constexpr std::array<uint8_t, 32> kPrefixBytes = {
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0};
+
+// XOR of s[0, n) in 16-byte blocks; the bytes up to the next multiple of 16 must be readable.
+inline uint8_t XorBlocks(const char* s, size_t n) {
+  __m128i acc = _mm_setzero_si128();
+  while (n >= 16) {
+    acc = _mm_xor_si128(acc, Load16(s));
+    s += 16;
+    n -= 16;
+  }
+  if (n != 0) {
+    const __m128i mask = _mm_loadu_si128(
+        reinterpret_cast<const __m128i*>(kPrefixBytes.data() + 16 - static_cast<ptrdiff_t>(n)));
+    acc = _mm_xor_si128(acc, _mm_and_si128(Load16(s), mask));
+  }
+  uint64_t x = static_cast<uint64_t>(_mm_cvtsi128_si64(acc)) ^
+               static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(acc, acc)));
+  x ^= x >> 32;
+  x ^= x >> 16;
+  x ^= x >> 8;
+  return static_cast<uint8_t>(x);
+}
+
+// The first '\n' in [p, end), or nullptr; for short lines, faster than a call to memchr.
+inline const char* FindNewline(const char* p, const char* end) {
+  const __m128i nl = _mm_set1_epi8('\n');
+  for (; end - p >= 16; p += 16) {
+    const auto m = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(Load16(p), nl)));
+    if (m != 0) return p + __builtin_ctz(m);
+  }
+  return static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+}
+
+// Appends bits to payload words, most significant first, from bit `pos`. The bits of words[pos /
+// 64] below `pos` and all later words are overwritten (no need to zero them first).
+class BitWriter {
+ public:
+  BitWriter(uint64_t* words, size_t pos)
+      : words_(words),
+        w_(pos >> 6),
+        n_(static_cast<unsigned>(pos & 63U)),
+        acc_(n_ == 0 ? 0 : words[pos >> 6] & (~uint64_t{0} << (64 - n_))) {}
+  // Appends the k low bits of x (1 <= k <= 48).
+  void Put(uint64_t x, unsigned k) {
+    const uint64_t y = x << (64 - k);
+    acc_ |= y >> n_;
+    n_ += k;
+    if (n_ >= 64) {
+      words_[w_++] = acc_;
+      n_ -= 64;
+      acc_ = y << (k - n_);
+    }
+  }
+  void Flush() { words_[w_] = acc_; }
+
+ private:
+  uint64_t* words_;
+  size_t w_;
+  unsigned n_;
+  uint64_t acc_;
+};
+
+// Reads the payload at `s` up to its first byte outside the 6-bit alphabet, 16 bytes at a time
+// (no block read passes `end`). With kWrite, stores the payload bits in `words` from bit `pos`
+// (see BitWriter). Returns the number of payload characters, or kNoPayloadEnd when the next
+// block would pass `end` or the payload would exceed kMaxPayloadBits.
+template <bool kWrite>
+size_t ScanPayload(const char* s, const char* end, uint64_t* words, size_t pos) {
+  BitWriter out(words, kWrite ? pos : 0);
+  size_t chars = 0;
+  for (;;) {
+    if (end - s < 16 || chars > kMaxPayloadBits / 6) [[unlikely]] {
+      return kNoPayloadEnd;
+    }
+    const __m128i x = Load16(s);
+    const __m128i a = _mm_sub_epi8(x, _mm_set1_epi8(48));  // '0'-'W' -> 0-39
+    const __m128i b = _mm_sub_epi8(x, _mm_set1_epi8(96));  // '`'-'w' -> 0-23
+    const __m128i in_a = _mm_cmpeq_epi8(_mm_min_epu8(a, _mm_set1_epi8(39)), a);
+    const __m128i in_b = _mm_cmpeq_epi8(_mm_min_epu8(b, _mm_set1_epi8(23)), b);
+    const auto ok = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(in_a, in_b)));
+    const unsigned valid = ok == 0xFFFFU ? 16U : static_cast<unsigned>(__builtin_ctz(~ok));
+    if constexpr (kWrite) {
+      if (valid != 0) {
+        // Six-bit values ('`'-'w' are 8 below their a), packed 2 -> 12 bits -> 24 bits.
+        const __m128i v = _mm_and_si128(_mm_sub_epi8(a, _mm_and_si128(in_b, _mm_set1_epi8(8))),
+                                        _mm_set1_epi8(0x3F));
+        const __m128i t = _mm_or_si128(_mm_slli_epi16(_mm_and_si128(v, _mm_set1_epi16(0xFF)), 6),
+                                       _mm_srli_epi16(v, 8));
+        const __m128i u = _mm_madd_epi16(t, _mm_set1_epi32(0x00011000));
+        const auto lo = static_cast<uint64_t>(_mm_cvtsi128_si64(u));
+        const auto hi = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(u, u)));
+        const uint64_t first = ((lo & 0xFFFFFFU) << 24) | (lo >> 32);   // characters 0-7
+        const uint64_t second = ((hi & 0xFFFFFFU) << 24) | (hi >> 32);  // characters 8-15
+        if (valid <= 8) {
+          out.Put(first >> (48 - 6 * valid), 6 * valid);
+        } else {
+          out.Put(first, 48);
+          out.Put(second >> (48 - 6 * (valid - 8)), 6 * (valid - 8));
+        }
+      }
+    }
+    chars += valid;
+    if (valid < 16) {
+      if constexpr (kWrite) out.Flush();
+      return chars;
+    }
+    s += 16;
+  }
+}
+
+// ScanPayload<true> from bit 0, for a single-sentence message: each block's 96 bits are stored
+// whole (two blocks fill three words), characters past the payload as zero bits.
+inline size_t ScanSinglePayload(const char* s, const char* end, uint64_t* words) {
+  size_t chars = 0;
+  for (size_t k = 0;; ++k, s += 16) {
+    if (end - s < 16 || chars > kMaxPayloadBits / 6) [[unlikely]] {
+      return kNoPayloadEnd;
+    }
+    const __m128i x = Load16(s);
+    const __m128i a = _mm_sub_epi8(x, _mm_set1_epi8(48));
+    const __m128i b = _mm_sub_epi8(x, _mm_set1_epi8(96));
+    const __m128i in_a = _mm_cmpeq_epi8(_mm_min_epu8(a, _mm_set1_epi8(39)), a);
+    const __m128i in_b = _mm_cmpeq_epi8(_mm_min_epu8(b, _mm_set1_epi8(23)), b);
+    const auto ok = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(in_a, in_b)));
+    __m128i v =
+        _mm_and_si128(_mm_sub_epi8(a, _mm_and_si128(in_b, _mm_set1_epi8(8))), _mm_set1_epi8(0x3F));
+    unsigned valid = 16;
+    if (ok != 0xFFFFU) {
+      valid = static_cast<unsigned>(__builtin_ctz(~ok));
+      v = _mm_and_si128(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(
+                               kPrefixBytes.data() + 16 - static_cast<ptrdiff_t>(valid))));
+    }
+    const __m128i t = _mm_or_si128(_mm_slli_epi16(_mm_and_si128(v, _mm_set1_epi16(0xFF)), 6),
+                                   _mm_srli_epi16(v, 8));
+    const __m128i u = _mm_madd_epi16(t, _mm_set1_epi32(0x00011000));
+    const auto lo = static_cast<uint64_t>(_mm_cvtsi128_si64(u));
+    const auto hi = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(u, u)));
+    // Bits 0-63 and 64-95 of the block.
+    const uint64_t top = ((lo & 0xFFFFFFU) << 40) | ((lo >> 32) << 16) | ((hi & 0xFFFFFFU) >> 8);
+    const uint64_t low = (hi << 56) | ((hi >> 32) << 32);
+    uint64_t* w = words + (k >> 1) * 3;
+    if ((k & 1U) == 0) {
+      w[0] = top;
+      w[1] = low;
+    } else {
+      w[1] |= top >> 32;
+      w[2] = (top << 32) | (low >> 32);
+    }
+    chars += valid;
+    if (valid < 16) return chars;
+  }
+}
+
+// Eight ASCII digits, the first in the lowest byte, as a number (leading 0 bytes read as zeros).
+inline uint64_t EightDigits(uint64_t v) {
+  v = (v & 0x0F0F0F0F0F0F0F0FULL) * 2561 >> 8;
+  v = (v & 0x00FF00FF00FF00FFULL) * 6553601 >> 16;
+  return (v & 0x0000FFFF0000FFFFULL) * 42949672960001ULL >> 32;
+}
+
+// The run of 1-16 decimal digits at `d` (16 bytes readable), as ParseUint reads it: its length
+// in `digits` (0 when there is none, 17 when it is longer than 16) and its value.
+inline uint64_t ParseDigits16(const char* d, unsigned& digits) {
+  const __m128i x = _mm_sub_epi8(Load16(d), _mm_set1_epi8('0'));
+  const auto is_digit = static_cast<unsigned>(
+      _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(9)), x)));
+  if (is_digit == 0xFFFFU) {
+    digits = 17;
+    return 0;
+  }
+  const auto n = static_cast<unsigned>(__builtin_ctz(~is_digit));
+  digits = n;
+  if (n == 0) return 0;
+  uint64_t w0 = 0;
+  std::memcpy(&w0, d, 8);
+  if (n <= 8) return EightDigits(w0 << (8 * (8 - n)));
+  static constexpr std::array<uint64_t, 9> kPow10 = {1,      10,      100,      1000,     10000,
+                                                     100000, 1000000, 10000000, 100000000};
+  uint64_t w1 = 0;
+  std::memcpy(&w1, d + 8, 8);
+  return EightDigits(w0) * kPow10[n - 8] + EightDigits(w1 << (8 * (16 - n)));
+}
+
+inline bool IsAlnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+#endif  // ISSA_AIS_SSE2
 
 }  // namespace
 
@@ -256,6 +481,157 @@ const AisMessage* AisDecoder::DecodeLine(std::string_view line) {
   return DecodeSentence(line, source, tag_time_s);
 }
 
+const char* AisDecoder::DecodeLines(const char* p, const char* end, const AisMessage*& out) {
+  out = nullptr;
+  while (p < end) {
+#if ISSA_AIS_SSE2
+    if (end - p >= kFastMinBytes) {
+      // The hardware prefetcher alone leaves the first read of each line waiting for memory.
+      if (end - p > kPrefetchAhead) __builtin_prefetch(p + kPrefetchAhead);
+      if (*p == '!') {
+        const char* next = nullptr;
+        const AisMessage* m = nullptr;
+        if (DecodeFast(p, end, next, m)) {
+          p = next;
+          if (m != nullptr) {
+            out = m;
+            return p;
+          }
+          continue;
+        }
+      } else if (*p == '$') {  // $PGHP, GNSS, alarms ...: only the line end matters
+        const char* nl = FindNewline(p, end);
+        if (nl != nullptr && static_cast<size_t>(nl - p) <= options_.max_line_bytes) {
+          ++stats_.lines;
+          ++stats_.other_sentences;
+          p = nl + 1;
+          continue;
+        }
+      }
+    }
+#endif
+    const auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+    if (nl == nullptr) return p;
+    const AisMessage* m = DecodeLine(std::string_view(p, static_cast<size_t>(nl - p)));
+    p = nl + 1;
+    if (m != nullptr) {
+      out = m;
+      return p;
+    }
+  }
+  return p;
+}
+
+#if ISSA_AIS_SSE2
+// !ttVDx,c,n,[s],[ch],payload,f*hh[,trailing digits] with single-digit c, n and s, a payload of
+// valid characters, a correct checksum and nothing else on the line: exactly what DecodeLine
+// would do, without its separate passes. Anything else returns false before changing any state
+// (single_ is scratch) and goes to DecodeLine. Needs end - p >= kFastMinBytes and *p == '!'.
+__attribute__((always_inline)) inline bool AisDecoder::DecodeFast(const char* p, const char* end,
+                                                                  const char*& next,
+                                                                  const AisMessage*& out) {
+  if (p[3] != 'V' || p[4] != 'D' || (p[5] != 'M' && p[5] != 'O') || p[6] != ',' || p[8] != ',' ||
+      p[10] != ',' || p[1] == '\n' || p[2] == '\n') {
+    return false;
+  }
+  const unsigned count = static_cast<unsigned>(static_cast<uint8_t>(p[7])) - '1' + 1;
+  const unsigned number = static_cast<unsigned>(static_cast<uint8_t>(p[9])) - '1' + 1;
+  if (count - 1 > 8 || number - 1 > 8 || number > count) return false;
+  size_t q = 11;
+  int64_t seq = -1;
+  if (p[q] != ',') {
+    const unsigned d = static_cast<unsigned>(static_cast<uint8_t>(p[q])) - '0';
+    if (d > 9 || p[q + 1] != ',') return false;
+    seq = d;
+    q += 2;
+  } else {
+    q += 1;
+  }
+  char channel = '\0';
+  if (p[q] != ',') {
+    if (!IsAlnum(p[q]) || p[q + 1] != ',') return false;
+    channel = p[q];
+    q += 2;
+  } else {
+    q += 1;
+  }
+  const char* const payload = p + q;
+  const bool single = count == 1;
+  const size_t chars = single ? ScanSinglePayload(payload, end, single_.words.data())
+                              : ScanPayload<false>(payload, end, nullptr, 0);
+  if (chars == 0 || chars > kMaxPayloadBits / 6) return false;  // also kNoPayloadEnd
+  const char* const f = payload + chars;                        // ",f*hh"
+  if (end - f < 8 || f[0] != ',' || f[2] != '*') return false;
+  const unsigned fill = static_cast<unsigned>(static_cast<uint8_t>(f[1])) - '0';
+  if (fill > 5 || (number < count && fill != 0)) return false;
+  const uint8_t h = kHex[static_cast<uint8_t>(f[3])];
+  const uint8_t l = kHex[static_cast<uint8_t>(f[4])];
+  const auto star = static_cast<size_t>(f + 2 - p);
+  if (((h | l) & kBad) != 0 || end - p < static_cast<ptrdiff_t>((star + 15) & ~size_t{15})) {
+    return false;
+  }
+  if (static_cast<uint8_t>(XorBlocks(p, star) ^ '!') != ((h << 4) | l)) return false;
+  // The line ends right after the checksum, or after ",<receiver time>".
+  const char* e = f + 5;
+  int64_t receiver_ms = -1;
+  if (*e == ',') {
+    if (end - e < 17) return false;
+    unsigned digits = 0;
+    const uint64_t v = ParseDigits16(e + 1, digits);
+    if (digits == 0 || digits > 16) return false;  // none, or longer: the general path
+    receiver_ms = ToMs(static_cast<int64_t>(v));
+    e += 1 + digits;
+  }
+  const char* nl = e;
+  if (nl < end && *nl == '\r') ++nl;
+  if (nl >= end || *nl != '\n' || static_cast<size_t>(e - p) > options_.max_line_bytes) {
+    return false;
+  }
+
+  ++stats_.lines;
+  ++stats_.ais_sentences;
+  next = nl + 1;
+  if (single) {
+    AisMessage& m = single_;
+    const size_t bits = chars * 6;
+    // ScanSinglePayload wrote the words up to bits / 64; zero the rest of the margin ClearWords
+    // keeps.
+    const size_t last = std::min(m.words.size(), bits / 64 + 4);
+    for (size_t i = bits / 64 + 1; i < last; ++i) m.words[i] = 0;
+    m.bit_count = static_cast<uint16_t>(bits - fill);
+    m.talker[0] = p[1];
+    m.talker[1] = p[2];
+    m.own_ship = p[5] == 'O';
+    m.channel = channel;
+    m.fragments = 1;
+    m.tag_time_s = -1;
+    m.receiver_time_ms = receiver_ms;
+    m.source = std::string_view();
+    out = Complete(m);
+    return true;
+  }
+  Sentence sentence;
+  sentence.payload = payload;
+  sentence.chars = chars;
+  sentence.count = count;
+  sentence.number = number;
+  sentence.seq = seq;
+  sentence.fill = fill;
+  sentence.receiver_ms = receiver_ms;
+  sentence.talker[0] = p[1];
+  sentence.talker[1] = p[2];
+  sentence.channel = channel;
+  sentence.own_ship = p[5] == 'O';
+  sentence.readable_end = end;
+  out = Assemble(sentence, std::string_view(), -1);
+  return true;
+}
+#else
+bool AisDecoder::DecodeFast(const char*, const char*, const char*&, const AisMessage*&) {
+  return false;
+}
+#endif
+
 const AisMessage* AisDecoder::DecodeSentence(std::string_view line, std::string_view source,
                                              int64_t tag_time_s) {
   // !ttVDM,count,number,seq,channel,payload,fill*hh[,trailing]
@@ -343,7 +719,6 @@ const AisMessage* AisDecoder::DecodeSentence(std::string_view line, std::string_
   }
   const char channel = f_channel.empty() ? '\0' : f_channel[0];
   const bool own_ship = line[5] == 'O';
-  const int64_t when_ms = tag_time_s >= 0 ? tag_time_s * 1000 : receiver_ms;
 
   if (count == 1) {
     const size_t chars = f_payload.size();
@@ -368,13 +743,35 @@ const AisMessage* AisDecoder::DecodeSentence(std::string_view line, std::string_
     m.source = source;
     return Complete(m);
   }
+  Sentence sentence;
+  sentence.payload = f_payload.data();
+  sentence.chars = f_payload.size();
+  sentence.count = count;
+  sentence.number = number;
+  sentence.seq = seq;
+  sentence.fill = fill;
+  sentence.receiver_ms = receiver_ms;
+  sentence.talker[0] = line[1];
+  sentence.talker[1] = line[2];
+  sentence.channel = channel;
+  sentence.own_ship = own_ship;
+  return Assemble(sentence, source, tag_time_s);
+}
 
-  // Multi-sentence message: find or start its group.
+// A fragment of a multi-sentence message (count >= 2, fields already checked): find or start its
+// group, append the payload, and complete the message with the last fragment.
+const AisMessage* AisDecoder::Assemble(const Sentence& s, std::string_view source,
+                                       int64_t tag_time_s) {
+  const int64_t count = s.count;
+  const int64_t number = s.number;
+  const int64_t receiver_ms = s.receiver_ms;
+  const char channel = s.channel;
+  const int64_t when_ms = tag_time_s >= 0 ? tag_time_s * 1000 : receiver_ms;
   uint64_t key = Fnv1a(source);
-  key = (key ^ (static_cast<uint64_t>(static_cast<uint8_t>(line[1])) << 24 |
-                static_cast<uint64_t>(static_cast<uint8_t>(line[2])) << 16 |
+  key = (key ^ (static_cast<uint64_t>(static_cast<uint8_t>(s.talker[0])) << 24 |
+                static_cast<uint64_t>(static_cast<uint8_t>(s.talker[1])) << 16 |
                 static_cast<uint64_t>(static_cast<uint8_t>(channel)) << 8 |
-                static_cast<uint64_t>(seq & 0xFF))) *
+                static_cast<uint64_t>(s.seq & 0xFF))) *
         1099511628211ULL;
   const uint64_t now_line = stats_.lines;
   auto expired = [&](const Group& g) {
@@ -420,9 +817,9 @@ const AisMessage* AisDecoder::DecodeSentence(std::string_view line, std::string_
     group->next = 1;
     AisMessage& m = group->msg;
     ClearWords(m, kMaxPayloadBits);
-    m.talker[0] = line[1];
-    m.talker[1] = line[2];
-    m.own_ship = own_ship;
+    m.talker[0] = s.talker[0];
+    m.talker[1] = s.talker[1];
+    m.own_ship = s.own_ship;
     m.channel = channel;
     m.fragments = static_cast<uint8_t>(count);
     m.tag_time_s = tag_time_s;
@@ -445,14 +842,21 @@ const AisMessage* AisDecoder::DecodeSentence(std::string_view line, std::string_
       return nullptr;
     }
   }
-  const size_t chars = f_payload.size();
+  const size_t chars = s.chars;
   if ((group->chars + chars) * 6 > kMaxPayloadBits) {
     CountError(AisError::kPayloadTooLong);
     group->next = 0;
     return nullptr;
   }
   AisMessage& m = group->msg;
-  if (!Dearmour(f_payload.data(), chars, static_cast<size_t>(group->chars) * 6, m)) {
+#if ISSA_AIS_SSE2
+  if (s.readable_end != nullptr) {
+    // The fast path has checked the characters and that the blocks read here are readable.
+    (void)ScanPayload<true>(s.payload, s.readable_end, m.words.data(),
+                            static_cast<size_t>(group->chars) * 6);
+  } else
+#endif
+      if (!Dearmour(s.payload, chars, static_cast<size_t>(group->chars) * 6, m)) {
     CountError(AisError::kBadPayloadCharacter);
     group->next = 0;
     return nullptr;
@@ -464,14 +868,14 @@ const AisMessage* AisDecoder::DecodeSentence(std::string_view line, std::string_
   }
   group->next = 0;
   m.bit_count =
-      static_cast<uint16_t>(static_cast<size_t>(group->chars) * 6 - static_cast<size_t>(fill));
+      static_cast<uint16_t>(static_cast<size_t>(group->chars) * 6 - static_cast<size_t>(s.fill));
   m.source = source;
   if (m.tag_time_s < 0) m.tag_time_s = tag_time_s;
   if (receiver_ms >= 0) m.receiver_time_ms = receiver_ms;
   return Complete(m);
 }
 
-const AisMessage* AisDecoder::Complete(AisMessage& m) {
+__attribute__((always_inline)) inline const AisMessage* AisDecoder::Complete(AisMessage& m) {
   if (m.bit_count < 38) {
     CountError(m.bit_count < 6 || m.Bits(0, 6) == 0 || m.Bits(0, 6) > 27 ? AisError::kUnknownType
                                                                          : AisError::kTooShort);
@@ -504,36 +908,10 @@ const AisMessage* AisDecoder::Complete(AisMessage& m) {
   }
   if (m.mmsi == 0) ++stats_.warnings[static_cast<size_t>(AisWarning::kMmsiZero)];
   // Position plausibility: ±91° / ±181° mean "not available"; beyond that is impossible.
-  size_t lon_at = 0;
-  size_t lat_at = 0;
-  switch (type) {
-    case 1:
-    case 2:
-    case 3:
-    case 9:
-      lon_at = 61;
-      lat_at = 89;
-      break;
-    case 4:
-    case 11:
-      lon_at = 79;
-      lat_at = 107;
-      break;
-    case 18:
-    case 19:
-      lon_at = 57;
-      lat_at = 85;
-      break;
-    case 21:
-      lon_at = 164;
-      lat_at = 192;
-      break;
-    default:
-      break;
-  }
-  if (lon_at != 0) {
-    const int32_t lon = m.SignedBits(lon_at, 28);
-    const int32_t lat = m.SignedBits(lat_at, 27);
+  const PositionAt at = kPositionAt[type];
+  if (at.lon != 0) {
+    const int32_t lon = m.SignedBits(at.lon, 28);
+    const int32_t lat = m.SignedBits(at.lat, 27);
     if (lon > 181 * 600000 || lon < -180 * 600000 || lat > 91 * 600000 || lat < -90 * 600000) {
       ++stats_.warnings[static_cast<size_t>(AisWarning::kBadPosition)];
     }

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -230,6 +231,151 @@ TEST(AisDecoder, RandomBytesNeverCrash) {
     AisDecoder d;
     (void)Decode(d, text, 1 + rng() % 64);
     EXPECT_EQ(d.stats().lines, d.stats().lines);  // reached the end
+  }
+}
+
+// Feed() reads common sentences with a one-pass fast path when enough bytes follow in the buffer;
+// DecodeLine() always takes the general path. Both must give the same messages (every payload
+// bit and the zero margin after it) and the same counters, on valid sentences of every payload
+// length and on the same sentences damaged.
+struct Digest {
+  std::vector<std::string> messages;
+  AisStats stats;
+};
+
+std::string Describe(const AisMessage& m) {
+  std::string s = std::to_string(m.type) + "," + std::to_string(m.repeat) + "," +
+                  std::to_string(m.mmsi) + "," + m.talker[0] + m.talker[1] + "," +
+                  (m.own_ship ? "O" : "M") + "," + std::to_string(static_cast<int>(m.channel)) +
+                  "," + std::to_string(m.fragments) + "," + std::to_string(m.bit_count) + "," +
+                  std::to_string(m.tag_time_s) + "," + std::to_string(m.receiver_time_ms) + "," +
+                  std::string(m.source) + ":";
+  const size_t words = std::min<size_t>(m.words.size(), m.bit_count / 64 + 3);
+  for (size_t i = 0; i < words; ++i) s += std::to_string(m.words[i]) + " ";
+  return s;
+}
+
+void ExpectSameStats(const AisStats& a, const AisStats& b) {
+  EXPECT_EQ(a.lines, b.lines);
+  EXPECT_EQ(a.blank_lines, b.blank_lines);
+  EXPECT_EQ(a.other_sentences, b.other_sentences);
+  EXPECT_EQ(a.ais_sentences, b.ais_sentences);
+  EXPECT_EQ(a.messages, b.messages);
+  for (size_t i = 0; i < a.errors.size(); ++i) {
+    EXPECT_EQ(a.errors[i], b.errors[i]) << AisErrorName(static_cast<AisError>(i));
+  }
+  for (size_t i = 0; i < a.warnings.size(); ++i) {
+    EXPECT_EQ(a.warnings[i], b.warnings[i]) << AisWarningName(static_cast<AisWarning>(i));
+  }
+}
+
+Digest DigestFeed(std::string_view text, AisDecoderOptions options) {
+  AisDecoder d(options);
+  Digest out;
+  auto f = [&](const AisMessage& m) { out.messages.push_back(Describe(m)); };
+  d.Feed(text, f);
+  d.Finish(f);
+  out.stats = d.stats();
+  return out;
+}
+
+Digest DigestLines(std::string_view text, AisDecoderOptions options) {
+  AisDecoder d(options);
+  Digest out;
+  while (!text.empty()) {
+    const size_t nl = text.find('\n');
+    const std::string_view line = text.substr(0, nl);
+    if (const AisMessage* m = d.DecodeLine(line)) out.messages.push_back(Describe(*m));
+    if (nl == std::string_view::npos) break;
+    text.remove_prefix(nl + 1);
+  }
+  d.Finish([](const AisMessage&) {});
+  out.stats = d.stats();
+  return out;
+}
+
+std::string WithChecksum(const std::string& body) {  // body without the leading '!'
+  uint8_t x = 0;
+  for (const char c : body) x ^= static_cast<uint8_t>(c);
+  static constexpr char kHexDigits[] = "0123456789ABCDEF";
+  return "!" + body + "*" + kHexDigits[x >> 4] + kHexDigits[x & 15];
+}
+
+TEST(AisDecoder, FastPathMatchesGeneralPath) {
+  std::mt19937 rng(7);
+  const std::string armour = "0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVW`abcdefghijklmnopqrstuvw";
+  const std::string noise = "!$\\*,.:09AFafVDMOw`@W \r\t#xX\x80\xff";
+  std::string text;
+  std::vector<std::string> lines;
+  for (int i = 0; i < 6000; ++i) {
+    const int count = rng() % 4 == 0 ? 2 + static_cast<int>(rng() % 3) : 1;
+    const int seq = static_cast<int>(rng() % 10);
+    const std::string channel = std::string(1, "AB12"[rng() % 4]);
+    for (int number = 1; number <= count; ++number) {
+      // Payload lengths 1-120 cross every 16-byte block boundary; type 1-27 first characters.
+      const size_t chars = 1 + rng() % 120;
+      std::string payload;
+      payload.push_back(armour[1 + rng() % 27]);
+      while (payload.size() < chars) payload.push_back(armour[rng() % armour.size()]);
+      const int fill = number == count ? static_cast<int>(rng() % 6) : 0;
+      std::string body =
+          std::string(rng() % 8 == 0 ? "BS" : "AI") + (rng() % 5 == 0 ? "VDO," : "VDM,") +
+          std::to_string(count) + "," + std::to_string(number) + "," +
+          (count > 1 || rng() % 3 == 0 ? std::to_string(seq) : "") + "," +
+          (rng() % 6 == 0 ? "" : channel) + "," + payload + "," + std::to_string(fill);
+      std::string line = WithChecksum(body);
+      switch (rng() % 7) {
+        case 0:
+          line += "," + std::to_string(1600000000000ULL + rng() % 1000000);
+          break;
+        case 1:
+          line += "," + std::to_string(1600000000 + rng() % 1000);
+          break;
+        case 2:
+          line += "\r";
+          break;
+        case 3: {  // 1-20 digits: ParseUint takes up to 18
+          line += ",";
+          const size_t digits = 1 + rng() % 20;
+          for (size_t k = 0; k < digits; ++k) line.push_back(static_cast<char>('0' + rng() % 10));
+          break;
+        }
+        default:
+          break;
+      }
+      if (rng() % 4 == 0) {  // damage it
+        const int kind = static_cast<int>(rng() % 4);
+        const size_t at = rng() % line.size();
+        if (kind == 0) {
+          line[at] = noise[rng() % noise.size()];
+        } else if (kind == 1) {
+          line.erase(at, 1);
+        } else if (kind == 2) {
+          line.insert(at, 1, noise[rng() % noise.size()]);
+        } else {
+          line.resize(at);
+        }
+      }
+      lines.push_back(line);
+    }
+    if (rng() % 10 == 0) lines.emplace_back("$PGHP,1,2011,1,20,0,0,0,0,219,,1,1,0*27");
+  }
+  for (const auto& l : lines) text += l + "\n";
+  text += std::string(200, '\n');  // so the last sentences are read by the fast path too
+
+  for (const size_t max_line : {size_t{4096}, size_t{60}}) {
+    AisDecoderOptions options;
+    options.max_line_bytes = max_line;
+    options.fragment_timeout_lines = 3;
+    const Digest fast = DigestFeed(text, options);
+    const Digest general = DigestLines(text, options);
+    ExpectSameStats(fast.stats, general.stats);
+    ASSERT_EQ(fast.messages.size(), general.messages.size());
+    for (size_t i = 0; i < fast.messages.size(); ++i) {
+      ASSERT_EQ(fast.messages[i], general.messages[i]) << "message " << i;
+    }
+    EXPECT_GT(fast.stats.messages, max_line > 100 ? 2000U : 200U) << fast.stats.messages;
+    EXPECT_GT(fast.stats.error(AisError::kBadChecksum), 100U);
   }
 }
 

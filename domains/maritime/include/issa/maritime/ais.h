@@ -146,8 +146,31 @@ class AisDecoder {
  private:
   static constexpr size_t kGroups = 16;
 
+  // Parsed fields of one !xxVDM / !xxVDO sentence whose checksum is valid.
+  struct Sentence {
+    const char* payload = nullptr;
+    size_t chars = 0;  // payload characters
+    int64_t count = 0;
+    int64_t number = 0;
+    int64_t seq = -1;
+    int64_t fill = 0;
+    int64_t receiver_ms = -1;
+    char talker[2] = {'A', 'I'};
+    char channel = '\0';
+    bool own_ship = false;
+    const char* readable_end = nullptr;  // fast path: the payload may be read in 16-byte blocks
+                                         // up to here
+  };
+
+  // Decodes complete lines from [p, end) until one yields a message (stored in `out`) or no
+  // complete line is left; returns where it stopped (just past the last line decoded).
+  const char* DecodeLines(const char* p, const char* end, const AisMessage*& out);
+  // The common sentence (single-digit fragment fields, plain payload) read in one pass. Returns
+  // false, having changed nothing, when the line needs the general path (DecodeLine).
+  bool DecodeFast(const char* p, const char* end, const char*& next, const AisMessage*& out);
   const AisMessage* DecodeSentence(std::string_view line, std::string_view source,
                                    int64_t tag_time_s);
+  const AisMessage* Assemble(const Sentence& s, std::string_view source, int64_t tag_time_s);
   const AisMessage* Complete(AisMessage& msg);
   void CountError(AisError e) { ++stats_.errors[static_cast<size_t>(e)]; }
   void CloseOpenGroups();
@@ -190,17 +213,14 @@ void AisDecoder::Feed(std::string_view bytes, OnMessage&& on_message) {
     p = e + 1;
   }
   while (p < end) {
-    const void* nl = std::char_traits<char>::find(p, static_cast<size_t>(end - p), '\n');
-    if (nl == nullptr) {
-      const size_t rest = static_cast<size_t>(end - p);
-      pending_.assign(p, rest > options_.max_line_bytes + 1 ? options_.max_line_bytes + 1 : rest);
-      return;
-    }
-    const char* e = static_cast<const char*>(nl);
-    if (const AisMessage* m = DecodeLine(std::string_view(p, static_cast<size_t>(e - p)))) {
-      on_message(*m);
-    }
-    p = e + 1;
+    const AisMessage* m = nullptr;
+    p = DecodeLines(p, end, m);
+    if (m == nullptr) break;
+    on_message(*m);
+  }
+  if (p < end) {  // a line cut at the end of `bytes`
+    const size_t rest = static_cast<size_t>(end - p);
+    pending_.assign(p, rest > options_.max_line_bytes + 1 ? options_.max_line_bytes + 1 : rest);
   }
 }
 
