@@ -4,3 +4,4 @@ issa_add_bench(ais_decode_bench SOURCES ais_decode_bench.cc
 # The benchmark reads the shared real NMEA logs (../shared/data/maritime/nmea next to the checkout).
 target_compile_definitions(ais_decode_bench PRIVATE
   ISSA_AIS_DATA_DIR="${CMAKE_CURRENT_LIST_DIR}/../../shared/data/maritime/nmea")
+issa_add_bench(tracks_bench SOURCES tracks_bench.cc DEPS issa::maritime)

@@ -56,6 +56,13 @@ class ConstantVelocityFilter {
   // the innovation distance² it had.
   double Update(double east_m, double north_m, double sigma_m, core::Timestamp at);
 
+  // Moves the frame's origin by (east_m, north_m): the state's position is re-expressed
+  // relative to the new origin (the covariance is unchanged).
+  void ShiftOrigin(double east_m, double north_m) {
+    x_[0] -= east_m;
+    x_[1] -= north_m;
+  }
+
   double east_m() const { return x_[0]; }
   double north_m() const { return x_[1]; }
   double v_east_mps() const { return x_[2]; }

@@ -1,0 +1,114 @@
+#pragma once
+
+// AIS tracks: one track per vessel, fed by position reports (AIS types 1-3, 18, 19, 27), each
+// smoothed by a constant-velocity Kalman filter (kalman.h) in a metric frame centred on the
+// track. Identity is checked, not assumed: when an MMSI reports from a place its track cannot
+// have reached (outside the filter's gate and faster than `max_speed_knots`), the report starts
+// a second track for that MMSI instead of being averaged in (two transmitters sharing an MMSI,
+// or spoofing). Each track keeps a downsampled history. Not thread-safe: one store per feed.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "issa/core/time.h"
+#include "issa/maritime/kalman.h"
+
+namespace issa::maritime {
+
+struct PositionReport {
+  uint32_t mmsi = 0;
+  core::Timestamp time = 0;
+  double lat = 0;
+  double lon = 0;
+  std::optional<double> sog_knots;
+  std::optional<double> cog_deg;
+};
+
+struct TrackSettings {
+  double fix_sigma_m = 30;               // one-sigma position error of an AIS fix
+  double gate_distance2 = 13.8;          // chi-square(2) 99.9 %: a fix inside belongs to the track
+  double max_speed_knots = 50;           // faster implied motion between two fixes is impossible
+  int64_t history_interval_ms = 60'000;  // at most one history point per interval...
+  double history_turn_deg = 15;          // ...unless the course changed by at least this
+  size_t history_max_points = 512;       // when full, every other point is dropped (older thinner)
+  ConstantVelocitySettings motion;
+};
+
+struct TrackPoint {
+  core::Timestamp time = 0;
+  float lat = 0;
+  float lon = 0;
+  float speed_knots = 0;
+  float course_deg = 0;
+};
+
+struct Track {
+  uint64_t id = 0;  // unique within the store, in order of creation
+  uint32_t mmsi = 0;
+  bool identity_conflict = false;  // this MMSI has (had) another track at the same time
+  core::Timestamp first_seen = 0;
+  core::Timestamp last_seen = 0;
+  uint32_t reports = 0;
+  double origin_lat = 0;  // the filter's frame: metres east/north of this point
+  double origin_lon = 0;
+  ConstantVelocityFilter filter;
+  std::vector<TrackPoint> history;
+
+  // Filtered position and motion at last_seen.
+  double lat() const;
+  double lon() const;
+  double speed_knots() const { return filter.speed_mps() * 3600 / 1852; }
+  double course_deg() const { return filter.course_deg(); }
+};
+
+enum class IngestResult : uint8_t {
+  kNewTrack,       // the first report of an MMSI
+  kUpdated,        // added to the MMSI's track
+  kIdentitySplit,  // impossible for every track of the MMSI: a new track for the same MMSI
+  kOutOfOrder,     // not newer than the last report of every track of the MMSI: ignored
+  kInvalid,        // MMSI 0 or above 999,999,999, or a position out of range (91/181 included)
+};
+
+struct TrackStats {
+  uint64_t reports = 0;
+  uint64_t new_tracks = 0;
+  uint64_t updates = 0;
+  uint64_t identity_splits = 0;
+  uint64_t out_of_order = 0;
+  uint64_t invalid = 0;
+};
+
+class TrackStore {
+ public:
+  explicit TrackStore(TrackSettings settings = {});
+
+  IngestResult Ingest(const PositionReport& report);
+
+  size_t size() const { return tracks_.size(); }
+  const TrackStats& stats() const { return stats_; }
+  // The tracks of an MMSI (usually one), or none.
+  std::vector<const Track*> TracksOf(uint32_t mmsi) const;
+  const Track* Find(uint64_t id) const;
+  // Visits every track.
+  template <typename Visit>
+  void ForEach(Visit&& visit) const {
+    for (const Track& t : tracks_) visit(t);
+  }
+  // Bytes held by the store (tracks, histories, index), for the per-track memory figure.
+  size_t MemoryBytes() const;
+
+ private:
+  Track& NewTrack(const PositionReport& report);
+  void Update(Track& track, const PositionReport& report);
+  void Record(Track& track, const PositionReport& report);
+
+  TrackSettings settings_;
+  std::vector<Track> tracks_;
+  std::unordered_map<uint32_t, std::vector<uint32_t>> by_mmsi_;  // indices into tracks_
+  TrackStats stats_;
+};
+
+}  // namespace issa::maritime

@@ -1,0 +1,212 @@
+#include "issa/maritime/tracks.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+
+namespace issa::maritime {
+namespace {
+
+constexpr double kEarthRadiusM = 6'371'008.8;  // mean radius (IUGG)
+constexpr double kRad = std::numbers::pi / 180;
+constexpr double kKnot = 1852.0 / 3600.0;  // m/s
+
+// Equirectangular offsets around (lat0, lon0): metres east and north. Accurate to well under a
+// metre per kilometre within the tens of kilometres a track moves between re-centrings.
+void ToMetres(double lat0, double lon0, double lat, double lon, double& east, double& north) {
+  double dlon = lon - lon0;
+  if (dlon > 180) dlon -= 360;
+  if (dlon < -180) dlon += 360;
+  east = dlon * kRad * kEarthRadiusM * std::cos(lat0 * kRad);
+  north = (lat - lat0) * kRad * kEarthRadiusM;
+}
+
+void ToDegrees(double lat0, double lon0, double east, double north, double& lat, double& lon) {
+  lat = std::clamp(lat0 + north / kEarthRadiusM / kRad, -90.0, 90.0);
+  const double c = std::max(std::cos(lat0 * kRad), 1e-6);
+  lon = lon0 + east / (kEarthRadiusM * c) / kRad;
+  if (lon > 180) lon -= 360;
+  if (lon < -180) lon += 360;
+}
+
+// Great-circle distance (haversine), metres.
+double Distance(double lat1, double lon1, double lat2, double lon2) {
+  const double dlat = (lat2 - lat1) * kRad;
+  const double dlon = (lon2 - lon1) * kRad;
+  const double a =
+      std::sin(dlat / 2) * std::sin(dlat / 2) +
+      std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
+  return 2 * kEarthRadiusM * std::asin(std::min(1.0, std::sqrt(a)));
+}
+
+bool Valid(const PositionReport& r) {
+  return r.mmsi != 0 && r.mmsi <= 999'999'999 && std::isfinite(r.lat) && std::isfinite(r.lon) &&
+         r.lat >= -90 && r.lat <= 90 && r.lon >= -180 && r.lon <= 180 && r.time > 0;
+}
+
+double CourseChange(double a, double b) {
+  const double d = std::fabs(a - b);
+  return d > 180 ? 360 - d : d;
+}
+
+}  // namespace
+
+double Track::lat() const {
+  double lat = 0, lon = 0;
+  ToDegrees(origin_lat, origin_lon, filter.east_m(), filter.north_m(), lat, lon);
+  return lat;
+}
+
+double Track::lon() const {
+  double lat = 0, lon = 0;
+  ToDegrees(origin_lat, origin_lon, filter.east_m(), filter.north_m(), lat, lon);
+  return lon;
+}
+
+TrackStore::TrackStore(TrackSettings settings) : settings_(settings) {}
+
+IngestResult TrackStore::Ingest(const PositionReport& report) {
+  ++stats_.reports;
+  if (!Valid(report)) {
+    ++stats_.invalid;
+    return IngestResult::kInvalid;
+  }
+  auto found = by_mmsi_.find(report.mmsi);
+  if (found == by_mmsi_.end()) {
+    NewTrack(report);
+    ++stats_.new_tracks;
+    return IngestResult::kNewTrack;
+  }
+  // The track that explains the report best: inside the gate (smallest distance), else one it
+  // could have reached (plausible speed), preferring the most recent.
+  Track* gated = nullptr;
+  double best_d2 = std::numeric_limits<double>::infinity();
+  Track* reachable = nullptr;
+  bool any_older = false;
+  for (const uint32_t index : found->second) {
+    Track& t = tracks_[index];
+    if (report.time <= t.last_seen) continue;
+    any_older = true;
+    double east = 0, north = 0;
+    ToMetres(t.origin_lat, t.origin_lon, report.lat, report.lon, east, north);
+    ConstantVelocityFilter predicted = t.filter;
+    predicted.Predict(report.time);
+    const double d2 = predicted.InnovationDistance2(east, north, settings_.fix_sigma_m);
+    if (d2 < settings_.gate_distance2) {
+      if (d2 < best_d2) {
+        best_d2 = d2;
+        gated = &t;
+      }
+      continue;  // inside the gate: no need to ask whether it was reachable
+    }
+    const double seconds = static_cast<double>(report.time - t.last_seen) / 1000;
+    const double from_last = Distance(t.lat(), t.lon(), report.lat, report.lon);
+    // Position noise on both fixes is allowed for on short intervals.
+    const double reach = settings_.max_speed_knots * kKnot * seconds + 4 * settings_.fix_sigma_m;
+    if (from_last <= reach && (reachable == nullptr || t.last_seen > reachable->last_seen)) {
+      reachable = &t;
+    }
+  }
+  if (!any_older) {
+    ++stats_.out_of_order;
+    return IngestResult::kOutOfOrder;
+  }
+  Track* target = gated != nullptr ? gated : reachable;
+  if (target != nullptr) {
+    Update(*target, report);
+    ++stats_.updates;
+    return IngestResult::kUpdated;
+  }
+  // Nowhere this MMSI could have been: a second transmitter with the same identity.
+  for (const uint32_t index : found->second) tracks_[index].identity_conflict = true;
+  Track& split = NewTrack(report);
+  split.identity_conflict = true;
+  ++stats_.identity_splits;
+  return IngestResult::kIdentitySplit;
+}
+
+Track& TrackStore::NewTrack(const PositionReport& report) {
+  const auto index = static_cast<uint32_t>(tracks_.size());
+  tracks_.push_back(Track{
+      .id = index + 1,
+      .mmsi = report.mmsi,
+      .identity_conflict = false,
+      .first_seen = report.time,
+      .last_seen = report.time,
+      .reports = 1,
+      .origin_lat = report.lat,
+      .origin_lon = report.lon,
+      .filter = ConstantVelocityFilter(0, 0, settings_.fix_sigma_m, report.time, settings_.motion),
+      .history = {},
+  });
+  by_mmsi_[report.mmsi].push_back(index);
+  Track& t = tracks_.back();
+  Record(t, report);
+  return t;
+}
+
+void TrackStore::Update(Track& t, const PositionReport& report) {
+  double east = 0, north = 0;
+  ToMetres(t.origin_lat, t.origin_lon, report.lat, report.lon, east, north);
+  t.filter.Update(east, north, settings_.fix_sigma_m, report.time);
+  // Re-centre the frame on the new estimate, so that it stays small.
+  double lat = 0, lon = 0;
+  ToDegrees(t.origin_lat, t.origin_lon, t.filter.east_m(), t.filter.north_m(), lat, lon);
+  t.filter.ShiftOrigin(t.filter.east_m(), t.filter.north_m());
+  t.origin_lat = lat;
+  t.origin_lon = lon;
+  t.last_seen = report.time;
+  ++t.reports;
+  Record(t, report);
+}
+
+void TrackStore::Record(Track& t, const PositionReport& report) {
+  const auto speed =
+      static_cast<float>(t.reports > 1 ? t.speed_knots() : report.sog_knots.value_or(0));
+  const auto course =
+      static_cast<float>(t.reports > 1 ? t.course_deg() : report.cog_deg.value_or(0));
+  if (!t.history.empty()) {
+    const TrackPoint& last = t.history.back();
+    const bool due = report.time - last.time >= settings_.history_interval_ms;
+    const bool turned =
+        CourseChange(course, last.course_deg) >= settings_.history_turn_deg && speed >= 1;
+    if (!due && !turned) return;
+  }
+  if (t.history.size() >= settings_.history_max_points) {
+    // Thin: keep every other point (the newest kept), so older history gets sparser.
+    size_t w = 0;
+    for (size_t r = t.history.size() % 2 == 0 ? 1 : 0; r < t.history.size(); r += 2) {
+      t.history[w++] = t.history[r];
+    }
+    t.history.resize(w);
+  }
+  t.history.push_back(TrackPoint{report.time, static_cast<float>(t.lat()),
+                                 static_cast<float>(t.lon()), speed, course});
+}
+
+std::vector<const Track*> TrackStore::TracksOf(uint32_t mmsi) const {
+  std::vector<const Track*> out;
+  const auto it = by_mmsi_.find(mmsi);
+  if (it == by_mmsi_.end()) return out;
+  for (const uint32_t index : it->second) out.push_back(&tracks_[index]);
+  return out;
+}
+
+const Track* TrackStore::Find(uint64_t id) const {
+  if (id == 0 || id > tracks_.size()) return nullptr;
+  return &tracks_[id - 1];
+}
+
+size_t TrackStore::MemoryBytes() const {
+  size_t bytes = tracks_.capacity() * sizeof(Track);
+  for (const Track& t : tracks_) bytes += t.history.capacity() * sizeof(TrackPoint);
+  // unordered_map: a node (key, vector, next pointer, hash) per MMSI plus the bucket array.
+  bytes +=
+      by_mmsi_.size() * (sizeof(uint32_t) + sizeof(std::vector<uint32_t>) + 2 * sizeof(void*)) +
+      by_mmsi_.bucket_count() * sizeof(void*);
+  for (const auto& [mmsi, v] : by_mmsi_) bytes += v.capacity() * sizeof(uint32_t);
+  return bytes;
+}
+
+}  // namespace issa::maritime
