@@ -31,13 +31,27 @@ void ToDegrees(double lat0, double lon0, double east, double north, double& lat,
 }
 
 // Great-circle distance (haversine), metres.
-double Distance(double lat1, double lon1, double lat2, double lon2) {
+double Haversine(double lat1, double lon1, double lat2, double lon2) {
   const double dlat = (lat2 - lat1) * kRad;
   const double dlon = (lon2 - lon1) * kRad;
   const double a =
       std::sin(dlat / 2) * std::sin(dlat / 2) +
       std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
   return 2 * kEarthRadiusM * std::asin(std::min(1.0, std::sqrt(a)));
+}
+
+// Distance in metres: equirectangular (one cosine) for points within about a degree of each
+// other, where it is within 0.1 % of the great circle; haversine beyond.
+double Distance(double lat1, double lon1, double lat2, double lon2) {
+  double dlon = lon2 - lon1;
+  if (dlon > 180) dlon -= 360;
+  if (dlon < -180) dlon += 360;
+  if (std::fabs(lat2 - lat1) < 1 && std::fabs(dlon) < 1 && std::fabs(lat1) < 80) {
+    const double east = dlon * kRad * kEarthRadiusM * std::cos((lat1 + lat2) / 2 * kRad);
+    const double north = (lat2 - lat1) * kRad * kEarthRadiusM;
+    return std::hypot(east, north);
+  }
+  return Haversine(lat1, lon1, lat2, lon2);
 }
 
 bool Valid(const PositionReport& r) {
@@ -64,7 +78,65 @@ double Track::lon() const {
   return lon;
 }
 
-TrackStore::TrackStore(TrackSettings settings) : settings_(settings) {}
+std::string_view AnomalyKindName(AnomalyKind kind) {
+  switch (kind) {
+    case AnomalyKind::kAisGap:
+      return "ais_gap";
+    case AnomalyKind::kPositionJump:
+      return "position_jump";
+    case AnomalyKind::kIdentityConflict:
+      return "identity_conflict";
+    case AnomalyKind::kLoitering:
+      return "loitering";
+  }
+  return "unknown";
+}
+
+TrackStore::TrackStore(TrackSettings settings, AnomalySink on_anomaly)
+    : settings_(settings), on_anomaly_(std::move(on_anomaly)) {}
+
+void TrackStore::Raise(const Anomaly& anomaly) {
+  ++stats_.anomalies;
+  if (on_anomaly_) on_anomaly_(anomaly);
+}
+
+// After `track` took `report`, whose previous report was at `previous`.
+void TrackStore::CheckMotion(Track& t, const PositionReport& report, core::Timestamp previous,
+                             double implied_knots) {
+  const AnomalySettings& a = settings_.anomalies;
+  const auto base = [&](AnomalyKind kind, core::Timestamp start, double value) {
+    Anomaly x;
+    x.kind = kind;
+    x.track_id = t.id;
+    x.mmsi = t.mmsi;
+    x.start = start;
+    x.end = report.time;
+    x.lat = report.lat;
+    x.lon = report.lon;
+    x.from_lat = t.last_lat;
+    x.from_lon = t.last_lon;
+    x.value = value;
+    return x;
+  };
+  if (report.time - previous >= a.gap_threshold_ms) {
+    Raise(base(AnomalyKind::kAisGap, previous,
+               static_cast<double>(report.time - previous) / 3'600'000.0));
+  } else if (implied_knots > a.jump_speed_knots) {
+    Raise(base(AnomalyKind::kPositionJump, previous, implied_knots));
+  }
+  // Loitering: reported (or, without SOG, filtered) speed under the threshold for long enough.
+  const double speed = report.sog_knots.value_or(t.speed_knots());
+  if (speed < a.loiter_speed_knots) {
+    if (t.slow_since == 0) t.slow_since = report.time;
+    if (!t.loitering_reported && report.time - t.slow_since >= a.loiter_min_ms) {
+      t.loitering_reported = true;
+      Raise(base(AnomalyKind::kLoitering, t.slow_since, speed));
+    }
+  } else {
+    t.slow_since = 0;
+    t.loitering_reported = false;
+  }
+}
 
 IngestResult TrackStore::Ingest(const PositionReport& report) {
   ++stats_.reports;
@@ -114,15 +186,38 @@ IngestResult TrackStore::Ingest(const PositionReport& report) {
   }
   Track* target = gated != nullptr ? gated : reachable;
   if (target != nullptr) {
+    const core::Timestamp previous = target->last_seen;
+    const double seconds = static_cast<double>(report.time - previous) / 1000;
+    const double implied_knots =
+        Distance(target->last_lat, target->last_lon, report.lat, report.lon) / seconds / kKnot;
     Update(*target, report);
+    CheckMotion(*target, report, previous, implied_knots);
+    target->last_lat = report.lat;
+    target->last_lon = report.lon;
     ++stats_.updates;
     return IngestResult::kUpdated;
   }
   // Nowhere this MMSI could have been: a second transmitter with the same identity.
   for (const uint32_t index : found->second) tracks_[index].identity_conflict = true;
+  const Track& latest = tracks_[found->second.back()];  // (before NewTrack moves tracks_)
+  Anomaly conflict;
+  conflict.kind = AnomalyKind::kIdentityConflict;
+  conflict.mmsi = report.mmsi;
+  conflict.start = latest.last_seen;
+  conflict.end = report.time;
+  conflict.lat = report.lat;
+  conflict.lon = report.lon;
+  conflict.from_lat = latest.last_lat;
+  conflict.from_lon = latest.last_lon;
+  conflict.value =
+      Distance(latest.last_lat, latest.last_lon, report.lat, report.lon) /
+      (static_cast<double>(std::max<core::Timestamp>(1, report.time - latest.last_seen)) / 1000) /
+      kKnot;
   Track& split = NewTrack(report);
   split.identity_conflict = true;
+  conflict.track_id = split.id;
   ++stats_.identity_splits;
+  Raise(conflict);
   return IngestResult::kIdentitySplit;
 }
 
@@ -139,6 +234,10 @@ Track& TrackStore::NewTrack(const PositionReport& report) {
       .origin_lon = report.lon,
       .filter = ConstantVelocityFilter(0, 0, settings_.fix_sigma_m, report.time, settings_.motion),
       .history = {},
+      .last_lat = report.lat,
+      .last_lon = report.lon,
+      .slow_since = 0,
+      .loitering_reported = false,
   });
   by_mmsi_[report.mmsi].push_back(index);
   Track& t = tracks_.back();

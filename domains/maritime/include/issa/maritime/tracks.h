@@ -5,11 +5,15 @@
 // track. Identity is checked, not assumed: when an MMSI reports from a place its track cannot
 // have reached (outside the filter's gate and faster than `max_speed_knots`), the report starts
 // a second track for that MMSI instead of being averaged in (two transmitters sharing an MMSI,
-// or spoofing). Each track keeps a downsampled history. Not thread-safe: one store per feed.
+// or spoofing). Each track keeps a downsampled history. Anomalies seen while tracking (AIS
+// gaps, position jumps, identity conflicts, loitering) go to the store's AnomalySink.
+// Not thread-safe: one store per feed.
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -27,6 +31,38 @@ struct PositionReport {
   std::optional<double> cog_deg;
 };
 
+// Anomalies found while tracking. Thresholds follow Global Fishing Watch's published
+// definitions where they exist (AIS gap: 12 h offshore; loitering: under 2 kn for hours;
+// implied speed over 25 kn between fixes as a sign of spoofing).
+enum class AnomalyKind : uint8_t {
+  kAisGap,            // a track silent for at least gap_threshold_ms, then heard again
+  kPositionJump,      // consecutive fixes imply more than jump_speed_knots
+  kIdentityConflict,  // one MMSI in two places at once (a second track was started)
+  kLoitering,         // under loiter_speed_knots for at least loiter_min_ms
+};
+
+std::string_view AnomalyKindName(AnomalyKind kind);  // "ais_gap", "position_jump", ...
+
+struct Anomaly {
+  AnomalyKind kind = AnomalyKind::kAisGap;
+  uint64_t track_id = 0;
+  uint32_t mmsi = 0;
+  core::Timestamp start = 0;  // when the anomalous behaviour began
+  core::Timestamp end = 0;    // when it was observed to end (or the time of detection)
+  double lat = 0;             // where it ended (the report that revealed it)
+  double lon = 0;
+  double from_lat = 0;  // where it began (gap, jump, conflict: the other position)
+  double from_lon = 0;
+  double value = 0;  // gap: hours; jump and conflict: implied knots; loitering: mean knots
+};
+
+struct AnomalySettings {
+  int64_t gap_threshold_ms = 12 * 3'600'000;
+  double jump_speed_knots = 25;
+  double loiter_speed_knots = 2;
+  int64_t loiter_min_ms = 2 * 3'600'000;
+};
+
 struct TrackSettings {
   double fix_sigma_m = 30;               // one-sigma position error of an AIS fix
   double gate_distance2 = 13.8;          // chi-square(2) 99.9 %: a fix inside belongs to the track
@@ -35,6 +71,7 @@ struct TrackSettings {
   double history_turn_deg = 15;          // ...unless the course changed by at least this
   size_t history_max_points = 512;       // when full, every other point is dropped (older thinner)
   ConstantVelocitySettings motion;
+  AnomalySettings anomalies;
 };
 
 struct TrackPoint {
@@ -56,6 +93,10 @@ struct Track {
   double origin_lon = 0;
   ConstantVelocityFilter filter;
   std::vector<TrackPoint> history;
+  double last_lat = 0;  // the last reported (unfiltered) position
+  double last_lon = 0;
+  core::Timestamp slow_since = 0;  // start of the current run of slow reports (0: moving)
+  bool loitering_reported = false;
 
   // Filtered position and motion at last_seen.
   double lat() const;
@@ -79,11 +120,14 @@ struct TrackStats {
   uint64_t identity_splits = 0;
   uint64_t out_of_order = 0;
   uint64_t invalid = 0;
+  uint64_t anomalies = 0;
 };
+
+using AnomalySink = std::function<void(const Anomaly&)>;
 
 class TrackStore {
  public:
-  explicit TrackStore(TrackSettings settings = {});
+  explicit TrackStore(TrackSettings settings = {}, AnomalySink on_anomaly = {});
 
   IngestResult Ingest(const PositionReport& report);
 
@@ -104,11 +148,15 @@ class TrackStore {
   Track& NewTrack(const PositionReport& report);
   void Update(Track& track, const PositionReport& report);
   void Record(Track& track, const PositionReport& report);
+  void Raise(const Anomaly& anomaly);
+  void CheckMotion(Track& track, const PositionReport& report, core::Timestamp previous,
+                   double implied_knots);
 
   TrackSettings settings_;
   std::vector<Track> tracks_;
   std::unordered_map<uint32_t, std::vector<uint32_t>> by_mmsi_;  // indices into tracks_
   TrackStats stats_;
+  AnomalySink on_anomaly_;
 };
 
 }  // namespace issa::maritime
