@@ -88,12 +88,46 @@ std::string_view AnomalyKindName(AnomalyKind kind) {
       return "identity_conflict";
     case AnomalyKind::kLoitering:
       return "loitering";
+    case AnomalyKind::kGoingDark:
+      return "going_dark";
   }
   return "unknown";
 }
 
 TrackStore::TrackStore(TrackSettings settings, AnomalySink on_anomaly)
     : settings_(settings), on_anomaly_(std::move(on_anomaly)) {}
+
+int64_t TrackStore::GapThreshold(double lat, double lon) const {
+  for (const GapZone& z : settings_.anomalies.gap_zones) {
+    const bool in_lat = lat >= z.min_lat && lat <= z.max_lat;
+    const bool in_lon = z.min_lon <= z.max_lon ? (lon >= z.min_lon && lon <= z.max_lon)
+                                               : (lon >= z.min_lon || lon <= z.max_lon);
+    if (in_lat && in_lon) return z.gap_threshold_ms;
+  }
+  return settings_.anomalies.gap_threshold_ms;
+}
+
+size_t TrackStore::SweepSilent(core::Timestamp now) {
+  size_t raised = 0;
+  for (Track& t : tracks_) {
+    if (t.dark_reported) continue;
+    const int64_t silent = now - t.last_seen;
+    if (silent < GapThreshold(t.last_lat, t.last_lon)) continue;
+    t.dark_reported = true;
+    Anomaly a;
+    a.kind = AnomalyKind::kGoingDark;
+    a.track_id = t.id;
+    a.mmsi = t.mmsi;
+    a.start = t.last_seen;
+    a.end = now;
+    a.lat = a.from_lat = t.last_lat;
+    a.lon = a.from_lon = t.last_lon;
+    a.value = static_cast<double>(silent) / 3'600'000.0;
+    Raise(a);
+    ++raised;
+  }
+  return raised;
+}
 
 void TrackStore::Raise(const Anomaly& anomaly) {
   ++stats_.anomalies;
@@ -118,7 +152,7 @@ void TrackStore::CheckMotion(Track& t, const PositionReport& report, core::Times
     x.value = value;
     return x;
   };
-  if (report.time - previous >= a.gap_threshold_ms) {
+  if (report.time - previous >= GapThreshold(t.last_lat, t.last_lon)) {
     Raise(base(AnomalyKind::kAisGap, previous,
                static_cast<double>(report.time - previous) / 3'600'000.0));
   } else if (implied_knots > a.jump_speed_knots) {
@@ -192,6 +226,7 @@ IngestResult TrackStore::Ingest(const PositionReport& report) {
         Distance(target->last_lat, target->last_lon, report.lat, report.lon) / seconds / kKnot;
     Update(*target, report);
     CheckMotion(*target, report, previous, implied_knots);
+    target->dark_reported = false;
     target->last_lat = report.lat;
     target->last_lon = report.lon;
     ++stats_.updates;
@@ -238,6 +273,7 @@ Track& TrackStore::NewTrack(const PositionReport& report) {
       .last_lon = report.lon,
       .slow_since = 0,
       .loitering_reported = false,
+      .dark_reported = false,
   });
   by_mmsi_[report.mmsi].push_back(index);
   Track& t = tracks_.back();

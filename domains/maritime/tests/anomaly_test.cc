@@ -136,5 +136,50 @@ TEST(AnomalyTest, EvidenceOfAGap) {
   EXPECT_EQ(seen[0].track_id, store.TracksOf(244000001)[0]->id);
 }
 
+// Going dark is seen while the vessel is silent, sooner inside a coastal zone with a 1 h
+// threshold than offshore (12 h); an AIS gap is raised when it is heard again.
+TEST(AnomalyTest, GoingDarkByZoneAndGapWhenHeardAgain) {
+  TrackSettings settings;
+  settings.anomalies.gap_zones.push_back(GapZone{.min_lat = 35,
+                                                 .min_lon = 170,
+                                                 .max_lat = 40,
+                                                 .max_lon = -170,  // across 180
+                                                 .gap_threshold_ms = 3'600'000});
+  std::vector<Anomaly> seen;
+  TrackStore store(settings, [&](const Anomaly& a) { seen.push_back(a); });
+  const auto report = [](uint32_t mmsi, core::Timestamp t, double lat, double lon) {
+    PositionReport r;
+    r.mmsi = mmsi;
+    r.time = t;
+    r.lat = lat;
+    r.lon = lon;
+    r.sog_knots = 10;
+    return r;
+  };
+  constexpr core::Timestamp kT0 = 10'000'000;
+  store.Ingest(report(1, kT0, 37, 179.5));   // coastal zone (west of 180)
+  store.Ingest(report(2, kT0, 37, -179.5));  // coastal zone (east of 180)
+  store.Ingest(report(3, kT0, 20, 150));     // offshore
+  EXPECT_EQ(store.GapThreshold(37, 179.5), 3'600'000);
+  EXPECT_EQ(store.GapThreshold(20, 150), 12 * 3'600'000);
+  EXPECT_EQ(store.SweepSilent(kT0 + 30 * 60'000), 0u);
+  EXPECT_EQ(store.SweepSilent(kT0 + 2 * 3'600'000), 2u);   // the two coastal ones
+  EXPECT_EQ(store.SweepSilent(kT0 + 3 * 3'600'000), 0u);   // once per silence
+  EXPECT_EQ(store.SweepSilent(kT0 + 13 * 3'600'000), 1u);  // offshore, after 12 h
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0].kind, AnomalyKind::kGoingDark);
+  EXPECT_EQ(AnomalyKindName(seen[0].kind), "going_dark");
+  EXPECT_EQ(seen[2].mmsi, 3u);
+  EXPECT_DOUBLE_EQ(seen[2].value, 13);
+  // Heard again after 2 h in the zone: an AIS gap (1 h threshold there), and the track can go
+  // dark again later.
+  seen.clear();
+  ASSERT_EQ(store.Ingest(report(1, kT0 + 2 * 3'600'000 + 60'000, 37.05, 179.5)),
+            IngestResult::kUpdated);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].kind, AnomalyKind::kAisGap);
+  EXPECT_EQ(store.SweepSilent(kT0 + 4 * 3'600'000), 1u);
+}
+
 }  // namespace
 }  // namespace issa::maritime

@@ -39,6 +39,7 @@ enum class AnomalyKind : uint8_t {
   kPositionJump,      // consecutive fixes imply more than jump_speed_knots
   kIdentityConflict,  // one MMSI in two places at once (a second track was started)
   kLoitering,         // under loiter_speed_knots for at least loiter_min_ms
+  kGoingDark,         // silent for at least the gap threshold, not heard again yet (sweep)
 };
 
 std::string_view AnomalyKindName(AnomalyKind kind);  // "ais_gap", "position_jump", ...
@@ -56,8 +57,15 @@ struct Anomaly {
   double value = 0;  // gap: hours; jump and conflict: implied knots; loitering: mean knots
 };
 
+// A zone with its own gap threshold, e.g. 1 h where coastal receivers cover every vessel.
+struct GapZone {
+  double min_lat = 0, min_lon = 0, max_lat = 0, max_lon = 0;  // min_lon > max_lon: crosses 180
+  int64_t gap_threshold_ms = 3'600'000;
+};
+
 struct AnomalySettings {
-  int64_t gap_threshold_ms = 12 * 3'600'000;
+  int64_t gap_threshold_ms = 12 * 3'600'000;  // offshore default
+  std::vector<GapZone> gap_zones;             // the first zone holding the last fix decides
   double jump_speed_knots = 25;
   double loiter_speed_knots = 2;
   int64_t loiter_min_ms = 2 * 3'600'000;
@@ -97,6 +105,7 @@ struct Track {
   double last_lon = 0;
   core::Timestamp slow_since = 0;  // start of the current run of slow reports (0: moving)
   bool loitering_reported = false;
+  bool dark_reported = false;  // SweepSilent raised going_dark; cleared when heard again
 
   // Filtered position and motion at last_seen.
   double lat() const;
@@ -141,6 +150,12 @@ class TrackStore {
   void ForEach(Visit&& visit) const {
     for (const Track& t : tracks_) visit(t);
   }
+  // Raises going_dark for every track silent for at least its gap threshold at `now` (the
+  // zone of its last fix decides), once per silence. Call it periodically; O(tracks).
+  // Returns how many it raised.
+  size_t SweepSilent(core::Timestamp now);
+  // The gap threshold at a position.
+  int64_t GapThreshold(double lat, double lon) const;
   // Bytes held by the store (tracks, histories, index), for the per-track memory figure.
   size_t MemoryBytes() const;
 
