@@ -501,6 +501,14 @@ Result<nlohmann::json> Service::JsonBody(Call& c, bool merge_patch, bool require
   return j;
 }
 
+Call Service::NewCall(HttpRequest& req, const RouteDef& def, const RouteMatch& match,
+                      std::string_view path, std::string_view query) {
+  Call call{req, def, match, path, query, node::Context{}};
+  call.ctx.request_id = req.request_id;
+  call.ctx.remote = req.remote;
+  return call;
+}
+
 HttpResponse Service::Handle(HttpRequest& req, const Routed& routed) {
   const auto [path, query] = SplitTarget(req.target);
   if (routed.is_static) return ServeStatic(web_root_, path, req.request_id);
@@ -519,9 +527,7 @@ HttpResponse Service::Handle(HttpRequest& req, const Routed& routed) {
     return r;
   }
   const RouteDef& def = router_.routes()[routed.match.route];
-  Call call{req, def, routed.match, path, query, node::Context{}};
-  call.ctx.request_id = req.request_id;
-  call.ctx.remote = req.remote;
+  Call call = NewCall(req, def, routed.match, path, query);
   if (def.auth) {
     Result<access::Principal> p = Authenticate(req, path);
     if (!p.ok()) return ErrorResponse(p.status(), req.request_id);
@@ -549,9 +555,7 @@ bool Service::HandleAsync(HttpRequest& req, const Routed& routed, const Responde
   const RouteDef& def = router_.routes()[routed.match.route];
   if (def.async_handler == nullptr) return false;
   const auto [path, query] = SplitTarget(req.target);
-  Call call{req, def, routed.match, path, query, node::Context{}};
-  call.ctx.request_id = req.request_id;
-  call.ctx.remote = req.remote;
+  Call call = NewCall(req, def, routed.match, path, query);
   if (def.auth) {
     Result<std::string_view> token = BearerToken(req);
     if (!token.ok()) return false;
@@ -566,9 +570,7 @@ std::variant<node::Context, HttpResponse> Service::AuthorizeStream(HttpRequest& 
                                                                    const Routed& routed) {
   const auto [path, query] = SplitTarget(req.target);
   const RouteDef& def = router_.routes()[routed.match.route];
-  Call call{req, def, routed.match, path, query, node::Context{}};
-  call.ctx.request_id = req.request_id;
-  call.ctx.remote = req.remote;
+  Call call = NewCall(req, def, routed.match, path, query);
   Result<access::Principal> p = Authenticate(req, path);
   if (!p.ok()) return ErrorResponse(p.status(), req.request_id);
   call.ctx.principal = std::move(p).value();

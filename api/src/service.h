@@ -73,6 +73,9 @@ class Service {
   static std::vector<RouteDef> Routes();
 
  private:
+  // A handler's Call, its context carrying the request id and remote address (no principal).
+  static Call NewCall(HttpRequest& req, const RouteDef& def, const RouteMatch& match,
+                      std::string_view path, std::string_view query);
   Result<access::Principal> Authenticate(const HttpRequest& req, std::string_view path);
   // The bearer token of the Authorization header; the message says what is wrong (no audit).
   static Result<std::string_view> BearerToken(const HttpRequest& req);

@@ -66,18 +66,6 @@ double CourseChange(double a, double b) {
 
 }  // namespace
 
-double Track::lat() const {
-  double lat = 0, lon = 0;
-  ToDegrees(origin_lat, origin_lon, filter.east_m(), filter.north_m(), lat, lon);
-  return lat;
-}
-
-double Track::lon() const {
-  double lat = 0, lon = 0;
-  ToDegrees(origin_lat, origin_lon, filter.east_m(), filter.north_m(), lat, lon);
-  return lon;
-}
-
 std::string_view AnomalyKindName(AnomalyKind kind) {
   switch (kind) {
     case AnomalyKind::kAisGap:
@@ -195,7 +183,7 @@ IngestResult TrackStore::Ingest(const PositionReport& report) {
     if (report.time <= t.last_seen) continue;
     any_older = true;
     double east = 0, north = 0;
-    ToMetres(t.origin_lat, t.origin_lon, report.lat, report.lon, east, north);
+    ToMetres(t.lat, t.lon, report.lat, report.lon, east, north);
     ConstantVelocityFilter predicted = t.filter;
     predicted.Predict(report.time);
     const double d2 = predicted.InnovationDistance2(east, north, settings_.fix_sigma_m);
@@ -207,7 +195,7 @@ IngestResult TrackStore::Ingest(const PositionReport& report) {
       continue;  // inside the gate: no need to ask whether it was reachable
     }
     const double seconds = static_cast<double>(report.time - t.last_seen) / 1000;
-    const double from_last = Distance(t.lat(), t.lon(), report.lat, report.lon);
+    const double from_last = Distance(t.lat, t.lon, report.lat, report.lon);
     // Position noise on both fixes is allowed for on short intervals.
     const double reach = settings_.max_speed_knots * kKnot * seconds + 4 * settings_.fix_sigma_m;
     if (from_last <= reach && (reachable == nullptr || t.last_seen > reachable->last_seen)) {
@@ -265,8 +253,8 @@ Track& TrackStore::NewTrack(const PositionReport& report) {
       .first_seen = report.time,
       .last_seen = report.time,
       .reports = 1,
-      .origin_lat = report.lat,
-      .origin_lon = report.lon,
+      .lat = report.lat,
+      .lon = report.lon,
       .filter = ConstantVelocityFilter(0, 0, settings_.fix_sigma_m, report.time, settings_.motion),
       .history = {},
       .last_lat = report.lat,
@@ -283,14 +271,11 @@ Track& TrackStore::NewTrack(const PositionReport& report) {
 
 void TrackStore::Update(Track& t, const PositionReport& report) {
   double east = 0, north = 0;
-  ToMetres(t.origin_lat, t.origin_lon, report.lat, report.lon, east, north);
+  ToMetres(t.lat, t.lon, report.lat, report.lon, east, north);
   t.filter.Update(east, north, settings_.fix_sigma_m, report.time);
   // Re-centre the frame on the new estimate, so that it stays small.
-  double lat = 0, lon = 0;
-  ToDegrees(t.origin_lat, t.origin_lon, t.filter.east_m(), t.filter.north_m(), lat, lon);
+  ToDegrees(t.lat, t.lon, t.filter.east_m(), t.filter.north_m(), t.lat, t.lon);
   t.filter.ShiftOrigin(t.filter.east_m(), t.filter.north_m());
-  t.origin_lat = lat;
-  t.origin_lon = lon;
   t.last_seen = report.time;
   ++t.reports;
   Record(t, report);
@@ -316,8 +301,8 @@ void TrackStore::Record(Track& t, const PositionReport& report) {
     }
     t.history.resize(w);
   }
-  t.history.push_back(TrackPoint{report.time, static_cast<float>(t.lat()),
-                                 static_cast<float>(t.lon()), speed, course});
+  t.history.push_back(
+      TrackPoint{report.time, static_cast<float>(t.lat), static_cast<float>(t.lon), speed, course});
 }
 
 std::vector<const Track*> TrackStore::TracksOf(uint32_t mmsi) const {

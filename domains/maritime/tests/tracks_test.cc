@@ -52,8 +52,8 @@ TEST(TrackStoreTest, OneShipOneTrackWithFilteredMotionAndThinHistory) {
   EXPECT_NEAR(t.course_deg(), 45, 3);
   double lat = 0, lon = 0;
   Move(43.2, 5.3, 12, 45, 3590, lat, lon);
-  EXPECT_NEAR(t.lat(), lat, 30 / kMetresPerDegLat);
-  EXPECT_NEAR(t.lon(), lon, 30 / (kMetresPerDegLat * std::cos(43.2 * kRad)));
+  EXPECT_NEAR(t.lat, lat, 30 / kMetresPerDegLat);
+  EXPECT_NEAR(t.lon, lon, 30 / (kMetresPerDegLat * std::cos(43.2 * kRad)));
   // One history point a minute; a few more while the filter still learns the course (a
   // course change of 15° adds a point).
   EXPECT_GE(t.history.size(), 60u);
@@ -84,8 +84,8 @@ TEST(TrackStoreTest, OneMmsiInTwoPlacesIsSplitNotAveraged) {
     EXPECT_EQ(t->reports, 50u);
     EXPECT_NEAR(t->speed_knots(), 10, 1);
   }
-  EXPECT_LT(tracks[0]->lon(), 14.2);
-  EXPECT_GT(tracks[1]->lon(), 14.9);
+  EXPECT_LT(tracks[0]->lon, 14.2);
+  EXPECT_GT(tracks[1]->lon, 14.9);
 }
 
 TEST(TrackStoreTest, OldDuplicateAndInvalidReportsChangeNothing) {
@@ -129,7 +129,7 @@ TEST(TrackStoreTest, TurnsGapsAndTheAntimeridianKeepOneTrack) {
   EXPECT_EQ(store.Ingest(Report(503000001, t + 6 * 3'600'000, lat, lon)), IngestResult::kUpdated);
   EXPECT_EQ(store.size(), 1u);
   EXPECT_EQ(store.stats().identity_splits, 0u);
-  const double end_lon = store.TracksOf(503000001)[0]->lon();  // across the antimeridian
+  const double end_lon = store.TracksOf(503000001)[0]->lon;  // across the antimeridian
   EXPECT_GT(end_lon, -179.5);
   EXPECT_LT(end_lon, -178.0);
 }

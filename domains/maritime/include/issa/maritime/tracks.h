@@ -97,8 +97,10 @@ struct Track {
   core::Timestamp first_seen = 0;
   core::Timestamp last_seen = 0;
   uint32_t reports = 0;
-  double origin_lat = 0;  // the filter's frame: metres east/north of this point
-  double origin_lon = 0;
+  // The filtered position at last_seen. The filter's metric frame is centred here (it is
+  // re-centred after every update, so the filter's own position is always 0, 0).
+  double lat = 0;
+  double lon = 0;
   ConstantVelocityFilter filter;
   std::vector<TrackPoint> history;
   double last_lat = 0;  // the last reported (unfiltered) position
@@ -107,9 +109,7 @@ struct Track {
   bool loitering_reported = false;
   bool dark_reported = false;  // SweepSilent raised going_dark; cleared when heard again
 
-  // Filtered position and motion at last_seen.
-  double lat() const;
-  double lon() const;
+  // Filtered motion at last_seen.
   double speed_knots() const { return filter.speed_mps() * 3600 / 1852; }
   double course_deg() const { return filter.course_deg(); }
 };
