@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -40,6 +41,10 @@ enum class AnomalyKind : uint8_t {
   kIdentityConflict,  // one MMSI in two places at once (a second track was started)
   kLoitering,         // under loiter_speed_knots for at least loiter_min_ms
   kGoingDark,         // silent for at least the gap threshold, not heard again yet (sweep)
+  kEncounter,         // two vessels close together, slow, for hours, away from port
+  kDarkTarget,        // a radar or satellite detection with no AIS track within the gate
+  kFastCraft,         // fast and heading for a coastline that is near
+  kZoneEntry,         // entered a restricted or monitored zone
 };
 
 std::string_view AnomalyKindName(AnomalyKind kind);  // "ais_gap", "position_jump", ...
@@ -54,7 +59,10 @@ struct Anomaly {
   double lon = 0;
   double from_lat = 0;  // where it began (gap, jump, conflict: the other position)
   double from_lon = 0;
-  double value = 0;  // gap: hours; jump and conflict: implied knots; loitering: mean knots
+  double value = 0;         // gap: hours; jump and conflict: implied knots; loitering: mean knots
+  uint32_t other_mmsi = 0;  // encounter: the other vessel
+  uint64_t other_track_id = 0;  // encounter: the other vessel's track
+  std::string zone;             // zone entry: the zone's name
 };
 
 // A zone with its own gap threshold, e.g. 1 h where coastal receivers cover every vessel.
