@@ -21,7 +21,7 @@ build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
-	$(BUILD)/bin/issa demo --port $(PORT)
+	$(BUILD)/bin/issa demo --port $(PORT) --ais-replay data/demo/amsa-ais.nmea
 
 format:
 	scripts/format.sh

@@ -21,6 +21,8 @@
 #include "issa/node/node.h"
 #include "issa/server/data_dir.h"
 
+#include "maritime_commands.h"
+
 namespace {
 
 using issa::Status;
@@ -251,12 +253,27 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
   serve->add_option("--web-root", web_root, "Folder of the web console to serve at /");
+  std::string ais_replay;
+  double replay_speed = 1;
+  std::string picture_authority;
+  const auto add_feed_options = [&](CLI::App* cmd) {
+    cmd->add_option("--ais-replay", ais_replay,
+                    "Recorded AIS log (NMEA) played as the live vessel feed, started over at "
+                    "its end");
+    cmd->add_option("--replay-speed", replay_speed, "Times real time")
+        ->capture_default_str()
+        ->check(CLI::Range(0.1, 1000.0));
+    cmd->add_option("--picture-authority", picture_authority,
+                    "Authority owning the vessel picture's anomaly events");
+  };
+  add_feed_options(serve);
 
   // demo
   auto* demo = app.add_subcommand("demo", "Start a demo node with seeded data");
   demo->add_option("--data-dir", data_dir, "Data folder (default: a new temporary folder)");
   demo->add_option("--port", port, "TCP port (0 = any free port)")->capture_default_str();
   demo->add_option("--web-root", web_root, "Folder of the web console to serve at /");
+  add_feed_options(demo);
 
   // authority add
   auto* authority = app.add_subcommand("authority", "Manage participating authorities");
@@ -371,6 +388,17 @@ int main(int argc, char** argv) {
   ais_decode->add_flag("--unscaled,-u", ais_unscaled,
                        "Raw field values, like gpsdecode -u (default: scaled, like gpsdecode)");
 
+  // maritime
+  auto* maritime = app.add_subcommand("maritime", "Border surveillance (EUROSUR) tools");
+  maritime->require_subcommand(1);
+  auto* replay = maritime->add_subcommand(
+      "replay",
+      "Replay recorded AIS logs through the tracker and its anomaly rules, deterministically and "
+      "as fast as possible: one NDJSON line per anomaly event, then a summary line");
+  issa::cli::ReplayArgs replay_args;
+  replay->add_option("FILE", replay_args.files, "AIS logs (NMEA 0183)")->required();
+  replay->add_option("--events", replay_args.events, "Write the events here (default: stdout)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -391,6 +419,9 @@ int main(int argc, char** argv) {
     so.port = port;
     so.threads = threads;
     so.web_root = web_root;
+    so.ais_replay = ais_replay;
+    so.replay_speed = replay_speed;
+    so.picture_authority = picture_authority;
     so.on_listening = [&](uint16_t p) {
       std::printf("issa node %s listening on http://%s:%u/\n", opened->node_id.c_str(),
                   address.c_str(), p);
@@ -435,6 +466,9 @@ int main(int argc, char** argv) {
     server::ServeOptions so;
     so.port = port;
     so.web_root = web_root;
+    so.ais_replay = ais_replay;
+    so.replay_speed = replay_speed;
+    so.picture_authority = picture_authority.empty() ? "IT-NCC" : picture_authority;
     so.on_listening = [&](uint16_t p) { PrintDemoBanner(p, tokens, data_dir); };
     const Status s = server::Serve(*opened, so);
     return s.ok() ? 0 : Fail(s);
@@ -566,6 +600,7 @@ int main(int argc, char** argv) {
     }
     return AisDecode(ais_input, ais_unscaled);
   }
+  if (replay->parsed()) return issa::cli::MaritimeReplay(replay_args);
   if (retention_run->parsed()) {
     auto opened = OpenOrExit(data_dir);
     auto report = opened->node->RunRetention(server::SystemContext());

@@ -102,4 +102,10 @@ std::string_view ToString(Action action) {
   return "unknown";
 }
 
+bool MayReadVesselPicture(const Principal& principal) {
+  if (principal.IsSystem()) return true;
+  if (!RoleAllows(principal.role, Action::kReadRecords)) return false;
+  return (principal.purposes & static_cast<core::PurposeSet>(core::Purpose::kBorder)) != 0;
+}
+
 }  // namespace issa::access

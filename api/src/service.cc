@@ -343,6 +343,7 @@ std::vector<RouteDef> Service::Routes() {
                .response_schema = kTextSchema,
                .error_statuses = {400, 401, 429, 503},
                .handler = &Service::Stream});
+  AddMaritimeRoutes(r);
   return r;
 }
 
@@ -370,7 +371,8 @@ Service::Service(node::Node& node, const ServerOptions& options)
       metrics_(MetricLabels(router_.routes())),
       unmatched_metric_(router_.routes().size()),
       static_metric_(router_.routes().size() + 1),
-      web_root_(options.web_root) {}
+      web_root_(options.web_root),
+      picture_(options.picture) {}
 
 Routed Service::Route(const HttpRequest& req) const {
   Routed routed;

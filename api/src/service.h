@@ -109,6 +109,10 @@ class Service {
   Result<HttpResponse> GetSchema(Call& c);
   Result<HttpResponse> ListAudit(Call& c);
   Result<HttpResponse> Stream(Call& c);
+  // routes_maritime.cc
+  static void AddMaritimeRoutes(std::vector<RouteDef>& routes);
+  Result<HttpResponse> MaritimeTracks(Call& c);
+  Result<HttpResponse> MaritimeTrack(Call& c);
 
   node::Node& node_;
   ServerOptions options_;
@@ -119,6 +123,7 @@ class Service {
   size_t static_metric_ = 0;
   std::filesystem::path web_root_;
   std::function<ServerGauges()> gauges_;
+  maritime::LivePicture* picture_ = nullptr;  // borrowed; null when the node has no vessel feed
 };
 
 // The OpenAPI 3.1 document for a route table.

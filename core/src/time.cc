@@ -6,9 +6,8 @@
 #include <fmt/format.h>
 
 namespace issa::core {
-namespace {
 
-// Days from civil (Howard Hinnant's algorithm), proleptic Gregorian.
+// Howard Hinnant's algorithm.
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   y -= m <= 2 ? 1 : 0;
   const int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -17,6 +16,8 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
+
+namespace {
 
 void CivilFromDays(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
   z += 719468;

@@ -1,13 +1,130 @@
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "issa/api/server.h"
+#include "issa/core/file.h"
+#include "issa/maritime/anomaly_json.h"
+#include "issa/maritime/picture.h"
+#include "issa/maritime/replay.h"
 #include "issa/server/data_dir.h"
 
 namespace issa::server {
+namespace {
+
+constexpr std::string_view kAnomalyHandling =
+    R"({"classification":"LIMITED","distribution":"all","purposes":["border"]})";
+
+// The vessel picture fed by a replayed AIS log on its own thread; anomalies become Event
+// records of the picture's authority.
+class PictureFeed {
+ public:
+  PictureFeed(node::Node& node, node::Context owner, std::vector<maritime::PositionReport> reports,
+              double speed)
+      : node_(node),
+        owner_(std::move(owner)),
+        picture_(
+            settings_,
+            [this](const maritime::Anomaly& a) {
+              std::lock_guard lock(mu_);
+              pending_.push_back(
+                  maritime::AnomalyEventJson(a, settings_.anomalies, kAnomalyHandling));
+            },
+            [&node](const maritime::PictureReader& reader, std::string_view action,
+                    std::string_view target, std::string_view outcome) {
+              node.Audit(node::Context{reader.principal, reader.request_id, reader.remote}, action,
+                         target, outcome, "");
+            }),
+        replay_(std::move(reports), node.clock().Now(), speed) {}
+
+  ~PictureFeed() { Stop(); }
+
+  maritime::LivePicture& picture() { return picture_; }
+
+  void Start() {
+    thread_ = std::thread([this] { Run(); });
+  }
+  void Stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Run() {
+    core::Timestamp next_sweep = 0;
+    while (!stop_) {
+      const core::Timestamp now = node_.clock().Now();
+      const std::vector<maritime::PositionReport> due = replay_.Due(now, true);
+      if (replay_.restarted()) picture_.Clear();
+      for (const maritime::PositionReport& r : due) picture_.Ingest(r);
+      if (!due.empty() && due.back().time >= next_sweep) {
+        picture_.SweepSilent(due.back().time);
+        next_sweep = due.back().time + 60'000;
+      }
+      Flush();
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    Flush();
+  }
+
+  // Writes the anomalies found since the last call as Event records, one transaction.
+  void Flush() {
+    std::vector<std::string> events;
+    {
+      std::lock_guard lock(mu_);
+      events.swap(pending_);
+    }
+    if (events.empty()) return;
+    auto ids = node_.CreateRecords(owner_, events);
+    if (!ids.ok()) {
+      std::fprintf(stderr, "vessel picture: %zu anomaly events not recorded: %s\n", events.size(),
+                   ids.status().ToString().c_str());
+    }
+  }
+
+  node::Node& node_;
+  node::Context owner_;
+  maritime::TrackSettings settings_;
+  std::mutex mu_;
+  std::vector<std::string> pending_;
+  maritime::LivePicture picture_;
+  maritime::LiveReplay replay_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+Result<std::unique_ptr<PictureFeed>> OpenPictureFeed(OpenedNode& opened,
+                                                     const ServeOptions& options) {
+  if (options.ais_replay.empty()) return std::unique_ptr<PictureFeed>();
+  if (options.picture_authority.empty()) {
+    return InvalidArgument("an AIS feed needs the authority that owns the picture",
+                           "picture_authority");
+  }
+  ISSA_ASSIGN_OR_RETURN(node::Context owner,
+                        OperatorContext(*opened.node, options.picture_authority));
+  owner.principal.user_id = "vessel-picture:" + options.picture_authority;
+  owner.remote = "ais-feed";
+  ISSA_ASSIGN_OR_RETURN(const std::string bytes, core::ReadFile(options.ais_replay));
+  maritime::ReplaySummary summary;
+  std::vector<maritime::PositionReport> reports = maritime::DecodePositionReports(bytes, summary);
+  if (reports.empty()) {
+    return InvalidArgument(
+        fmt::format("{}: no timed AIS position reports in it", options.ais_replay), "ais_replay");
+  }
+  std::fprintf(stderr, "vessel picture: replaying %zu position reports from %s at %gx\n",
+               reports.size(), options.ais_replay.c_str(), options.replay_speed);
+  return std::make_unique<PictureFeed>(*opened.node, std::move(owner), std::move(reports),
+                                       options.replay_speed);
+}
+
+}  // namespace
 
 Status Serve(OpenedNode& opened, const ServeOptions& options) {
   // SIGINT/SIGTERM are taken synchronously by this thread; every thread started below inherits
@@ -19,13 +136,17 @@ Status Serve(OpenedNode& opened, const ServeOptions& options) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
+  ISSA_ASSIGN_OR_RETURN(std::unique_ptr<PictureFeed> feed, OpenPictureFeed(opened, options));
+
   api::ServerOptions o;
   o.address = options.address;
   o.port = options.port;
   o.threads = options.threads;
   o.web_root = options.web_root;
+  o.picture = feed ? &feed->picture() : nullptr;
   api::Server http(*opened.node, o);
   ISSA_RETURN_IF_ERROR(http.Start());
+  if (feed) feed->Start();
   if (options.on_listening) options.on_listening(http.port());
 
   const node::Context system = SystemContext();
@@ -48,6 +169,7 @@ Status Serve(OpenedNode& opened, const ServeOptions& options) {
     if (sig == SIGINT || sig == SIGTERM) break;
   }
   std::fprintf(stderr, "shutting down\n");
+  if (feed) feed->Stop();
   http.Stop();
   return Status::Ok();
 }

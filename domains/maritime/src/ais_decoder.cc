@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "issa/core/time.h"
 #include "issa/maritime/ais.h"
 
 #if defined(__SSE2__)
@@ -468,6 +469,7 @@ const AisMessage* AisDecoder::DecodeLine(std::string_view line) {
   if (line.front() != '!') {
     if (line.front() == '$' || line.front() == '#') {
       ++stats_.other_sentences;
+      if (line.starts_with("$PGHP")) ReadHeader(line);
       return nullptr;
     }
     // Some logs prefix sentences with their own timestamp or station name.
@@ -504,6 +506,9 @@ const char* AisDecoder::DecodeLines(const char* p, const char* end, const AisMes
         if (nl != nullptr && static_cast<size_t>(nl - p) <= options_.max_line_bytes) {
           ++stats_.lines;
           ++stats_.other_sentences;
+          if (p[1] == 'P' && p[2] == 'G' && p[3] == 'H' && p[4] == 'P') {
+            ReadHeader(std::string_view(p, static_cast<size_t>(nl - p)));
+          }
           p = nl + 1;
           continue;
         }
@@ -875,7 +880,33 @@ const AisMessage* AisDecoder::Assemble(const Sentence& s, std::string_view sourc
   return Complete(m);
 }
 
+void AisDecoder::ReadHeader(std::string_view line) {
+  // $PGHP,1,<year>,<month>,<day>,<hour>,<minute>,<second>,<ms>,...
+  int64_t f[8] = {};
+  size_t field = 0;
+  size_t pos = line.find(',');
+  while (pos != std::string_view::npos && field < 8) {
+    const size_t next = line.find(',', pos + 1);
+    const std::string_view item = line.substr(
+        pos + 1, next == std::string_view::npos ? std::string_view::npos : next - pos - 1);
+    if (!ParseUint(item, f[field])) return;
+    ++field;
+    pos = next;
+  }
+  if (field < 8 || f[0] != 1) return;
+  const int64_t y = f[1], mo = f[2], d = f[3], h = f[4], mi = f[5], sec = f[6], ms = f[7];
+  if (y < 1970 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+      sec > 60 || ms > 999) {
+    return;
+  }
+  const int64_t days = core::DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  header_line_ = stats_.lines;
+  header_time_ms_ = (((days * 24 + h) * 60 + mi) * 60 + sec) * 1000 + ms;
+}
+
 __attribute__((always_inline)) inline const AisMessage* AisDecoder::Complete(AisMessage& m) {
+  // A $PGHP header describes the message whose sentences directly follow it.
+  m.header_time_ms = stats_.lines - header_line_ <= m.fragments ? header_time_ms_ : -1;
   if (m.bit_count < 38) {
     CountError(m.bit_count < 6 || m.Bits(0, 6) == 0 || m.Bits(0, 6) > 27 ? AisError::kUnknownType
                                                                          : AisError::kTooShort);

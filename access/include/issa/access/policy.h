@@ -46,6 +46,11 @@ bool MaySee(const Viewer& viewer, std::string_view owner, core::Classification c
             core::Distribution distribution, std::span<const std::string> authorities,
             std::string_view group, core::PurposeSet purposes, std::span<const std::string> grants);
 
+// Whether the principal may read the live vessel picture (AIS tracks: positions and MMSIs, the
+// only personal data it holds): a role that reads records and the border purpose. Purpose
+// limitation: a police or PIU user without the border purpose does not see it.
+bool MayReadVesselPicture(const Principal& principal);
+
 // Actions gated by role.
 enum class Action {
   kReadRecords,    // read, list, search records

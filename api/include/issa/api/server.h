@@ -11,6 +11,10 @@ namespace issa::node {
 class Node;
 }  // namespace issa::node
 
+namespace issa::maritime {
+class LivePicture;
+}  // namespace issa::maritime
+
 namespace issa::api::detail {
 class ServerImpl;
 }  // namespace issa::api::detail
@@ -34,6 +38,9 @@ struct ServerOptions {
   size_t max_streams = 256;       // concurrent /api/v1/stream connections beyond this get 429
   int heartbeat_seconds = 15;     // SSE heartbeat comment interval
   int idle_timeout_seconds = 60;  // keep-alive connections idle this long are closed
+  // The live vessel picture served under /api/v1/maritime (borrowed, outlives the Server);
+  // those routes answer 404 when null.
+  maritime::LivePicture* picture = nullptr;
 };
 
 // An HTTP server over a Node. Start() binds and launches the I/O and worker threads; Stop()

@@ -15,6 +15,9 @@ using Timestamp = int64_t;
 constexpr Timestamp kMsPerSecond = 1000;
 constexpr Timestamp kMsPerDay = 86'400'000;
 
+// Days since 1970-01-01 of a proleptic Gregorian date (month 1-12, day 1-31; not checked).
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
+
 // Formats as RFC 3339 UTC with milliseconds: 2026-11-23T08:40:43.123Z.
 std::string FormatTimestamp(Timestamp t);
 // Parses RFC 3339 date-times ("2026-11-23T08:40:43Z", fractional seconds and offsets accepted)

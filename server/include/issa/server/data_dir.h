@@ -66,6 +66,13 @@ struct ServeOptions {
   core::Timestamp retention_interval_ms = 3'600'000;
   // Called once the server listens, with its port (e.g. to print the URL).
   std::function<void(uint16_t port)> on_listening;
+  // A recorded AIS log (NMEA) played as a live feed into the node's vessel picture
+  // (/api/v1/maritime); none when empty. It starts over when it ends.
+  std::string ais_replay;
+  double replay_speed = 1;  // times real time
+  // The authority that owns the picture's anomaly Event records (shared with all participants
+  // for the border purpose, LIMITED). Required with ais_replay.
+  std::string picture_authority;
 };
 
 // Serves the node until SIGINT or SIGTERM; runs retention periodically.

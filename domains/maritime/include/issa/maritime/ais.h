@@ -85,6 +85,8 @@ struct AisMessage {
   uint16_t bit_count = 0;         // payload bits (6 * characters - fill bits)
   int64_t tag_time_s = -1;        // tag block c: (UNIX seconds), -1 when absent
   int64_t receiver_time_ms = -1;  // trailing receiver timestamp (UNIX ms), -1 when absent
+  int64_t header_time_ms = -1;    // time of the Gatehouse $PGHP,1 header directly before its
+                                  // sentences (UNIX ms), -1 when there is none
   std::string_view source;        // tag block s: (station), empty when absent
   // Payload bits, most significant bit first; one spare word so reads never leave the array.
   // Words past the payload are zero for at least 128 bits, so fixed fields of a short message
@@ -174,6 +176,8 @@ class AisDecoder {
   const AisMessage* Complete(AisMessage& msg);
   void CountError(AisError e) { ++stats_.errors[static_cast<size_t>(e)]; }
   void CloseOpenGroups();
+  // Reads the time of a Gatehouse "$PGHP,1,yyyy,m,d,h,m,s,ms,..." header line.
+  void ReadHeader(std::string_view line);
 
   struct Group {  // one multi-sentence message being reassembled
     uint64_t key = 0;
@@ -189,7 +193,9 @@ class AisDecoder {
   AisStats stats_;
   AisMessage single_;
   std::array<Group, kGroups> groups_;
-  std::string pending_;  // a line cut at the end of the last Feed()
+  std::string pending_;          // a line cut at the end of the last Feed()
+  int64_t header_time_ms_ = -1;  // the last $PGHP header's time ...
+  uint64_t header_line_ = 0;     // ... and its line number
 };
 
 template <typename OnMessage>
