@@ -341,6 +341,11 @@ Result<InformationRequest> RequestInformation(const EventReport& event, const Rf
   if (event.state == EventState::kClosed) {
     return FailedPrecondition(fmt::format("event {} is closed", event.id));
   }
+  if (now < event.reported_at) {
+    return FailedPrecondition(fmt::format("event {} was reported at {}, after {}", event.id,
+                                          core::FormatTimestamp(event.reported_at),
+                                          core::FormatTimestamp(now)));
+  }
   InformationRequest r;
   r.id = in.id;
   r.event_id = event.id;

@@ -255,6 +255,8 @@ TEST(EventReports, RequestsForInformationLinkToAnswers) {
   bad.answer_by = kT0;
   EXPECT_EQ(RequestInformation(e, bad, Owner(), kT0 + 3 * kHour).status().field(), "answer_by");
 
+  EXPECT_EQ(RequestInformation(e, in, Owner(), kT0 + kHour).status().code(),
+            StatusCode::kFailedPrecondition);  // before the event was reported
   auto rfi = RequestInformation(e, in, Owner(), kT0 + 3 * kHour);
   ASSERT_TRUE(rfi.ok()) << rfi.status().ToString();
   EXPECT_EQ(rfi->event_id, e.id);
