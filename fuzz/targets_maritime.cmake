@@ -1,3 +1,4 @@
 # fuzz targets owned by the maritime module
 issa_add_fuzzer(ais_nmea_fuzz SOURCES ais_nmea_fuzz.cc DEPS issa::maritime)
 issa_add_fuzzer(detections_fuzz SOURCES detections_fuzz.cc DEPS issa::maritime)
+issa_add_fuzzer(border_sections_fuzz SOURCES border_sections_fuzz.cc DEPS issa::maritime)
