@@ -394,8 +394,41 @@ TEST_F(CliTest, AisDecodeListensForUdpDatagrams) {
   EXPECT_EQ(messages[2]["mmsi"], 371798000);
 }
 
+// issa maritime replay: one JSON line per anomaly event and a summary; the same input gives the
+// same output.
+TEST_F(CliTest, MaritimeReplayPrintsEventsAndASummary) {
+  const std::string log = std::string(ISSA_TEST_DATA) + "/maritime/amsa-ais.head1500.txt";
+  const std::string events = (root_ / "events.ndjson").string();
+  const RunResult r = Issa("maritime replay " + log + " --events " + events);
+  ASSERT_EQ(r.code, 0);
+  const nlohmann::json summary = nlohmann::json::parse(r.out)["summary"];
+  EXPECT_EQ(summary["files"], 1);
+  EXPECT_GT(summary["position_reports"].get<int>(), 500);
+  EXPECT_GT(summary["tracks"].get<int>(), 50);
+  const std::string lines = ReadAll(events);
+  size_t n = 0;
+  std::istringstream in(lines);
+  for (std::string line; std::getline(in, line); ++n) {
+    const nlohmann::json e = nlohmann::json::parse(line);
+    EXPECT_TRUE(e.contains("kind") && e.contains("start") && e.contains("end") &&
+                e.contains("lat") && e.contains("lon"))
+        << line;
+  }
+  uint64_t counted = 0;
+  for (const auto& [kind, count] : summary["anomalies"].items()) counted += count.get<uint64_t>();
+  EXPECT_EQ(n, counted);
+  // Without --events the events go to stdout before the summary; same events.
+  const RunResult to_stdout = Issa("maritime replay " + log);
+  ASSERT_EQ(to_stdout.code, 0);
+  EXPECT_EQ(to_stdout.out.substr(0, lines.size()), lines);
+  EXPECT_EQ(Issa("maritime replay " + (root_ / "missing.nmea").string()).code, 1);
+  EXPECT_EQ(Issa("maritime replay").code, 2);
+}
+
 TEST_F(CliTest, DemoServesTheScenarioWithCrossSiloHits) {
-  NodeProcess demo("demo --port 0 --data-dir " + (root_ / "demo").string());
+  NodeProcess demo("demo --port 0 --data-dir " + (root_ / "demo").string() + " --ais-replay " +
+                   std::string(ISSA_TEST_DATA) +
+                   "/maritime/dma-stream_example.head300.txt --replay-speed 100");
   const std::string banner = demo.ReadUntil("Press Ctrl-C");
   const uint16_t port = PortOf(banner);
   ASSERT_NE(port, 0) << banner;
@@ -413,6 +446,23 @@ TEST_F(CliTest, DemoServesTheScenarioWithCrossSiloHits) {
   EXPECT_EQ(hits.body.find("Петров"), std::string::npos);
   const auto de_hits = http.Get("/api/v1/hits", de);
   EXPECT_NE(de_hits.body.find("NL-FIU"), std::string::npos) << de_hits.body;  // the account
+  // The live vessel picture, fed by the replayed log: the NCC sees tracks, the PIU (no border
+  // purpose) is refused.
+  const std::string ncc = TokenOf(banner, "IT-NCC", "officer");
+  nlohmann::json tracks;
+  for (int i = 0; i < 100; ++i) {
+    const auto got = http.Get("/api/v1/maritime/tracks?bbox=-10,50,30,70", ncc);
+    ASSERT_EQ(got.status, 200) << got.body;
+    tracks = got.Json();
+    if (tracks["total"].get<int>() > 20) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_GT(tracks["total"].get<int>(), 20) << tracks;
+  const auto id = tracks["features"][0]["id"].get<int>();
+  const auto one = http.Get("/api/v1/maritime/tracks/" + std::to_string(id), ncc);
+  EXPECT_EQ(one.status, 200) << one.body;
+  EXPECT_EQ(http.Get("/api/v1/maritime/tracks", fr).status, 403);
+  EXPECT_EQ(http.Get("/api/v1/maritime/tracks?bbox=1,2", ncc).status, 400);
   EXPECT_EQ(demo.Stop(), 0);
   EXPECT_EQ(Issa("audit verify --data-dir " + (root_ / "demo").string()).code, 0);
 }
