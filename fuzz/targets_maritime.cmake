@@ -1,3 +1,4 @@
 # fuzz targets owned by the maritime module
 issa_add_fuzzer(ais_nmea_fuzz SOURCES ais_nmea_fuzz.cc DEPS issa::maritime)
 issa_add_fuzzer(detections_fuzz SOURCES detections_fuzz.cc DEPS issa::maritime)
+issa_add_fuzzer(cise_fuzz SOURCES cise_fuzz.cc DEPS issa::maritime nlohmann_json::nlohmann_json)
