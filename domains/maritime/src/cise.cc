@@ -265,6 +265,37 @@ std::string_view Trim(std::string_view s) {
   return s.substr(b, s.find_last_not_of(ws) - b + 1);
 }
 
+// The longest prefix of at most `max_chars` code points.
+std::string TruncateUtf8(std::string_view s, size_t max_chars) {
+  size_t chars = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && chars++ == max_chars) {
+      return std::string(s.substr(0, i));
+    }
+  }
+  return std::string(s);
+}
+
+// Whether text can go into XML 1.0 as is: valid UTF-8 without the control characters XML forbids.
+bool IsXmlText(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return false;
+      ++i;
+      continue;
+    }
+    const size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+    if (n == 0 || c > 0xF4 || i + n > s.size()) return false;
+    for (size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
 size_t Utf8Length(std::string_view s) {
   size_t n = 0;
   for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
@@ -769,7 +800,7 @@ Result<Json> ImportIncident(const XmlElement& e, const IncidentKind& kind, const
   if (category.empty() || Utf8Length(category) > 100) category = kind.default_category;
   if (title.empty() || Utf8Length(title) > 300) {
     title = uuid.empty() ? std::string(kind.element)
-                         : fmt::format("{} {}", kind.element, uuid).substr(0, 300);
+                         : TruncateUtf8(fmt::format("{} {}", kind.element, uuid), 300);
   }
   props["title"] = title;
   props["category"] = category;
@@ -980,6 +1011,14 @@ Result<CiseExport> CiseCodec::Export(std::span<const core::Record> records,
       return InvalidArgument("properties are not a JSON object",
                              fmt::format("records[{}].properties", i));
     }
+    if (!IsXmlText(r.id)) return InvalidArgument("not XML text", fmt::format("records[{}].id", i));
+    for (const auto& [key, value] : props.items()) {
+      if (value.is_string() && !IsXmlText(value.get_ref<const std::string&>())) {
+        return InvalidArgument(
+            "contains a control character or invalid UTF-8, which XML cannot carry",
+            fmt::format("records[{}].properties.{}", i, key));
+      }
+    }
     if (r.type == "Vessel") {
       ISSA_RETURN_IF_ERROR(WriteVessel(w, ctx, i, props));
       ++out.vessels;
@@ -1070,7 +1109,8 @@ Result<CiseImportResult> CiseCodec::Import(std::string_view xml,
     }
     ISSA_ASSIGN_OR_RETURN(record["geometry"], ImportGeometry(*entity, path, result.notes));
     record["handling"] = HandlingJson(handling);
-    result.records.push_back(CiseImportedRecord{entity->local, uuid, record.dump()});
+    result.records.push_back(CiseImportedRecord{
+        entity->local, uuid, record.dump(-1, ' ', false, Json::error_handler_t::replace)});
   }
   return result;
 }

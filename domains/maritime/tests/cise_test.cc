@@ -436,6 +436,21 @@ TEST(CiseTest, MalformedXmlGivesLineAndColumn) {
   EXPECT_THAT(too_deep.message(), HasSubstr("nested deeper than 128"));
 }
 
+TEST(CiseTest, LongIdentifiersGiveATitleCutOnACharacter) {
+  // No Abstract: the title is built from the element and the UUID, cut to 300 characters
+  // without splitting the multi-byte characters.
+  std::string uuid;
+  for (int i = 0; i < 400; ++i) uuid += "\u00e9";  // é, two bytes each
+  auto r = Codec().Import(
+      PushWith("<Incident><Identifier><UUID>" + uuid + "</UUID></Identifier></Incident>"),
+      ImportOptions());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->records.size(), 1u);
+  const std::string title = Parse(r->records[0])["properties"]["title"];
+  EXPECT_EQ(title.size(), 9 + 291 * 2u);  // "Incident " + 291 characters of two bytes
+  EXPECT_EQ(title.substr(0, 11), "Incident \u00e9");
+}
+
 TEST(CiseTest, SecretPayloadsAreRefused) {
   std::string xml = PushWith("<Vessel><Name>A</Name></Vessel>");
   xml.replace(xml.find("NonClassified"), 13, "EUSecret");
@@ -462,6 +477,13 @@ TEST(CiseTest, ExportRefusesWhatCiseCannotCarry) {
   r = Codec().Export(bad_imo, ExportOptions());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().field(), "records[0].properties.imo");
+
+  std::vector<core::Record> control = {
+      MakeRecord("v1", "Vessel", R"({"name":"X","notes":"bell \u0007 here"})")};
+  r = Codec().Export(control, ExportOptions());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().field(), "records[0].properties.notes");
 
   auto no_sender = ExportOptions();
   no_sender.sender.service_id.clear();
