@@ -23,3 +23,6 @@ if(NOT TARGET GeographicLib::GeographicLib)
   target_include_directories(GeographicLib::GeographicLib INTERFACE ${GeographicLib_INCLUDE_DIRS})
   target_link_libraries(GeographicLib::GeographicLib INTERFACE ${GeographicLib_LIBRARIES})
 endif()
+# Xerces-C (libxerces-c-dev): XSD validation of CISE messages (domains/maritime). CMake's own
+# FindXercesC module provides XercesC::XercesC.
+find_package(XercesC 3.2 REQUIRED)

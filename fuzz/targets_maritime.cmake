@@ -2,3 +2,4 @@
 issa_add_fuzzer(ais_nmea_fuzz SOURCES ais_nmea_fuzz.cc DEPS issa::maritime)
 issa_add_fuzzer(detections_fuzz SOURCES detections_fuzz.cc DEPS issa::maritime)
 issa_add_fuzzer(border_sections_fuzz SOURCES border_sections_fuzz.cc DEPS issa::maritime)
+issa_add_fuzzer(cise_fuzz SOURCES cise_fuzz.cc DEPS issa::maritime nlohmann_json::nlohmann_json)

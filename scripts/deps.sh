@@ -9,6 +9,7 @@ packages=(
   libboost-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang-format-14 wrk curl
   gpsd-clients libeigen3-dev libgeographiclib-dev
+  libxerces-c-dev
 )
 
 missing=()
