@@ -399,6 +399,33 @@ int main(int argc, char** argv) {
   replay->add_option("FILE", replay_args.files, "AIS logs (NMEA 0183)")->required();
   replay->add_option("--events", replay_args.events, "Write the events here (default: stdout)");
 
+  auto* cise = maritime->add_subcommand("cise", "CISE 1.5.3 exchange of vessels and incidents");
+  cise->require_subcommand(1);
+  std::string cise_token;
+  issa::cli::CiseExportArgs cise_export_args;
+  auto* cise_export = cise->add_subcommand(
+      "export", "Write records the token may see (Vessel, Event) as a validated CISE Push message");
+  cise_export->add_option("--data-dir", data_dir, "Data folder")->required();
+  cise_export->add_option("--token", cise_token, "API token (or ISSA_TOKEN)");
+  cise_export->add_option("--id", cise_export_args.ids, "Record id (repeatable)")->required();
+  cise_export->add_option("--sender", cise_export_args.sender_service, "This node's CISE ServiceID")
+      ->required();
+  cise_export->add_option("--output,-o", cise_export_args.output, "Message file (default stdout)");
+  issa::cli::CiseImportArgs cise_import_args;
+  auto* cise_import = cise->add_subcommand(
+      "import", "Validate a CISE message and create its vessels and incidents as records");
+  cise_import->add_option("FILE", cise_import_args.file, "CISE message (XML)")->required();
+  cise_import->add_option("--data-dir", data_dir, "Data folder")->required();
+  cise_import->add_option("--token", cise_token, "API token (or ISSA_TOKEN)");
+  cise_import
+      ->add_option("--classification", cise_import_args.classification,
+                   "At least this classification (raised to the message's level)")
+      ->capture_default_str();
+  cise_import->add_option("--distribution", cise_import_args.distribution, "owner or all")
+      ->capture_default_str();
+  cise_import->add_option("--purpose", cise_import_args.purposes, "Purposes (repeatable)")
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -601,6 +628,13 @@ int main(int argc, char** argv) {
     return AisDecode(ais_input, ais_unscaled);
   }
   if (replay->parsed()) return issa::cli::MaritimeReplay(replay_args);
+  if (cise_export->parsed() || cise_import->parsed()) {
+    auto opened = OpenOrExit(data_dir);
+    const auto ctx = TokenContext(*opened->node, cise_token);
+    return cise_export->parsed()
+               ? issa::cli::MaritimeCiseExport(*opened->node, ctx, cise_export_args)
+               : issa::cli::MaritimeCiseImport(*opened->node, ctx, cise_import_args);
+  }
   if (retention_run->parsed()) {
     auto opened = OpenOrExit(data_dir);
     auto report = opened->node->RunRetention(server::SystemContext());

@@ -425,6 +425,52 @@ TEST_F(CliTest, MaritimeReplayPrintsEventsAndASummary) {
   EXPECT_EQ(Issa("maritime replay").code, 2);
 }
 
+// issa maritime cise: a vessel exported as a CISE message (valid against the XSDs) and imported
+// back; another authority without access cannot export it; an invalid message is refused with
+// the element named.
+TEST_F(CliTest, MaritimeCiseExportAndImport) {
+  ASSERT_EQ(
+      Issa("authority add --data-dir " + dir_ + " --id IT-NCC --country IT --kind border").code, 0);
+  const std::string it = Token("IT-NCC", "officer");
+  const std::string fr = Token("FR-PIU", "analyst");
+  ASSERT_EQ(Issa("import --data-dir " + dir_ + " --authority IT-NCC " +
+                 WriteFile("vessel.ndjson",
+                           R"({"type":"Vessel","properties":{"name":"ARGO","mmsi":"247123456",)"
+                           R"("imo":"9074729","flag":"IT"},"geometry":{"type":"Point",)"
+                           R"("coordinates":[12.5,35.5]},"handling":{"classification":"LIMITED",)"
+                           R"("distribution":"owner","purposes":["border"]}})"
+                           "\n"))
+                .code,
+            0);
+  const RunResult found = Issa("search --data-dir " + dir_ + " --token " + it + " --type Vessel");
+  ASSERT_EQ(found.code, 0);
+  const std::string id = nlohmann::json::parse(found.out.substr(0, found.out.find('\n')))["id"];
+  const std::string message = (root_ / "vessel.xml").string();
+  ASSERT_EQ(Issa("maritime cise export --data-dir " + dir_ + " --token " + it + " --id " + id +
+                 " --sender it.ncc.node1 -o " + message)
+                .code,
+            0);
+  const std::string xml = ReadAll(message);
+  EXPECT_NE(xml.find("<MMSI>247123456</MMSI>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<IMONumber>9074729</IMONumber>"), std::string::npos) << xml;
+  EXPECT_EQ(Issa("maritime cise export --data-dir " + dir_ + " --token " + fr + " --id " + id +
+                 " --sender fr.piu -o " + (root_ / "leak.xml").string())
+                .code,
+            1);
+  EXPECT_FALSE(fs::exists(root_ / "leak.xml"));
+  const RunResult imported =
+      Issa("maritime cise import " + message + " --data-dir " + dir_ + " --token " + it);
+  ASSERT_EQ(imported.code, 0);
+  EXPECT_NE(imported.out.find(" Vessel"), std::string::npos) << imported.out;
+  const RunResult both = Issa("search --data-dir " + dir_ + " --token " + it + " --q ARGO");
+  EXPECT_EQ(std::count(both.out.begin(), both.out.end(), '\n'), 2) << both.out;
+  std::string broken = xml;
+  broken.replace(broken.find("<MMSI>247123456</MMSI>"), 22, "<MMSI>not-a-number</MMSI>");
+  const RunResult refused = Issa("maritime cise import " + WriteFile("broken.xml", broken) +
+                                 " --data-dir " + dir_ + " --token " + it);
+  EXPECT_EQ(refused.code, 2);
+}
+
 TEST_F(CliTest, DemoServesTheScenarioWithCrossSiloHits) {
   NodeProcess demo("demo --port 0 --data-dir " + (root_ / "demo").string() + " --ais-replay " +
                    std::string(ISSA_TEST_DATA) +
