@@ -196,17 +196,33 @@ void Fusion::Raise(const DarkTrack& track, const Detection& detection) {
 }
 
 // Whether `track` is the vessel of a lost track or of another confirmed track already
-// reported: their predicted positions within the gate of each other (both covariances).
+// reported. Either their predicted positions are within the gate of each other (both
+// covariances, plus continuation_speed_sigma_mps over the other's time since its last
+// detection, for the manoeuvre that lost it), or `track` is within reach of the other's last
+// position at its estimated speed plus twice that sigma (a clutter plot may have spoilt the
+// other's velocity before it was lost).
 uint64_t Fusion::ReportedBefore(const DarkTrack& track) const {
+  const double sigma_c = settings_.continuation_speed_sigma_mps;
   auto same = [&](const DarkTrack& other) {
+    const PositionCovariance b = track.filter.position_covariance();
+    const double age_s =
+        static_cast<double>(std::max<int64_t>(0, track.last_seen - other.last_seen)) / 1000;
+    double dx = 0, dy = 0;
+    ToMetres(track.lat, track.lon, other.lat, other.lon, dx, dy);
+    const PositionCovariance at_last = other.filter.position_covariance();
+    const double reach =
+        (other.filter.speed_mps() + 2 * sigma_c) * age_s +
+        std::sqrt(settings_.gate_distance2 * (at_last.ee + at_last.nn + b.ee + b.nn));
+    if (std::hypot(dx, dy) <= reach) return true;
     ConstantVelocityFilter f = other.filter;
     f.Predict(track.last_seen);
-    double lat = 0, lon = 0, dx = 0, dy = 0;
+    double lat = 0, lon = 0;
     ToDegrees(other.lat, other.lon, f.east_m(), f.north_m(), lat, lon);
     ToMetres(track.lat, track.lon, lat, lon, dx, dy);
     const PositionCovariance a = f.position_covariance();
-    const PositionCovariance b = track.filter.position_covariance();
-    const double ee = a.ee + b.ee, en = a.en + b.en, nn = a.nn + b.nn;
+    const double drift = sigma_c * age_s;
+    const double ee = a.ee + b.ee + drift * drift, en = a.en + b.en,
+                 nn = a.nn + b.nn + drift * drift;
     const double det = ee * nn - en * en;
     return det > 0 &&
            (nn * dx * dx - 2 * en * dx * dy + ee * dy * dy) / det < settings_.gate_distance2;
@@ -412,6 +428,11 @@ Result<std::vector<FusedDetection>> Fusion::Fuse(
   }
 
   // 4. Global nearest neighbour per cluster of gated pairs (independent subproblems).
+  // The rule's own definition: a dark target is a detection with no AIS track in its gate.
+  std::vector<char> ais_in_gate(detections.size(), 0);
+  for (const Pair& p : pairs) {
+    if (!cands[p.cand].dark) ais_in_gate[p.det] = 1;
+  }
   std::vector<int32_t> cand_of_det(detections.size(), -1);
   std::vector<double> d2_of_det(detections.size(), 0);
   if (!pairs.empty()) {
@@ -514,7 +535,7 @@ Result<std::vector<FusedDetection>> Fusion::Fuse(
         ++stats_.continued_dark_tracks;
       }
     }
-    if (t.state == DarkTrackState::kConfirmed && !t.dark_target_raised) {
+    if (t.state == DarkTrackState::kConfirmed && !t.dark_target_raised && !ais_in_gate[i]) {
       t.dark_target_raised = true;
       Raise(t, d);
     }
@@ -599,8 +620,9 @@ Result<std::vector<FusedDetection>> Fusion::Fuse(
       ++stats_.confirmed_dark_tracks;
     }
     const bool single_look = d.sensor == Sensor::kSar || d.sensor == Sensor::kOptical;
-    if (t.state == DarkTrackState::kConfirmed ||
-        (single_look && d.confidence.value_or(1) >= settings_.single_look_min_confidence)) {
+    if (!ais_in_gate[i] &&
+        (t.state == DarkTrackState::kConfirmed ||
+         (single_look && d.confidence.value_or(1) >= settings_.single_look_min_confidence))) {
       t.dark_target_raised = true;
       Raise(t, d);
     }

@@ -263,6 +263,30 @@ TEST(FusionTest, SatelliteDetectionsRaiseAtOnceWhenConfident) {
   EXPECT_EQ(a.zone, "sar scene=S1A_20250615 detection=dark-ship first=dark-ship length_m=42");
 }
 
+// The rule's definition: a detection with an AIS track inside its gate is not a dark target,
+// even when the assignment gives that track to another detection (two SAR detections of one
+// vessel, e.g. a ship and its wake). It still starts a dark track.
+TEST(FusionTest, NoDarkTargetWithAnAisTrackInTheGate) {
+  TrackStore store;
+  store.Ingest(Report(4101, kT0 - 60'000, 60.0, 4.0));
+  store.Ingest(Report(4101, kT0 - 30'000, 60.0, 4.001));
+  size_t anomalies = 0;
+  Fusion fusion({}, [&](const Anomaly&) { ++anomalies; });
+  std::vector<Detection> scene;
+  for (const double lon : {4.0015, 4.0035}) {  // 30 m and 140 m east of the AIS fix
+    Detection d = Radar("sar", kT0, 60.0, lon, 100);
+    d.sensor = Sensor::kSar;
+    d.confidence = 0.9;
+    scene.push_back(d);
+  }
+  const auto fused = fusion.Fuse(scene, store);
+  ASSERT_TRUE(fused.ok());
+  EXPECT_EQ((*fused)[0].outcome, FusionOutcome::kAis);
+  EXPECT_EQ((*fused)[1].outcome, FusionOutcome::kNewDarkTrack);
+  EXPECT_EQ(anomalies, 0U);
+  EXPECT_EQ(fusion.stats().dark_targets, 0U);
+}
+
 // Bad input is counted and ignored: no crash, no track started or poisoned.
 TEST(FusionTest, BadInputIsCountedNeverTracked) {
   const double nan = std::numeric_limits<double>::quiet_NaN();

@@ -11,7 +11,9 @@
 // assignment (assignment.h) then picks one track per detection, or none, for each cluster of
 // gated pairs. Detections left unassigned start tentative dark tracks; a dark track is
 // confirmed after M hits in N looks and deleted after K consecutive misses inside coverage or
-// a time-out. A `dark_target` anomaly is raised once per dark track (docs/maritime.md, Fusion).
+// a time-out. A `dark_target` anomaly is raised once per dark track, from a detection with no
+// AIS track inside its gate; a track that continues a lost one does not raise again
+// (docs/maritime.md, Fusion).
 
 #include <cstddef>
 #include <cstdint>
@@ -64,6 +66,10 @@ struct FusionSettings {
   // A tentative track without a detection for this long is deleted, whatever the coverage
   // says (without a footprint the coverage is only the detections' bounding box).
   int64_t tentative_timeout_ms = 60'000;
+  // A newly confirmed track within the gate of a lost (or live) reported dark track is the
+  // same vessel found again; the gate then also allows this speed error over the time since
+  // that track's last detection.
+  double continuation_speed_sigma_mps = 2;
   size_t history_points = 32;  // short history per dark track (oldest dropped)
   // Satellite detections (SAR, optical) are one look per pass: a dark track they start raises
   // dark_target at once when the detection's confidence is at least this (or unknown).
