@@ -303,9 +303,9 @@ Result<std::vector<FusedDetection>> Fusion::Fuse(
                                static_cast<double>(t_ref - grid_time_ + settings_.ais_max_age_ms) /
                                1000 +
                            kGridMarginM;
-    double lat_lo = 0, lon_lo = 0, lat_hi = 0, lon_hi = 0;
-    ToDegrees(lat0, lon0, min_x, min_y, lat_lo, lon_lo);
-    ToDegrees(lat0, lon0, max_x, max_y, lat_hi, lon_hi);
+    double lat_lo = 0, lat_hi = 0, unused_lon = 0;
+    ToDegrees(lat0, lon0, min_x, min_y, lat_lo, unused_lon);
+    ToDegrees(lat0, lon0, max_x, max_y, lat_hi, unused_lon);
     const double dlat = reach_m / kMetresPerDegree;
     lat_lo = std::max(-90.0, lat_lo - dlat);
     lat_hi = std::min(90.0, lat_hi + dlat);
@@ -321,7 +321,7 @@ Result<std::vector<FusedDetection>> Fusion::Fuse(
     const auto cols = static_cast<int64_t>(std::ceil(360 / cell));
     const int64_t row_lo = Floor((lat_lo + 90) / cell), row_hi = Floor((lat_hi + 90) / cell);
     int64_t col_lo = Floor((west + 180) / cell), col_hi = Floor((east + 180) / cell);
-    if (col_hi - col_lo + 1 >= cols) {
+    if (col_hi - col_lo + 1 >= cols || lat_hi >= 89 || lat_lo <= -89) {  // or near a pole
       col_lo = 0;
       col_hi = cols - 1;
     }

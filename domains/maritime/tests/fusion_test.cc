@@ -359,6 +359,14 @@ TEST(FusionTest, GridFindsNewTracksAndCrossesTheAntimeridian) {
   EXPECT_EQ((*fused)[0].outcome, FusionOutcome::kAis);
   EXPECT_EQ((*fused)[0].mmsi, 6002U);
   EXPECT_EQ(fusion.stats().grid_rebuilds, 1U);
+
+  // Near the pole, a vessel on the other side in longitude is still found.
+  store.Ingest(Report(6003, kT0 + 9'000, 89.9995, 0));
+  scan = {Radar("pole", kT0 + 10'000, 89.9995, 90)};  // 78 m away, a quarter turn round
+  fused = fusion.Fuse(scan, store);
+  ASSERT_TRUE(fused.ok());
+  EXPECT_EQ((*fused)[0].outcome, FusionOutcome::kAis);
+  EXPECT_EQ((*fused)[0].mmsi, 6003U);
 }
 
 }  // namespace
