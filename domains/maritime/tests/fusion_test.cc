@@ -196,6 +196,87 @@ TEST(FusionTest, DarkVesselCrossingAnAisVesselKeepsItsTrack) {
   EXPECT_EQ(track.history.size(), FusionSettings{}.history_points);
 }
 
+// Track management: 3 of 4 to confirm, 5 misses inside coverage to delete; misses outside
+// the coverage do not count, and a tentative track that can no longer reach 3 of 4 goes.
+TEST(FusionTest, DarkTracksAreConfirmedAndDeletedByTheirLooks) {
+  const LocalFrame frame(35.0, 20.0);
+  auto at = [&](double east, double north) {
+    std::pair<double, double> lat_lon;
+    frame.Reverse(east, north, lat_lon.first, lat_lon.second);
+    return lat_lon;
+  };
+  // Coverage squares (lon, lat rings): "here" holds the vessel, "there" is 50 km east.
+  auto square = [&](double east) {
+    std::vector<std::pair<double, double>> ring;
+    for (const auto& [e, n] : std::vector<std::pair<double, double>>{{-5'000, -5'000},
+                                                                     {5'000, -5'000},
+                                                                     {5'000, 5'000},
+                                                                     {-5'000, 5'000},
+                                                                     {-5'000, -5'000}}) {
+      const auto [lat, lon] = at(east + e, n);
+      ring.emplace_back(lon, lat);
+    }
+    return ring;
+  };
+  const auto here = square(0), there = square(50'000);
+  TrackStore store;
+  std::multiset<uint64_t> raised;  // track ids
+  Fusion fusion({}, [&](const Anomaly& a) { raised.insert(a.track_id); });
+  auto find = [&](uint64_t id) -> const DarkTrack* {
+    for (const DarkTrack& t : fusion.dark_tracks()) {
+      if (t.id == id) return &t;
+    }
+    return nullptr;
+  };
+  int scan = 0;
+  auto fuse = [&](bool vessel_seen, const std::vector<std::pair<double, double>>& footprint) {
+    const core::Timestamp t = kT0 + scan * 10'000;
+    std::vector<Detection> batch;
+    if (vessel_seen) {
+      const auto [lat, lon] = at(5.0 * 10 * scan, 0);  // 5 m/s east
+      batch.push_back(Radar("v", t, lat, lon));
+    } else {  // something else, 3 km away, so that the batch has a time
+      const auto [lat, lon] = at(footprint == here ? 3'000 : 53'000, 3'000 + 200.0 * scan);
+      batch.push_back(Radar("other", t, lat, lon));
+    }
+    ++scan;
+    const auto fused = fusion.Fuse(batch, store, footprint);
+    return fused.ok() ? (*fused)[0].dark_track_id : 0;
+  };
+  const uint64_t id = fuse(true, here);
+  EXPECT_EQ(find(id)->state, DarkTrackState::kTentative);
+  EXPECT_EQ(fuse(true, here), id);
+  EXPECT_EQ(find(id)->state, DarkTrackState::kTentative);
+  EXPECT_EQ(fuse(true, here), id);
+  EXPECT_EQ(find(id)->state, DarkTrackState::kConfirmed);
+  EXPECT_EQ(raised.count(id), 1U);
+  // Looks elsewhere are no misses.
+  for (int k = 0; k < 10; ++k) fuse(false, there);
+  ASSERT_NE(find(id), nullptr);
+  EXPECT_EQ(find(id)->misses, 0U);
+  // Four misses inside the coverage: kept; the fifth deletes it.
+  for (int k = 0; k < 4; ++k) fuse(false, here);
+  ASSERT_NE(find(id), nullptr);
+  EXPECT_EQ(find(id)->misses, 4U);
+  fuse(false, here);
+  EXPECT_EQ(find(id), nullptr);
+  EXPECT_EQ(raised.count(id), 1U);
+
+  // A tentative track seen once and missed twice can no longer make 3 of 4.
+  Fusion second;
+  const auto [lat, lon] = at(0, 0);
+  std::vector<Detection> batch = {Radar("once", kT0, lat, lon)};
+  const uint64_t tentative = (*second.Fuse(batch, store, here))[0].dark_track_id;
+  for (int k = 1; k <= 2; ++k) {
+    const auto [olat, olon] = at(3'000, 3'000 + 500.0 * k);
+    batch = {Radar("other", kT0 + k * 10'000, olat, olon)};
+    ASSERT_TRUE(second.Fuse(batch, store, here).ok());
+    bool alive = false;
+    for (const DarkTrack& t : second.dark_tracks()) alive = alive || t.id == tentative;
+    EXPECT_EQ(alive, k == 1) << k;
+  }
+}
+
 // Global nearest neighbour, not greedy: A at 0 m, B at 100 m east; detection 1 at 60 m (nearer
 // to B), detection 2 at 170 m (only B can take it). Nearest-first would give detection 1 to B
 // and make detection 2 a dark target; the optimum gives 1 to A and 2 to B.
