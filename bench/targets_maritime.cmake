@@ -5,3 +5,4 @@ issa_add_bench(ais_decode_bench SOURCES ais_decode_bench.cc
 target_compile_definitions(ais_decode_bench PRIVATE
   ISSA_AIS_DATA_DIR="${CMAKE_CURRENT_LIST_DIR}/../../shared/data/maritime/nmea")
 issa_add_bench(tracks_bench SOURCES tracks_bench.cc DEPS issa::maritime)
+issa_add_bench(fusion_bench SOURCES fusion_bench.cc DEPS issa::maritime issa::maritime_testing)

@@ -31,6 +31,13 @@ class LocalFrame {
   std::unique_ptr<Impl> impl_;
 };
 
+// The 2 × 2 position block of a filter's covariance, m².
+struct PositionCovariance {
+  double ee = 0;  // east-east
+  double en = 0;  // east-north
+  double nn = 0;  // north-north
+};
+
 struct ConstantVelocitySettings {
   // Spectral density of the white acceleration noise, m²/s³: the velocity wanders by about
   // sqrt(psd · dt) m/s in dt seconds. 0.001 suits ships keeping course (0.1 m/s in 10 s);
@@ -74,6 +81,8 @@ class ConstantVelocityFilter {
   // covariance), metres.
   double position_sigma_m() const;
   core::Timestamp time() const { return time_; }
+  // The position block of the covariance (for gating many candidates without a solve each).
+  PositionCovariance position_covariance() const { return {p_[0], p_[1], p_[5]}; }
 
  private:
   ConstantVelocitySettings settings_;
