@@ -396,8 +396,13 @@ int main(int argc, char** argv) {
       "Replay recorded AIS logs through the tracker and its anomaly rules, deterministically and "
       "as fast as possible: one NDJSON line per anomaly event, then a summary line");
   issa::cli::ReplayArgs replay_args;
-  replay->add_option("FILE", replay_args.files, "AIS logs (NMEA 0183)")->required();
+  replay
+      ->add_option("FILE", replay_args.files,
+                   "AIS logs (NMEA 0183); radar or satellite detections (.csv, .json, .ndjson)")
+      ->required();
   replay->add_option("--events", replay_args.events, "Write the events here (default: stdout)");
+  replay->add_option("--sensor", replay_args.sensor,
+                     "sar, optical or radar: the sensor of detections whose file does not say");
 
   auto* cise = maritime->add_subcommand("cise", "CISE 1.5.3 exchange of vessels and incidents");
   cise->require_subcommand(1);

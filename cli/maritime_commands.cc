@@ -21,6 +21,12 @@ int Report(const Status& s) {
 
 int MaritimeReplay(const ReplayArgs& args) {
   maritime::ReplaySettings settings;
+  maritime::Sensor sensor = maritime::Sensor::kUnknown;
+  if (!args.sensor.empty()) {
+    const auto parsed = maritime::ParseSensor(args.sensor);
+    if (!parsed) return Report(InvalidArgument("sensor must be sar, optical or radar", "sensor"));
+    sensor = *parsed;
+  }
   std::unique_ptr<FILE, int (*)(FILE*)> file(nullptr, &std::fclose);
   FILE* out = stdout;
   if (!args.events.empty()) {
@@ -37,11 +43,10 @@ int MaritimeReplay(const ReplayArgs& args) {
     std::fputc('\n', out);
   });
   for (const std::string& path : args.files) {
-    const Status s = replay.AddAisFile(path);
-    if (!s.ok()) {
-      std::fprintf(stderr, "issa: %s\n", s.ToString().c_str());
-      return 1;
-    }
+    const bool detections = path.ends_with(".csv") || path.ends_with(".json") ||
+                            path.ends_with(".ndjson") || path.ends_with(".CSV");
+    const Status s = detections ? replay.AddDetectionsFile(path, sensor) : replay.AddAisFile(path);
+    if (!s.ok()) return Report(s);
   }
   const maritime::ReplaySummary summary = replay.Run();
   const std::string json = "{\"summary\":" + maritime::ReplaySummaryJson(summary) + "}";

@@ -13,6 +13,7 @@ struct ReplayArgs {
   std::vector<std::string> files;  // AIS logs (NMEA) and detection files (.csv, .json)
   std::string config;              // maritime TOML configuration; defaults when empty
   std::string events;              // NDJSON output for the events; stdout when empty
+  std::string sensor;              // sar, optical or radar: for detections that do not say
 };
 
 // Replays the files and prints one NDJSON line per anomaly event, then a JSON summary line on

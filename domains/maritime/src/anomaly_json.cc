@@ -39,8 +39,12 @@ Fields FieldsOf(const Anomaly& a, const AnomalySettings& settings) {
       f.parameters["loiter_speed_knots"] = settings.loiter_speed_knots;
       f.parameters["loiter_min_hours"] = Hours(settings.loiter_min_ms);
       break;
-    case AnomalyKind::kEncounter:
     case AnomalyKind::kDarkTarget:
+      // Fusion puts the sensor, scene and detection ids in `zone` and the confidence in value.
+      if (a.value >= 0) f.evidence["confidence"] = a.value;
+      f.evidence["detection"] = a.zone;
+      return f;
+    case AnomalyKind::kEncounter:
     case AnomalyKind::kFastCraft:
     case AnomalyKind::kZoneEntry:
       f.evidence["value"] = a.value;
@@ -92,14 +96,16 @@ std::string AnomalyJson(const Anomaly& a, const AnomalySettings& settings) {
   j["kind"] = AnomalyKindName(a.kind);
   if (a.other_mmsi != 0) {
     j["mmsis"] = {a.mmsi, a.other_mmsi};
-  } else {
+  } else if (a.mmsi != 0) {
     j["mmsi"] = a.mmsi;
   }
   j["start"] = core::FormatTimestamp(a.start);
   j["end"] = core::FormatTimestamp(a.end);
   j["lat"] = a.lat;
   j["lon"] = a.lon;
-  if (a.other_track_id != 0) {
+  if (a.kind == AnomalyKind::kDarkTarget) {
+    j["dark_track_id"] = a.track_id;  // numbered by the fusion, not the AIS track store
+  } else if (a.other_track_id != 0) {
     j["track_ids"] = {a.track_id, a.other_track_id};
   } else {
     j["track_id"] = a.track_id;
@@ -124,7 +130,7 @@ std::string AnomalyEventJson(const Anomaly& a, const AnomalySettings& settings,
   if (a.other_mmsi != 0) mmsis.push_back(fmt::format("{:09d}", a.other_mmsi));
   if (!mmsis.empty()) props["mmsi"] = std::move(mmsis);
   Json tracks = Json::array();
-  if (a.track_id != 0) tracks.push_back(a.track_id);
+  if (a.track_id != 0 && a.kind != AnomalyKind::kDarkTarget) tracks.push_back(a.track_id);
   if (a.other_track_id != 0) tracks.push_back(a.other_track_id);
   if (!tracks.empty()) props["track_ids"] = std::move(tracks);
   Fields f = FieldsOf(a, settings);

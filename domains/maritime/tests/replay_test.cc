@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -177,6 +178,41 @@ TEST(Replay, IsDeterministicAndAccountsForEveryReport) {
   const json summary = json::parse(ReplaySummaryJson(a));
   EXPECT_EQ(summary["position_reports"].get<uint64_t>(), a.position_reports);
   EXPECT_EQ(summary["tracks"].get<size_t>(), a.tracks);
+}
+
+// A satellite scene over a real AIS log: the detection on an AIS vessel goes to its track, the
+// one far from any raises dark_target, once.
+TEST(Replay, FusesDetectionScenesWithTheAisTracks) {
+  const std::string log = TestFile("amsa-ais.head1500.txt");
+  ReplaySummary scratch;
+  const std::vector<PositionReport> reports = DecodePositionReports(log, scratch);
+  ASSERT_FALSE(reports.empty());
+  const PositionReport& v = reports.back();
+  const std::string when = core::FormatTimestamp(v.time + 1000);
+  std::string csv = "time,lat,lon,scene_id,DetectionId,position_sigma_m\n";
+  csv += fmt::format("{},{:.6f},{:.6f},S1,on-ais,50\n", when, v.lat, v.lon);
+  csv += fmt::format("{},{:.6f},{:.6f},S1,far-away,50\n", when, v.lat + 0.5, v.lon);
+  std::vector<Anomaly> dark;
+  Replay replay({}, [&](const Anomaly& a) {
+    if (a.kind == AnomalyKind::kDarkTarget) dark.push_back(a);
+  });
+  replay.AddAis(log);
+  ASSERT_TRUE(replay.AddDetections(csv, true, "scene.csv", Sensor::kSar).ok());
+  const ReplaySummary s = replay.Run();
+  EXPECT_EQ(s.detections, 2u);
+  EXPECT_EQ(s.detection_batches, 1u);
+  EXPECT_EQ(s.fusion.assigned_ais, 1u);
+  ASSERT_EQ(dark.size(), 1u);
+  EXPECT_NEAR(dark[0].lat, v.lat + 0.5, 1e-6);
+  EXPECT_NE(dark[0].zone.find("far-away"), std::string::npos);
+  const json line = json::parse(AnomalyJson(dark[0], {}));
+  EXPECT_EQ(line["kind"], "dark_target");
+  EXPECT_FALSE(line.contains("mmsi"));
+  // A file that is not detections at all is refused, naming it.
+  Replay bad({}, {});
+  const Status refused = bad.AddDetections("no,columns\n1,2\n", true, "junk.csv");
+  EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.ToString().find("junk.csv"), std::string::npos) << refused.ToString();
 }
 
 TEST(Replay, NamesAFileItCannotRead) {

@@ -21,6 +21,8 @@
 #include "issa/core/status.h"
 #include "issa/core/time.h"
 #include "issa/maritime/ais.h"
+#include "issa/maritime/detection.h"
+#include "issa/maritime/fusion.h"
 #include "issa/maritime/tracks.h"
 
 namespace issa::maritime {
@@ -79,6 +81,7 @@ class LiveReplay {
 
 struct ReplaySettings {
   TrackSettings tracking;
+  FusionSettings fusion;
   // Going-dark sweeps run each time feed time passes another interval, and once at the end.
   int64_t sweep_interval_ms = 600'000;
   // At the end of the feed, tracks silent since before `end - gap threshold` are swept at the
@@ -94,6 +97,10 @@ struct ReplaySummary {
   uint64_t untimed = 0;           // position messages without one (not tracked)
   uint64_t no_position = 0;       // position messages whose position is "not available"
   TrackStats tracking;
+  uint64_t detections = 0;           // detections read from detection files
+  uint64_t detections_rejected = 0;  // bad rows or items (counted, skipped)
+  uint64_t detection_batches = 0;    // scenes or scans fused
+  FusionStats fusion;
   std::array<uint64_t, 16> anomalies_by_kind{};  // indexed by AnomalyKind
   size_t tracks = 0;
   core::Timestamp first_time = 0;  // of the reports replayed
@@ -112,17 +119,31 @@ class Replay {
   void AddAis(std::string_view bytes);
   // Reads a file and adds it; NotFound / Unavailable naming the path when it cannot be read.
   Status AddAisFile(const std::string& path);
+  // Adds radar or satellite detections (detection.h, CSV or JSON). Detections of one scene
+  // (scene_id), or without a scene id those with the same time (one radar scan), are fused as
+  // one batch at their time, after the AIS reports up to that time. Bad rows are counted.
+  // InvalidArgument naming the field when the file cannot be read as detections at all.
+  // `sensor` applies to detections whose input does not name one.
+  Status AddDetections(std::string_view text, bool csv, const std::string& name,
+                       Sensor sensor = Sensor::kUnknown);
+  // Reads a detection file: .csv is CSV, anything else JSON.
+  Status AddDetectionsFile(const std::string& path, Sensor sensor = Sensor::kUnknown);
 
   // Replays everything added, in time order (ties keep input order), and returns the summary.
   ReplaySummary Run();
 
   const TrackStore& tracks() const { return tracks_; }
+  const Fusion& fusion() const { return fusion_; }
 
  private:
   ReplaySettings settings_;
+  void Count(const Anomaly& anomaly);
+
   TrackStore tracks_;
+  Fusion fusion_;
   AnomalySink on_anomaly_;
   std::vector<PositionReport> reports_;
+  std::vector<std::vector<Detection>> batches_;
   ReplaySummary summary_;
 };
 
