@@ -539,7 +539,7 @@ class Session : public std::enable_shared_from_this<Session> {
     auto queue = std::make_shared<StreamQueue>();
     std::weak_ptr<Session> weak = self;
     auto executor = stream_.get_executor();
-    node::Context ctx = std::get<node::Context>(std::move(result));
+    Service::StreamGrant grant = std::get<Service::StreamGrant>(std::move(result));
     auto on_notice = [queue, weak, executor](const node::Notice& notice) {
       std::string event = FormatEvent(notice);
       bool post = false;
@@ -560,14 +560,23 @@ class Session : public std::enable_shared_from_this<Session> {
         });
       }
     };
-    std::unique_ptr<node::Node::Subscription> subscription;
+    Result<std::unique_ptr<node::Node::Subscription>> subscription =
+        Status(StatusCode::kInternal, "not subscribed");
     try {
-      subscription = server_.service().node().Subscribe(ctx, std::move(on_notice));
+      subscription = server_.service().SubscribeStream(grant, std::move(on_notice));
     } catch (...) {
       server_.ReleaseStream();
       throw;
     }
-    auto sub = std::shared_ptr<node::Node::Subscription>(std::move(subscription));
+    if (!subscription.ok()) {
+      server_.ReleaseStream();
+      auto r =
+          std::make_shared<HttpResponse>(ErrorResponse(subscription.status(), req->request_id));
+      net::post(stream_.get_executor(),
+                [self, r, req] { self->Send(std::move(*r), req->request_id); });
+      return;
+    }
+    auto sub = std::shared_ptr<node::Node::Subscription>(std::move(subscription).value());
     net::post(stream_.get_executor(),
               [self, sub, queue, req] { self->BeginStream(sub, queue, *req); });
   }

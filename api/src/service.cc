@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "issa/core/ids.h"
+#include "issa/maritime/picture.h"
 
 #include "errors.h"
 #include "json_util.h"
@@ -336,9 +337,13 @@ std::vector<RouteDef> Service::Routes() {
                .pattern = "/api/v1/stream",
                .operation_id = "stream",
                .summary = "Server-sent events (record, hit, alert, access_request) the caller "
-                          "may see; a comment heartbeat every 15 s.",
+                          "may see; with tracks=true also live vessel track updates (tracks, "
+                          "once a second, border purpose); a comment heartbeat every 15 s.",
                .tag = "stream",
                .exec = Exec::kStream,
+               .query_params = {{"tracks", "boolean", "", "Also live vessel track updates."},
+                                {"bbox", "string", "",
+                                 "Track updates only inside minlon,minlat,maxlon,maxlat."}},
                .response_content_type = "text/event-stream",
                .response_schema = kTextSchema,
                .error_statuses = {400, 401, 429, 503},
@@ -568,17 +573,58 @@ bool Service::HandleAsync(HttpRequest& req, const Routed& routed, const Responde
   return (this->*def.async_handler)(call, respond);
 }
 
-std::variant<node::Context, HttpResponse> Service::AuthorizeStream(HttpRequest& req,
-                                                                   const Routed& routed) {
+std::variant<Service::StreamGrant, HttpResponse> Service::AuthorizeStream(HttpRequest& req,
+                                                                          const Routed& routed) {
   const auto [path, query] = SplitTarget(req.target);
   const RouteDef& def = router_.routes()[routed.match.route];
   Call call = NewCall(req, def, routed.match, path, query);
   Result<access::Principal> p = Authenticate(req, path);
   if (!p.ok()) return ErrorResponse(p.status(), req.request_id);
   call.ctx.principal = std::move(p).value();
-  Result<QueryParams> params = QueryParams::Parse(query, {});
+  Result<QueryParams> params = QueryParams::Parse(query, {"tracks", "bbox"});
   if (!params.ok()) return ErrorResponse(Invalid(call, params.status()), req.request_id);
-  return std::move(call.ctx);
+  StreamGrant grant;
+  if (const std::string* tracks = params->Get("tracks")) {
+    if (*tracks != "true" && *tracks != "false") {
+      return ErrorResponse(Invalid(call, InvalidArgument("tracks must be true or false", "tracks")),
+                           req.request_id);
+    }
+    grant.tracks = *tracks == "true";
+  }
+  if (const std::string* bbox = params->Get("bbox")) {
+    Result<core::BBox> box = core::ParseBBox(*bbox);
+    if (!box.ok()) {
+      return ErrorResponse(Invalid(call, InvalidArgument(box.status().message(), "bbox")),
+                           req.request_id);
+    }
+    grant.bbox = *box;
+  }
+  if (grant.tracks && picture_ == nullptr) {
+    return ErrorResponse(NotFound("this node has no vessel picture (no AIS feed configured)"),
+                         req.request_id);
+  }
+  grant.ctx = std::move(call.ctx);
+  return grant;
+}
+
+Result<std::unique_ptr<node::Node::Subscription>> Service::SubscribeStream(
+    const StreamGrant& grant, node::Node::Subscriber sink) {
+  struct Both final : node::Node::Subscription {
+    std::unique_ptr<maritime::LivePicture::Subscription> tracks;  // ended first
+    std::unique_ptr<node::Node::Subscription> notices;
+  };
+  auto both = std::make_unique<Both>();
+  if (grant.tracks) {
+    ISSA_ASSIGN_OR_RETURN(
+        both->tracks,
+        picture_->Subscribe(
+            maritime::PictureReader{grant.ctx.principal, grant.ctx.request_id, grant.ctx.remote},
+            grant.bbox, [sink](const std::string& json) {
+              sink(node::Notice{"tracks", "", json});
+            }));
+  }
+  both->notices = node_.Subscribe(grant.ctx, std::move(sink));
+  return std::unique_ptr<node::Node::Subscription>(std::move(both));
 }
 
 // ---- Handlers -----------------------------------------------------------------------------------

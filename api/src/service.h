@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -56,8 +57,19 @@ class Service {
   // validated recently, or anything the async handler does not take (bad parameters, ...).
   bool HandleAsync(HttpRequest& req, const Routed& routed, const Responder& respond);
 
+  // What a stream request asked for, once authenticated.
+  struct StreamGrant {
+    node::Context ctx;
+    bool tracks = false;             // ?tracks=true: live vessel track updates too
+    std::optional<core::BBox> bbox;  // ?bbox=: track updates only inside it
+  };
   // For a kStream route: authenticates and checks the request. Blocking.
-  std::variant<node::Context, HttpResponse> AuthorizeStream(HttpRequest& req, const Routed& routed);
+  std::variant<StreamGrant, HttpResponse> AuthorizeStream(HttpRequest& req, const Routed& routed);
+  // Subscribes a granted stream to the node's notices and, when asked, to the vessel picture's
+  // track updates (kind "tracks"); the handle ends both. PermissionDenied when the caller may
+  // not see the picture. Blocking.
+  Result<std::unique_ptr<node::Node::Subscription>> SubscribeStream(const StreamGrant& grant,
+                                                                    node::Node::Subscriber sink);
 
   // Audits a request rejected before routing (malformed HTTP, oversized body, overload).
   // Blocking.

@@ -59,6 +59,7 @@ class PictureFeed {
  private:
   void Run() {
     core::Timestamp next_sweep = 0;
+    core::Timestamp next_publish = 0;
     while (!stop_) {
       const core::Timestamp now = node_.clock().Now();
       const std::vector<maritime::PositionReport> due = replay_.Due(now, true);
@@ -67,6 +68,10 @@ class PictureFeed {
       if (!due.empty() && due.back().time >= next_sweep) {
         picture_.SweepSilent(due.back().time);
         next_sweep = due.back().time + 60'000;
+      }
+      if (now >= next_publish) {
+        picture_.Publish();
+        next_publish = now + 1000;
       }
       Flush();
       std::this_thread::sleep_for(std::chrono::milliseconds(200));

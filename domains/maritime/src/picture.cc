@@ -198,4 +198,63 @@ Result<std::string> LivePicture::TrackGeoJson(const PictureReader& reader,
   return out;
 }
 
+class LivePicture::SubscriptionImpl final : public LivePicture::Subscription {
+ public:
+  SubscriptionImpl(LivePicture& picture, uint64_t id) : picture_(picture), id_(id) {}
+  ~SubscriptionImpl() override {
+    std::lock_guard lock(picture_.subscribers_mu_);
+    std::erase_if(picture_.subscribers_, [&](const Subscriber& s) { return s.id == id_; });
+  }
+
+ private:
+  LivePicture& picture_;
+  uint64_t id_;
+};
+
+Result<std::unique_ptr<LivePicture::Subscription>> LivePicture::Subscribe(
+    const PictureReader& reader, std::optional<core::BBox> bbox, UpdateSink sink) {
+  ISSA_RETURN_IF_ERROR(Admit(reader, "maritime.tracks.subscribe", "stream"));
+  if (audit_) audit_(reader, "maritime.tracks.subscribe", "stream", "ok");
+  std::lock_guard lock(subscribers_mu_);
+  const uint64_t id = next_subscriber_++;
+  subscribers_.push_back(Subscriber{id, bbox, std::move(sink)});
+  return std::unique_ptr<Subscription>(std::make_unique<SubscriptionImpl>(*this, id));
+}
+
+size_t LivePicture::Publish(size_t max_per_update) {
+  std::vector<const Track*> changed;
+  std::shared_lock lock(mu_);
+  core::Timestamp newest = published_until_;
+  tracks_.ForEach([&](const Track& t) {
+    if (t.last_seen > published_until_) changed.push_back(&t);
+    newest = std::max(newest, t.last_seen);
+  });
+  const core::Timestamp since = published_until_;
+  published_until_ = newest;
+  if (changed.empty()) return 0;
+  std::lock_guard subs(subscribers_mu_);
+  for (const Subscriber& sub : subscribers_) {
+    std::string out = R"({"since":")" + core::FormatTimestamp(since) + R"(","tracks":[)";
+    size_t n = 0;
+    bool more = false;
+    for (const Track* t : changed) {
+      if (sub.bbox && !Inside(*sub.bbox, t->lat, t->lon)) continue;
+      if (n == max_per_update) {
+        more = true;
+        break;
+      }
+      if (n++ > 0) out += ',';
+      fmt::format_to(std::back_inserter(out),
+                     R"({{"id":{},"mmsi":{},"lat":{:.7f},"lon":{:.7f},"speed_knots":{:.1f},)"
+                     R"("course_deg":{:.1f},"last_seen":"{}"}})",
+                     t->id, t->mmsi, t->lat, t->lon, t->speed_knots(), t->course_deg(),
+                     core::FormatTimestamp(t->last_seen));
+    }
+    if (n == 0) continue;
+    out += more ? R"(],"more":true})" : R"(],"more":false})";
+    sub.sink(out);
+  }
+  return changed.size();
+}
+
 }  // namespace issa::maritime

@@ -17,6 +17,7 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "issa/access/policy.h"
 #include "issa/core/geo.h"
@@ -65,6 +66,23 @@ class LivePicture {
   // RFC 3339). NotFound when there is no such track.
   Result<std::string> TrackGeoJson(const PictureReader& reader, uint64_t track_id) const;
 
+  // ---- Live updates (the node's SSE stream) ----
+  using UpdateSink = std::function<void(const std::string& tracks_json)>;
+  class Subscription {
+   public:
+    virtual ~Subscription() = default;
+  };
+  // Track updates for a reader, optionally only inside `bbox`, until the handle is destroyed:
+  // each Publish() calls `sink` with {"tracks":[{id,mmsi,lat,lon,speed_knots,course_deg,
+  // last_seen}],"more":bool} for the tracks heard since the previous Publish (at most
+  // max_per_update of them; "more" says some were left out). PermissionDenied (audited) when
+  // the reader may not see the picture; the subscription itself is audited too.
+  Result<std::unique_ptr<Subscription>> Subscribe(const PictureReader& reader,
+                                                  std::optional<core::BBox> bbox, UpdateSink sink);
+  // Sends the updates since the last call to every subscriber; returns the tracks changed.
+  // Called by the feed (e.g. once a second). Sinks must not block.
+  size_t Publish(size_t max_per_update = 2000);
+
   size_t size() const;
   TrackStats stats() const;
 
@@ -76,6 +94,17 @@ class LivePicture {
   PictureAudit audit_;
   mutable std::shared_mutex mu_;
   TrackStore tracks_;
+
+  struct Subscriber {
+    uint64_t id = 0;
+    std::optional<core::BBox> bbox;
+    UpdateSink sink;
+  };
+  class SubscriptionImpl;
+  std::mutex subscribers_mu_;
+  std::vector<Subscriber> subscribers_;
+  uint64_t next_subscriber_ = 1;
+  core::Timestamp published_until_ = 0;  // last_seen of the newest track at the last Publish
 };
 
 }  // namespace issa::maritime
