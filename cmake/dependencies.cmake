@@ -23,3 +23,5 @@ if(NOT TARGET GeographicLib::GeographicLib)
   target_include_directories(GeographicLib::GeographicLib INTERFACE ${GeographicLib_INCLUDE_DIRS})
   target_link_libraries(GeographicLib::GeographicLib INTERFACE ${GeographicLib_LIBRARIES})
 endif()
+# toml++ (libtomlplusplus-dev 3.3): the maritime configuration file; only in domains/maritime/src.
+find_package(tomlplusplus 3 REQUIRED)

@@ -27,6 +27,7 @@ using detail::ToMetres;
 
 constexpr double kMetresPerDegree = kEarthRadiusM * kRad;
 constexpr size_t kMaxCells = 4'000'000;
+constexpr double kMaxBuildWork = 2e8;  // point-in-polygon edge tests and edge placements
 // Where in its cell the reference point of a cell is (fractions of the cell size).
 constexpr double kRefLon = 0.6180339887498949;
 constexpr double kRefLat = 0.4142135623730951;
@@ -183,6 +184,23 @@ void FillGrid(Grid& g, const std::vector<Box>& boxes) {
   }
 }
 
+// Sizes and fills a grid of items given by their boxes, with coarser cells than `cell` when
+// long items would otherwise fill too many cells.
+template <typename Grid>
+void SizeAndFill(Grid& g, Box all, const std::vector<Box>& boxes, double cell) {
+  for (;;) {
+    SizeGrid(g, all, cell);
+    double refs = 0;
+    for (const Box& b : boxes) {
+      refs += static_cast<double>(Col(g, b.max_lon) - Col(g, b.min_lon) + 1) *
+              static_cast<double>(Row(g, b.max_lat) - Row(g, b.min_lat) + 1);
+    }
+    if (refs <= kMaxBuildWork / 4 || g.cell >= 360) break;
+    cell = g.cell * 2;
+  }
+  FillGrid(g, boxes);
+}
+
 Box Union(const Box& a, const Box& b) {
   return {std::min(a.min_lon, b.min_lon), std::min(a.min_lat, b.min_lat),
           std::max(a.max_lon, b.max_lon), std::max(a.max_lat, b.max_lat)};
@@ -230,7 +248,30 @@ void ZoneIndex::Build(double cell_deg) {
     all = Union(all, zone_boxes[z]);
   }
   if (!zones_.empty()) {
-    SizeGrid(zone_grid_, all, cell_deg);
+    // Coarser cells when the work would be too large (huge zones with many long edges): each
+    // cell of a zone's box gets a point-in-polygon test, each edge a place in every cell of
+    // its own box.
+    double cell = cell_deg;
+    for (;;) {
+      SizeGrid(zone_grid_, all, cell);
+      const Grid& g = zone_grid_;
+      double work = 0;
+      const auto cells_of = [&](double lon0, double lat0, double lon1, double lat1) {
+        return static_cast<double>(Col(g, lon1) - Col(g, lon0) + 1) *
+               static_cast<double>(Row(g, lat1) - Row(g, lat0) + 1);
+      };
+      for (size_t z = 0; z < zones_.size(); ++z) {
+        const Box& b = zone_boxes[z];
+        work += cells_of(b.min_lon, b.min_lat, b.max_lon, b.max_lat) *
+                static_cast<double>(zone_edges[z].size());
+        for (const Edge& e : zone_edges[z]) {
+          work += cells_of(std::min(e.lon0, e.lon1), std::min(e.lat0, e.lat1),
+                           std::max(e.lon0, e.lon1), std::max(e.lat0, e.lat1));
+        }
+      }
+      if (work <= kMaxBuildWork || g.cell >= 360) break;
+      cell = g.cell * 2;
+    }
     Grid& g = zone_grid_;
     const size_t cells = static_cast<size_t>(g.cols) * static_cast<size_t>(g.rows);
     std::vector<std::vector<ZoneCell>> per_cell(cells);
@@ -290,8 +331,7 @@ void ZoneIndex::Build(double cell_deg) {
                           std::max(s.lon0, s.lon1), std::max(s.lat0, s.lat1)});
       cb = Union(cb, boxes.back());
     }
-    SizeGrid(coast_grid_, cb, cell_deg);
-    FillGrid(coast_grid_, boxes);
+    SizeAndFill(coast_grid_, cb, boxes, cell_deg);
   }
   // ---- ports: points.
   port_grid_ = Grid{};
@@ -302,8 +342,7 @@ void ZoneIndex::Build(double cell_deg) {
       boxes.push_back(Box{p.lon, p.lat, p.lon, p.lat});
       pb = Union(pb, boxes.back());
     }
-    SizeGrid(port_grid_, pb, cell_deg);
-    FillGrid(port_grid_, boxes);
+    SizeAndFill(port_grid_, pb, boxes, cell_deg);
   }
   built_ = true;
 }
