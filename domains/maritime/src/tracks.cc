@@ -21,11 +21,6 @@ bool Valid(const PositionReport& r) {
          r.lat >= -90 && r.lat <= 90 && r.lon >= -180 && r.lon <= 180 && r.time > 0;
 }
 
-double CourseChange(double a, double b) {
-  const double d = std::fabs(a - b);
-  return d > 180 ? 360 - d : d;
-}
-
 constexpr uint32_t kNoTrack = 0xffffffffU;
 constexpr double kMetresPerDegree = detail::kEarthRadiusM * detail::kRad;
 
@@ -101,7 +96,8 @@ TrackStore::TrackStore(TrackSettings settings, AnomalySink on_anomaly, ZoneIndex
       by_mmsi_(std::make_unique<MmsiIndex>()),
       on_anomaly_(std::move(on_anomaly)),
       geography_(std::move(geography)),
-      pairs_(std::make_unique<Pairs>()) {
+      pairs_(std::make_unique<Pairs>()),
+      cos_turn_(std::cos(settings_.history_turn_deg * detail::kRad)) {
   if (!geography_.built()) geography_.Build();
   const double d = std::max(settings_.anomalies.encounter_max_distance_m, 1.0);
   pairs_->cell_deg = std::min(d / kMetresPerDegree, 1.0);
@@ -185,7 +181,7 @@ void TrackStore::CheckMotion(Track& t, const PositionReport& report, core::Times
     Raise(base(AnomalyKind::kPositionJump, previous, implied_knots));
   }
   // Loitering: reported (or, without SOG, filtered) speed under the threshold for long enough.
-  const double speed = report.sog_knots.value_or(t.speed_knots());
+  const double speed = report.sog_knots ? *report.sog_knots : t.speed_knots();
   if (speed < a.loiter_speed_knots) {
     if (t.slow_since == 0) t.slow_since = report.time;
     if (!t.loitering_reported && report.time - t.slow_since >= a.loiter_min_ms) {
@@ -366,18 +362,20 @@ void TrackStore::Update(Track& t, const PositionReport& report) {
 }
 
 void TrackStore::Record(Track& t, const PositionReport& report) {
-  const auto speed =
-      static_cast<float>(t.reports > 1 ? t.speed_knots() : report.sog_knots.value_or(0));
-  const auto course =
-      static_cast<float>(t.reports > 1 ? t.course_deg() : report.cog_deg.value_or(0));
-  if (!t.history.empty()) {
-    // The last point's time and course are kept in the track: the history's heap buffer is
-    // touched only when a point is added.
-    const bool due = report.time - t.history_time >= settings_.history_interval_ms;
-    const bool turned =
-        CourseChange(course, t.history_course) >= settings_.history_turn_deg && speed >= 1;
-    if (!due && !turned) return;
+  if (!t.history.empty() && report.time - t.history_time < settings_.history_interval_ms) {
+    // Not due: a point only if the course turned by history_turn_deg or more at 1 kn or more.
+    // Compared as vectors against the last point's direction, kept in the track, so neither
+    // atan2 nor the history's heap buffer is touched on most reports.
+    const double ve = t.filter.v_east_mps(), vn = t.filter.v_north_mps();
+    const double v2 = ve * ve + vn * vn;
+    if (v2 < kKnot * kKnot) return;
+    const double along = ve * t.history_dir_east + vn * t.history_dir_north;
+    if (along > std::sqrt(v2) * cos_turn_) return;
   }
+  const auto speed = static_cast<float>(t.reports > 1 ? t.speed_knots()
+                                                      : (report.sog_knots ? *report.sog_knots : 0));
+  const auto course =
+      static_cast<float>(t.reports > 1 ? t.course_deg() : (report.cog_deg ? *report.cog_deg : 0));
   if (t.history.size() >= settings_.history_max_points) {
     // Thin: keep every other point (the newest kept), so older history gets sparser.
     size_t w = 0;
@@ -389,7 +387,8 @@ void TrackStore::Record(Track& t, const PositionReport& report) {
   t.history.push_back(
       TrackPoint{report.time, static_cast<float>(t.lat), static_cast<float>(t.lon), speed, course});
   t.history_time = report.time;
-  t.history_course = course;
+  t.history_dir_east = static_cast<float>(std::sin(course * detail::kRad));
+  t.history_dir_north = static_cast<float>(std::cos(course * detail::kRad));
 }
 
 std::vector<const Track*> TrackStore::TracksOf(uint32_t mmsi) const {
@@ -410,7 +409,7 @@ const Track* TrackStore::Find(uint64_t id) const {
 // encounters. After `t` took `report`.
 void TrackStore::CheckPlace(Track& t, const PositionReport& report) {
   const AnomalySettings& a = settings_.anomalies;
-  const double speed = report.sog_knots.value_or(t.speed_knots());
+  const double speed = report.sog_knots ? *report.sog_knots : t.speed_knots();
   const auto base = [&](AnomalyKind kind) {
     Anomaly x;
     x.kind = kind;
@@ -439,7 +438,7 @@ void TrackStore::CheckPlace(Track& t, const PositionReport& report) {
   if (a.fast_craft && geography_.coastline_count() > 0) {
     std::optional<double> hit;
     if (speed >= a.fast_speed_knots) {
-      const double course = report.cog_deg.value_or(t.course_deg());
+      const double course = report.cog_deg ? *report.cog_deg : t.course_deg();
       hit = geography_.CourseHitsCoast(t.lat, t.lon, course, a.fast_coast_distance_m);
     }
     if (hit && !t.fast_reported) {

@@ -163,7 +163,8 @@ struct Track {
   uint32_t cell_next = 0xffffffffU;
   core::Timestamp encounter_checked = 0;
   float encounter_speed_knots = 0;
-  float history_course = 0;          // course of the last history point, internal
+  float history_dir_east = 0;  // the last history point's course as a unit vector, internal
+  float history_dir_north = 1;
   core::Timestamp history_time = 0;  // time of the last history point, internal
 
   // Filtered motion at last_seen.
@@ -248,6 +249,7 @@ class TrackStore {
   AnomalySink on_anomaly_;
   ZoneIndex geography_;
   std::unique_ptr<Pairs> pairs_;
+  double cos_turn_ = 1;  // cos(history_turn_deg)
 };
 
 }  // namespace issa::maritime
