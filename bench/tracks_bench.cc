@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <memory>
 #include <numbers>
 #include <random>
@@ -131,7 +132,17 @@ ZoneIndex MakeGeography() {
   return g;
 }
 
+// The rate is per second of this thread's CPU time: on the shared 2-core machine the thread is
+// often descheduled, and wall time would measure the neighbours. Wall-clock rates are printed
+// too.
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
 double g_rate[2] = {0, 0};
+double g_wall_rate[2] = {0, 0};
 double g_bytes_per_track[2] = {0, 0};
 
 void BM_TrackStoreIngest(benchmark::State& state) {
@@ -153,6 +164,7 @@ void BM_TrackStoreIngest(benchmark::State& state) {
     for (const PositionReport& p : rounds[0]) store->Ingest(p);  // 300k live tracks
     state.ResumeTiming();
     const auto start = std::chrono::steady_clock::now();
+    const double cpu_start = ThreadCpuSeconds();
     size_t n = 0;
     for (size_t r = 1; r < rounds.size(); ++r) {
       for (const PositionReport& p : rounds[r]) {
@@ -160,10 +172,14 @@ void BM_TrackStoreIngest(benchmark::State& state) {
         ++n;
       }
     }
+    const double cpu_seconds = ThreadCpuSeconds() - cpu_start;
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const double rate = static_cast<double>(n) / seconds;
+    const double rate = static_cast<double>(n) / cpu_seconds;
     g_rate[rules_on ? 1 : 0] = std::max(g_rate[rules_on ? 1 : 0], rate);
+    g_wall_rate[rules_on ? 1 : 0] =
+        std::max(g_wall_rate[rules_on ? 1 : 0], static_cast<double>(n) / seconds);
+    state.counters["wall_reports_per_s"] = static_cast<double>(n) / seconds;
     g_bytes_per_track[rules_on ? 1 : 0] =
         static_cast<double>(store->MemoryBytes()) / static_cast<double>(store->size());
     state.counters["reports_per_s"] = rate;
@@ -192,10 +208,11 @@ int main(int argc, char** argv) {
   benchmark::Shutdown();
   std::printf(
       "\ntracking + every anomaly rule, 300,000 live tracks, one thread: %.0f position "
-      "reports/s (best of 3), %.0f bytes per track (filter, history, indexes, pair state)\n"
-      "peer, rules needing geography off: %.0f reports/s, %.0f bytes per track; "
-      "ratio on/off %.3f\n",
-      g_rate[1], g_bytes_per_track[1], g_rate[0], g_bytes_per_track[0],
-      g_rate[0] > 0 ? g_rate[1] / g_rate[0] : 0.0);
+      "reports per CPU second (best of 3; wall clock %.0f/s), %.0f bytes per track (filter, "
+      "history, indexes, pair state)\n"
+      "peer, rules needing geography off: %.0f reports per CPU second (wall %.0f/s), %.0f bytes "
+      "per track; ratio on/off %.3f\n",
+      g_rate[1], g_wall_rate[1], g_bytes_per_track[1], g_rate[0], g_wall_rate[0],
+      g_bytes_per_track[0], g_rate[0] > 0 ? g_rate[1] / g_rate[0] : 0.0);
   return 0;
 }

@@ -31,6 +31,27 @@ uint64_t PairKey(uint32_t a, uint32_t b) {
 
 }  // namespace
 
+// Offset of a position in a track's frame (equirectangular around the track's position, as
+// detail::ToMetres), with the frame's scale.
+struct TrackStore::Offset {
+  double east = 0, north = 0;
+  double metres_per_degree_east = 1;
+  bool short_hop = false;  // within a degree and away from the poles: equirectangular is exact
+                           // to 0.1 %
+};
+
+TrackStore::Offset TrackStore::OffsetIn(const Track& t, double lat, double lon) {
+  Offset o;
+  double dlon = lon - t.lon;
+  if (dlon > 180) dlon -= 360;
+  if (dlon < -180) dlon += 360;
+  o.metres_per_degree_east = kMetresPerDegree * std::max(std::cos(t.lat * detail::kRad), 1e-6);
+  o.east = dlon * o.metres_per_degree_east;
+  o.north = (lat - t.lat) * kMetresPerDegree;
+  o.short_hop = std::fabs(lat - t.lat) < 1 && std::fabs(dlon) < 1 && std::fabs(t.lat) < 80;
+  return o;
+}
+
 struct TrackStore::MmsiIndex {
   detail::FlatMap map;  // MMSI -> index of its first track; more via Track::next_same_mmsi
 };
@@ -224,10 +245,12 @@ IngestResult TrackStore::Ingest(const PositionReport& report) {
     return IngestResult::kNewTrack;
   }
   // The track that explains the report best: inside the gate (smallest distance), else one it
-  // could have reached (plausible speed), preferring the most recent.
+  // could have reached (plausible speed), preferring the most recent. The fix's offset in the
+  // chosen track's frame is kept for the update (one cosine per report in the common case).
   Track* gated = nullptr;
   double best_d2 = std::numeric_limits<double>::infinity();
   Track* reachable = nullptr;
+  Offset gated_at, reachable_at;
   bool any_older = false;
   uint32_t latest_index = first;
   for (uint32_t index = first; index != kNoTrack; index = tracks_[index].next_same_mmsi) {
@@ -235,14 +258,14 @@ IngestResult TrackStore::Ingest(const PositionReport& report) {
     latest_index = index;
     if (report.time <= t.last_seen) continue;
     any_older = true;
-    double east = 0, north = 0;
-    ToMetres(t.lat, t.lon, report.lat, report.lon, east, north);
-    const double d2 =
-        t.filter.PredictedInnovationDistance2(report.time, east, north, settings_.fix_sigma_m);
+    const Offset at = OffsetIn(t, report.lat, report.lon);
+    const double d2 = t.filter.PredictedInnovationDistance2(report.time, at.east, at.north,
+                                                            settings_.fix_sigma_m);
     if (d2 < settings_.gate_distance2) {
       if (d2 < best_d2) {
         best_d2 = d2;
         gated = &t;
+        gated_at = at;
       }
       continue;  // inside the gate: no need to ask whether it was reachable
     }
@@ -252,6 +275,7 @@ IngestResult TrackStore::Ingest(const PositionReport& report) {
     const double reach = settings_.max_speed_knots * kKnot * seconds + 4 * settings_.fix_sigma_m;
     if (from_last <= reach && (reachable == nullptr || t.last_seen > reachable->last_seen)) {
       reachable = &t;
+      reachable_at = at;
     }
   }
   if (!any_older) {
@@ -260,10 +284,17 @@ IngestResult TrackStore::Ingest(const PositionReport& report) {
   }
   Track* target = gated != nullptr ? gated : reachable;
   if (target != nullptr) {
+    const Offset at = gated != nullptr ? gated_at : reachable_at;
     const core::Timestamp previous = target->last_seen;
     const double seconds = static_cast<double>(report.time - previous) / 1000;
-    const double implied_knots =
-        Distance(target->last_lat, target->last_lon, report.lat, report.lon) / seconds / kKnot;
+    // The hop from the last fix, in the same frame when it is short (where the equirectangular
+    // offset is within 0.1 % of the great circle), else on the great circle.
+    const Offset last = OffsetIn(*target, target->last_lat, target->last_lon);
+    const double hop = at.short_hop && last.short_hop
+                           ? std::sqrt((at.east - last.east) * (at.east - last.east) +
+                                       (at.north - last.north) * (at.north - last.north))
+                           : Distance(target->last_lat, target->last_lon, report.lat, report.lon);
+    const double implied_knots = hop / seconds / kKnot;
     // How far the fix is from where the vessel's reported motion (speed and course over
     // ground from the last fix) or, without it, the track's velocity would have put it.
     // Only asked when the implied speed is high, which is rare.
@@ -277,13 +308,11 @@ IngestResult TrackStore::Ingest(const PositionReport& report) {
       residual_m = std::hypot(east - run * std::sin(*report.cog_deg * detail::kRad),
                               north - run * std::cos(*report.cog_deg * detail::kRad));
     } else {
-      double east = 0, north = 0;
-      ToMetres(target->lat, target->lon, report.lat, report.lon, east, north);
       const ConstantVelocityFilter& f = target->filter;
-      residual_m = std::hypot(east - f.east_m() - f.v_east_mps() * seconds,
-                              north - f.north_m() - f.v_north_mps() * seconds);
+      residual_m = std::hypot(at.east - f.east_m() - f.v_east_mps() * seconds,
+                              at.north - f.north_m() - f.v_north_mps() * seconds);
     }
-    Update(*target, report);
+    Update(*target, report, at);
     CheckMotion(*target, report, previous, implied_knots, residual_m);
     target->dark_reported = false;
     target->last_lat = report.lat;
@@ -349,13 +378,16 @@ Track& TrackStore::NewTrack(const PositionReport& report) {
   return t;
 }
 
-void TrackStore::Update(Track& t, const PositionReport& report) {
-  double east = 0, north = 0;
-  ToMetres(t.lat, t.lon, report.lat, report.lon, east, north);
-  t.filter.Update(east, north, settings_.fix_sigma_m, report.time);
-  // Re-centre the frame on the new estimate, so that it stays small.
-  ToDegrees(t.lat, t.lon, t.filter.east_m(), t.filter.north_m(), t.lat, t.lon);
-  t.filter.ShiftOrigin(t.filter.east_m(), t.filter.north_m());
+void TrackStore::Update(Track& t, const PositionReport& report, const Offset& at) {
+  t.filter.Update(at.east, at.north, settings_.fix_sigma_m, report.time);
+  // Re-centre the frame on the new estimate, so that it stays small (ToDegrees with the
+  // frame's scale already at hand).
+  const double east = t.filter.east_m(), north = t.filter.north_m();
+  t.lat = std::clamp(t.lat + north / kMetresPerDegree, -90.0, 90.0);
+  t.lon += east / at.metres_per_degree_east;
+  if (t.lon > 180) t.lon -= 360;
+  if (t.lon < -180) t.lon += 360;
+  t.filter.ShiftOrigin(east, north);
   t.last_seen = report.time;
   ++t.reports;
   Record(t, report);

@@ -228,7 +228,9 @@ class TrackStore {
 
  private:
   Track& NewTrack(const PositionReport& report);
-  void Update(Track& track, const PositionReport& report);
+  struct Offset;
+  static Offset OffsetIn(const Track& track, double lat, double lon);
+  void Update(Track& track, const PositionReport& report, const Offset& at);
   void Record(Track& track, const PositionReport& report);
   void Raise(const Anomaly& anomaly);
   void CheckMotion(Track& track, const PositionReport& report, core::Timestamp previous,
