@@ -5,3 +5,8 @@ issa_add_bench(ais_decode_bench SOURCES ais_decode_bench.cc
 target_compile_definitions(ais_decode_bench PRIVATE
   ISSA_AIS_DATA_DIR="${CMAKE_CURRENT_LIST_DIR}/../../shared/data/maritime/nmea")
 issa_add_bench(tracks_bench SOURCES tracks_bench.cc DEPS issa::maritime)
+# The zone test against GEOS (optional: only when libgeos-dev is installed).
+find_package(GEOS CONFIG QUIET)
+if(TARGET GEOS::geos_c)
+  issa_add_bench(zones_geos_bench SOURCES zones_geos_bench.cc DEPS issa::maritime GEOS::geos_c)
+endif()

@@ -21,6 +21,7 @@
 #include <numbers>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -28,16 +29,14 @@
 #include "issa/maritime/tracks.h"
 #include "issa/maritime/zones.h"
 
+#include "maritime_geography.h"
+
 namespace {
 
-using issa::maritime::LonLat;
 using issa::maritime::PositionReport;
-using issa::maritime::Ring;
 using issa::maritime::TrackSettings;
 using issa::maritime::TrackStore;
-using issa::maritime::Zone;
 using issa::maritime::ZoneIndex;
-using issa::maritime::ZoneKind;
 
 constexpr size_t kVessels = 300'000;
 constexpr int kRounds = 12;
@@ -47,8 +46,11 @@ struct Vessel {
   double lat, lon, knots, course;
 };
 
-// European waters: 30° N to 62° N, 15° W to 40° E.
-constexpr double kMinLat = 30, kMaxLat = 62, kMinLon = -15, kMaxLon = 40;
+using issa::maritime::bench::kMaxLat;
+using issa::maritime::bench::kMaxLon;
+using issa::maritime::bench::kMinLat;
+using issa::maritime::bench::kMinLon;
+using issa::maritime::bench::MakeGeography;
 
 std::vector<std::vector<PositionReport>> MakeRounds() {
   std::mt19937_64 rng(42);
@@ -84,52 +86,6 @@ std::vector<std::vector<PositionReport>> MakeRounds() {
     std::shuffle(reports.begin(), reports.end(), rng);
   }
   return rounds;
-}
-
-ZoneIndex MakeGeography() {
-  std::mt19937_64 rng(7);
-  std::uniform_real_distribution<double> lat(kMinLat, kMaxLat), lon(kMinLon, kMaxLon), unit(0, 1),
-      step(-0.05, 0.05);
-  ZoneIndex g;
-  for (int z = 0; z < 40; ++z) {  // zones: 12-40 vertex rings of 0.2-1.5° radius
-    const double clat = lat(rng), clon = lon(rng), radius = 0.2 + 1.3 * unit(rng);
-    const auto ring = [&](double la, double lo, double rad, int n) {
-      Ring r;
-      for (int i = 0; i < n; ++i) {
-        const double a = 2 * std::numbers::pi * i / n;
-        const double k = rad * (0.7 + 0.3 * unit(rng));
-        r.push_back({lo + k * std::sin(a) / std::cos(la * kRad), la + k * std::cos(a)});
-      }
-      return r;
-    };
-    Zone zone{.name = "zone " + std::to_string(z),
-              .kind = z % 2 == 0 ? ZoneKind::kRestricted : ZoneKind::kMonitored,
-              .polygons = {}};
-    const int n = 12 + static_cast<int>(28 * unit(rng));
-    zone.polygons.push_back({ring(clat, clon, radius, n)});
-    if (z % 4 == 0) zone.polygons.back().push_back(ring(clat, clon, radius * 0.3, 8));  // hole
-    if (z % 5 == 0) zone.polygons.push_back({ring(clat + 2 * radius, clon, radius * 0.5, 10)});
-    (void)g.AddZone(std::move(zone));
-  }
-  for (int c = 0; c < 60; ++c) {  // coastlines: random walks of 200 vertices (~ 1,000 km)
-    std::vector<LonLat> line;
-    double la = lat(rng), lo = lon(rng);
-    for (int i = 0; i < 200; ++i) {
-      line.push_back({lo, la});
-      la = std::clamp(la + step(rng), -89.0, 89.0);
-      lo = std::clamp(lo + step(rng) + 0.02, -180.0, 180.0);
-    }
-    for (int p = 0; p < 7; ++p) {  // ports along it
-      const LonLat& at = line[static_cast<size_t>(p * 28 + 5)];
-      (void)g.AddPort({.name = "port", .lat = at.lat, .lon = at.lon, .radius_m = 2000});
-    }
-    (void)g.AddCoastline("coast " + std::to_string(c), std::move(line));
-  }
-  for (int p = 0; p < 400 - 60 * 7; ++p) {
-    (void)g.AddPort({.name = "port", .lat = lat(rng), .lon = lon(rng), .radius_m = 2000});
-  }
-  g.Build();
-  return g;
 }
 
 // The rate is per second of this thread's CPU time: on the shared 2-core machine the thread is
@@ -199,6 +155,28 @@ BENCHMARK(BM_TrackStoreIngest)
     ->Arg(0)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3);
+
+// The zone test alone, per point: anywhere on the oceans (most points are far from any zone)
+// and inside the box of the European zones (boundary cells are met).
+void BM_ZoneAt(benchmark::State& state) {
+  static const ZoneIndex geography = MakeGeography();
+  const bool europe = state.range(0) == 1;
+  std::mt19937_64 rng(3);
+  std::uniform_real_distribution<double> lat(europe ? kMinLat : -60, europe ? kMaxLat : 60),
+      lon(europe ? kMinLon : -180, europe ? kMaxLon : 180);
+  std::vector<std::pair<double, double>> points(1 << 16);
+  for (auto& p : points) p = {lat(rng), lon(rng)};
+  size_t i = 0, inside = 0;
+  for (auto _ : state) {
+    const auto& p = points[i++ & (points.size() - 1)];
+    const int z = geography.ZoneAt(p.first, p.second);
+    inside += z >= 0 ? 1 : 0;
+    benchmark::DoNotOptimize(z);
+  }
+  state.counters["inside_share"] =
+      static_cast<double>(inside) / static_cast<double>(std::max<size_t>(i, 1));
+}
+BENCHMARK(BM_ZoneAt)->ArgName("europe")->Arg(0)->Arg(1);
 
 }  // namespace
 
