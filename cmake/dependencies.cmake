@@ -26,3 +26,5 @@ endif()
 # Xerces-C (libxerces-c-dev): XSD validation of CISE messages (domains/maritime). CMake's own
 # FindXercesC module provides XercesC::XercesC.
 find_package(XercesC 3.2 REQUIRED)
+# toml++ (libtomlplusplus-dev 3.3): the maritime configuration file; only in domains/maritime/src.
+find_package(tomlplusplus 3 REQUIRED)

@@ -8,7 +8,7 @@ packages=(
   libsqlite3-dev sqlite3 libsodium-dev libicu-dev libfmt-dev nlohmann-json3-dev
   libboost-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang-format-14 wrk curl
-  gpsd-clients libeigen3-dev libgeographiclib-dev
+  gpsd-clients libeigen3-dev libgeographiclib-dev libtomlplusplus-dev
   libxerces-c-dev
 )
 

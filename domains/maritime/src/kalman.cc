@@ -92,6 +92,20 @@ double ConstantVelocityFilter::InnovationDistance2(double east_m, double north_m
   return y.dot(s.ldlt().solve(y));
 }
 
+double ConstantVelocityFilter::PredictedInnovationDistance2(core::Timestamp at, double east_m,
+                                                            double north_m, double sigma_m) const {
+  const double dt = at > time_ ? static_cast<double>(at - time_) / 1000.0 : 0.0;
+  // p_ is column-major: p_[row + 4 * col]. Predicted position block of F P F' + Q.
+  const double q3 = settings_.acceleration_psd * dt * dt * dt / 3;
+  const double s00 = p_[0] + 2 * dt * p_[8] + dt * dt * p_[10] + q3 + sigma_m * sigma_m;
+  const double s11 = p_[5] + 2 * dt * p_[13] + dt * dt * p_[15] + q3 + sigma_m * sigma_m;
+  const double s01 = p_[4] + dt * (p_[12] + p_[9]) + dt * dt * p_[14];
+  const double ye = east_m - (x_[0] + dt * x_[2]);
+  const double yn = north_m - (x_[1] + dt * x_[3]);
+  const double det = s00 * s11 - s01 * s01;
+  return (s11 * ye * ye - 2 * s01 * ye * yn + s00 * yn * yn) / det;
+}
+
 double ConstantVelocityFilter::Update(double east_m, double north_m, double sigma_m,
                                       core::Timestamp at) {
   Predict(at);

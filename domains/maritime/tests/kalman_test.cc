@@ -102,5 +102,28 @@ TEST(ConstantVelocityFilterTest, FollowsAManoeuvre) {
   EXPECT_NEAR(f.speed_mps(), 6, 0.2);
 }
 
+// The closed-form gate distance equals predicting a copy and asking it, on random states.
+TEST(ConstantVelocityFilterTest, PredictedInnovationDistanceMatchesPredictThenAsk) {
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> pos(-500, 500), dt(0, 120'000);
+  for (int trial = 0; trial < 200; ++trial) {
+    ConstantVelocityFilter f(pos(rng), pos(rng), 20, 0, {.acceleration_psd = 0.005});
+    core::Timestamp t = 0;
+    for (int k = 0; k < 5; ++k) {
+      t += 5'000 + static_cast<core::Timestamp>(dt(rng) / 10);
+      f.Update(pos(rng), pos(rng), 20, t);
+    }
+    const core::Timestamp at = t + static_cast<core::Timestamp>(dt(rng));
+    const double e = pos(rng), n = pos(rng);
+    ConstantVelocityFilter copy = f;
+    copy.Predict(at);
+    const double expected = copy.InnovationDistance2(e, n, 30);
+    EXPECT_NEAR(f.PredictedInnovationDistance2(at, e, n, 30), expected, 1e-9 * (1 + expected));
+  }
+  // Not after the filter's time: no prediction.
+  ConstantVelocityFilter f(0, 0, 10, 1'000);
+  EXPECT_DOUBLE_EQ(f.PredictedInnovationDistance2(500, 3, 4, 10), f.InnovationDistance2(3, 4, 10));
+}
+
 }  // namespace
 }  // namespace issa::maritime

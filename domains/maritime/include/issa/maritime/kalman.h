@@ -59,6 +59,11 @@ class ConstantVelocityFilter {
   // The normalised innovation squared (Mahalanobis distance², chi-square with 2 degrees of
   // freedom) of a position measurement at the filter's current time: for gating, before Update.
   double InnovationDistance2(double east_m, double north_m, double sigma_m) const;
+  // The same for a measurement at time `at` (after the filter's time): equal to Predict(at)
+  // on a copy followed by InnovationDistance2, without the copy and the full 4 × 4 prediction
+  // (only the predicted position and its 2 × 2 covariance are formed).
+  double PredictedInnovationDistance2(core::Timestamp at, double east_m, double north_m,
+                                      double sigma_m) const;
   // Predicts to `at` and corrects with the measured position (one-sigma `sigma_m`); returns
   // the innovation distance² it had.
   double Update(double east_m, double north_m, double sigma_m, core::Timestamp at);

@@ -6,20 +6,23 @@
 // have reached (outside the filter's gate and faster than `max_speed_knots`), the report starts
 // a second track for that MMSI instead of being averaged in (two transmitters sharing an MMSI,
 // or spoofing). Each track keeps a downsampled history. Anomalies seen while tracking (AIS
-// gaps, position jumps, identity conflicts, loitering) go to the store's AnomalySink.
+// gaps, position jumps, identity conflicts, loitering away from port, encounters, fast craft
+// heading for the coast, zone entries) go to the store's AnomalySink. The geography the rules
+// need (zones, coastline, ports) is a ZoneIndex given to the store (zones.h).
 // Not thread-safe: one store per feed.
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "issa/core/time.h"
 #include "issa/maritime/kalman.h"
+#include "issa/maritime/zones.h"
 
 namespace issa::maritime {
 
@@ -59,10 +62,16 @@ struct Anomaly {
   double lon = 0;
   double from_lat = 0;  // where it began (gap, jump, conflict: the other position)
   double from_lon = 0;
-  double value = 0;         // gap: hours; jump and conflict: implied knots; loitering: mean knots
-  uint32_t other_mmsi = 0;  // encounter: the other vessel
+  // gap: hours; jump and conflict: implied knots; loitering: knots; encounter: hours together;
+  // fast craft: knots; zone entry: 0.
+  double value = 0;
+  uint32_t other_mmsi = 0;      // encounter: the other vessel
   uint64_t other_track_id = 0;  // encounter: the other vessel's track
   std::string zone;             // zone entry: the zone's name
+  // The rule's parameters, for the record: encounter: the distance between the vessels (m);
+  // fast craft: the distance to the coast along the course (m); loitering: the distance to the
+  // nearest port (m, -1 when none within the search radius).
+  double distance_m = 0;
 };
 
 // A zone with its own gap threshold, e.g. 1 h where coastal receivers cover every vessel.
@@ -77,6 +86,34 @@ struct AnomalySettings {
   double jump_speed_knots = 25;
   double loiter_speed_knots = 2;
   int64_t loiter_min_ms = 2 * 3'600'000;
+  // Loitering counts away from port only (GFW: encounters ≥ 10 km from a port; the same is
+  // used for loitering). Optionally also away from the shore (GFW's carrier loitering uses
+  // 20 nm); 0 turns that off, since a border authority cares about loitering near its coast.
+  double loiter_min_port_distance_m = 10'000;
+  double loiter_min_shore_distance_m = 0;
+
+  // Encounters (GFW): two vessels within encounter_max_distance_m for encounter_min_ms, each at
+  // a median speed under encounter_speed_knots, at least encounter_min_port_distance_m from a
+  // port. Tracks slower than twice the speed threshold are indexed in a grid and compared with
+  // their neighbours at most once per encounter_check_interval_ms; a pair not seen together
+  // for encounter_max_silence_ms ends its episode.
+  bool encounters = true;
+  double encounter_max_distance_m = 500;
+  int64_t encounter_min_ms = 2 * 3'600'000;
+  double encounter_speed_knots = 2;
+  double encounter_min_port_distance_m = 10'000;
+  int64_t encounter_check_interval_ms = 60'000;
+  int64_t encounter_max_silence_ms = 30 * 60'000;
+  size_t encounter_max_pairs = 1'000'000;  // bound on pair state; new pairs beyond are dropped
+
+  // Fast craft: speed at least fast_speed_knots on a course that meets a coastline within
+  // fast_coast_distance_m. Once per approach.
+  bool fast_craft = true;
+  double fast_speed_knots = 30;
+  double fast_coast_distance_m = 20'000;
+
+  // Zone entry: moving from outside into a zone of the geography (restricted or monitored).
+  bool zone_entries = true;
 };
 
 struct TrackSettings {
@@ -116,6 +153,19 @@ struct Track {
   core::Timestamp slow_since = 0;  // start of the current run of slow reports (0: moving)
   bool loitering_reported = false;
   bool dark_reported = false;  // SweepSilent raised going_dark; cleared when heard again
+  bool fast_reported = false;  // fast_craft raised for the current approach
+  int32_t zone = -1;           // the zone holding the track (index into the geography), or -1
+  uint32_t next_same_mmsi = 0xffffffffU;  // the MMSI's next track (index), internal
+  // Encounter index state, internal: the grid cell (or -1), neighbours in the cell, when the
+  // neighbours were last compared, the speed then.
+  int64_t encounter_cell = -1;
+  uint32_t cell_prev = 0xffffffffU;
+  uint32_t cell_next = 0xffffffffU;
+  core::Timestamp encounter_checked = 0;
+  float encounter_speed_knots = 0;
+  float history_dir_east = 0;  // the last history point's course as a unit vector, internal
+  float history_dir_north = 1;
+  core::Timestamp history_time = 0;  // time of the last history point, internal
 
   // Filtered motion at last_seen.
   double speed_knots() const { return filter.speed_mps() * 3600 / 1852; }
@@ -138,6 +188,7 @@ struct TrackStats {
   uint64_t out_of_order = 0;
   uint64_t invalid = 0;
   uint64_t anomalies = 0;
+  uint64_t encounter_pairs_dropped = 0;  // new pairs refused at encounter_max_pairs
 };
 
 using AnomalySink = std::function<void(const Anomaly&)>;
@@ -145,6 +196,10 @@ using AnomalySink = std::function<void(const Anomaly&)>;
 class TrackStore {
  public:
   explicit TrackStore(TrackSettings settings = {}, AnomalySink on_anomaly = {});
+  TrackStore(TrackSettings settings, AnomalySink on_anomaly, ZoneIndex geography);
+  ~TrackStore();
+  TrackStore(TrackStore&&) noexcept;
+  TrackStore& operator=(TrackStore&&) noexcept;
 
   IngestResult Ingest(const PositionReport& report);
 
@@ -164,22 +219,39 @@ class TrackStore {
   size_t SweepSilent(core::Timestamp now);
   // The gap threshold at a position.
   int64_t GapThreshold(double lat, double lon) const;
-  // Bytes held by the store (tracks, histories, index), for the per-track memory figure.
+  // Bytes held by the store (tracks, histories, indexes, pair state), for the per-track
+  // memory figure. The geography is not counted (it does not grow with the tracks).
   size_t MemoryBytes() const;
+  const ZoneIndex& geography() const { return geography_; }
+  // Vessel pairs currently close together (encounter candidates).
+  size_t EncounterPairs() const;
 
  private:
   Track& NewTrack(const PositionReport& report);
-  void Update(Track& track, const PositionReport& report);
+  struct Offset;
+  static Offset OffsetIn(const Track& track, double lat, double lon);
+  void Update(Track& track, const PositionReport& report, const Offset& at);
   void Record(Track& track, const PositionReport& report);
   void Raise(const Anomaly& anomaly);
   void CheckMotion(Track& track, const PositionReport& report, core::Timestamp previous,
-                   double implied_knots);
+                   double implied_knots, double residual_m);
+  void CheckPlace(Track& track, const PositionReport& report);
+  bool IsJump(double implied_knots, double residual_m, double seconds) const;
+  void CheckEncounters(Track& track, core::Timestamp now, double speed_knots);
+  void Unindex(Track& track);
+  void SweepPairs(core::Timestamp now);
+
+  struct Pairs;  // encounter state (encounter grid and vessel pairs), in tracks.cc
+  struct MmsiIndex;
 
   TrackSettings settings_;
   std::vector<Track> tracks_;
-  std::unordered_map<uint32_t, std::vector<uint32_t>> by_mmsi_;  // indices into tracks_
+  std::unique_ptr<MmsiIndex> by_mmsi_;  // MMSI -> its first track (index into tracks_)
   TrackStats stats_;
   AnomalySink on_anomaly_;
+  ZoneIndex geography_;
+  std::unique_ptr<Pairs> pairs_;
+  double cos_turn_ = 1;  // cos(history_turn_deg)
 };
 
 }  // namespace issa::maritime
