@@ -256,6 +256,7 @@ int main(int argc, char** argv) {
   std::string ais_replay;
   double replay_speed = 1;
   std::string picture_authority;
+  std::string maritime_config;
   const auto add_feed_options = [&](CLI::App* cmd) {
     cmd->add_option("--ais-replay", ais_replay,
                     "Recorded AIS log (NMEA) played as the live vessel feed, started over at "
@@ -265,6 +266,8 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0.1, 1000.0));
     cmd->add_option("--picture-authority", picture_authority,
                     "Authority owning the vessel picture's anomaly events");
+    cmd->add_option("--maritime-config", maritime_config,
+                    "Maritime configuration of the vessel picture (TOML)");
   };
   add_feed_options(serve);
 
@@ -401,6 +404,9 @@ int main(int argc, char** argv) {
                    "AIS logs (NMEA 0183); radar or satellite detections (.csv, .json, .ndjson)")
       ->required();
   replay->add_option("--events", replay_args.events, "Write the events here (default: stdout)");
+  replay->add_option("--config", replay_args.config,
+                     "Maritime configuration (TOML: thresholds, gap zones, zones, coastlines, "
+                     "ports; see data/maritime/example.toml)");
   replay->add_option("--sensor", replay_args.sensor,
                      "sar, optical or radar: the sensor of detections whose file does not say");
 
@@ -453,6 +459,7 @@ int main(int argc, char** argv) {
     so.web_root = web_root;
     so.ais_replay = ais_replay;
     so.replay_speed = replay_speed;
+    so.maritime_config = maritime_config;
     so.picture_authority = picture_authority;
     so.on_listening = [&](uint16_t p) {
       std::printf("issa node %s listening on http://%s:%u/\n", opened->node_id.c_str(),
@@ -500,6 +507,7 @@ int main(int argc, char** argv) {
     so.web_root = web_root;
     so.ais_replay = ais_replay;
     so.replay_speed = replay_speed;
+    so.maritime_config = maritime_config;
     so.picture_authority = picture_authority.empty() ? "IT-NCC" : picture_authority;
     so.on_listening = [&](uint16_t p) { PrintDemoBanner(p, tokens, data_dir); };
     const Status s = server::Serve(*opened, so);

@@ -7,6 +7,7 @@
 #include "issa/core/status.h"
 #include "issa/maritime/anomaly_json.h"
 #include "issa/maritime/cise.h"
+#include "issa/maritime/config.h"
 #include "issa/maritime/replay.h"
 
 namespace issa::cli {
@@ -21,6 +22,12 @@ int Report(const Status& s) {
 
 int MaritimeReplay(const ReplayArgs& args) {
   maritime::ReplaySettings settings;
+  if (!args.config.empty()) {
+    auto config = maritime::LoadMaritimeConfig(args.config);
+    if (!config.ok()) return Report(config.status());
+    settings.tracking = config->tracking;
+    settings.geography = std::move(config->geography);
+  }
   maritime::Sensor sensor = maritime::Sensor::kUnknown;
   if (!args.sensor.empty()) {
     const auto parsed = maritime::ParseSensor(args.sensor);

@@ -423,6 +423,15 @@ TEST_F(CliTest, MaritimeReplayPrintsEventsAndASummary) {
   EXPECT_EQ(to_stdout.out.substr(0, lines.size()), lines);
   EXPECT_EQ(Issa("maritime replay " + (root_ / "missing.nmea").string()).code, 1);
   EXPECT_EQ(Issa("maritime replay").code, 2);
+  // A configuration with the example geography runs; a bad key is a usage error.
+  EXPECT_EQ(Issa("maritime replay --config " + std::string(ISSA_SOURCE_DIR) +
+                 "/data/maritime/example.toml " + log)
+                .code,
+            0);
+  EXPECT_EQ(Issa("maritime replay --config " + WriteFile("bad.toml", "[anomalies]\nbogus = 1\n") +
+                 " " + log)
+                .code,
+            2);
 }
 
 // issa maritime cise: a vessel exported as a CISE message (valid against the XSDs) and imported
@@ -508,6 +517,12 @@ TEST_F(CliTest, DemoServesTheScenarioWithCrossSiloHits) {
   const auto one = http.Get("/api/v1/maritime/tracks/" + std::to_string(id), ncc);
   EXPECT_EQ(one.status, 200) << one.body;
   EXPECT_EQ(http.Get("/api/v1/maritime/tracks", fr).status, 403);
+  // Track updates on the event stream, for those who may see the picture.
+  issa::api::testing::SseClient updates(port, ncc, "/api/v1/stream?tracks=true");
+  EXPECT_EQ(updates.Status(), 200);
+  EXPECT_TRUE(updates.WaitFor("event: tracks", std::chrono::milliseconds(10000))) << updates.Text();
+  issa::api::testing::SseClient refused(port, fr, "/api/v1/stream?tracks=true");
+  EXPECT_EQ(refused.Status(), 403);
   EXPECT_EQ(http.Get("/api/v1/maritime/tracks?bbox=1,2", ncc).status, 400);
   EXPECT_EQ(demo.Stop(), 0);
   EXPECT_EQ(Issa("audit verify --data-dir " + (root_ / "demo").string()).code, 0);

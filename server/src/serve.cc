@@ -12,6 +12,7 @@
 #include "issa/api/server.h"
 #include "issa/core/file.h"
 #include "issa/maritime/anomaly_json.h"
+#include "issa/maritime/config.h"
 #include "issa/maritime/picture.h"
 #include "issa/maritime/replay.h"
 #include "issa/server/data_dir.h"
@@ -27,9 +28,10 @@ constexpr std::string_view kAnomalyHandling =
 class PictureFeed {
  public:
   PictureFeed(node::Node& node, node::Context owner, std::vector<maritime::PositionReport> reports,
-              double speed)
+              double speed, maritime::MaritimeConfig config)
       : node_(node),
         owner_(std::move(owner)),
+        settings_(std::move(config.tracking)),
         picture_(
             settings_,
             [this](const maritime::Anomaly& a) {
@@ -41,7 +43,8 @@ class PictureFeed {
                     std::string_view target, std::string_view outcome) {
               node.Audit(node::Context{reader.principal, reader.request_id, reader.remote}, action,
                          target, outcome, "");
-            }),
+            },
+            std::move(config.geography)),
         replay_(std::move(reports), node.clock().Now(), speed) {}
 
   ~PictureFeed() { Stop(); }
@@ -116,6 +119,10 @@ Result<std::unique_ptr<PictureFeed>> OpenPictureFeed(OpenedNode& opened,
                         OperatorContext(*opened.node, options.picture_authority));
   owner.principal.user_id = "vessel-picture:" + options.picture_authority;
   owner.remote = "ais-feed";
+  maritime::MaritimeConfig config;
+  if (!options.maritime_config.empty()) {
+    ISSA_ASSIGN_OR_RETURN(config, maritime::LoadMaritimeConfig(options.maritime_config));
+  }
   ISSA_ASSIGN_OR_RETURN(const std::string bytes, core::ReadFile(options.ais_replay));
   maritime::ReplaySummary summary;
   std::vector<maritime::PositionReport> reports = maritime::DecodePositionReports(bytes, summary);
@@ -126,7 +133,7 @@ Result<std::unique_ptr<PictureFeed>> OpenPictureFeed(OpenedNode& opened,
   std::fprintf(stderr, "vessel picture: replaying %zu position reports from %s at %gx\n",
                reports.size(), options.ais_replay.c_str(), options.replay_speed);
   return std::make_unique<PictureFeed>(*opened.node, std::move(owner), std::move(reports),
-                                       options.replay_speed);
+                                       options.replay_speed, std::move(config));
 }
 
 }  // namespace

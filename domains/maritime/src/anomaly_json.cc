@@ -36,8 +36,10 @@ Fields FieldsOf(const Anomaly& a, const AnomalySettings& settings) {
       break;
     case AnomalyKind::kLoitering:
       f.evidence["speed_knots"] = a.value;
+      if (a.distance_m >= 0) f.evidence["port_distance_m"] = a.distance_m;
       f.parameters["loiter_speed_knots"] = settings.loiter_speed_knots;
       f.parameters["loiter_min_hours"] = Hours(settings.loiter_min_ms);
+      f.parameters["loiter_min_port_distance_m"] = settings.loiter_min_port_distance_m;
       break;
     case AnomalyKind::kDarkTarget:
       // Fusion puts the sensor, scene and detection ids in `zone` and the confidence in value.
@@ -45,9 +47,20 @@ Fields FieldsOf(const Anomaly& a, const AnomalySettings& settings) {
       f.evidence["detection"] = a.zone;
       return f;
     case AnomalyKind::kEncounter:
+      f.evidence["hours_together"] = a.value;
+      f.evidence["distance_m"] = a.distance_m;
+      f.parameters["max_distance_m"] = settings.encounter_max_distance_m;
+      f.parameters["min_hours"] = Hours(settings.encounter_min_ms);
+      f.parameters["max_median_speed_knots"] = settings.encounter_speed_knots;
+      f.parameters["min_port_distance_m"] = settings.encounter_min_port_distance_m;
+      break;
     case AnomalyKind::kFastCraft:
+      f.evidence["speed_knots"] = a.value;
+      f.evidence["coast_distance_m"] = a.distance_m;
+      f.parameters["fast_speed_knots"] = settings.fast_speed_knots;
+      f.parameters["coast_distance_m"] = settings.fast_coast_distance_m;
+      break;
     case AnomalyKind::kZoneEntry:
-      f.evidence["value"] = a.value;
       break;
   }
   if (!a.zone.empty()) f.evidence["zone"] = a.zone;

@@ -35,11 +35,13 @@ void AppendTrackFeature(std::string& out, const Track& t) {
 
 }  // namespace
 
-LivePicture::LivePicture(TrackSettings settings, AnomalySink on_anomaly, PictureAudit audit)
+LivePicture::LivePicture(TrackSettings settings, AnomalySink on_anomaly, PictureAudit audit,
+                         ZoneIndex geography)
     : settings_(std::move(settings)),
+      geography_(std::move(geography)),
       on_anomaly_(std::move(on_anomaly)),
       audit_(std::move(audit)),
-      tracks_(settings_, on_anomaly_) {}
+      tracks_(settings_, on_anomaly_, geography_) {}
 
 IngestResult LivePicture::Ingest(const PositionReport& report) {
   std::unique_lock lock(mu_);
@@ -53,7 +55,7 @@ size_t LivePicture::SweepSilent(core::Timestamp now) {
 
 void LivePicture::Clear() {
   std::unique_lock lock(mu_);
-  tracks_ = TrackStore(settings_, on_anomaly_);
+  tracks_ = TrackStore(settings_, on_anomaly_, geography_);
 }
 
 size_t LivePicture::size() const {

@@ -184,7 +184,8 @@ bool LiveReplay::restarted() { return std::exchange(restarted_, false); }
 
 Replay::Replay(ReplaySettings settings, AnomalySink on_anomaly)
     : settings_(std::move(settings)),
-      tracks_(settings_.tracking, [this](const Anomaly& a) { Count(a); }),
+      tracks_(
+          settings_.tracking, [this](const Anomaly& a) { Count(a); }, settings_.geography),
       fusion_(settings_.fusion, [this](const Anomaly& a) { Count(a); }),
       on_anomaly_(std::move(on_anomaly)) {}
 

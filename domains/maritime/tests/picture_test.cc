@@ -130,5 +130,47 @@ TEST_F(PictureTest, GivesOneTrackWithItsHistory) {
   EXPECT_EQ(picture_.size(), 0u);
 }
 
+TEST_F(PictureTest, PublishesTrackUpdatesToSubscribersInTheirBox) {
+  std::vector<std::string> all, boxed;
+  EXPECT_EQ(
+      picture_.Subscribe(Reader(core::Role::kAnalyst, kCrime), std::nullopt, {}).status().code(),
+      StatusCode::kPermissionDenied);
+  auto everything = picture_.Subscribe(Reader(core::Role::kOfficer, kBorder), std::nullopt,
+                                       [&](const std::string& j) { all.push_back(j); });
+  ASSERT_TRUE(everything.ok());
+  auto some = picture_.Subscribe(Reader(core::Role::kOfficer, kBorder),
+                                 core::BBox{11.95, 35.95, 12.05, 36.05},
+                                 [&](const std::string& j) { boxed.push_back(j); });
+  ASSERT_TRUE(some.ok());
+  EXPECT_EQ(picture_.Publish(30), 100u);  // every track is new
+  ASSERT_EQ(all.size(), 1u);
+  const json first = json::parse(all[0]);
+  EXPECT_EQ(first["tracks"].size(), 30u);  // capped ...
+  EXPECT_TRUE(first["more"].get<bool>());  // ... and says so
+  ASSERT_EQ(boxed.size(), 1u);
+  EXPECT_EQ(json::parse(boxed[0])["tracks"].size(), 1u);  // the vessel at 36.0, 12.0
+  // Nothing new: nothing sent. One vessel heard again: only it.
+  EXPECT_EQ(picture_.Publish(), 0u);
+  PositionReport r;
+  r.mmsi = 247'000'055;
+  r.time = kT0 + 60'000;
+  r.lat = 36.5003;
+  r.lon = 12.5;
+  picture_.Ingest(r);
+  EXPECT_EQ(picture_.Publish(), 1u);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(json::parse(all[1])["tracks"][0]["mmsi"], 247'000'055);
+  EXPECT_EQ(boxed.size(), 1u);  // outside its box
+  some->reset();
+  everything->reset();
+  picture_.Ingest([&] {
+    r.time += 10'000;
+    return r;
+  }());
+  picture_.Publish();
+  EXPECT_EQ(all.size(), 2u);  // unsubscribed
+  EXPECT_EQ(audit_.back().action, "maritime.tracks.subscribe");
+}
+
 }  // namespace
 }  // namespace issa::maritime

@@ -298,6 +298,8 @@ TEST(AnomalyJson, CarriesKindVesselsTimesPlaceAndParameters) {
   EXPECT_FALSE(e.contains("mmsi"));
   EXPECT_EQ(e["mmsis"], json::array({227'000'001, 227'000'002}));
   EXPECT_EQ(e["track_ids"], json::array({7, 8}));
+  EXPECT_EQ(e["parameters"]["max_distance_m"], 500.0);
+  EXPECT_EQ(e["parameters"]["min_hours"], 2.0);
 
   const json record = json::parse(AnomalyEventJson(
       gap, settings, R"({"classification":"LIMITED","distribution":"all","purposes":["border"]})"));

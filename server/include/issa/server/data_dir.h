@@ -69,7 +69,8 @@ struct ServeOptions {
   // A recorded AIS log (NMEA) played as a live feed into the node's vessel picture
   // (/api/v1/maritime); none when empty. It starts over when it ends.
   std::string ais_replay;
-  double replay_speed = 1;  // times real time
+  double replay_speed = 1;      // times real time
+  std::string maritime_config;  // the picture's thresholds and geography (TOML); defaults if empty
   // The authority that owns the picture's anomaly Event records (shared with all participants
   // for the border purpose, LIMITED). Required with ais_replay.
   std::string picture_authority;

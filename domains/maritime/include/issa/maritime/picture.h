@@ -49,7 +49,8 @@ struct TrackQuery {
 
 class LivePicture {
  public:
-  LivePicture(TrackSettings settings, AnomalySink on_anomaly, PictureAudit audit);
+  LivePicture(TrackSettings settings, AnomalySink on_anomaly, PictureAudit audit,
+              ZoneIndex geography = {});
 
   // The feed's side.
   IngestResult Ingest(const PositionReport& report);
@@ -90,6 +91,7 @@ class LivePicture {
   Status Admit(const PictureReader& reader, std::string_view action, std::string_view target) const;
 
   TrackSettings settings_;
+  ZoneIndex geography_;
   AnomalySink on_anomaly_;
   PictureAudit audit_;
   mutable std::shared_mutex mu_;

@@ -81,6 +81,7 @@ class LiveReplay {
 
 struct ReplaySettings {
   TrackSettings tracking;
+  ZoneIndex geography;  // zones, coastlines and ports of the anomaly rules (built)
   FusionSettings fusion;
   // Going-dark sweeps run each time feed time passes another interval, and once at the end.
   int64_t sweep_interval_ms = 600'000;
