@@ -270,7 +270,10 @@ IngestResult TrackStore::Ingest(const PositionReport& report) {
       continue;  // inside the gate: no need to ask whether it was reachable
     }
     const double seconds = static_cast<double>(report.time - t.last_seen) / 1000;
-    const double from_last = Distance(t.lat, t.lon, report.lat, report.lon);
+    // From the last reported fix, not the filtered estimate: a vessel that stops sharply (a
+    // ferry at its quay) leaves the filter's prediction overshooting, outside the gate, while
+    // the fix itself is where the vessel could well be.
+    const double from_last = Distance(t.last_lat, t.last_lon, report.lat, report.lon);
     // Position noise on both fixes is allowed for on short intervals.
     const double reach = settings_.max_speed_knots * kKnot * seconds + 4 * settings_.fix_sigma_m;
     if (from_last <= reach && (reachable == nullptr || t.last_seen > reachable->last_seen)) {
