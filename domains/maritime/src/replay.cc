@@ -310,6 +310,7 @@ std::string ReplaySummaryJson(const ReplaySummary& s) {
   j["tracked"] = s.tracking.updates + s.tracking.new_tracks + s.tracking.identity_splits;
   j["invalid"] = s.tracking.invalid;
   j["out_of_order"] = s.tracking.out_of_order;
+  j["duplicates"] = s.tracking.duplicates;
   j["tracks"] = s.tracks;
   if (s.detections + s.detections_rejected > 0) {
     j["detections"] = s.detections;

@@ -252,11 +252,16 @@ IngestResult TrackStore::Ingest(const PositionReport& report) {
   Track* reachable = nullptr;
   Offset gated_at, reachable_at;
   bool any_older = false;
+  bool duplicate = false;
   uint32_t latest_index = first;
   for (uint32_t index = first; index != kNoTrack; index = tracks_[index].next_same_mmsi) {
     Track& t = tracks_[index];
     latest_index = index;
-    if (report.time <= t.last_seen) continue;
+    if (report.time <= t.last_seen) {
+      duplicate = duplicate || (report.time == t.last_seen && report.lat == t.last_lat &&
+                                report.lon == t.last_lon);
+      continue;
+    }
     any_older = true;
     const Offset at = OffsetIn(t, report.lat, report.lon);
     const double d2 = t.filter.PredictedInnovationDistance2(report.time, at.east, at.north,
@@ -282,6 +287,10 @@ IngestResult TrackStore::Ingest(const PositionReport& report) {
     }
   }
   if (!any_older) {
+    if (duplicate) {
+      ++stats_.duplicates;
+      return IngestResult::kDuplicate;
+    }
     ++stats_.out_of_order;
     return IngestResult::kOutOfOrder;
   }

@@ -92,7 +92,8 @@ TEST(TrackStoreTest, OldDuplicateAndInvalidReportsChangeNothing) {
   TrackStore store;
   ASSERT_EQ(store.Ingest(Report(1, 20'000, 10, 10)), IngestResult::kNewTrack);
   ASSERT_EQ(store.Ingest(Report(1, 30'000, 10.0005, 10)), IngestResult::kUpdated);
-  EXPECT_EQ(store.Ingest(Report(1, 30'000, 10.0005, 10)), IngestResult::kOutOfOrder);
+  EXPECT_EQ(store.Ingest(Report(1, 30'000, 10.0005, 10)), IngestResult::kDuplicate);
+  EXPECT_EQ(store.Ingest(Report(1, 30'000, 10.0006, 10)), IngestResult::kOutOfOrder);
   EXPECT_EQ(store.Ingest(Report(1, 25'000, 50, 50)), IngestResult::kOutOfOrder);
   EXPECT_EQ(store.Ingest(Report(0, 40'000, 10, 10)), IngestResult::kInvalid);
   EXPECT_EQ(store.Ingest(Report(1'000'000'000, 40'000, 10, 10)), IngestResult::kInvalid);
@@ -102,8 +103,9 @@ TEST(TrackStoreTest, OldDuplicateAndInvalidReportsChangeNothing) {
   EXPECT_EQ(store.size(), 1u);
   EXPECT_EQ(store.TracksOf(1)[0]->reports, 2u);
   EXPECT_EQ(store.stats().out_of_order, 2u);
+  EXPECT_EQ(store.stats().duplicates, 1u);
   EXPECT_EQ(store.stats().invalid, 5u);
-  EXPECT_EQ(store.stats().reports, 9u);
+  EXPECT_EQ(store.stats().reports, 10u);
   EXPECT_EQ(store.Find(1)->mmsi, 1u);
   EXPECT_EQ(store.Find(2), nullptr);
 }

@@ -177,6 +177,7 @@ enum class IngestResult : uint8_t {
   kUpdated,        // added to the MMSI's track
   kIdentitySplit,  // impossible for every track of the MMSI: a new track for the same MMSI
   kOutOfOrder,     // not newer than the last report of every track of the MMSI: ignored
+  kDuplicate,      // the same time and position as a track's last report (heard twice): ignored
   kInvalid,        // MMSI 0 or above 999,999,999, or a position out of range (91/181 included)
 };
 
@@ -186,6 +187,7 @@ struct TrackStats {
   uint64_t updates = 0;
   uint64_t identity_splits = 0;
   uint64_t out_of_order = 0;
+  uint64_t duplicates = 0;
   uint64_t invalid = 0;
   uint64_t anomalies = 0;
   uint64_t encounter_pairs_dropped = 0;  // new pairs refused at encounter_max_pairs
