@@ -2,6 +2,7 @@
 
 // Helpers shared by the service's translation units.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,7 @@
 #include "issa/core/status.h"
 #include "issa/maritime/actor.h"
 #include "issa/maritime/event_reports.h"
+#include "issa/maritime/impact_levels.h"
 #include "issa/node/node.h"
 
 namespace issa::eurosur::detail {
@@ -53,5 +55,13 @@ Result<std::vector<EventRecord>> LoadEvents(node::Node& node, const node::Contex
                                             const std::optional<core::BBox>& bbox);
 
 std::string Dump(const nlohmann::json& j);
+
+// The newest stored state (highest seq) of each section among SectionImpact records.
+std::map<std::string, nlohmann::json> LatestImpactStates(const std::vector<core::Record>& impacts);
+// {"level","level_since","critical_until","open_proposal"} of a section as of `now` (due
+// expiries applied); nulls when the section has no state the caller may see.
+nlohmann::json CurrentLevel(const std::map<std::string, nlohmann::json>& latest,
+                            const std::string& section_id, core::Timestamp now,
+                            const maritime::WorkflowSettings& settings);
 
 }  // namespace issa::eurosur::detail

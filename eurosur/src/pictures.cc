@@ -3,6 +3,7 @@
 // file only chooses among what the node returned (scope, filters) and projects the European
 // picture.
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -61,6 +62,19 @@ struct Scope {
     return r.handling.distribution == core::Distribution::kGroup &&
            r.handling.group == ref.operation_id;
   }
+  // Whether an asset or report belongs to the picture: national, owned by an authority of the
+  // member state; European, all; operation, shared with its group (or naming it).
+  bool Includes(const core::Record& r, const json& properties) const {
+    switch (ref.kind) {
+      case PictureKind::kNational:
+        return OwnedInMemberState(r);
+      case PictureKind::kEuropean:
+        return true;
+      case PictureKind::kOperation:
+        return SharedWithOperation(r) || properties.value("operation", "") == ref.operation_id;
+    }
+    return false;
+  }
   bool OwnedInMemberState(const core::Record& r) const {
     const core::Authority* a = dir.Find(r.owner);
     return a != nullptr && a->country == actor.member_state;
@@ -88,6 +102,15 @@ json Feature(const std::string& id, json geometry, json properties) {
               {"id", id},
               {"geometry", std::move(geometry)},
               {"properties", std::move(properties)}};
+}
+
+// A record as a feature of a layer, projected for the picture.
+json RecordFeature(const Scope& scope, const core::Record& r, json p, std::string_view layer) {
+  p["layer"] = layer;
+  p["owner"] = r.owner;
+  p["updated_at"] = core::FormatTimestamp(r.updated_at);
+  Project(scope, p);
+  return Feature(r.id, Geometry(r), std::move(p));
 }
 
 Result<Scope> OpenScope(node::Node& node, const node::Context& ctx, const PictureRef& ref,
@@ -197,24 +220,8 @@ Result<json> OperationalLayer(node::Node& node, const node::Context& ctx, const 
       Result<core::Timestamp> rt = core::ParseTimestamp(p["reported_at"].get<std::string>());
       if (rt.ok()) t = *rt;
     }
-    if (!InTime(q, t)) continue;
-    switch (scope.ref.kind) {
-      case PictureKind::kNational:
-        if (!scope.OwnedInMemberState(r)) continue;
-        break;
-      case PictureKind::kEuropean:
-        break;
-      case PictureKind::kOperation:
-        if (!scope.SharedWithOperation(r) && p.value("operation", "") != scope.ref.operation_id) {
-          continue;
-        }
-        break;
-    }
-    p["layer"] = "operational";
-    p["owner"] = r.owner;
-    p["updated_at"] = core::FormatTimestamp(r.updated_at);
-    Project(scope, p);
-    features.push_back(Feature(r.id, Geometry(r), std::move(p)));
+    if (!InTime(q, t) || !scope.Includes(r, p)) continue;
+    features.push_back(RecordFeature(scope, r, std::move(p), "operational"));
   }
   return features;
 }
@@ -244,34 +251,15 @@ Result<json> AnalysisLayer(node::Node& node, const node::Context& ctx, const Sco
   // Impact levels of the picture's sections.
   ISSA_ASSIGN_OR_RETURN(std::vector<core::Record> impacts,
                         detail::ListAll(node, ctx, "SectionImpact"));
+  const std::map<std::string, json> latest = detail::LatestImpactStates(impacts);
   for (const json& s : scope.sections) {
     const std::string id = s.value("section_id", "");
-    std::optional<std::pair<int64_t, json>> latest;
-    for (const auto& r : impacts) {
-      json p = detail::Properties(r);
-      if (p.value("section_id", "") != id) continue;
-      const int64_t seq = p.value("seq", int64_t{0});
-      if (!latest || latest->first < seq) latest = std::make_pair(seq, p.value("state", json()));
-    }
     json p = {{"layer", "analysis"},
               {"kind", "section_impact"},
               {"section_id", id},
               {"member_state", s.value("member_state", "")},
-              {"name", s.value("name", "")},
-              {"level", nullptr}};
-    if (latest) {
-      Result<maritime::SectionImpactState> st = detail::ImpactStateFromJson(latest->second);
-      if (st.ok()) {
-        Result<maritime::ImpactOutcome> adv =
-            maritime::AdvanceImpactState(*st, now, options.workflow);
-        const maritime::SectionImpactState& cur = adv.ok() ? adv->state : *st;
-        p["level"] = maritime::SectionImpactName(cur.level);
-        p["level_since"] = core::FormatTimestamp(cur.level_since);
-        p["critical_until"] =
-            cur.critical_until ? json(core::FormatTimestamp(*cur.critical_until)) : json(nullptr);
-        p["open_proposal"] = cur.proposal ? json(cur.proposal->id) : json(nullptr);
-      }
-    }
+              {"name", s.value("name", "")}};
+    p.update(detail::CurrentLevel(latest, id, now, options.workflow));
     features.push_back(Feature("section:" + id, s["geometry"], std::move(p)));
   }
   // Hot spots of the picture's incidents in the period, per section (or over the operation's
@@ -342,23 +330,9 @@ Result<json> AnalysisLayer(node::Node& node, const node::Context& ctx, const Sco
     json p = detail::Properties(r);
     const std::string type = p.value("report_type", "");
     if (type != "analysis" && type != "risk-assessment" && type != "situation") continue;
-    if (!InTime(q, r.updated_at)) continue;
-    switch (scope.ref.kind) {
-      case PictureKind::kNational:
-        if (!scope.OwnedInMemberState(r)) continue;
-        break;
-      case PictureKind::kEuropean:
-        break;
-      case PictureKind::kOperation:
-        if (!scope.SharedWithOperation(r)) continue;
-        break;
-    }
-    p["layer"] = "analysis";
+    if (!InTime(q, r.updated_at) || !scope.Includes(r, p)) continue;
     p["kind"] = "report";
-    p["owner"] = r.owner;
-    p["updated_at"] = core::FormatTimestamp(r.updated_at);
-    Project(scope, p);
-    features.push_back(Feature(r.id, Geometry(r), std::move(p)));
+    features.push_back(RecordFeature(scope, r, std::move(p), "analysis"));
   }
   return features;
 }

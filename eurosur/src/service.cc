@@ -1,6 +1,8 @@
 #include "issa/eurosur/service.h"
 
 #include <algorithm>
+#include <functional>
+#include <map>
 #include <utility>
 
 #include <fmt/format.h>
@@ -16,6 +18,38 @@ namespace issa::eurosur {
 using nlohmann::json;
 
 namespace detail {
+
+std::map<std::string, json> LatestImpactStates(const std::vector<core::Record>& impacts) {
+  std::map<std::string, std::pair<int64_t, json>> best;
+  for (const auto& r : impacts) {
+    json p = Properties(r);
+    const std::string id = p.value("section_id", "");
+    const int64_t seq = p.value("seq", int64_t{0});
+    auto it = best.find(id);
+    if (it == best.end() || it->second.first < seq) {
+      best[id] = std::make_pair(seq, p.value("state", json()));
+    }
+  }
+  std::map<std::string, json> out;
+  for (auto& [id, v] : best) out[id] = std::move(v.second);
+  return out;
+}
+
+json CurrentLevel(const std::map<std::string, json>& latest, const std::string& section_id,
+                  core::Timestamp now, const maritime::WorkflowSettings& settings) {
+  json out = {{"level", nullptr}, {"critical_until", nullptr}, {"open_proposal", nullptr}};
+  auto it = latest.find(section_id);
+  if (it == latest.end()) return out;
+  Result<maritime::SectionImpactState> st = ImpactStateFromJson(it->second);
+  if (!st.ok()) return out;
+  Result<maritime::ImpactOutcome> adv = maritime::AdvanceImpactState(*st, now, settings);
+  const maritime::SectionImpactState& cur = adv.ok() ? adv->state : *st;
+  out["level"] = maritime::SectionImpactName(cur.level);
+  out["level_since"] = core::FormatTimestamp(cur.level_since);
+  if (cur.critical_until) out["critical_until"] = core::FormatTimestamp(*cur.critical_until);
+  if (cur.proposal) out["open_proposal"] = cur.proposal->id;
+  return out;
+}
 
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
@@ -159,6 +193,14 @@ Result<double> RequiredNumber(const json& j, const char* key) {
   if (!j.contains(key) || j[key].is_null()) return InvalidArgument("is required", key);
   if (!j[key].is_number()) return InvalidArgument("must be a number", key);
   return j[key].get<double>();
+}
+
+Result<core::Classification> OptionalClassification(const json& j) {
+  ISSA_ASSIGN_OR_RETURN(std::string text, OptionalString(j, "classification"));
+  if (text.empty()) return core::Classification::kLimited;
+  Result<core::Classification> c = core::ParseClassification(text);
+  if (!c.ok()) return InvalidArgument("must be PUBLIC, LIMITED or RESTRICTED", "classification");
+  return *c;
 }
 
 Status CheckKeys(const json& j, std::initializer_list<std::string_view> allowed) {
@@ -455,31 +497,13 @@ Result<std::string> EurosurService::ListSections(const node::Context& ctx) {
   ISSA_ASSIGN_OR_RETURN(std::vector<SectionRecord> sections, LoadSections(node_, ctx));
   ISSA_ASSIGN_OR_RETURN(std::vector<core::Record> impacts,
                         detail::ListAll(node_, ctx, "SectionImpact"));
-  const core::Timestamp now = node_.clock().Now();
+  const std::map<std::string, json> latest = detail::LatestImpactStates(impacts);
   json out = json::array();
   for (const auto& s : sections) {
     const std::string id = s.properties.value("section_id", "");
-    std::optional<std::pair<int64_t, json>> latest;
-    for (const auto& r : impacts) {
-      json p = detail::Properties(r);
-      if (p.value("section_id", "") != id) continue;
-      const int64_t seq = p.value("seq", int64_t{0});
-      if (!latest || latest->first < seq) latest = std::make_pair(seq, p.value("state", json()));
-    }
     json item = s.properties;
     item["record"] = s.record.id;
-    item["level"] = nullptr;
-    item["critical_until"] = nullptr;
-    if (latest) {
-      Result<maritime::SectionImpactState> st = detail::ImpactStateFromJson(latest->second);
-      if (st.ok()) {
-        Result<maritime::ImpactOutcome> adv =
-            maritime::AdvanceImpactState(*st, now, options_.workflow);
-        const maritime::SectionImpactState& cur = adv.ok() ? adv->state : *st;
-        item["level"] = maritime::SectionImpactName(cur.level);
-        if (cur.critical_until) item["critical_until"] = *cur.critical_until;
-      }
-    }
+    item.update(detail::CurrentLevel(latest, id, node_.clock().Now(), options_.workflow));
     out.push_back(std::move(item));
   }
   return Dump({{"sections", std::move(out)}});
@@ -726,6 +750,25 @@ Result<std::string> EurosurService::AddFollowUp(const node::Context& ctx, std::s
                {"timing", TimingJson(out.event)}});
 }
 
+namespace {
+
+using EventStepFn = std::function<Result<maritime::EventReport>(
+    const maritime::EventReport&, const maritime::Actor&, core::Timestamp)>;
+
+// Reads the event, applies one pure step and writes the new version, with the caller's context.
+Result<std::string> RunEventStep(node::Node& node, std::mutex& mu, const node::Context& ctx,
+                                 std::string_view event_id, const EventStepFn& step) {
+  ISSA_ASSIGN_OR_RETURN(detail::Directory dir, detail::LoadDirectory(node, ctx));
+  ISSA_ASSIGN_OR_RETURN(maritime::Actor actor, detail::ActorOf(dir, ctx));
+  std::lock_guard<std::mutex> lock(mu);
+  ISSA_ASSIGN_OR_RETURN(LoadedEvent ev, LoadEvent(node, ctx, event_id));
+  ISSA_ASSIGN_OR_RETURN(maritime::EventReport next, step(ev.report, actor, node.clock().Now()));
+  ISSA_RETURN_IF_ERROR(PatchEvent(node, ctx, ev, next));
+  return Dump({{"id", ev.record.id}, {"event", ToJson(next)}, {"timing", TimingJson(next)}});
+}
+
+}  // namespace
+
 Result<std::string> EurosurService::ReviseImpact(const node::Context& ctx,
                                                  std::string_view event_id, std::string_view body) {
   ISSA_ASSIGN_OR_RETURN(json j, ParseBody(body));
@@ -734,15 +777,10 @@ Result<std::string> EurosurService::ReviseImpact(const node::Context& ctx,
   ISSA_ASSIGN_OR_RETURN(maritime::IncidentImpact level,
                         maritime::ParseIncidentImpact(level_text, "level"));
   ISSA_ASSIGN_OR_RETURN(std::string reason, OptionalString(j, "reason"));
-  ISSA_ASSIGN_OR_RETURN(detail::Directory dir, detail::LoadDirectory(node_, ctx));
-  ISSA_ASSIGN_OR_RETURN(maritime::Actor actor, detail::ActorOf(dir, ctx));
-  std::lock_guard<std::mutex> lock(mu_);
-  ISSA_ASSIGN_OR_RETURN(LoadedEvent ev, LoadEvent(node_, ctx, event_id));
-  ISSA_ASSIGN_OR_RETURN(
-      maritime::EventReport next,
-      maritime::ReviseImpact(ev.report, level, reason, actor, node_.clock().Now()));
-  ISSA_RETURN_IF_ERROR(PatchEvent(node_, ctx, ev, next));
-  return Dump({{"id", ev.record.id}, {"event", ToJson(next)}, {"timing", TimingJson(next)}});
+  return RunEventStep(node_, mu_, ctx, event_id,
+                      [&](const auto& event, const auto& actor, core::Timestamp now) {
+                        return maritime::ReviseImpact(event, level, reason, actor, now);
+                      });
 }
 
 Result<std::string> EurosurService::CloseEvent(const node::Context& ctx, std::string_view event_id,
@@ -753,14 +791,10 @@ Result<std::string> EurosurService::CloseEvent(const node::Context& ctx, std::st
   ISSA_ASSIGN_OR_RETURN(maritime::ClosureReason reason,
                         maritime::ParseClosureReason(reason_text, "reason"));
   ISSA_ASSIGN_OR_RETURN(std::string text, OptionalString(j, "text"));
-  ISSA_ASSIGN_OR_RETURN(detail::Directory dir, detail::LoadDirectory(node_, ctx));
-  ISSA_ASSIGN_OR_RETURN(maritime::Actor actor, detail::ActorOf(dir, ctx));
-  std::lock_guard<std::mutex> lock(mu_);
-  ISSA_ASSIGN_OR_RETURN(LoadedEvent ev, LoadEvent(node_, ctx, event_id));
-  ISSA_ASSIGN_OR_RETURN(maritime::EventReport next,
-                        maritime::CloseEvent(ev.report, reason, text, actor, node_.clock().Now()));
-  ISSA_RETURN_IF_ERROR(PatchEvent(node_, ctx, ev, next));
-  return Dump({{"id", ev.record.id}, {"event", ToJson(next)}, {"timing", TimingJson(next)}});
+  return RunEventStep(node_, mu_, ctx, event_id,
+                      [&](const auto& event, const auto& actor, core::Timestamp now) {
+                        return maritime::CloseEvent(event, reason, text, actor, now);
+                      });
 }
 
 // ---- Requests for information -------------------------------------------------------------------
@@ -819,12 +853,7 @@ Result<std::string> EurosurService::RequestInformation(const node::Context& ctx,
     ISSA_ASSIGN_OR_RETURN(in.purpose, maritime::ParseRfiPurpose(purpose, "purpose"));
   }
   ISSA_ASSIGN_OR_RETURN(in.question, RequiredString(j, "question"));
-  ISSA_ASSIGN_OR_RETURN(std::string classification, OptionalString(j, "classification"));
-  if (!classification.empty()) {
-    Result<core::Classification> c = core::ParseClassification(classification);
-    if (!c.ok()) return InvalidArgument("must be PUBLIC, LIMITED or RESTRICTED", "classification");
-    in.classification = *c;
-  }
+  ISSA_ASSIGN_OR_RETURN(in.classification, OptionalClassification(j));
   ISSA_ASSIGN_OR_RETURN(in.answer_by, OptionalTime(j, "answer_by"));
   ISSA_ASSIGN_OR_RETURN(detail::Directory dir, detail::LoadDirectory(node_, ctx));
   ISSA_ASSIGN_OR_RETURN(maritime::Actor actor, detail::ActorOf(dir, ctx));
@@ -854,13 +883,7 @@ Result<std::string> EurosurService::AnswerRequest(const node::Context& ctx, std:
   ISSA_ASSIGN_OR_RETURN(json j, ParseBody(body));
   ISSA_RETURN_IF_ERROR(CheckKeys(j, {"text", "classification"}));
   ISSA_ASSIGN_OR_RETURN(std::string text, RequiredString(j, "text"));
-  core::Classification classification = core::Classification::kLimited;
-  ISSA_ASSIGN_OR_RETURN(std::string cls, OptionalString(j, "classification"));
-  if (!cls.empty()) {
-    Result<core::Classification> c = core::ParseClassification(cls);
-    if (!c.ok()) return InvalidArgument("must be PUBLIC, LIMITED or RESTRICTED", "classification");
-    classification = *c;
-  }
+  ISSA_ASSIGN_OR_RETURN(core::Classification classification, OptionalClassification(j));
   ISSA_ASSIGN_OR_RETURN(detail::Directory dir, detail::LoadDirectory(node_, ctx));
   ISSA_ASSIGN_OR_RETURN(maritime::Actor actor, detail::ActorOf(dir, ctx));
   std::lock_guard<std::mutex> lock(mu_);
