@@ -577,6 +577,9 @@ Result<std::string> EurosurService::ProposeLevel(const node::Context& ctx,
   ISSA_ASSIGN_OR_RETURN(input.level, maritime::ParseSectionImpact(level, "level"));
   ISSA_ASSIGN_OR_RETURN(input.reason, RequiredString(j, "reason"));
   ISSA_ASSIGN_OR_RETURN(input.critical_until, OptionalTime(j, "critical_until"));
+  if (j.contains("with_suggestion") && !j["with_suggestion"].is_boolean()) {
+    return InvalidArgument("must be a boolean", "with_suggestion");
+  }
   const bool with_suggestion = j.value("with_suggestion", false);
   std::lock_guard<std::mutex> lock(mu_);
   if (with_suggestion) {
