@@ -1,4 +1,5 @@
 // EUROSUR over HTTP: a real node over SQLite with the EurosurService behind api::Server.
+#include <cmath>
 #include <memory>
 #include <string>
 
@@ -234,6 +235,39 @@ TEST_F(EurosurApiTest, EventLifeCycleRfiAndPictures) {
   // Close with a reason; then updates are 409.
   Post("/events/" + id + "/close", it_, {{"reason", "ended"}}, 200);
   Post("/events/" + id + "/follow-ups", it_, {{"description", "more"}}, 409);
+}
+
+TEST_F(EurosurApiTest, HotSpotsInTheAnalysisLayer) {
+  Post("/sections/import", fx_, json::parse(kSections), 201);
+  // 30 incidents within ~1 km of (35.5 N, 12.5 E) among 20 spread over the section.
+  for (int i = 0; i < 30; ++i) {
+    ReportEvent(it_, 35.5 + 0.001 * (i % 5), 12.5 + 0.001 * (i / 5), {{"impact", "low"}});
+  }
+  for (int i = 0; i < 20; ++i) {
+    ReportEvent(it_, 35.25 + 0.035 * i, 11.85 + 0.065 * ((i * 7) % 20), {{"impact", "low"}});
+  }
+  json analysis = Get("/pictures/national/layers/analysis", it_);
+  int hotspots = 0;
+  bool near = false;
+  for (const auto& f : analysis["features"]) {
+    if (f["properties"].value("kind", "") != "hotspot") continue;
+    ++hotspots;
+    EXPECT_EQ(f["properties"]["section_id"], "IT-SEA-PELAGIE");
+    const auto& ring = f["geometry"]["coordinates"][0];
+    const double lon = (ring[0][0].get<double>() + ring[2][0].get<double>()) / 2;
+    const double lat = (ring[0][1].get<double>() + ring[2][1].get<double>()) / 2;
+    near = near || (std::abs(lon - 12.5) < 0.1 && std::abs(lat - 35.5) < 0.1);
+  }
+  EXPECT_GT(hotspots, 0);
+  EXPECT_TRUE(near);
+  // A period before the incidents has none; the section's level is still there.
+  json before = Get("/pictures/national/layers/analysis?until=2026-01-01", it_);
+  for (const auto& f : before["features"]) {
+    EXPECT_NE(f["properties"].value("kind", ""), "hotspot");
+  }
+  EXPECT_FALSE(before["features"].empty());
+  // 50 incidents in 30 days suggest high for the section (score 50 >= 40).
+  EXPECT_EQ(Get("/sections/IT-SEA-PELAGIE/impact", it_)["suggestion"]["level"], "high");
 }
 
 TEST_F(EurosurApiTest, OperationPictureOnlyForItsMembers) {
