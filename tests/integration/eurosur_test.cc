@@ -2,6 +2,7 @@
 #include <cmath>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -16,6 +17,7 @@ namespace {
 
 using api::testing::HttpClient;
 using api::testing::Response;
+using api::testing::SseClient;
 using json = nlohmann::json;
 
 constexpr const char* kSections = R"({"type":"FeatureCollection","features":[
@@ -235,6 +237,33 @@ TEST_F(EurosurApiTest, EventLifeCycleRfiAndPictures) {
   // Close with a reason; then updates are 409.
   Post("/events/" + id + "/close", it_, {{"reason", "ended"}}, 200);
   Post("/events/" + id + "/follow-ups", it_, {{"description", "more"}}, 409);
+}
+
+TEST_F(EurosurApiTest, StreamPushesTasksAndEventUpdatesToWhoMaySee) {
+  Post("/sections/import", fx_, json::parse(kSections), 201);
+  SseClient it_stream(h_->port(), it_);
+  SseClient gr_stream(h_->port(), gr_);
+  ASSERT_EQ(it_stream.Status(), 200);
+  ASSERT_EQ(gr_stream.Status(), 200);
+  ASSERT_TRUE(it_stream.WaitFor(": connected"));
+  ASSERT_TRUE(gr_stream.WaitFor(": connected"));
+  json p = Post("/sections/IT-SEA-PELAGIE/impact/proposals", it_,
+                {{"level", "medium"}, {"reason", "more landings"}}, 201);
+  Post("/sections/IT-SEA-PELAGIE/impact/attribute", fx_,
+       {{"proposal_id", p["state"]["proposal"]["id"]}}, 200);
+  // The Art. 35 reactions reach the NCC as Task records on its stream.
+  EXPECT_TRUE(it_stream.WaitFor(R"("type":"Task")")) << it_stream.Text();
+  EXPECT_TRUE(it_stream.WaitFor("appropriate_measures")) << it_stream.Text();
+  // An event update reaches the Agency (shared with it), not Greece.
+  SseClient fx_stream(h_->port(), fx_);
+  ASSERT_EQ(fx_stream.Status(), 200);
+  ASSERT_TRUE(fx_stream.WaitFor(": connected"));
+  const std::string id = ReportEvent(it_, 35.5, 12.5);
+  Post("/events/" + id + "/follow-ups", it_, {{"description", "second boat"}}, 201);
+  EXPECT_TRUE(fx_stream.WaitFor("second boat")) << fx_stream.Text();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(gr_stream.Text().find(id), std::string::npos);
+  EXPECT_EQ(gr_stream.Text().find(R"("type":"Task")"), std::string::npos);
 }
 
 TEST_F(EurosurApiTest, HotSpotsInTheAnalysisLayer) {
