@@ -1,7 +1,9 @@
 // EurosurService over a real Node (in-memory store, manual clock): workflows, pictures, access.
 #include "issa/eurosur/service.h"
 
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 
 #include <fmt/format.h>
@@ -15,13 +17,13 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kSections = R"({"type":"FeatureCollection","features":[
- {"type":"Feature","properties":{"id":"IT-SEA-PELAGIE","member_state":"IT","kind":"sea",
-  "name":"Pelagie Islands","neighbouring_country":"TN"},
-  "geometry":{"type":"Polygon","coordinates":[[[11.8,35.2],[13.2,35.2],[13.2,36.0],[11.8,36.0],[11.8,35.2]]]}},
- {"type":"Feature","properties":{"id":"GR-SEA-LESVOS","member_state":"GR","kind":"sea",
-  "name":"Lesvos","neighbouring_country":"TR"},
-  "geometry":{"type":"Polygon","coordinates":[[[25.8,38.9],[26.7,38.9],[26.7,39.5],[25.8,39.5],[25.8,38.9]]]}}]})";
+// The hand-drawn sections of tests/data/maritime (IT, GR and ES; see border-sections.md).
+std::string Sections() {
+  std::ifstream in(std::string(ISSA_MARITIME_TEST_DATA) + "/border-sections.geojson");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 class EurosurTest : public node::testing::NodeFixture {
  protected:
@@ -30,7 +32,8 @@ class EurosurTest : public node::testing::NodeFixture {
     for (const auto& [id, country, kinds] :
          {std::tuple{"EU-FRONTEX", "EU",
                      std::vector{core::AuthorityKind::kEuAgency, core::AuthorityKind::kBorder}},
-          std::tuple{"GR-NCC", "GR", std::vector{core::AuthorityKind::kBorder}}}) {
+          std::tuple{"GR-NCC", "GR", std::vector{core::AuthorityKind::kBorder}},
+          std::tuple{"ES-NCC", "ES", std::vector{core::AuthorityKind::kBorder}}}) {
       ASSERT_TRUE(node_->AddAuthority(system_, {id, country, kinds, "", 0}).ok());
     }
     service_ = std::make_unique<EurosurService>(*node_);
@@ -45,7 +48,7 @@ class EurosurTest : public node::testing::NodeFixture {
     return r.ok() ? json::parse(*r) : json();
   }
 
-  void ImportSections() { Ok(service_->ImportSections(agency_, kSections)); }
+  void ImportSections() { Ok(service_->ImportSections(agency_, Sections())); }
 
   std::string Report(const node::Context& ctx, double lat, double lon,
                      const std::string& extra = "", core::Timestamp occurred = 0,
@@ -75,7 +78,7 @@ class EurosurTest : public node::testing::NodeFixture {
 };
 
 TEST_F(EurosurTest, ImportsSectionsOnlyForTheAgencyOrTheOwnNcc) {
-  Result<std::string> r = service_->ImportSections(gr_, kSections);
+  Result<std::string> r = service_->ImportSections(gr_, Sections());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kPermissionDenied);
   Result<std::string> bad = service_->ImportSections(agency_, R"({"type":"FeatureCollection"})");
@@ -84,9 +87,9 @@ TEST_F(EurosurTest, ImportsSectionsOnlyForTheAgencyOrTheOwnNcc) {
   EXPECT_EQ(bad.status().field(), "features");
   ImportSections();
   json list = Ok(service_->ListSections(it_));
-  ASSERT_EQ(list["sections"].size(), 2u);
+  ASSERT_EQ(list["sections"].size(), 6u);
   EXPECT_EQ(list["sections"][0]["level"], "low");
-  EXPECT_EQ(service_->ImportSections(agency_, kSections).status().code(),
+  EXPECT_EQ(service_->ImportSections(agency_, Sections()).status().code(),
             StatusCode::kAlreadyExists);
   EXPECT_TRUE(Logged("record.create", "ok"));
 }

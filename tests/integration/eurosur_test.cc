@@ -1,6 +1,8 @@
 // EUROSUR over HTTP: a real node over SQLite with the EurosurService behind api::Server.
 #include <cmath>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -20,13 +22,13 @@ using api::testing::Response;
 using api::testing::SseClient;
 using json = nlohmann::json;
 
-constexpr const char* kSections = R"({"type":"FeatureCollection","features":[
- {"type":"Feature","properties":{"id":"IT-SEA-PELAGIE","member_state":"IT","kind":"sea",
-  "name":"Pelagie Islands","neighbouring_country":"TN"},
-  "geometry":{"type":"Polygon","coordinates":[[[11.8,35.2],[13.2,35.2],[13.2,36.0],[11.8,36.0],[11.8,35.2]]]}},
- {"type":"Feature","properties":{"id":"GR-SEA-LESVOS","member_state":"GR","kind":"sea",
-  "name":"Lesvos","neighbouring_country":"TR"},
-  "geometry":{"type":"Polygon","coordinates":[[[25.8,38.9],[26.7,38.9],[26.7,39.5],[25.8,39.5],[25.8,38.9]]]}}]})";
+// The hand-drawn sections of tests/data/maritime (IT, GR and ES; see border-sections.md).
+std::string Sections() {
+  std::ifstream in(std::string(ISSA_MARITIME_TEST_DATA) + "/border-sections.geojson");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 class EurosurApiTest : public ::testing::Test {
  protected:
@@ -39,6 +41,7 @@ class EurosurApiTest : public ::testing::Test {
     ASSERT_TRUE(h_->ok());
     h_->AddAuthority("IT-NCC", "IT", core::AuthorityKind::kBorder);
     h_->AddAuthority("GR-NCC", "GR", core::AuthorityKind::kBorder);
+    h_->AddAuthority("ES-NCC", "ES", core::AuthorityKind::kBorder);
     h_->AddAuthority("FR-PIU", "FR", core::AuthorityKind::kPiu);
     auto a = h_->node().AddAuthority(h_->system(), core::Authority{"EU-FRONTEX",
                                                                    "EU",
@@ -103,11 +106,11 @@ TEST_F(EurosurApiTest, ImpactLevelAgreementWorkflow) {
   Response bad = c_->Request("POST", "/api/v1/eurosur/sections/import", fx_, R"({"type":"x"})");
   EXPECT_EQ(bad.status, 400) << bad.body;
   EXPECT_EQ(bad.Json()["error"]["field"], "type");
-  Post("/sections/import", gr_, json::parse(kSections), 403);
-  json imported = Post("/sections/import", fx_, json::parse(kSections), 201);
-  EXPECT_EQ(imported["imported"], 2);
+  Post("/sections/import", gr_, json::parse(Sections()), 403);
+  json imported = Post("/sections/import", fx_, json::parse(Sections()), 201);
+  EXPECT_EQ(imported["imported"], 6);
   json sections = Get("/sections", it_);
-  ASSERT_EQ(sections["sections"].size(), 2u);
+  ASSERT_EQ(sections["sections"].size(), 6u);
 
   // NCC proposes high (its own agreement) -> the Agency attributes -> tasks to the NCC.
   json p = Post("/sections/IT-SEA-PELAGIE/impact/proposals", it_,
@@ -164,7 +167,7 @@ TEST_F(EurosurApiTest, ImpactLevelAgreementWorkflow) {
 }
 
 TEST_F(EurosurApiTest, EventLifeCycleRfiAndPictures) {
-  Post("/sections/import", fx_, json::parse(kSections), 201);
+  Post("/sections/import", fx_, json::parse(Sections()), 201);
   const std::string id =
       ReportEvent(it_, 35.5, 12.5,
                   {{"mmsi", {"247123456"}},
@@ -240,7 +243,7 @@ TEST_F(EurosurApiTest, EventLifeCycleRfiAndPictures) {
 }
 
 TEST_F(EurosurApiTest, StreamPushesTasksAndEventUpdatesToWhoMaySee) {
-  Post("/sections/import", fx_, json::parse(kSections), 201);
+  Post("/sections/import", fx_, json::parse(Sections()), 201);
   SseClient it_stream(h_->port(), it_);
   SseClient gr_stream(h_->port(), gr_);
   ASSERT_EQ(it_stream.Status(), 200);
@@ -267,7 +270,7 @@ TEST_F(EurosurApiTest, StreamPushesTasksAndEventUpdatesToWhoMaySee) {
 }
 
 TEST_F(EurosurApiTest, HotSpotsInTheAnalysisLayer) {
-  Post("/sections/import", fx_, json::parse(kSections), 201);
+  Post("/sections/import", fx_, json::parse(Sections()), 201);
   // 30 incidents within ~1 km of (35.5 N, 12.5 E) among 20 spread over the section.
   for (int i = 0; i < 30; ++i) {
     ReportEvent(it_, 35.5 + 0.001 * (i % 5), 12.5 + 0.001 * (i / 5), {{"impact", "low"}});
