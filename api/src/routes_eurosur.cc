@@ -164,124 +164,126 @@ Result<HttpResponse> Service::EurosurResult(Call& c, Result<std::string> result,
   return JsonOk(std::move(result).value(), status);
 }
 
-Result<HttpResponse> Service::EurosurNoQuery(Call& c) {
+Result<HttpResponse> Service::EurosurCall(Call& c, EurosurId id_kind, EurosurBody body, int status,
+                                          const EurosurFn& fn) {
   if (eurosur_ == nullptr) return NoEurosur();
   if (!c.query.empty()) {
     Result<QueryParams> params = QueryParams::Parse(c.query, {});
     if (!params.ok()) return Invalid(c, params.status());
   }
-  return HttpResponse{};
+  std::string id;
+  if (id_kind != EurosurId::kNone) {
+    ISSA_ASSIGN_OR_RETURN(id, PathParam(c, 0, "id", id_kind == EurosurId::kUuid));
+  }
+  if (body != EurosurBody::kNone) {
+    ISSA_RETURN_IF_ERROR(JsonBody(c, false, body == EurosurBody::kRequired).status());
+  }
+  return EurosurResult(c, fn(*eurosur_, id), status);
 }
 
+namespace {
+using Eurosur = eurosur::EurosurService;
+using Decision = eurosur::EurosurService::Decision;
+}  // namespace
+
 Result<HttpResponse> Service::EurosurSections(Call& c) {
-  ISSA_RETURN_IF_ERROR(EurosurNoQuery(c).status());
-  return EurosurResult(c, eurosur_->ListSections(c.ctx));
+  return EurosurCall(c, EurosurId::kNone, EurosurBody::kNone, 200,
+                     [&](Eurosur& e, const std::string&) { return e.ListSections(c.ctx); });
 }
 
 Result<HttpResponse> Service::EurosurImportSections(Call& c) {
-  ISSA_RETURN_IF_ERROR(EurosurNoQuery(c).status());
-  ISSA_RETURN_IF_ERROR(JsonBody(c, false, true).status());
-  return EurosurResult(c, eurosur_->ImportSections(c.ctx, c.req.body), 201);
+  return EurosurCall(
+      c, EurosurId::kNone, EurosurBody::kRequired, 201,
+      [&](Eurosur& e, const std::string&) { return e.ImportSections(c.ctx, c.req.body); });
 }
 
 Result<HttpResponse> Service::EurosurSectionImpact(Call& c) {
-  ISSA_RETURN_IF_ERROR(EurosurNoQuery(c).status());
-  ISSA_ASSIGN_OR_RETURN(std::string id, PathParam(c, 0, "id", false));
-  return EurosurResult(c, eurosur_->SectionImpact(c.ctx, id));
+  return EurosurCall(c, EurosurId::kText, EurosurBody::kNone, 200,
+                     [&](Eurosur& e, const std::string& id) { return e.SectionImpact(c.ctx, id); });
 }
 
 Result<HttpResponse> Service::EurosurPropose(Call& c) {
-  ISSA_RETURN_IF_ERROR(EurosurNoQuery(c).status());
-  ISSA_ASSIGN_OR_RETURN(std::string id, PathParam(c, 0, "id", false));
-  ISSA_RETURN_IF_ERROR(JsonBody(c, false, true).status());
-  return EurosurResult(c, eurosur_->ProposeLevel(c.ctx, id, c.req.body), 201);
+  return EurosurCall(
+      c, EurosurId::kText, EurosurBody::kRequired, 201,
+      [&](Eurosur& e, const std::string& id) { return e.ProposeLevel(c.ctx, id, c.req.body); });
 }
 
 Result<HttpResponse> Service::EurosurDecide(Call& c, int decision) {
-  ISSA_RETURN_IF_ERROR(EurosurNoQuery(c).status());
-  ISSA_ASSIGN_OR_RETURN(std::string id, PathParam(c, 0, "id", false));
-  ISSA_RETURN_IF_ERROR(JsonBody(c, false, true).status());
-  return EurosurResult(
-      c, eurosur_->DecideProposal(
-             c.ctx, id, static_cast<eurosur::EurosurService::Decision>(decision), c.req.body));
+  return EurosurCall(
+      c, EurosurId::kText, EurosurBody::kRequired, 200, [&](Eurosur& e, const std::string& id) {
+        return e.DecideProposal(c.ctx, id, static_cast<Decision>(decision), c.req.body);
+      });
 }
 
 Result<HttpResponse> Service::EurosurAgree(Call& c) {
-  return EurosurDecide(c, static_cast<int>(eurosur::EurosurService::Decision::kAgree));
+  return EurosurDecide(c, static_cast<int>(Decision::kAgree));
 }
 Result<HttpResponse> Service::EurosurRefuse(Call& c) {
-  return EurosurDecide(c, static_cast<int>(eurosur::EurosurService::Decision::kRefuse));
+  return EurosurDecide(c, static_cast<int>(Decision::kRefuse));
 }
 Result<HttpResponse> Service::EurosurAttribute(Call& c) {
-  return EurosurDecide(c, static_cast<int>(eurosur::EurosurService::Decision::kAttribute));
+  return EurosurDecide(c, static_cast<int>(Decision::kAttribute));
 }
 Result<HttpResponse> Service::EurosurDecline(Call& c) {
-  return EurosurDecide(c, static_cast<int>(eurosur::EurosurService::Decision::kDecline));
+  return EurosurDecide(c, static_cast<int>(Decision::kDecline));
 }
 
 Result<HttpResponse> Service::EurosurAdvance(Call& c) {
-  ISSA_RETURN_IF_ERROR(EurosurNoQuery(c).status());
-  ISSA_ASSIGN_OR_RETURN(std::string id, PathParam(c, 0, "id", false));
-  ISSA_RETURN_IF_ERROR(JsonBody(c, false, false).status());
-  return EurosurResult(c, eurosur_->AdvanceSection(c.ctx, id));
+  return EurosurCall(
+      c, EurosurId::kText, EurosurBody::kOptional, 200,
+      [&](Eurosur& e, const std::string& id) { return e.AdvanceSection(c.ctx, id); });
 }
 
 Result<HttpResponse> Service::EurosurTasks(Call& c) {
-  ISSA_RETURN_IF_ERROR(EurosurNoQuery(c).status());
-  return EurosurResult(c, eurosur_->ListTasks(c.ctx));
+  return EurosurCall(c, EurosurId::kNone, EurosurBody::kNone, 200,
+                     [&](Eurosur& e, const std::string&) { return e.ListTasks(c.ctx); });
 }
 
 Result<HttpResponse> Service::EurosurReportEvent(Call& c) {
-  ISSA_RETURN_IF_ERROR(EurosurNoQuery(c).status());
-  ISSA_RETURN_IF_ERROR(JsonBody(c, false, true).status());
-  return EurosurResult(c, eurosur_->ReportEvent(c.ctx, c.req.body), 201);
+  return EurosurCall(
+      c, EurosurId::kNone, EurosurBody::kRequired, 201,
+      [&](Eurosur& e, const std::string&) { return e.ReportEvent(c.ctx, c.req.body); });
 }
 
 Result<HttpResponse> Service::EurosurGetEvent(Call& c) {
-  ISSA_RETURN_IF_ERROR(EurosurNoQuery(c).status());
-  ISSA_ASSIGN_OR_RETURN(std::string id, PathParam(c, 0, "id", true));
-  return EurosurResult(c, eurosur_->GetEvent(c.ctx, id));
+  return EurosurCall(c, EurosurId::kUuid, EurosurBody::kNone, 200,
+                     [&](Eurosur& e, const std::string& id) { return e.GetEvent(c.ctx, id); });
 }
 
 Result<HttpResponse> Service::EurosurFollowUp(Call& c) {
-  ISSA_RETURN_IF_ERROR(EurosurNoQuery(c).status());
-  ISSA_ASSIGN_OR_RETURN(std::string id, PathParam(c, 0, "id", true));
-  ISSA_RETURN_IF_ERROR(JsonBody(c, false, true).status());
-  return EurosurResult(c, eurosur_->AddFollowUp(c.ctx, id, c.req.body), 201);
+  return EurosurCall(
+      c, EurosurId::kUuid, EurosurBody::kRequired, 201,
+      [&](Eurosur& e, const std::string& id) { return e.AddFollowUp(c.ctx, id, c.req.body); });
 }
 
 Result<HttpResponse> Service::EurosurReviseImpact(Call& c) {
-  ISSA_RETURN_IF_ERROR(EurosurNoQuery(c).status());
-  ISSA_ASSIGN_OR_RETURN(std::string id, PathParam(c, 0, "id", true));
-  ISSA_RETURN_IF_ERROR(JsonBody(c, false, true).status());
-  return EurosurResult(c, eurosur_->ReviseImpact(c.ctx, id, c.req.body));
+  return EurosurCall(
+      c, EurosurId::kUuid, EurosurBody::kRequired, 200,
+      [&](Eurosur& e, const std::string& id) { return e.ReviseImpact(c.ctx, id, c.req.body); });
 }
 
 Result<HttpResponse> Service::EurosurClose(Call& c) {
-  ISSA_RETURN_IF_ERROR(EurosurNoQuery(c).status());
-  ISSA_ASSIGN_OR_RETURN(std::string id, PathParam(c, 0, "id", true));
-  ISSA_RETURN_IF_ERROR(JsonBody(c, false, true).status());
-  return EurosurResult(c, eurosur_->CloseEvent(c.ctx, id, c.req.body));
+  return EurosurCall(
+      c, EurosurId::kUuid, EurosurBody::kRequired, 200,
+      [&](Eurosur& e, const std::string& id) { return e.CloseEvent(c.ctx, id, c.req.body); });
 }
 
 Result<HttpResponse> Service::EurosurRequestInformation(Call& c) {
-  ISSA_RETURN_IF_ERROR(EurosurNoQuery(c).status());
-  ISSA_ASSIGN_OR_RETURN(std::string id, PathParam(c, 0, "id", true));
-  ISSA_RETURN_IF_ERROR(JsonBody(c, false, true).status());
-  return EurosurResult(c, eurosur_->RequestInformation(c.ctx, id, c.req.body), 201);
+  return EurosurCall(c, EurosurId::kUuid, EurosurBody::kRequired, 201,
+                     [&](Eurosur& e, const std::string& id) {
+                       return e.RequestInformation(c.ctx, id, c.req.body);
+                     });
 }
 
 Result<HttpResponse> Service::EurosurGetRequest(Call& c) {
-  ISSA_RETURN_IF_ERROR(EurosurNoQuery(c).status());
-  ISSA_ASSIGN_OR_RETURN(std::string id, PathParam(c, 0, "id", true));
-  return EurosurResult(c, eurosur_->GetRequest(c.ctx, id));
+  return EurosurCall(c, EurosurId::kUuid, EurosurBody::kNone, 200,
+                     [&](Eurosur& e, const std::string& id) { return e.GetRequest(c.ctx, id); });
 }
 
 Result<HttpResponse> Service::EurosurAnswer(Call& c) {
-  ISSA_RETURN_IF_ERROR(EurosurNoQuery(c).status());
-  ISSA_ASSIGN_OR_RETURN(std::string id, PathParam(c, 0, "id", true));
-  ISSA_RETURN_IF_ERROR(JsonBody(c, false, true).status());
-  return EurosurResult(c, eurosur_->AnswerRequest(c.ctx, id, c.req.body), 201);
+  return EurosurCall(
+      c, EurosurId::kUuid, EurosurBody::kRequired, 201,
+      [&](Eurosur& e, const std::string& id) { return e.AnswerRequest(c.ctx, id, c.req.body); });
 }
 
 Result<HttpResponse> Service::EurosurLayer(Call& c) {

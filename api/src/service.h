@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -115,8 +116,14 @@ class Service {
   Result<HttpResponse> MaritimeTrack(Call& c);
   // routes_eurosur.cc
   static void AddEurosurRoutes(std::vector<RouteDef>& routes);
+  // One EUROSUR call: no query parameters, an optional path id and JSON body, then `fn`.
+  enum class EurosurId { kNone, kText, kUuid };
+  enum class EurosurBody { kNone, kOptional, kRequired };
+  using EurosurFn =
+      std::function<Result<std::string>(eurosur::EurosurService&, const std::string& id)>;
+  Result<HttpResponse> EurosurCall(Call& c, EurosurId id_kind, EurosurBody body, int status,
+                                   const EurosurFn& fn);
   Result<HttpResponse> EurosurResult(Call& c, Result<std::string> result, int status = 200);
-  Result<HttpResponse> EurosurNoQuery(Call& c);
   Result<HttpResponse> EurosurDecide(Call& c, int decision);
   Result<HttpResponse> EurosurSections(Call& c);
   Result<HttpResponse> EurosurImportSections(Call& c);
