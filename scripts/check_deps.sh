@@ -13,8 +13,9 @@ declare -A allowed=(
   [schema]="core schema"
   [storage_sqlite]="core access audit storage storage_sqlite"
   [node]="core access audit storage schema matching node"
-  [api]="core access audit storage node maritime api"
-  [server]="core access audit storage schema node api storage_sqlite maritime server"
+  [eurosur]="core access audit storage node maritime eurosur"
+  [api]="core access audit storage node maritime eurosur api"
+  [server]="core access audit storage schema node api storage_sqlite maritime eurosur server"
   [domains/maritime]="core access maritime"
   [cli]="core access audit storage node server maritime"
 )

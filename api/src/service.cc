@@ -349,6 +349,7 @@ std::vector<RouteDef> Service::Routes() {
                .error_statuses = {400, 401, 429, 503},
                .handler = &Service::Stream});
   AddMaritimeRoutes(r);
+  AddEurosurRoutes(r);
   return r;
 }
 
@@ -377,7 +378,8 @@ Service::Service(node::Node& node, const ServerOptions& options)
       unmatched_metric_(router_.routes().size()),
       static_metric_(router_.routes().size() + 1),
       web_root_(options.web_root),
-      picture_(options.picture) {}
+      picture_(options.picture),
+      eurosur_(options.eurosur) {}
 
 Routed Service::Route(const HttpRequest& req) const {
   Routed routed;

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -125,6 +126,36 @@ class Service {
   static void AddMaritimeRoutes(std::vector<RouteDef>& routes);
   Result<HttpResponse> MaritimeTracks(Call& c);
   Result<HttpResponse> MaritimeTrack(Call& c);
+  // routes_eurosur.cc
+  static void AddEurosurRoutes(std::vector<RouteDef>& routes);
+  // One EUROSUR call: no query parameters, an optional path id and JSON body, then `fn`.
+  enum class EurosurId { kNone, kText, kUuid };
+  enum class EurosurBody { kNone, kOptional, kRequired };
+  using EurosurFn =
+      std::function<Result<std::string>(eurosur::EurosurService&, const std::string& id)>;
+  Result<HttpResponse> EurosurCall(Call& c, EurosurId id_kind, EurosurBody body, int status,
+                                   const EurosurFn& fn);
+  Result<HttpResponse> EurosurResult(Call& c, Result<std::string> result, int status = 200);
+  Result<HttpResponse> EurosurDecide(Call& c, int decision);
+  Result<HttpResponse> EurosurSections(Call& c);
+  Result<HttpResponse> EurosurImportSections(Call& c);
+  Result<HttpResponse> EurosurSectionImpact(Call& c);
+  Result<HttpResponse> EurosurPropose(Call& c);
+  Result<HttpResponse> EurosurAgree(Call& c);
+  Result<HttpResponse> EurosurRefuse(Call& c);
+  Result<HttpResponse> EurosurAttribute(Call& c);
+  Result<HttpResponse> EurosurDecline(Call& c);
+  Result<HttpResponse> EurosurAdvance(Call& c);
+  Result<HttpResponse> EurosurTasks(Call& c);
+  Result<HttpResponse> EurosurReportEvent(Call& c);
+  Result<HttpResponse> EurosurGetEvent(Call& c);
+  Result<HttpResponse> EurosurFollowUp(Call& c);
+  Result<HttpResponse> EurosurReviseImpact(Call& c);
+  Result<HttpResponse> EurosurClose(Call& c);
+  Result<HttpResponse> EurosurRequestInformation(Call& c);
+  Result<HttpResponse> EurosurGetRequest(Call& c);
+  Result<HttpResponse> EurosurAnswer(Call& c);
+  Result<HttpResponse> EurosurLayer(Call& c);
 
   node::Node& node_;
   ServerOptions options_;
@@ -135,7 +166,8 @@ class Service {
   size_t static_metric_ = 0;
   std::filesystem::path web_root_;
   std::function<ServerGauges()> gauges_;
-  maritime::LivePicture* picture_ = nullptr;  // borrowed; null when the node has no vessel feed
+  maritime::LivePicture* picture_ = nullptr;    // borrowed; null when the node has no vessel feed
+  eurosur::EurosurService* eurosur_ = nullptr;  // borrowed; null when EUROSUR is not enabled
 };
 
 // The OpenAPI 3.1 document for a route table.

@@ -11,6 +11,7 @@
 
 #include "issa/api/server.h"
 #include "issa/core/file.h"
+#include "issa/eurosur/service.h"
 #include "issa/maritime/anomaly_json.h"
 #include "issa/maritime/config.h"
 #include "issa/maritime/picture.h"
@@ -156,6 +157,8 @@ Status Serve(OpenedNode& opened, const ServeOptions& options) {
   o.threads = options.threads;
   o.web_root = options.web_root;
   o.picture = feed ? &feed->picture() : nullptr;
+  eurosur::EurosurService eurosur(*opened.node);
+  o.eurosur = &eurosur;
   api::Server http(*opened.node, o);
   ISSA_RETURN_IF_ERROR(http.Start());
   if (feed) feed->Start();

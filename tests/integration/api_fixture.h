@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -29,7 +30,11 @@ class ApiHarness {
  public:
   static constexpr core::Timestamp kStart = 1'780'000'000'000;  // 2026-05-28T20:26:40Z
 
-  explicit ApiHarness(Backend backend, api::ServerOptions options = {}) : clock_(kStart) {
+  // `before_start`, when set, may add services over the node to the options (e.g. EUROSUR).
+  explicit ApiHarness(
+      Backend backend, api::ServerOptions options = {},
+      const std::function<void(node::Node&, api::ServerOptions&)>& before_start = {})
+      : clock_(kStart) {
     static std::atomic<int> counter{0};
     dir_ = std::filesystem::temp_directory_path() /
            fmt::format("issa_api_it_{}_{}", ::getpid(), counter.fetch_add(1));
@@ -68,6 +73,7 @@ class ApiHarness {
     system_.remote = "test";
     options.address = "127.0.0.1";
     options.port = 0;
+    if (before_start) before_start(*node_, options);
     server_ = std::make_unique<api::Server>(*node_, options);
     const Status started = server_->Start();
     if (!started.ok()) ADD_FAILURE() << started.ToString();

@@ -15,6 +15,10 @@ namespace issa::maritime {
 class LivePicture;
 }  // namespace issa::maritime
 
+namespace issa::eurosur {
+class EurosurService;
+}  // namespace issa::eurosur
+
 namespace issa::api::detail {
 class ServerImpl;
 }  // namespace issa::api::detail
@@ -41,6 +45,9 @@ struct ServerOptions {
   // The live vessel picture served under /api/v1/maritime (borrowed, outlives the Server);
   // those routes answer 404 when null.
   maritime::LivePicture* picture = nullptr;
+  // EUROSUR workflows and situational pictures under /api/v1/eurosur (borrowed, outlives the
+  // Server); those routes answer 404 when null.
+  eurosur::EurosurService* eurosur = nullptr;
 };
 
 // An HTTP server over a Node. Start() binds and launches the I/O and worker threads; Stop()
