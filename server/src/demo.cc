@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "issa/core/ids.h"
+#include "issa/eurosur/service.h"
 #include "issa/server/data_dir.h"
 
 namespace issa::server {
@@ -12,7 +13,15 @@ struct AuthoritySpec {
   const char* country;
   core::AuthorityKind kind;
   const char* name;
+  bool border_agency = false;  // the Agency of EUROSUR (eu-agency and border)
 };
+
+// Simplified sea and land border sections of Italy and Greece, drawn for ISSA from general
+// geography (not the official EUROSUR sections; see tests/data/maritime/SOURCES.md).
+constexpr std::string_view kItalianSections =
+    R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"IT-SEA-PELAGIE","member_state":"IT","kind":"sea","name":"Pelagie Islands (Lampedusa, Linosa) sea border","neighbouring_country":"TN"},"geometry":{"type":"Polygon","coordinates":[[[11.8,35.2],[13.2,35.2],[13.2,36.0],[12.4,36.0],[11.8,35.7],[11.8,35.2]]]}},{"type":"Feature","properties":{"id":"IT-SEA-SICILY-S","member_state":"IT","kind":"sea","name":"Strait of Sicily, south coast of Sicily"},"geometry":{"type":"Polygon","coordinates":[[[12.4,36.0],[13.2,36.0],[15.1,36.5],[15.3,36.7],[12.4,37.6],[12.4,36.0]]]}}]})";
+constexpr std::string_view kGreekSections =
+    R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"GR-SEA-LESVOS","member_state":"GR","kind":"sea","name":"North-eastern Aegean, Lesvos","neighbouring_country":"TR"},"geometry":{"type":"Polygon","coordinates":[[[25.8,38.9],[26.7,38.9],[26.7,39.5],[26.2,39.5],[25.8,39.3],[25.8,38.9]]]}},{"type":"Feature","properties":{"id":"GR-LAND-EVROS","member_state":"GR","kind":"land","name":"Evros river","neighbouring_country":"TR"},"geometry":{"type":"Polygon","coordinates":[[[26.0,40.8],[26.2,40.8],[26.65,41.35],[26.7,41.75],[26.5,41.75],[26.0,40.8]]]}}]})";
 
 constexpr AuthoritySpec kAuthorities[] = {
     {"IT-NCC", "IT", core::AuthorityKind::kBorder,
@@ -22,7 +31,8 @@ constexpr AuthoritySpec kAuthorities[] = {
     {"FR-PIU", "FR", core::AuthorityKind::kPiu, "French Passenger Information Unit"},
     {"DE-BKA", "DE", core::AuthorityKind::kPolice, "Bundeskriminalamt"},
     {"NL-FIU", "NL", core::AuthorityKind::kFiu, "Financial Intelligence Unit Netherlands"},
-    {"EU-FRONTEX", "EU", core::AuthorityKind::kEuAgency, "European Border and Coast Guard Agency"},
+    {"EU-FRONTEX", "EU", core::AuthorityKind::kEuAgency, "European Border and Coast Guard Agency",
+     true},
     {"EU-EUROPOL", "EU", core::AuthorityKind::kEuAgency,
      "European Union Agency for Law Enforcement Cooperation"},
 };
@@ -34,6 +44,7 @@ Result<std::vector<DemoToken>> SeedDemo(node::Node& node) {
   const core::Timestamp now = node.clock().Now();
   for (const auto& a : kAuthorities) {
     core::Authority authority{a.id, a.country, {a.kind}, a.name, 0};
+    if (a.border_agency) authority.kinds.push_back(core::AuthorityKind::kBorder);
     ISSA_RETURN_IF_ERROR(node.AddAuthority(system, authority));
   }
   std::vector<DemoToken> tokens;
@@ -80,18 +91,6 @@ Result<std::vector<DemoToken>> SeedDemo(node::Node& node) {
       "geometry":{"type":"Point","coordinates":[26.55,39.10]},
       "handling":{"classification":"LIMITED","distribution":"authorities","authorities":["EU-FRONTEX"],"purposes":["border"]}})"));
   ISSA_RETURN_IF_ERROR(create(
-      "IT-NCC", R"({"type":"Event","properties":{"title":"Overcrowded boat south of Lampedusa",
-      "category":"unauthorised-border-crossing","occurred_at":"2026-11-22T03:40:00Z","impact_level":"high",
-      "confidence":"high","status":"reported","description":"About 60 persons on a 10 m wooden boat heading north."},
-      "geometry":{"type":"Point","coordinates":[12.55,35.30]},
-      "handling":{"classification":"LIMITED","distribution":"all","purposes":["border"]}})"));
-  ISSA_RETURN_IF_ERROR(
-      create("GR-NCC", R"({"type":"Event","properties":{"title":"Search and rescue north of Lesvos",
-      "category":"search-and-rescue","occurred_at":"2026-11-21T22:10:00Z","impact_level":"medium",
-      "confidence":"confirmed","status":"updated"},
-      "geometry":{"type":"Point","coordinates":[26.30,39.45]},
-      "handling":{"classification":"LIMITED","distribution":"all","purposes":["border"]}})"));
-  ISSA_RETURN_IF_ERROR(create(
       "IT-NCC",
       R"({"type":"Location","properties":{"name":"Port of Lampedusa","kind":"port","country":"IT","unlocode":"ITLMP"},
       "geometry":{"type":"Point","coordinates":[12.6056,35.4986]},
@@ -132,6 +131,34 @@ Result<std::vector<DemoToken>> SeedDemo(node::Node& node) {
              R"({"type":"Alert","properties":{"title":"Facilitation network using fishing vessels",
       "severity":"severe","category":"migrant-smuggling","action":"Report sightings of AURORA STAR (IMO 9321483) to your NCC."},
       "handling":{"classification":"LIMITED","distribution":"all","purposes":["border","crime"]}})"));
+
+  // EUROSUR: the NCCs' border sections, and Italy's proposal to raise the Pelagie section to
+  // high, waiting for the Agency to attribute it.
+  eurosur::EurosurService eurosur(node);
+  ISSA_ASSIGN_OR_RETURN(node::Context it_ncc, as("IT-NCC"));
+  ISSA_ASSIGN_OR_RETURN(node::Context gr_ncc, as("GR-NCC"));
+  it_ncc.principal.role = gr_ncc.principal.role = core::Role::kOfficer;  // duty officers act
+  ISSA_RETURN_IF_ERROR(eurosur.ImportSections(it_ncc, kItalianSections).status());
+  ISSA_RETURN_IF_ERROR(eurosur.ImportSections(gr_ncc, kGreekSections).status());
+  ISSA_RETURN_IF_ERROR(
+      eurosur
+          .ProposeLevel(it_ncc, "IT-SEA-PELAGIE",
+                        R"({"level":"high","reason":"Departures from Libya up 12 % week on week"})")
+          .status());
+  // Event reports of the NCCs (events layer), each in its section.
+  ISSA_RETURN_IF_ERROR(
+      eurosur
+          .ReportEvent(it_ncc, fmt::format(R"({{"category":"unauthorised_border_crossing",
+      "description":"Overcrowded boat south of Lampedusa: about 60 persons on a 10 m wooden boat heading north.",
+      "lat":35.30,"lon":12.55,"occurred_at":{},"confidence":"high","impact":"high"}})",
+                                           now - 6 * 3'600'000))
+          .status());
+  ISSA_RETURN_IF_ERROR(eurosur
+                           .ReportEvent(gr_ncc, fmt::format(R"({{"category":"search_and_rescue",
+      "description":"Search and rescue north of Lesvos: dinghy in distress, 25 persons.",
+      "lat":39.45,"lon":26.30,"occurred_at":{},"confidence":"high","impact":"medium"}})",
+                                                            now - 20 * 3'600'000))
+                           .status());
   return tokens;
 }
 
