@@ -171,6 +171,7 @@ export function pictureView(root: HTMLElement, query: URLSearchParams,
       if (abort.signal.aborted || disposed) return;
       s.available = true;
       setStatus(s, `${r.count} in view${r.note ? ` · ${r.note}` : ''}`, r.count ? 'ok' : 'empty');
+      s.status.dataset.loadedMs = String(Math.round(performance.now()));
       if (s.layer.wantsTracks && !fitted) fitted = fitToTracks(s.layer);
     } catch (e) {
       if (abort.signal.aborted || disposed) return;
