@@ -122,7 +122,7 @@ describe('web console', { timeout: 150_000 }, () => {
   });
 
   let eventId;
-  test('IT-NCC acknowledges an event; FR-PIU requests access on a hit', async () => {
+  test('IT-NCC acknowledges an event; FR-PIU requests access on a hit, DE-BKA refuses it', async () => {
     const { context, page } = await signIn('IT-NCC officer', '#/worklists');
     const row = page.locator('#acknowledge tr', { hasText: 'Overcrowded boat south of Lampedusa' });
     await row.waitFor();
@@ -146,22 +146,42 @@ describe('web console', { timeout: 150_000 }, () => {
     await fr.page.locator('#hits tbody tr', { hasText: 'DE-BKA' }).first().locator('.chip-pending').waitFor();
     await fr.page.locator('#access-requests tr', { hasText: 'Same person in PNR case 2026-114' }).waitFor();
     await fr.context.close();
+
+    // DE-BKA, the owner, refuses it: a reason is required.
+    const de = await signIn('DE-BKA officer', '#/worklists');
+    const incoming = de.page.locator('#access-requests tbody tr', { hasText: 'Same person in PNR case 2026-114' });
+    await incoming.waitFor();
+    assert.match(await incoming.innerText(), /incoming/);
+    await incoming.getByRole('button', { name: 'Refuse' }).click();
+    await incoming.getByRole('alert').filter({ hasText: 'required' }).waitFor();
+    await incoming.getByPlaceholder('Reason for refusal').fill('Not within the purpose of the request');
+    await incoming.getByRole('button', { name: 'Refuse' }).click();
+    await incoming.locator('.chip-refused').waitFor();
+    await de.context.close();
   });
 
   test('the DPO sees the audit entries these actions produced, and the chain links hold', async () => {
     assert.ok(eventId, 'the acknowledgement test ran');
-    const { context, page } = await signIn('IT-NCC dpo', '#/audit?action=record.update');
+    const { context, page } = await signIn('IT-NCC dpo', '#/audit');
+    // Unfiltered, the entries are consecutive: their hash links are checked.
+    await page.locator('.chain[data-state="ok"]').waitFor();
+    const links = Number(/(\d+) links/.exec(await page.locator('.chain').innerText())[1]);
+    assert.ok(links >= 50, `${links} links checked`);
+    await page.goto(`${node.url}/#/audit?action=record.update`);
     const entry = page.locator('#audit-results tbody tr', { hasText: eventId });
     await entry.waitFor();
     assert.match(await entry.innerText(), /IT-NCC/);
     assert.match(await entry.innerText(), /ok/);
-    await page.locator('.chain[data-state="ok"]').waitFor();
     // Filter through the form: the access request of FR-PIU.
     await page.getByLabel('Action').fill('access.request');
     await page.getByLabel('Authority').fill('FR-PIU');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.locator('#audit-results tbody tr', { hasText: 'access.request' }).first().waitFor();
-    await page.getByText(/links between the entries shown checked, consistent/).waitFor();
+    await page.getByLabel('Action').fill('access.refuse');
+    await page.getByLabel('Authority').fill('DE-BKA');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.locator('#audit-results tbody tr', { hasText: 'access.refuse' }).first().waitFor();
+    assert.match(page.url(), /action=access.refuse/);
     await shot(page, '4-audit');
     await context.close();
   });

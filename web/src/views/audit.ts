@@ -62,11 +62,14 @@ export function auditView(root: HTMLElement, query: URLSearchParams,
         withQuery('/api/v1/audit', params), { signal: abort.signal });
       entries.push(...page.entries);
       const links = checkLinks(entries);
-      chain.dataset.state = links.brokenAt === null ? 'ok' : 'broken';
-      chain.textContent = links.brokenAt === null
-        ? `Hash chain: ${links.checked} links between the entries shown checked, consistent. ` +
-          'The whole chain and its signed head are checked by `issa audit verify`.'
-        : `Hash chain BROKEN at entry ${links.brokenAt}: its previous-hash link does not match.`;
+      chain.dataset.state = links.brokenAt !== null ? 'broken' : links.checked ? 'ok' : 'unchecked';
+      chain.textContent = links.brokenAt !== null
+        ? `Hash chain BROKEN at entry ${links.brokenAt}: its previous-hash link does not match.`
+        : links.checked
+          ? `Hash chain: ${links.checked} links between the consecutive entries shown checked, ` +
+            'consistent. The whole chain and its signed head are checked by `issa audit verify`.'
+          : 'Hash chain: no consecutive entries shown to check (filters leave gaps); clear the ' +
+            'filters to check the links, or run `issa audit verify` for the whole chain.';
       if (entries.length === 0) return fill(results, empty('No audit entries match.'));
       fill(results,
         table('Audit entries', ['#', 'At', 'User', 'Authority', 'Action', 'Target', 'Outcome', 'Detail'],
