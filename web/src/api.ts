@@ -64,7 +64,7 @@ export class ApiError extends Error {
   }
 }
 
-let token = sessionStorage.getItem(kTokenKey) ?? '';
+let token = (typeof sessionStorage === 'undefined' ? null : sessionStorage.getItem(kTokenKey)) ?? '';
 const unauthenticatedListeners: (() => void)[] = [];
 
 export function currentToken(): string {
