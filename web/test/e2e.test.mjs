@@ -63,6 +63,40 @@ describe('web console', { timeout: 150_000 }, () => {
     await context.close();
   });
 
+  test('the console is usable from the keyboard alone', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(kTimeout);
+    await page.goto(`${node.url}/`);
+    // The token field has the focus; Enter signs in.
+    await page.keyboard.type(node.tokens['IT-NCC officer']);
+    await page.keyboard.press('Enter');
+    await page.locator('#who').waitFor();
+    /** Presses Tab (or Shift+Tab) until the focused element's text or label matches. */
+    async function tabTo(pattern, key = 'Tab') {
+      for (let i = 0; i < 40; i++) {
+        await page.keyboard.press(key);
+        const label = await page.evaluate(() => {
+          const el = document.activeElement;
+          return `${el?.textContent ?? ''} ${el?.closest('label')?.textContent ?? ''}`;
+        });
+        if (pattern.test(label)) return;
+      }
+      assert.fail(`no focusable element matching ${pattern}`);
+    }
+    // A layer toggle with Space.
+    await tabTo(/Incidents/);
+    await page.keyboard.press('Space');
+    assert.equal(await page.getByLabel('Incidents').isChecked(), false);
+    await page.locator('li[data-layer="incidents"] .layer-status', { hasText: 'off' }).waitFor();
+    // Back to the navigation links, and on to the records.
+    await tabTo(/^Records/, 'Shift+Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#\/records$/);
+    await page.locator('#results table').waitFor();
+    await context.close();
+  });
+
   test('IT-NCC sees its principal and the live picture with vessel tracks', async () => {
     const { context, page } = await signIn('IT-NCC officer');
     const who = await page.locator('#who').innerText();
