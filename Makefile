@@ -21,7 +21,8 @@ build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
-	$(BUILD)/bin/issa demo --port $(PORT) --ais-replay data/demo/amsa-ais.nmea
+	@echo "ISSA console: http://127.0.0.1:$(PORT)/ (sign in with a token printed below)"
+	$(BUILD)/bin/issa demo --port $(PORT) --web-root web/dist --ais-replay data/demo/amsa-ais.nmea
 
 format:
 	scripts/format.sh
@@ -37,7 +38,7 @@ test-only: build
 
 asan: deps
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DISSA_SANITIZE=ON \
-	  -DISSA_WERROR=ON -DISSA_BUILD_BENCHMARKS=OFF $(CMAKE_FLAGS)
+	  -DISSA_WERROR=ON -DISSA_BUILD_BENCHMARKS=OFF -DISSA_BUILD_WEB=OFF $(CMAKE_FLAGS)
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -46,7 +47,7 @@ asan: deps
 test: format-check check-deps test-only asan
 
 bench: deps
-	cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+	cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DISSA_BUILD_WEB=OFF $(CMAKE_FLAGS)
 	cmake --build build-release -j $(JOBS)
 	bench/run_all.sh build-release
 

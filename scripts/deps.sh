@@ -10,7 +10,12 @@ packages=(
   clang-format-14 wrk curl
   gpsd-clients libeigen3-dev libgeographiclib-dev libtomlplusplus-dev
   libxerces-c-dev
+  chromium chromium-driver
 )
+# The web console (web/): Node.js and npm. A Node.js already installed from elsewhere (it ships
+# its own npm) is kept; otherwise Debian's packages are installed.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,179 @@
+// Worklists: cross-match hits (request access), access requests (grant or refuse with a
+// reason), and anomaly events awaiting acknowledgement (Event records with status "reported").
+import { api, ApiError, recordTitle, withQuery, type Me, type RecordJson } from '../api';
+import { chip, empty, errorBox, fill, h, loading, recordLink, table, time } from '../ui';
+
+interface AccessRequest {
+  id: string;
+  hit_id: string;
+  owner: string;
+  requester: string;
+  requested_by: string;
+  justification: string;
+  status: string;
+  decided_by: string | null;
+  reason: string;
+  created_at: string;
+  decided_at: string | null;
+  record_id: string | null;
+  direction: 'incoming' | 'outgoing';
+}
+
+interface Hit {
+  id: string;
+  created_at: string;
+  your_record: string;
+  your_type: string;
+  other_authority: string;
+  other_type: string;
+  other_record: string | null;
+  score: number;
+  message: string;
+  access_request: AccessRequest | null;
+}
+
+/** An inline form asking for a text (justification or reason), with its own error line. */
+function askText(label: string, required: boolean, submit: string,
+  act: (text: string) => Promise<void>): HTMLElement {
+  const input = h('input', { type: 'text', 'aria-required': required ? 'true' : undefined, 'aria-label': label, placeholder: label,
+    maxlength: 1000 }) as HTMLInputElement;
+  const err = h('span', { class: 'inline-error', role: 'alert' });
+  const button = h('button', { type: 'submit' }, submit) as HTMLButtonElement;
+  const form = h('form', { class: 'inline-form' }, input, button, err);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (required && !input.value.trim()) {
+      err.textContent = `${label} is required`;
+      input.focus();
+      return;
+    }
+    button.disabled = true;
+    err.textContent = '';
+    try {
+      await act(input.value.trim());
+    } catch (e) {
+      err.textContent = e instanceof ApiError ? e.describe() : (e as Error).message;
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
+export function worklistsView(root: HTMLElement, me: Me): () => void {
+  const hitsEl = h('div', {}, loading());
+  const requestsEl = h('div', {}, loading());
+  const anomaliesEl = h('div', {}, loading());
+  fill(root, h('div', { class: 'page' },
+    h('h1', {}, 'Worklists'),
+    h('section', { id: 'hits', 'aria-labelledby': 'hits-h' }, h('h2', { id: 'hits-h' }, 'Cross-match hits'), hitsEl),
+    h('section', { id: 'access-requests', 'aria-labelledby': 'ar-h' }, h('h2', { id: 'ar-h' }, 'Access requests'), requestsEl),
+    h('section', { id: 'acknowledge', 'aria-labelledby': 'ack-h' },
+      h('h2', { id: 'ack-h' }, 'Events awaiting acknowledgement'), anomaliesEl)));
+
+  const abort = new AbortController();
+  const signal = abort.signal;
+
+  async function loadHits() {
+    try {
+      const { hits } = await api<{ hits: Hit[] }>('/api/v1/hits', { signal });
+      if (hits.length === 0) return fill(hitsEl, empty('No cross-match hits for your authority.'));
+      fill(hitsEl, table('Cross-match hits', ['Found', 'Your record', 'Held by', 'Score', 'What', 'Access'],
+        hits.map((hit) => [
+          time(hit.created_at),
+          [recordLink(hit.your_record), ` ${hit.your_type}`],
+          [hit.other_authority, ' ', hit.other_record ? recordLink(hit.other_record, 'open') : `(${hit.other_type})`],
+          hit.score.toFixed(2),
+          hit.message,
+          hit.other_record ? chip('shared') : hit.access_request
+            ? chip(hit.access_request.status)
+            : askText('Justification', true, 'Request access', async (text) => {
+              await api(`/api/v1/hits/${hit.id}/access-requests`, { method: 'POST',
+                body: { justification: text } });
+              await Promise.all([loadHits(), loadRequests()]);
+            }),
+        ])));
+    } catch (e) {
+      if (!signal.aborted) fill(hitsEl, errorBox(e));
+    }
+  }
+
+  async function loadRequests() {
+    try {
+      const { access_requests: list } = await api<{ access_requests: AccessRequest[] }>(
+        '/api/v1/access-requests', { signal });
+      if (list.length === 0) return fill(requestsEl, empty('No access requests made by or to your authority.'));
+      fill(requestsEl, table('Access requests', ['Made', 'Direction', 'From → to', 'Justification', 'Status', 'Record', 'Decision'],
+        list.map((r) => [
+          time(r.created_at),
+          r.direction,
+          `${r.requester} → ${r.owner}`,
+          r.justification,
+          chip(r.status),
+          r.record_id ? recordLink(r.record_id) : h('span', { class: 'muted', title: 'shown once granted' }, 'hidden'),
+          r.direction === 'incoming' && r.status === 'pending'
+            ? h('div', { class: 'decide' },
+              askText('Reason (optional)', false, 'Grant', async (reason) => {
+                await api(`/api/v1/access-requests/${r.id}/grant`, { method: 'POST',
+                  body: reason ? { reason } : {} });
+                await Promise.all([loadRequests(), loadHits()]);
+              }),
+              askText('Reason for refusal', true, 'Refuse', async (reason) => {
+                await api(`/api/v1/access-requests/${r.id}/refuse`, { method: 'POST', body: { reason } });
+                await loadRequests();
+              }))
+            : [r.decided_at ? time(r.decided_at) : '—', r.reason ? ` ${r.reason}` : ''],
+        ])));
+    } catch (e) {
+      if (!signal.aborted) fill(requestsEl, errorBox(e));
+    }
+  }
+
+  async function loadAnomalies() {
+    try {
+      const events: RecordJson[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { records: RecordJson[]; next_cursor: string | null } = await api(
+          withQuery('/api/v1/records', { type: 'Event', limit: 1000, cursor: cursor ?? undefined }), { signal });
+        events.push(...page.records);
+        cursor = page.next_cursor;
+      } while (cursor && events.length < 5000);
+      const waiting = events.filter((r) => r.properties.status === 'reported');
+      if (waiting.length === 0) return fill(anomaliesEl, empty('No events await acknowledgement.'));
+      fill(anomaliesEl, table('Events awaiting acknowledgement', ['Event', 'Category', 'Owner', 'Occurred', 'Impact', ''],
+        waiting.reverse().map((r) => [
+          recordLink(r.id, recordTitle(r)),
+          String(r.properties.category ?? ''),
+          r.owner,
+          time((r.properties.occurred_at as string) ?? r.created_at),
+          r.properties.impact_level ? chip(String(r.properties.impact_level)) : '—',
+          r.owner === me.authority
+            ? ackButton(r)
+            : h('span', { class: 'muted' }, `acknowledged by ${r.owner}`),
+        ])));
+    } catch (e) {
+      if (!signal.aborted) fill(anomaliesEl, errorBox(e));
+    }
+  }
+
+  function ackButton(r: RecordJson): HTMLElement {
+    const err = h('span', { class: 'inline-error', role: 'alert' });
+    const b = h('button', { type: 'button', 'data-record': r.id, onclick: async () => {
+      b.disabled = true;
+      try {
+        await api(`/api/v1/records/${r.id}`, { method: 'PATCH',
+          contentType: 'application/merge-patch+json', body: { properties: { status: 'updated' } } });
+        await loadAnomalies();
+      } catch (e) {
+        err.textContent = e instanceof ApiError ? e.describe() : (e as Error).message;
+        b.disabled = false;
+      }
+    } }, 'Acknowledge') as HTMLButtonElement;
+    return h('span', {}, b, err);
+  }
+
+  void loadHits();
+  void loadRequests();
+  void loadAnomalies();
+  return () => abort.abort();
+}
