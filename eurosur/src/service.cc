@@ -246,6 +246,11 @@ json EventProperties(const maritime::EventReport& e, const json& extras) {
             {"status", maritime::EventStateName(e.state)},
             {"report", ToJson(e)}};
   if (!e.section_id.empty()) p["section_id"] = e.section_id;
+  // An operator's own title (kept through later versions), else one made of category and place.
+  if (extras.contains("title") && extras["title"].is_string() &&
+      !extras["title"].get_ref<const std::string&>().empty()) {
+    p["title"] = extras["title"];
+  }
   for (const char* key :
        {"mmsi", "imo", "call_signs", "aircraft_registrations", "persons_involved"}) {
     if (extras.contains(key)) p[key] = extras[key];
@@ -260,10 +265,26 @@ json PointGeometry(double lat, double lon) {
 Result<maritime::EventReportInput> ParseEventInput(const json& j, const maritime::Actor& actor,
                                                    core::Timestamp now,
                                                    const maritime::EventReport* event) {
-  ISSA_RETURN_IF_ERROR(CheckKeys(
-      j, {"id", "category", "single_event", "description", "lat", "lon", "section_id",
-          "occurred_at", "known_at", "confidence", "impact", "reaction", "owner", "mmsi", "imo",
-          "call_signs", "aircraft_registrations", "persons_involved", "handling"}));
+  ISSA_RETURN_IF_ERROR(CheckKeys(j, {"id",
+                                     "title",
+                                     "category",
+                                     "single_event",
+                                     "description",
+                                     "lat",
+                                     "lon",
+                                     "section_id",
+                                     "occurred_at",
+                                     "known_at",
+                                     "confidence",
+                                     "impact",
+                                     "reaction",
+                                     "owner",
+                                     "mmsi",
+                                     "imo",
+                                     "call_signs",
+                                     "aircraft_registrations",
+                                     "persons_involved",
+                                     "handling"}));
   maritime::EventReportInput in;
   ISSA_ASSIGN_OR_RETURN(in.id, OptionalString(j, "id"));
   if (in.id.empty()) in.id = core::NewUuidV7(now);

@@ -148,17 +148,22 @@ Result<std::vector<DemoToken>> SeedDemo(node::Node& node) {
   // Event reports of the NCCs (events layer), each in its section.
   ISSA_RETURN_IF_ERROR(
       eurosur
-          .ReportEvent(it_ncc, fmt::format(R"({{"category":"unauthorised_border_crossing",
-      "description":"Overcrowded boat south of Lampedusa: about 60 persons on a 10 m wooden boat heading north.",
-      "lat":35.30,"lon":12.55,"occurred_at":{},"confidence":"high","impact":"high"}})",
+          .ReportEvent(it_ncc, fmt::format(R"({{"title":"Overcrowded boat south of Lampedusa",
+      "category":"unauthorised_border_crossing",
+      "description":"About 60 persons on a 10 m wooden boat heading north.",
+      "lat":35.30,"lon":12.55,"occurred_at":{},"confidence":"high","impact":"high",
+      "handling":{{"classification":"LIMITED","distribution":"all","purposes":["border"]}}}})",
                                            now - 6 * 3'600'000))
           .status());
-  ISSA_RETURN_IF_ERROR(eurosur
-                           .ReportEvent(gr_ncc, fmt::format(R"({{"category":"search_and_rescue",
-      "description":"Search and rescue north of Lesvos: dinghy in distress, 25 persons.",
-      "lat":39.45,"lon":26.30,"occurred_at":{},"confidence":"high","impact":"medium"}})",
-                                                            now - 20 * 3'600'000))
-                           .status());
+  ISSA_RETURN_IF_ERROR(
+      eurosur
+          .ReportEvent(gr_ncc, fmt::format(R"({{"title":"Search and rescue north of Lesvos",
+      "category":"search_and_rescue",
+      "description":"Dinghy in distress, 25 persons.",
+      "lat":39.45,"lon":26.30,"occurred_at":{},"confidence":"high","impact":"medium",
+      "handling":{{"classification":"LIMITED","distribution":"all","purposes":["border"]}}}})",
+                                           now - 20 * 3'600'000))
+          .status());
   return tokens;
 }
 

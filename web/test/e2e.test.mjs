@@ -148,7 +148,7 @@ describe('web console', { timeout: 150_000 }, () => {
     await page.mouse.click(box.x + point.x, box.y + point.y);
     await page.waitForURL(/#\/records\/[0-9a-f-]{36}$/);
     await page.getByRole('heading', { name: /Overcrowded boat south of Lampedusa/ }).waitFor();
-    await page.getByText('unauthorised-border-crossing').first().waitFor();
+    await page.getByText('unauthorised_border_crossing').first().waitFor();
     const history = page.locator('table.grid').last();
     await history.getByText('created').waitFor();
     await shot(page, '2-record');
