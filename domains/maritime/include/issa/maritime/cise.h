@@ -101,8 +101,9 @@ struct CiseImportResult {
 // Exports and imports CISE messages. Create() compiles the CISE XSDs once (a few hundred ms) into
 // a locked grammar pool; every later validation reuses it.
 //
-// Thread-safety: all const methods may be called concurrently on one codec (each call uses its
-// own parser; the grammar pool is read-only once built). The XML library is initialised once per
+// Thread-safety: all const methods may be called concurrently on one codec; the XML parsing and
+// validation inside them take turns (Xerces-C raced under concurrent validation against one
+// grammar pool). The XML library is initialised once per
 // process on first use and stays initialised until exit.
 //
 // Errors: InvalidArgument with the offending element as field (an XPath-like path such as
