@@ -1,20 +1,13 @@
 #include "issa/maritime/sections.h"
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
 
+#include "issa/core/file.h"
+
 namespace issa::maritime {
 namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 constexpr const char* kSquare =
     R"({"type":"Polygon","coordinates":[[[12,35],[13,35],[13,36],[12,36],[12,35]]]})";
@@ -30,8 +23,10 @@ std::string Collection(const std::string& features) {
 constexpr const char* kGood = R"({"id":"IT-1","member_state":"IT","kind":"sea","name":"x"})";
 
 TEST(BorderSections, ReadsTheFixture) {
-  const auto sections = ParseBorderSections(
-      ReadFile(std::string(ISSA_MARITIME_TEST_DATA) + "/border-sections.geojson"));
+  const auto text =
+      core::ReadFile(std::string(ISSA_MARITIME_TEST_DATA) + "/border-sections.geojson");
+  ASSERT_TRUE(text.ok()) << text.status().ToString();
+  const auto sections = ParseBorderSections(*text);
   ASSERT_TRUE(sections.ok()) << sections.status().ToString();
   ASSERT_EQ(sections->size(), 6u);
   const BorderSection& lampedusa = (*sections)[0];
