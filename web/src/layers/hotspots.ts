@@ -63,6 +63,12 @@ class HotspotsLayer implements MapLayer {
           props: f.properties as unknown as HotspotProps, centre: b.getCenter() });
       }
     }
+    // Under the other layers' markers (a click on an incident in a cell reaches the incident),
+    // and the border sections under the cells.
+    this.group.eachLayer((l) => (l as L.Path).bringToBack());
+    this.host.map.eachLayer((l) => {
+      if (l instanceof L.Path && l.options.className === 'border-section') l.bringToBack();
+    });
     return { count: features.length };
   }
 
