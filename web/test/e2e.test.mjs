@@ -276,6 +276,26 @@ describe('web console', { timeout: 150_000 }, () => {
     await dpo.context.close();
   });
 
+  test('GR-NCC refuses an Agency proposal for its section (a reason is required)', async () => {
+    const proposed = await node.api(node.tokens['EU-FRONTEX officer'],
+      '/api/v1/eurosur/sections/GR-SEA-LESVOS/impact/proposals',
+      { method: 'POST', body: JSON.stringify({ level: 'medium', reason: 'Arrivals on Lesvos up' }) });
+    assert.equal(proposed.status, 201, JSON.stringify(proposed.body));
+    const { context, page } = await signIn('GR-NCC officer', '#/worklists');
+    const card = page.locator('#impact-proposals article[data-section="GR-SEA-LESVOS"]');
+    await card.waitFor();
+    assert.match(await card.innerText(), /by EU-FRONTEX/);
+    await card.getByRole('button', { name: 'Refuse' }).click();
+    await card.getByRole('alert').filter({ hasText: 'required' }).waitFor();
+    await card.getByPlaceholder('Reason to refuse').fill('Arrivals within the usual seasonal range');
+    await card.getByRole('button', { name: 'Refuse' }).click();
+    await card.waitFor({ state: 'detached' });
+    const impact = await node.api(node.tokens['GR-NCC officer'], '/api/v1/eurosur/sections/GR-SEA-LESVOS/impact');
+    assert.equal(impact.body.state.proposal, null);
+    assert.ok(impact.body.state.history.some((e) => e.step === 'refused'), JSON.stringify(impact.body.state.history));
+    await context.close();
+  });
+
   test('FR-PIU sees neither the vessel picture nor DE-BKA\'s owner-only record', async () => {
     // The id of DE-BKA's owner-only person record, read with DE-BKA's own token.
     const de = await node.api(node.tokens['DE-BKA officer'], '/api/v1/records?type=Person&owner=DE-BKA');
