@@ -63,6 +63,7 @@ Result<std::vector<DemoToken>> SeedDemo(node::Node& node) {
   ISSA_RETURN_IF_ERROR(token("DE-BKA", Role::kOfficer, Classification::kConfidential));
   ISSA_RETURN_IF_ERROR(token("NL-FIU", Role::kOfficer, Classification::kConfidential));
   ISSA_RETURN_IF_ERROR(token("EU-FRONTEX", Role::kAnalyst, Classification::kRestricted));
+  ISSA_RETURN_IF_ERROR(token("EU-FRONTEX", Role::kOfficer, Classification::kRestricted));
   ISSA_RETURN_IF_ERROR(token("EU-EUROPOL", Role::kAnalyst, Classification::kConfidential));
   ISSA_RETURN_IF_ERROR(token("IT-NCC", Role::kDpo, Classification::kConfidential));
 

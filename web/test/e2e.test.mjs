@@ -10,6 +10,8 @@ import { launchChromium, sourceDir, startDemo } from './node.mjs';
 
 const shots = process.env.ISSA_SCREENSHOTS ?? path.join(sourceDir, 'build', 'web-screenshots');
 const kTimeout = 20_000;
+/** The title the node gives IT-NCC's EUROSUR event report seeded by the demo. */
+const kIncident = 'Overcrowded boat south of Lampedusa';
 
 let node;
 let browser;
@@ -128,7 +130,7 @@ describe('web console', { timeout: 150_000 }, () => {
 
   test('layer toggles hide and show features; clicking an incident opens its record', async () => {
     const { context, page } = await signIn('IT-NCC officer', '#/picture?bbox=10,33,28,41');
-    const incident = page.locator('.in-view button', { hasText: 'Overcrowded boat south of Lampedusa' });
+    const incident = page.locator('.in-view button', { hasText: kIncident });
     await incident.waitFor();
     await layerStatus(page, 'incidents').filter({ hasText: '2 in view' }).waitFor();
     // Off: the incident leaves the map and the list.
@@ -147,7 +149,7 @@ describe('web console', { timeout: 150_000 }, () => {
     const point = await page.evaluate(() => window.issaPicture.latLngToContainerPoint([35.30, 12.55]));
     await page.mouse.click(box.x + point.x, box.y + point.y);
     await page.waitForURL(/#\/records\/[0-9a-f-]{36}$/);
-    await page.getByRole('heading', { name: /Overcrowded boat south of Lampedusa/ }).waitFor();
+    await page.getByRole('heading', { name: kIncident }).waitFor();
     await page.getByText('unauthorised_border_crossing').first().waitFor();
     const history = page.locator('table.grid').last();
     await history.getByText('created').waitFor();
@@ -158,7 +160,7 @@ describe('web console', { timeout: 150_000 }, () => {
   let eventId;
   test('IT-NCC acknowledges an event; FR-PIU requests access on a hit, DE-BKA refuses it', async () => {
     const { context, page } = await signIn('IT-NCC officer', '#/worklists');
-    const row = page.locator('#acknowledge tr', { hasText: 'Overcrowded boat south of Lampedusa' });
+    const row = page.locator('#acknowledge tr', { hasText: kIncident });
     await row.waitFor();
     eventId = await row.getByRole('button', { name: 'Acknowledge' }).getAttribute('data-record');
     await row.getByRole('button', { name: 'Acknowledge' }).click();
@@ -217,6 +219,80 @@ describe('web console', { timeout: 150_000 }, () => {
     await page.locator('#audit-results tbody tr', { hasText: 'access.refuse' }).first().waitFor();
     assert.match(page.url(), /action=access.refuse/);
     await shot(page, '4-audit');
+    await context.close();
+  });
+
+  test('IT-NCC sees its border sections drawn by impact level', async () => {
+    const { context, page } = await signIn('IT-NCC officer', '#/picture?bbox=10,33,28,41');
+    await layerStatus(page, 'sections').filter({ hasText: /[1-9]\d* in view/ }).waitFor();
+    const count = Number(await page.locator('#map').getAttribute('data-section-count'));
+    assert.ok(count >= 2, `section count ${count}`);
+    await page.locator('.legend', { hasText: 'critical' }).waitFor();
+    await layerStatus(page, 'hotspots').filter({ hasText: /in view/ }).waitFor();
+    // A section is listed for the keyboard; selecting it shows its level and open proposal.
+    await page.locator('.in-view button[data-layer="sections"]', { hasText: /Pelagie/ }).click();
+    await page.locator('.section-detail').getByText('IT-SEA-PELAGIE', { exact: true }).waitFor();
+    assert.match(await page.locator('.section-detail').innerText(), /Open proposal\s+\S+/);
+    await shot(page, '6-border-sections');
+    await context.close();
+  });
+
+  let impactRecord;
+  test('the Agency attributes the IT-NCC proposal (an analyst may not; an officer may)', async () => {
+    // The analyst: the node's refusal is shown as it comes.
+    const analyst = await signIn('EU-FRONTEX analyst', '#/worklists');
+    const card = analyst.page.locator('#impact-proposals article[data-section="IT-SEA-PELAGIE"]');
+    await card.waitFor();
+    assert.match(await card.innerText(), /by IT-NCC/);
+    await card.getByRole('button', { name: 'Attribute' }).click();
+    await card.getByRole('alert').filter({ hasText: /Not available to you: role analyst may not/ }).waitFor();
+    await analyst.context.close();
+
+    const { context, page } = await signIn('EU-FRONTEX officer', '#/worklists');
+    const mine = page.locator('#impact-proposals article[data-section="IT-SEA-PELAGIE"]');
+    await mine.waitFor();
+    // Declining needs a reason.
+    await mine.getByRole('button', { name: 'Decline' }).click();
+    await mine.getByRole('alert').filter({ hasText: 'required' }).waitFor();
+    await shot(page, '7-impact-proposals');
+    await mine.getByRole('button', { name: 'Attribute' }).click();
+    await mine.waitFor({ state: 'detached' });
+    const impact = await node.api(node.tokens['EU-FRONTEX officer'],
+      '/api/v1/eurosur/sections/IT-SEA-PELAGIE/impact');
+    assert.equal(impact.status, 200);
+    assert.equal(impact.body.state.level, 'high');
+    assert.equal(impact.body.state.proposal, null);
+    impactRecord = impact.body.record;
+    // The European picture shows the section at its new level.
+    await page.goto(`${node.url}/#/picture?bbox=10,33,28,41`);
+    await layerStatus(page, 'sections').filter({ hasText: /[1-9]\d* in view/ }).waitFor();
+    await page.locator('.in-view button[data-layer="sections"]', { hasText: /Pelagie/ }).click();
+    await page.locator('.section-detail .level').getByText('high').waitFor();
+    await context.close();
+
+    // The DPO finds the Agency's step in the audit trail.
+    const dpo = await signIn('IT-NCC dpo', '#/audit?action=record.create&authority=EU-FRONTEX');
+    await dpo.page.locator('#audit-results tbody tr', { hasText: impactRecord }).first().waitFor();
+    await dpo.context.close();
+  });
+
+  test('GR-NCC refuses an Agency proposal for its section (a reason is required)', async () => {
+    const proposed = await node.api(node.tokens['EU-FRONTEX officer'],
+      '/api/v1/eurosur/sections/GR-SEA-LESVOS/impact/proposals',
+      { method: 'POST', body: JSON.stringify({ level: 'medium', reason: 'Arrivals on Lesvos up' }) });
+    assert.equal(proposed.status, 201, JSON.stringify(proposed.body));
+    const { context, page } = await signIn('GR-NCC officer', '#/worklists');
+    const card = page.locator('#impact-proposals article[data-section="GR-SEA-LESVOS"]');
+    await card.waitFor();
+    assert.match(await card.innerText(), /by EU-FRONTEX/);
+    await card.getByRole('button', { name: 'Refuse' }).click();
+    await card.getByRole('alert').filter({ hasText: 'required' }).waitFor();
+    await card.getByPlaceholder('Reason to refuse').fill('Arrivals within the usual seasonal range');
+    await card.getByRole('button', { name: 'Refuse' }).click();
+    await card.waitFor({ state: 'detached' });
+    const impact = await node.api(node.tokens['GR-NCC officer'], '/api/v1/eurosur/sections/GR-SEA-LESVOS/impact');
+    assert.equal(impact.body.state.proposal, null);
+    assert.ok(impact.body.state.history.some((e) => e.step === 'refused'), JSON.stringify(impact.body.state.history));
     await context.close();
   });
 

@@ -2,5 +2,8 @@
 import type { LayerFactory } from './types';
 import { vesselTracks } from './tracks';
 import { incidents, anomalyEvents, alerts } from './records';
+import { borderSections } from './sections';
+import { hotSpots } from './hotspots';
 
-export const layerFactories: LayerFactory[] = [incidents, alerts, anomalyEvents, vesselTracks];
+export const layerFactories: LayerFactory[] = [borderSections, hotSpots, incidents, alerts,
+  anomalyEvents, vesselTracks];

@@ -80,7 +80,9 @@ export function pictureView(root: HTMLElement, query: URLSearchParams,
   // A handle for scripted checks (the end-to-end test clicks features at their map position).
   (window as unknown as { issaPicture?: L.Map }).issaPicture = map;
   land().then((geo) => {
-    L.geoJSON(geo, { interactive: false,
+    // In the tile pane, on a canvas of its own, so that layers may go to the back of the
+    // overlay canvas (border sections under the markers) and still above the land.
+    L.geoJSON(geo, { interactive: false, pane: 'tilePane',
       // No outline: rings cut at the antimeridian would draw as lines across the map.
       style: { stroke: false, fillColor: '#e9e4d0', fillOpacity: 1 } })
       .addTo(map).bringToBack();

@@ -1,6 +1,9 @@
 // Worklists: cross-match hits (request access), access requests (grant or refuse with a
-// reason), and anomaly events awaiting acknowledgement (Event records with status "reported").
+// reason), anomaly events awaiting acknowledgement (Event records with status "reported"), and
+// EUROSUR impact-level proposals (the member state's NCC agrees or refuses, the Agency attributes
+// or declines; the node's maritime rules decide who may, and its refusals are shown as they come).
 import { api, ApiError, recordTitle, withQuery, type Me, type RecordJson } from '../api';
+import { eurosurUser, msToIso, type Section, type SectionImpact } from '../eurosur';
 import { chip, empty, errorBox, fill, h, loading, recordLink, table, time } from '../ui';
 
 interface AccessRequest {
@@ -63,12 +66,15 @@ export function worklistsView(root: HTMLElement, me: Me): () => void {
   const hitsEl = h('div', {}, loading());
   const requestsEl = h('div', {}, loading());
   const anomaliesEl = h('div', {}, loading());
+  const proposalsEl = h('div', {}, loading());
   fill(root, h('div', { class: 'page' },
     h('h1', {}, 'Worklists'),
     h('section', { id: 'hits', 'aria-labelledby': 'hits-h' }, h('h2', { id: 'hits-h' }, 'Cross-match hits'), hitsEl),
     h('section', { id: 'access-requests', 'aria-labelledby': 'ar-h' }, h('h2', { id: 'ar-h' }, 'Access requests'), requestsEl),
     h('section', { id: 'acknowledge', 'aria-labelledby': 'ack-h' },
-      h('h2', { id: 'ack-h' }, 'Events awaiting acknowledgement'), anomaliesEl)));
+      h('h2', { id: 'ack-h' }, 'Events awaiting acknowledgement'), anomaliesEl),
+    h('section', { id: 'impact-proposals', 'aria-labelledby': 'ip-h' },
+      h('h2', { id: 'ip-h' }, 'Impact-level proposals'), proposalsEl)));
 
   const abort = new AbortController();
   const signal = abort.signal;
@@ -172,8 +178,53 @@ export function worklistsView(root: HTMLElement, me: Me): () => void {
     return h('span', {}, b, err);
   }
 
+  async function loadProposals() {
+    try {
+      const [{ agency }, { sections }] = await Promise.all([eurosurUser(),
+        api<{ sections: Section[] }>('/api/v1/eurosur/sections', { signal })]);
+      const open = sections.filter((s) => s.open_proposal);
+      if (open.length === 0) return fill(proposalsEl, empty('No border section has an open impact-level proposal.'));
+      const impacts = await Promise.all(open.map((s) =>
+        api<SectionImpact>(`/api/v1/eurosur/sections/${encodeURIComponent(s.section_id)}/impact`, { signal })));
+      fill(proposalsEl, open.map((s, i) => proposalCard(s, impacts[i], agency)));
+    } catch (e) {
+      if (!signal.aborted) fill(proposalsEl, errorBox(e));
+    }
+  }
+
+  function proposalCard(s: Section, impact: SectionImpact, agency: boolean): HTMLElement {
+    const st = impact.state;
+    const p = st.proposal;
+    const path = `/api/v1/eurosur/sections/${encodeURIComponent(s.section_id)}/impact`;
+    const step = (action: string, required: boolean, label: string) =>
+      askText(required ? `Reason to ${action}` : `Reason (optional)`, required, label, async (reason) => {
+        await api(`${path}/${action}`, { method: 'POST',
+          body: { proposal_id: p!.id, ...(reason ? { reason } : {}) } });
+        await loadProposals();
+      });
+    const ncc = s.ncc_authority === me.authority;
+    const actions = !p ? null
+      : agency ? [step('attribute', false, 'Attribute'), step('decline', true, 'Decline')]
+        : ncc ? [step('agree', false, 'Agree'), step('refuse', true, 'Refuse')]
+          : null;
+    return h('article', { class: 'proposal', 'data-section': s.section_id },
+      h('h3', {}, `${s.name} `, h('span', { class: 'muted' }, `(${s.section_id}, ${s.member_state})`)),
+      h('p', {}, 'Level ', h('span', { class: 'level' }, chip(st.level)), ' since ', time(msToIso(st.level_since)),
+        st.critical_until ? [' until ', time(msToIso(st.critical_until))] : null),
+      p ? h('p', { class: 'open-proposal' }, `Proposal ${p.id}: `, chip(p.level), ` by ${p.proposed_by}`,
+        ` (${p.status})`, p.agreed_by ? `, agreed by ${p.agreed_by}` : '', ', decide by ',
+        time(msToIso(p.decide_by)), p.reason ? ` — ${p.reason}` : '') : null,
+      actions ? h('div', { class: 'actions' }, actions)
+        : h('p', { class: 'muted' }, agency || ncc ? 'No step open to you.'
+          : `For the Agency and ${s.ncc_authority || 'the NCC'}.`),
+      st.history.length ? table(`History of ${s.section_id}`, ['When', 'Step', 'By', 'From → to', 'Reason'],
+        st.history.slice().reverse().map((e) => [time(msToIso(e.at)), e.step, e.actor,
+          `${e.from} → ${e.to}`, e.reason || '—'])) : empty('No history yet.'));
+  }
+
   void loadHits();
   void loadRequests();
   void loadAnomalies();
+  void loadProposals();
   return () => abort.abort();
 }
