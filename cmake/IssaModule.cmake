@@ -23,3 +23,22 @@ function(issa_add_test name)
   endforeach()
   gtest_discover_tests(${name} PROPERTIES ${label_props} DISCOVERY_TIMEOUT 60)
 endfunction()
+
+# issa_embed_files(<out-var> DIR <folder> NAMES <file>... FUNCTION <name> NAMESPACE <ns>
+#                  COMMENT <text>)
+# Generates a .cc that defines `NAMESPACE::FUNCTION()` returning the files' contents (see
+# cmake/embed_files.cmake) and sets <out-var> to its path, for the target's sources.
+function(issa_embed_files out_var)
+  cmake_parse_arguments(E "" "DIR;FUNCTION;NAMESPACE;COMMENT" "NAMES" ${ARGN})
+  list(TRANSFORM E_NAMES PREPEND ${E_DIR}/ OUTPUT_VARIABLE paths)
+  set(generated ${CMAKE_CURRENT_BINARY_DIR}/${E_FUNCTION}.cc)
+  add_custom_command(
+    OUTPUT ${generated}
+    COMMAND ${CMAKE_COMMAND} -DOUT=${generated} -DDIR=${E_DIR} "-DNAMES=${E_NAMES}"
+            -DFUNCTION=${E_FUNCTION} -DNAMESPACE=${E_NAMESPACE}
+            -P ${CMAKE_SOURCE_DIR}/cmake/embed_files.cmake
+    DEPENDS ${paths} ${CMAKE_SOURCE_DIR}/cmake/embed_files.cmake
+    COMMENT "${E_COMMENT}"
+    VERBATIM)
+  set(${out_var} ${generated} PARENT_SCOPE)
+endfunction()
