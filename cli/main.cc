@@ -22,6 +22,7 @@
 #include "issa/server/data_dir.h"
 
 #include "maritime_commands.h"
+#include "pnr_commands.h"
 
 namespace {
 
@@ -437,12 +438,27 @@ int main(int argc, char** argv) {
   cise_import->add_option("--purpose", cise_import_args.purposes, "Purposes (repeatable)")
       ->capture_default_str();
 
+  // pnr (issue 5): look at PNRGOV / PAXLST messages
+  auto* pnr = app.add_subcommand("pnr", "Passenger data (PNRGOV, PAXLST) tools");
+  pnr->require_subcommand(1);
+  issa::cli::PnrParseArgs pnr_parse_args;
+  auto* pnr_parse = pnr->add_subcommand(
+      "parse",
+      "Parse PNRGOV and PAXLST messages: one NDJSON line per message with its records, the "
+      "Annex I deletion counts, or its error");
+  pnr_parse->add_option("FILE", pnr_parse_args.files, "EDIFACT interchanges")->required();
+  pnr_parse->add_flag("--json", pnr_parse_args.json, "Also print the parsed form of each message");
+  pnr_parse->add_flag("--lenient", pnr_parse_args.lenient,
+                      "Stale UNT/UNE/UNZ counts and references are warnings, not errors");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;
   }
+
+  if (pnr_parse->parsed()) return issa::cli::PnrParse(pnr_parse_args);
 
   if (init->parsed()) {
     const Status s = server::InitDataDir(data_dir, node_id);
