@@ -22,6 +22,7 @@
 #include "issa/server/data_dir.h"
 
 #include "maritime_commands.h"
+#include "travel_commands.h"
 
 namespace {
 
@@ -392,6 +393,9 @@ int main(int argc, char** argv) {
                        "Raw field values, like gpsdecode -u (default: scaled, like gpsdecode)");
 
   // maritime
+  issa::cli::ScreenArgs screen_args;
+  auto* screen = issa::cli::AddScreenCommand(app, screen_args);
+
   auto* maritime = app.add_subcommand("maritime", "Border surveillance (EUROSUR) tools");
   maritime->require_subcommand(1);
   auto* replay = maritime->add_subcommand(
@@ -641,6 +645,7 @@ int main(int argc, char** argv) {
     return AisDecode(ais_input, ais_unscaled);
   }
   if (replay->parsed()) return issa::cli::MaritimeReplay(replay_args);
+  if (screen->parsed()) return issa::cli::TravelScreen(screen_args);
   if (cise_export->parsed() || cise_import->parsed()) {
     auto opened = OpenOrExit(data_dir);
     const auto ctx = TokenContext(*opened->node, cise_token);
