@@ -23,6 +23,7 @@
 
 #include "maritime_commands.h"
 #include "pnr_commands.h"
+#include "travel_commands.h"
 
 namespace {
 
@@ -393,6 +394,9 @@ int main(int argc, char** argv) {
                        "Raw field values, like gpsdecode -u (default: scaled, like gpsdecode)");
 
   // maritime
+  issa::cli::ScreenArgs screen_args;
+  auto* screen = issa::cli::AddScreenCommand(app, screen_args);
+
   auto* maritime = app.add_subcommand("maritime", "Border surveillance (EUROSUR) tools");
   maritime->require_subcommand(1);
   auto* replay = maritime->add_subcommand(
@@ -657,6 +661,7 @@ int main(int argc, char** argv) {
     return AisDecode(ais_input, ais_unscaled);
   }
   if (replay->parsed()) return issa::cli::MaritimeReplay(replay_args);
+  if (screen->parsed()) return issa::cli::TravelScreen(screen_args);
   if (cise_export->parsed() || cise_import->parsed()) {
     auto opened = OpenOrExit(data_dir);
     const auto ctx = TokenContext(*opened->node, cise_token);

@@ -18,7 +18,7 @@ declare -A allowed=(
   [server]="core access audit storage schema node api storage_sqlite maritime eurosur server"
   [domains/maritime]="core access maritime"
   [domains/travel]="core access matching travel"
-  [cli]="core access audit storage node server maritime travel"
+  [cli]="core access audit storage node server maritime matching travel"
 )
 
 status=0
