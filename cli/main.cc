@@ -22,6 +22,7 @@
 #include "issa/server/data_dir.h"
 
 #include "maritime_commands.h"
+#include "piu_commands.h"
 
 namespace {
 
@@ -437,6 +438,8 @@ int main(int argc, char** argv) {
   cise_import->add_option("--purpose", cise_import_args.purposes, "Purposes (repeatable)")
       ->capture_default_str();
 
+  issa::cli::PiuCommands piu_commands(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -444,6 +447,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kExitUsage;
   }
 
+  if (auto code = piu_commands.Run()) return *code;
   if (init->parsed()) {
     const Status s = server::InitDataDir(data_dir, node_id);
     if (!s.ok()) return Fail(s);
