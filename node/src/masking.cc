@@ -1,9 +1,8 @@
 // Masked depersonalisation (schemas with "x-retention": "mask") and re-personalisation under a
 // second person's approval. See docs/adr/0008-pnr-masking.md.
-#include <sodium.h>
-
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <sodium.h>
 
 #include "issa/core/ids.h"
 
@@ -26,17 +25,18 @@ std::string ToHex(const unsigned char* p, size_t n) {
 }
 
 json RequestToJson(const RepersonalisationRequest& r) {
-  json o = {{"id", r.id},
-            {"record", r.record_id},
-            {"owner", r.owner},
-            {"requester", r.requester},
-            {"justification", r.justification},
-            {"status", r.status},
-            {"approver", r.approver},
-            {"reason", r.reason},
-            {"requested_at", core::FormatTimestamp(r.requested_at)},
-            {"decided_at", r.decided_at ? json(core::FormatTimestamp(r.decided_at)) : json(nullptr)},
-            {"uses", r.uses}};
+  json o = {
+      {"id", r.id},
+      {"record", r.record_id},
+      {"owner", r.owner},
+      {"requester", r.requester},
+      {"justification", r.justification},
+      {"status", r.status},
+      {"approver", r.approver},
+      {"reason", r.reason},
+      {"requested_at", core::FormatTimestamp(r.requested_at)},
+      {"decided_at", r.decided_at ? json(core::FormatTimestamp(r.decided_at)) : json(nullptr)},
+      {"uses", r.uses}};
   return o;
 }
 
@@ -73,15 +73,19 @@ Status StoreRequest(storage::WriteTxn& t, const RepersonalisationRequest& r, boo
   if (!is_new) return Status::Ok();
   const std::string index_key = std::string(kIndexPrefix) + r.owner;
   ISSA_ASSIGN_OR_RETURN(auto index_text, t.GetMeta(index_key));
-  json index = index_text && !index_text->empty() ? json::parse(*index_text, nullptr, false)
-                                                  : json::array();
+  json index =
+      index_text && !index_text->empty() ? json::parse(*index_text, nullptr, false) : json::array();
   if (!index.is_array()) index = json::array();
   index.push_back(r.id);
   return t.SetMeta(index_key, index.dump());
 }
 
-bool MayRequest(core::Role role) { return role == core::Role::kAnalyst || role == core::Role::kOfficer; }
-bool MayApprove(core::Role role) { return role == core::Role::kOfficer || role == core::Role::kAdmin; }
+bool MayRequest(core::Role role) {
+  return role == core::Role::kAnalyst || role == core::Role::kOfficer;
+}
+bool MayApprove(core::Role role) {
+  return role == core::Role::kOfficer || role == core::Role::kAdmin;
+}
 
 }  // namespace
 
@@ -178,8 +182,7 @@ Result<RepersonalisationRequest> NodeImpl::RequestRepersonalisation(
   if (!s.ok()) {
     if (s.code() == StatusCode::kNotFound || s.code() == StatusCode::kFailedPrecondition) {
       (void)AuditWrite(ctx, "repersonalisation.request", record_id,
-                       s.code() == StatusCode::kNotFound ? "not_found" : "refused",
-                       s.message());
+                       s.code() == StatusCode::kNotFound ? "not_found" : "refused", s.message());
     }
     return s;
   }
@@ -259,8 +262,8 @@ Result<std::vector<RepersonalisationRequest>> NodeImpl::ListRepersonalisationReq
       }
     }
   }
-  ISSA_RETURN_IF_ERROR(AuditWrite(ctx, "repersonalisation.list", "", "ok",
-                                  fmt::format("{} requests", out.size())));
+  ISSA_RETURN_IF_ERROR(
+      AuditWrite(ctx, "repersonalisation.list", "", "ok", fmt::format("{} requests", out.size())));
   return out;
 }
 

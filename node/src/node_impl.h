@@ -49,9 +49,8 @@ class NodeImpl final : public Node {
   Status Export(const Context& ctx, storage::RecordQuery query,
                 const std::function<void(const core::Record&)>& visit) override;
   Result<RetentionReport> RunRetention(const Context& ctx) override;
-  Result<RepersonalisationRequest> RequestRepersonalisation(const Context& ctx,
-                                                            std::string_view record_id,
-                                                            std::string_view justification) override;
+  Result<RepersonalisationRequest> RequestRepersonalisation(
+      const Context& ctx, std::string_view record_id, std::string_view justification) override;
   Result<RepersonalisationRequest> DecideRepersonalisation(const Context& ctx,
                                                            std::string_view request_id,
                                                            bool approve,

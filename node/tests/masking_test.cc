@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "issa/schema/registry.h"
+
 #include "node_fixture.h"
 
 namespace issa::node::testing {

@@ -385,7 +385,8 @@ Result<std::unique_ptr<TypeSchema>> TypeSchema::Compile(const json& doc) {
     return InvalidArgument("a record schema must have \"type\": \"object\"", "type");
   }
   if (doc.contains("x-retention")) {
-    const std::string mode = doc["x-retention"].is_string() ? doc["x-retention"].get<std::string>() : "";
+    const std::string mode =
+        doc["x-retention"].is_string() ? doc["x-retention"].get<std::string>() : "";
     if (mode != "mask" && mode != "erase") {
       return InvalidArgument("must be \"mask\" or \"erase\"", "x-retention");
     }
