@@ -24,6 +24,7 @@
 #include "maritime_commands.h"
 #include "pnr_commands.h"
 #include "travel_commands.h"
+#include "piu_commands.h"
 
 namespace {
 
@@ -454,6 +455,7 @@ int main(int argc, char** argv) {
   pnr_parse->add_flag("--json", pnr_parse_args.json, "Also print the parsed form of each message");
   pnr_parse->add_flag("--lenient", pnr_parse_args.lenient,
                       "Stale UNT/UNE/UNZ counts and references are warnings, not errors");
+  issa::cli::PiuCommands piu_commands(app);
 
   try {
     app.parse(argc, argv);
@@ -464,6 +466,7 @@ int main(int argc, char** argv) {
 
   if (pnr_parse->parsed()) return issa::cli::PnrParse(pnr_parse_args);
 
+  if (auto code = piu_commands.Run()) return *code;
   if (init->parsed()) {
     const Status s = server::InitDataDir(data_dir, node_id);
     if (!s.ok()) return Fail(s);

@@ -14,6 +14,7 @@ declare -A allowed=(
   [storage_sqlite]="core access audit storage storage_sqlite"
   [node]="core access audit storage schema matching node"
   [eurosur]="core access audit storage node maritime eurosur"
+  [piu]="core access audit storage node travel piu"
   [api]="core access audit storage node maritime eurosur api"
   [server]="core access audit storage schema node api storage_sqlite maritime eurosur server"
   [domains/maritime]="core access maritime"

@@ -95,6 +95,25 @@ struct ImportOptions {
 struct RetentionReport {
   uint64_t deleted = 0;
   uint64_t depersonalised = 0;
+  uint64_t masked = 0;  // of the depersonalised: sealed for re-personalisation, not erased
+};
+
+// A request to re-personalise a record whose personal data were masked at retention (types
+// with "x-retention": "mask", e.g. PNR data: Directive (EU) 2016/681 Art. 12(3)). Made by an
+// analyst or officer of the record's owner with a justification; approved or refused by another
+// user (officer or admin) of that authority; every step audited and the DPO notified.
+struct RepersonalisationRequest {
+  std::string id;
+  std::string record_id;
+  std::string owner;  // the record's owner; the request belongs to it
+  std::string requester;
+  std::string justification;
+  std::string status = "pending";  // pending, approved, refused
+  std::string approver;
+  std::string reason;
+  core::Timestamp requested_at = 0;
+  core::Timestamp decided_at = 0;
+  uint32_t uses = 0;  // disclosures made under an approval
 };
 
 class Node {
@@ -168,6 +187,35 @@ class Node {
   // (removes the properties the schema marks personal). Role admin or the system.
   virtual Result<RetentionReport> RunRetention(const Context& ctx) = 0;
 
+  // ---- Re-personalisation of masked records (see RepersonalisationRequest) ----
+  // FailedPrecondition when the record is not masked; NotFound when it is not the caller's
+  // authority's; InvalidArgument on an empty justification.
+  virtual Result<RepersonalisationRequest> RequestRepersonalisation(
+      const Context& ctx, std::string_view record_id, std::string_view justification) {
+    (void)ctx, (void)record_id, (void)justification;
+    return Unimplemented("re-personalisation");
+  }
+  // PermissionDenied when the caller requested it (a second person decides) or may not decide.
+  virtual Result<RepersonalisationRequest> DecideRepersonalisation(const Context& ctx,
+                                                                   std::string_view request_id,
+                                                                   bool approve,
+                                                                   std::string_view reason) {
+    (void)ctx, (void)request_id, (void)approve, (void)reason;
+    return Unimplemented("re-personalisation");
+  }
+  // The requests of the caller's authority (dpo: all).
+  virtual Result<std::vector<RepersonalisationRequest>> ListRepersonalisationRequests(
+      const Context& ctx) {
+    (void)ctx;
+    return Unimplemented("re-personalisation");
+  }
+  // The record's current version with its masked personal properties and links restored, for
+  // the requester of an approved request only; audited, the DPO notified.
+  virtual Result<core::Record> Repersonalise(const Context& ctx, std::string_view request_id) {
+    (void)ctx, (void)request_id;
+    return Unimplemented("re-personalisation");
+  }
+
   // ---- Cross-match hits and access requests ----
   virtual Result<std::vector<HitView>> ListHits(const Context& ctx) = 0;
   virtual Result<core::AccessRequest> RequestAccess(const Context& ctx, std::string_view hit_id,
@@ -209,5 +257,6 @@ std::string GroupJson(const core::SharingGroup& g);
 std::string AccessRequestJson(const core::AccessRequest& r, std::string_view viewer_authority);
 std::string HitJson(const HitView& h);
 std::string AuditEntryJson(const audit::Entry& e);
+std::string RepersonalisationRequestJson(const RepersonalisationRequest& r);
 
 }  // namespace issa::node
