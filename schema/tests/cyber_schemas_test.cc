@@ -78,12 +78,11 @@ TEST(CyberSchemasTest, AdvisoryValidates) {
                 .status()
                 .field(),
             "properties.languages[0]");
-  EXPECT_EQ(
-      reg->ValidateProperties("Advisory", Replace(advisory, R"("tracking_id":"EU-EISAS-2026-0001",)",
-                                                  ""))
-          .status()
-          .field(),
-      "properties.tracking_id");
+  EXPECT_EQ(reg->ValidateProperties("Advisory",
+                                    Replace(advisory, R"("tracking_id":"EU-EISAS-2026-0001",)", ""))
+                .status()
+                .field(),
+            "properties.tracking_id");
 }
 
 }  // namespace
