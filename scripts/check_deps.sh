@@ -15,10 +15,12 @@ declare -A allowed=(
   [node]="core access audit storage schema matching node"
   [eurosur]="core access audit storage node maritime eurosur"
   [piu]="core access audit storage node travel piu"
-  [api]="core access audit storage node maritime eurosur api"
+  [eisas]="core access audit storage node cyber eisas"
+  [api]="core access audit storage node maritime eurosur cyber eisas api"
   [server]="core access audit storage schema node api storage_sqlite maritime eurosur server"
   [domains/maritime]="core access maritime"
   [domains/travel]="core access matching travel"
+  [domains/cyber]="core access cyber"
   [cli]="core access audit storage node server maritime matching travel"
 )
 
