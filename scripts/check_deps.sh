@@ -14,10 +14,12 @@ declare -A allowed=(
   [storage_sqlite]="core access audit storage storage_sqlite"
   [node]="core access audit storage schema matching node"
   [eurosur]="core access audit storage node maritime eurosur"
-  [api]="core access audit storage node maritime eurosur api"
-  [server]="core access audit storage schema node api storage_sqlite maritime eurosur server"
+  [api]="core access audit storage node maritime eurosur cyber cti api"
+  [server]="core access audit storage schema node api storage_sqlite maritime eurosur cyber cti server"
   [domains/maritime]="core access maritime"
-  [cli]="core access audit storage node server maritime"
+  [domains/cyber]="core access cyber"
+  [cti]="core access audit storage node cyber cti"
+  [cli]="core access audit storage node server maritime cyber cti"
 )
 
 status=0
