@@ -28,7 +28,10 @@ constexpr MarkingId kMarkings[] = {
 
 int Rank(Tlp t) { return static_cast<int>(t); }
 
-constexpr core::PurposeSet kCyber = static_cast<core::PurposeSet>(core::Purpose::kCyber);
+// Threat intelligence serves CERTs (cyber) and the cybercrime centre and police cyber units
+// (crime).
+constexpr core::PurposeSet kCyber = static_cast<core::PurposeSet>(core::Purpose::kCyber) |
+                                    static_cast<core::PurposeSet>(core::Purpose::kCrime);
 
 }  // namespace
 

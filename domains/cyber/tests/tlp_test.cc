@@ -72,7 +72,8 @@ TEST(TlpTest, HandlingPerLevel) {
   ASSERT_FALSE(h.ok());
   EXPECT_EQ(h.status().field(), "object_marking_refs");
   EXPECT_EQ(HandlingForTlp(Tlp::kGreen, own)->purposes,
-            static_cast<core::PurposeSet>(core::Purpose::kCyber));
+            static_cast<core::PurposeSet>(core::Purpose::kCyber) |
+                static_cast<core::PurposeSet>(core::Purpose::kCrime));
 }
 
 }  // namespace

@@ -36,7 +36,7 @@ struct TlpTarget {
   std::vector<std::string> recipients{};  // named recipient authorities (x_issa_recipients)
 };
 
-// The node handling of an object of this TLP level (purpose cyber):
+// The node handling of an object of this TLP level (purposes cyber and crime):
 //  - CLEAR: classification PUBLIC, distribution all (anyone, the public advisory feed too);
 //  - GREEN: LIMITED, distribution all participants (the community);
 //  - AMBER: LIMITED, the owner and its clients: the sharing group when shared into a group's
