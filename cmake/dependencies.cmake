@@ -28,3 +28,6 @@ endif()
 find_package(XercesC 3.2 REQUIRED)
 # toml++ (libtomlplusplus-dev 3.3): the maritime configuration file; only in domains/maritime/src.
 find_package(tomlplusplus 3 REQUIRED)
+# OpenSSL's libcrypto (libssl-dev): SHA-1 for STIX observable ids (UUIDv5) and HMAC-SHA-256 for
+# TAXII cursors; only in domains/cyber/src.
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)

@@ -16,12 +16,13 @@ declare -A allowed=(
   [eurosur]="core access audit storage node maritime eurosur"
   [piu]="core access audit storage node travel piu"
   [eisas]="core access audit storage node cyber eisas"
-  [api]="core access audit storage node maritime eurosur cyber eisas api"
-  [server]="core access audit storage schema node api storage_sqlite maritime eurosur server"
+  [cti]="core access audit storage node cyber cti"
+  [api]="core access audit storage node maritime eurosur cyber eisas cti api"
+  [server]="core access audit storage schema node api storage_sqlite maritime eurosur cyber cti server"
   [domains/maritime]="core access maritime"
   [domains/travel]="core access matching travel"
   [domains/cyber]="core access cyber"
-  [cli]="core access audit storage node server maritime matching travel"
+  [cli]="core access audit storage node server maritime matching travel cyber cti"
 )
 
 status=0

@@ -11,6 +11,7 @@ packages=(
   gpsd-clients libeigen3-dev libgeographiclib-dev libtomlplusplus-dev
   libxerces-c-dev
   python3-jsonschema
+  libssl-dev
   chromium chromium-driver
 )
 # The web console (web/): Node.js and npm. A Node.js already installed from elsewhere (it ships
