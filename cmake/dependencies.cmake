@@ -28,3 +28,6 @@ endif()
 find_package(XercesC 3.2 REQUIRED)
 # toml++ (libtomlplusplus-dev 3.3): the maritime configuration file; only in domains/maritime/src.
 find_package(tomlplusplus 3 REQUIRED)
+# Hyperscan (libhyperscan-dev): substring and regex matching of warning lists and IOC scanning
+# (domains/cyber/src only).
+pkg_check_modules(HYPERSCAN REQUIRED IMPORTED_TARGET libhs)

@@ -17,7 +17,8 @@ declare -A allowed=(
   [api]="core access audit storage node maritime eurosur api"
   [server]="core access audit storage schema node api storage_sqlite maritime eurosur server"
   [domains/maritime]="core access maritime"
-  [cli]="core access audit storage node server maritime"
+  [domains/cyber]="core access cyber"
+  [cli]="core access audit storage node server maritime cyber"
 )
 
 status=0
