@@ -54,7 +54,8 @@ std::vector<RejectedPattern> PatternDatabase::Compile(const std::vector<PatternS
       continue;
     }
     expressions.push_back(specs[i].literal ? EscapeLiteral(specs[i].text) : specs[i].text);
-    flags.push_back(HS_FLAG_SINGLEMATCH | (specs[i].caseless ? HS_FLAG_CASELESS : 0u));
+    flags.push_back((specs[i].single_match ? HS_FLAG_SINGLEMATCH : 0u) |
+                    (specs[i].caseless ? HS_FLAG_CASELESS : 0u));
     ids.push_back(static_cast<unsigned>(i));
   }
   // Compile; on a rejected expression drop it and try again (Hyperscan names the culprit).
@@ -89,16 +90,18 @@ PatternDatabase::Scratch PatternDatabase::MakeScratch() const {
   return Scratch(scratch);
 }
 
-void PatternDatabase::Scan(std::string_view data, hs_scratch* scratch,
-                           const std::function<void(unsigned)>& on_match) const {
+void PatternDatabase::Scan(
+    std::string_view data, hs_scratch* scratch,
+    const std::function<void(unsigned, unsigned long long)>& on_match) const {
   if (database_ == nullptr || scratch == nullptr) return;
-  auto handler = [](unsigned id, unsigned long long, unsigned long long, unsigned,
+  using Callback = std::function<void(unsigned, unsigned long long)>;
+  auto handler = [](unsigned id, unsigned long long, unsigned long long to, unsigned,
                     void* context) -> int {
-    (*static_cast<const std::function<void(unsigned)>*>(context))(id);
+    (*static_cast<const Callback*>(context))(id, to);
     return 0;
   };
   hs_scan(database_, data.data(), static_cast<unsigned>(data.size()), 0, scratch, handler,
-          const_cast<std::function<void(unsigned)>*>(&on_match));
+          const_cast<Callback*>(&on_match));
 }
 
 std::size_t PatternDatabase::Bytes() const {

@@ -19,6 +19,7 @@ struct PatternSpec {
   std::string text;  // the substring, or the regular expression (PCRE syntax Hyperscan accepts)
   bool literal = true;
   bool caseless = true;
+  bool single_match = true;  // one report per Scan call; false: every match (end offset)
 };
 
 struct RejectedPattern {
@@ -45,9 +46,9 @@ class PatternDatabase {
   using Scratch = std::unique_ptr<hs_scratch, ScratchDeleter>;
   Scratch MakeScratch() const;
 
-  // Calls on_match(spec index) once per pattern and call (single-match patterns).
+  // Calls on_match(spec index, end offset) per match (once per call for single-match specs).
   void Scan(std::string_view data, hs_scratch* scratch,
-            const std::function<void(unsigned)>& on_match) const;
+            const std::function<void(unsigned, unsigned long long)>& on_match) const;
   std::size_t Bytes() const;
 
  private:

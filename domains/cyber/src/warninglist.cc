@@ -297,7 +297,7 @@ std::vector<std::string> WarningLists::Match(const Observable& value) const {
   // substring and regex
   if (!m.database.Empty()) {
     std::lock_guard lock(m.scratch_mutex);
-    m.database.Scan(value.value, m.scratch.get(), [&](unsigned spec) {
+    m.database.Scan(value.value, m.scratch.get(), [&](unsigned spec, unsigned long long) {
       const auto list = m.spec_origin[spec].first;
       if (m.Applies(m.lists[list], value.type)) hit[list] = true;
     });
