@@ -12,6 +12,7 @@ packages=(
   libxerces-c-dev
   python3-jsonschema
   libssl-dev
+  libhyperscan-dev
   chromium chromium-driver
 )
 # The web console (web/): Node.js and npm. A Node.js already installed from elsewhere (it ships
