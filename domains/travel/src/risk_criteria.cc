@@ -700,8 +700,9 @@ Result<AirportCountries> ParseAirportCountries(std::string_view csv) {
     const size_t comma = line.find(',');
     const std::string_view airport =
         detail::TrimBlanks(comma == std::string_view::npos ? line : line.substr(0, comma));
-    const std::string_view country =
-        comma == std::string_view::npos ? std::string_view() : detail::TrimBlanks(line.substr(comma + 1));
+    const std::string_view country = comma == std::string_view::npos
+                                         ? std::string_view()
+                                         : detail::TrimBlanks(line.substr(comma + 1));
     if (airport.size() != 3 || country.size() != 2) {
       return InvalidArgument(
           fmt::format("line {}: expected AIRPORT,CC (IATA code, ISO 3166-1 alpha-2)", line_no),
