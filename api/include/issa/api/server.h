@@ -15,6 +15,9 @@ namespace issa::maritime {
 class LivePicture;
 }  // namespace issa::maritime
 
+namespace issa::eisas {
+class AdvisoryService;
+}  // namespace issa::eisas
 namespace issa::eurosur {
 class EurosurService;
 }  // namespace issa::eurosur
@@ -48,6 +51,9 @@ struct ServerOptions {
   // EUROSUR workflows and situational pictures under /api/v1/eurosur (borrowed, outlives the
   // Server); those routes answer 404 when null.
   eurosur::EurosurService* eurosur = nullptr;
+  // EISAS advisories: the public pages under /advisories and /api/v1/advisories (borrowed,
+  // outlives the Server); those routes answer 404 when null.
+  eisas::AdvisoryService* advisories = nullptr;
 };
 
 // An HTTP server over a Node. Start() binds and launches the I/O and worker threads; Stop()
