@@ -16,6 +16,7 @@
 #include "issa/maritime/config.h"
 #include "issa/maritime/picture.h"
 #include "issa/maritime/replay.h"
+#include "issa/piu/service.h"
 #include "issa/server/data_dir.h"
 
 namespace issa::server {
@@ -159,6 +160,8 @@ Status Serve(OpenedNode& opened, const ServeOptions& options) {
   o.picture = feed ? &feed->picture() : nullptr;
   eurosur::EurosurService eurosur(*opened.node);
   o.eurosur = &eurosur;
+  piu::PiuService piu_service(*opened.node);
+  o.piu = &piu_service;
   api::Server http(*opened.node, o);
   ISSA_RETURN_IF_ERROR(http.Start());
   if (feed) feed->Start();

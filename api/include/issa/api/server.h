@@ -19,6 +19,10 @@ namespace issa::eurosur {
 class EurosurService;
 }  // namespace issa::eurosur
 
+namespace issa::piu {
+class PiuService;
+}  // namespace issa::piu
+
 namespace issa::api::detail {
 class ServerImpl;
 }  // namespace issa::api::detail
@@ -48,6 +52,9 @@ struct ServerOptions {
   // EUROSUR workflows and situational pictures under /api/v1/eurosur (borrowed, outlives the
   // Server); those routes answer 404 when null.
   eurosur::EurosurService* eurosur = nullptr;
+  // PIU and border-check workflows under /api/v1/piu (borrowed, outlives the Server); those
+  // routes answer 404 when null (re-personalisation routes call the node and always work).
+  piu::PiuService* piu = nullptr;
 };
 
 // An HTTP server over a Node. Start() binds and launches the I/O and worker threads; Stop()
