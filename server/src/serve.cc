@@ -176,9 +176,10 @@ Status Serve(OpenedNode& opened, const ServeOptions& options) {
       if (!report.ok()) {
         std::fprintf(stderr, "retention failed: %s\n", report.status().ToString().c_str());
       } else if (report->deleted + report->depersonalised > 0) {
-        std::fprintf(stderr, "retention: %llu deleted, %llu depersonalised\n",
+        std::fprintf(stderr, "retention: %llu deleted, %llu depersonalised (%llu masked)\n",
                      static_cast<unsigned long long>(report->deleted),
-                     static_cast<unsigned long long>(report->depersonalised));
+                     static_cast<unsigned long long>(report->depersonalised),
+                     static_cast<unsigned long long>(report->masked));
       }
       next_retention = now + options.retention_interval_ms;
     }
