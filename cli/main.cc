@@ -22,6 +22,8 @@
 #include "issa/server/data_dir.h"
 
 #include "maritime_commands.h"
+#include "pnr_commands.h"
+#include "travel_commands.h"
 #include "piu_commands.h"
 
 namespace {
@@ -393,6 +395,9 @@ int main(int argc, char** argv) {
                        "Raw field values, like gpsdecode -u (default: scaled, like gpsdecode)");
 
   // maritime
+  issa::cli::ScreenArgs screen_args;
+  auto* screen = issa::cli::AddScreenCommand(app, screen_args);
+
   auto* maritime = app.add_subcommand("maritime", "Border surveillance (EUROSUR) tools");
   maritime->require_subcommand(1);
   auto* replay = maritime->add_subcommand(
@@ -438,6 +443,18 @@ int main(int argc, char** argv) {
   cise_import->add_option("--purpose", cise_import_args.purposes, "Purposes (repeatable)")
       ->capture_default_str();
 
+  // pnr (issue 5): look at PNRGOV / PAXLST messages
+  auto* pnr = app.add_subcommand("pnr", "Passenger data (PNRGOV, PAXLST) tools");
+  pnr->require_subcommand(1);
+  issa::cli::PnrParseArgs pnr_parse_args;
+  auto* pnr_parse = pnr->add_subcommand(
+      "parse",
+      "Parse PNRGOV and PAXLST messages: one NDJSON line per message with its records, the "
+      "Annex I deletion counts, or its error");
+  pnr_parse->add_option("FILE", pnr_parse_args.files, "EDIFACT interchanges")->required();
+  pnr_parse->add_flag("--json", pnr_parse_args.json, "Also print the parsed form of each message");
+  pnr_parse->add_flag("--lenient", pnr_parse_args.lenient,
+                      "Stale UNT/UNE/UNZ counts and references are warnings, not errors");
   issa::cli::PiuCommands piu_commands(app);
 
   try {
@@ -446,6 +463,8 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;
   }
+
+  if (pnr_parse->parsed()) return issa::cli::PnrParse(pnr_parse_args);
 
   if (auto code = piu_commands.Run()) return *code;
   if (init->parsed()) {
@@ -645,6 +664,7 @@ int main(int argc, char** argv) {
     return AisDecode(ais_input, ais_unscaled);
   }
   if (replay->parsed()) return issa::cli::MaritimeReplay(replay_args);
+  if (screen->parsed()) return issa::cli::TravelScreen(screen_args);
   if (cise_export->parsed() || cise_import->parsed()) {
     auto opened = OpenOrExit(data_dir);
     const auto ctx = TokenContext(*opened->node, cise_token);

@@ -15,11 +15,14 @@ declare -A allowed=(
   [node]="core access audit storage schema matching node"
   [eurosur]="core access audit storage node maritime eurosur"
   [piu]="core access audit storage node travel piu"
-  [api]="core access audit storage node maritime eurosur piu api"
-  [server]="core access audit storage schema node api storage_sqlite maritime eurosur piu server"
+  [eisas]="core access audit storage node cyber eisas"
+  [cti]="core access audit storage node cyber cti"
+  [api]="core access audit storage node maritime eurosur cyber eisas cti piu api"
+  [server]="core access audit storage schema node api storage_sqlite maritime eurosur cyber cti piu server"
   [domains/maritime]="core access maritime"
-  [domains/travel]="core travel"
-  [cli]="core access audit storage node server maritime travel"
+  [domains/travel]="core access matching travel"
+  [domains/cyber]="core access cyber"
+  [cli]="core access audit storage node server maritime matching travel cyber cti"
 )
 
 status=0

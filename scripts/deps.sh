@@ -10,6 +10,9 @@ packages=(
   clang-format-14 wrk curl
   gpsd-clients libeigen3-dev libgeographiclib-dev libtomlplusplus-dev
   libxerces-c-dev
+  python3-jsonschema
+  libssl-dev
+  libhyperscan-dev
   chromium chromium-driver
 )
 # The web console (web/): Node.js and npm. A Node.js already installed from elsewhere (it ships

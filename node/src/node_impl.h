@@ -75,6 +75,12 @@ class NodeImpl final : public Node {
   void Audit(const Context& ctx, std::string_view action, std::string_view target,
              std::string_view outcome, std::string_view detail) override;
 
+  Status ReleaseToPublic(const Context& ctx, std::string_view id) override;
+  Status WithdrawFromPublic(const Context& ctx, std::string_view id) override;
+  Result<core::Record> GetPublicRecord(std::string_view type, std::string_view id) override;
+  Result<storage::RecordPage> ListPublicRecords(std::string_view type, std::string_view after_id,
+                                                int limit) override;
+
   std::unique_ptr<Subscription> Subscribe(const Context& ctx, Subscriber subscriber) override;
   NodeStats Stats() const override;
   const std::string& node_id() const override { return options_.node_id; }

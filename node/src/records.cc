@@ -225,8 +225,9 @@ Result<core::Record> NodeImpl::GetRecord(const Context& ctx, std::string_view id
 // `done` hears of the record, so no record leaves the node unaudited.
 void NodeImpl::GetRecordAsync(const Context& ctx, std::string_view id,
                               std::function<void(Result<core::Record>)> done) {
-  if (!ctx.principal.IsSystem() &&
-      !access::RoleAllows(ctx.principal.role, access::Action::kReadRecords)) {
+  if (ctx.principal.IsPublic() ||
+      (!ctx.principal.IsSystem() &&
+       !access::RoleAllows(ctx.principal.role, access::Action::kReadRecords))) {
     return done(RequireRole(ctx, access::Action::kReadRecords, id));
   }
   Result<core::Record> record = NotFound("record not found");

@@ -237,6 +237,43 @@ class Node {
   virtual void Audit(const Context& ctx, std::string_view action, std::string_view target,
                      std::string_view outcome, std::string_view detail) = 0;
 
+  // ---- Public release (EISAS advisories; docs/cyber.md#publication) ----
+  // Releases the current version of a record to the public (anyone, without a token). The
+  // caller needs role officer or admin and must belong to the owner authority; the record must
+  // be TLP:CLEAR (classification PUBLIC, distribution all), and so must every record it links
+  // with rel "derived_from" (each visible to the caller). Audited as record.release (ok, denied
+  // or refused). FailedPrecondition naming the record that is not CLEAR; PermissionDenied;
+  // NotFound. A later version of the record is not public until released again.
+  virtual Status ReleaseToPublic(const Context& ctx, std::string_view id) {
+    (void)ctx;
+    (void)id;
+    return Unimplemented("public release");
+  }
+  // Ends the public release of a record (same rights as ReleaseToPublic). Audited.
+  virtual Status WithdrawFromPublic(const Context& ctx, std::string_view id) {
+    (void)ctx;
+    (void)id;
+    return Unimplemented("public release");
+  }
+  // The public read path: released records only, read with a public viewer that sees PUBLIC +
+  // all records and nothing else, and served only while the released version is current.
+  // Not audited (public material; anonymous reads would flood the chain); counted in
+  // records_read. NotFound for anything else, indistinguishable from a missing id.
+  virtual Result<core::Record> GetPublicRecord(std::string_view type, std::string_view id) {
+    (void)type;
+    (void)id;
+    return Unimplemented("public release");
+  }
+  // One page (by id, after `after_id`, at most `limit` 1..1000 scanned) of released records of
+  // a type.
+  virtual Result<storage::RecordPage> ListPublicRecords(std::string_view type,
+                                                        std::string_view after_id, int limit) {
+    (void)type;
+    (void)after_id;
+    (void)limit;
+    return Unimplemented("public release");
+  }
+
   // ---- Stream ----
   using Subscriber = std::function<void(const Notice&)>;
   // Notices the caller may see, until the returned handle is destroyed.

@@ -1,0 +1,22 @@
+#pragma once
+
+// `issa pnr ...`: look at PNRGOV and PAXLST messages.
+
+#include <string>
+#include <vector>
+
+namespace issa::cli {
+
+struct PnrParseArgs {
+  std::vector<std::string> files;  // EDIFACT interchanges
+  bool json = false;               // also print the parsed form of each message
+  bool lenient = false;            // stale UNT/UNE/UNZ counts are warnings, not errors
+};
+
+// Prints one NDJSON line per message: its records (Booking, Passenger, Flight, Document,
+// Payment with links by index), the Annex I deletion counts, warnings, or its error; and one
+// line per interchange-level error. Returns 0 when every message parsed, 4 when some were
+// rejected, 1 when a file could not be read or is not EDIFACT.
+int PnrParse(const PnrParseArgs& args);
+
+}  // namespace issa::cli
