@@ -676,9 +676,10 @@ int main(int argc, char** argv) {
     auto opened = OpenOrExit(data_dir);
     auto report = opened->node->RunRetention(server::SystemContext());
     if (!report.ok()) return Fail(report.status());
-    std::printf("%llu deleted, %llu depersonalised\n",
+    std::printf("%llu deleted, %llu depersonalised (%llu masked)\n",
                 static_cast<unsigned long long>(report->deleted),
-                static_cast<unsigned long long>(report->depersonalised));
+                static_cast<unsigned long long>(report->depersonalised),
+                static_cast<unsigned long long>(report->masked));
     return 0;
   }
   return kExitUsage;

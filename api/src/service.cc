@@ -351,6 +351,7 @@ std::vector<RouteDef> Service::Routes() {
   AddMaritimeRoutes(r);
   AddEurosurRoutes(r);
   AddAdvisoryRoutes(r);
+  AddPiuRoutes(r);
   return r;
 }
 
@@ -381,7 +382,8 @@ Service::Service(node::Node& node, const ServerOptions& options)
       web_root_(options.web_root),
       picture_(options.picture),
       eurosur_(options.eurosur),
-      advisories_(options.advisories) {}
+      advisories_(options.advisories),
+      piu_(options.piu) {}
 
 Routed Service::Route(const HttpRequest& req) const {
   Routed routed;

@@ -42,7 +42,7 @@ Result<Crossing> CrossingOf(const json& p) {
     if (!kind.ok()) return InvalidArgument(kind.status().message(), "border_kind");
     c.border = *kind;
   }
-  c.long_stay = p.value("long_stay", false);
+  ISSA_ASSIGN_OR_RETURN(c.long_stay, Bool(p, "long_stay", false));
   c.visa = Str(p, "visa");
   return c;
 }
@@ -125,7 +125,8 @@ Result<std::string> PiuService::CheckCrossing(const node::Context& ctx, std::str
       allowed = false;
       reasons.push_back("the 90 days in the 180-day period are used up");
     }
-    if (j.value("visa_required", true) && !now.long_stay) {
+    ISSA_ASSIGN_OR_RETURN(const bool visa_required, Bool(j, "visa_required", true));
+    if (visa_required && !now.long_stay) {
       ISSA_ASSIGN_OR_RETURN(const auto visas, ListAll(node_, ctx, "Visa"));
       json best = nullptr;
       for (const auto& v : visas) {

@@ -21,6 +21,8 @@ nlohmann::json Properties(const core::Record& record);
 Result<nlohmann::json> ParseBody(std::string_view body);
 // A string member, or "" when absent or not a string.
 std::string Str(const nlohmann::json& j, const char* field);
+// A boolean member: `fallback` when absent, InvalidArgument naming it when not a boolean.
+Result<bool> Bool(const nlohmann::json& j, const char* field, bool fallback);
 // Every current record of a type the caller may see (all pages).
 Result<std::vector<core::Record>> ListAll(node::Node& node, const node::Context& ctx,
                                           const std::string& type);

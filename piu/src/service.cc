@@ -36,6 +36,13 @@ std::string Str(const json& j, const char* field) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+Result<bool> Bool(const json& j, const char* field, bool fallback) {
+  const auto it = j.find(field);
+  if (it == j.end() || it->is_null()) return fallback;
+  if (!it->is_boolean()) return InvalidArgument("must be true or false", field);
+  return it->get<bool>();
+}
+
 Result<std::vector<core::Record>> ListAll(node::Node& node, const node::Context& ctx,
                                           const std::string& type) {
   std::vector<core::Record> out;
@@ -116,9 +123,9 @@ std::string Normalise(std::string_view text) {
 // The subject's identity for suppressions: normalised name, birth date and sorted document
 // numbers, hashed (BLAKE2b, 16 bytes, hex).
 std::string Fingerprint(const json& props) {
-  std::string name = Normalise(props.value("name", ""));
+  std::string name = Normalise(Str(props, "name"));
   if (name.empty()) {
-    name = Normalise(props.value("given_names", "") + " " + props.value("surname", ""));
+    name = Normalise(Str(props, "given_names") + " " + Str(props, "surname"));
   }
   std::vector<std::string> docs;
   if (props.contains("document_numbers") && props["document_numbers"].is_array()) {
@@ -131,7 +138,7 @@ std::string Fingerprint(const json& props) {
       docs.push_back(Normalise(props[f].get<std::string>()));
   }
   std::sort(docs.begin(), docs.end());
-  std::string text = name + "|" + props.value("birth_date", "") + "|";
+  std::string text = name + "|" + Str(props, "birth_date") + "|";
   for (const auto& d : docs) text += d + ";";
   if (sodium_init() < 0) std::abort();
   unsigned char h[16];
@@ -218,9 +225,8 @@ Result<std::string> PiuService::QueueMatch(const node::Context& ctx, std::string
   for (const auto& s : suppressions) {
     if (s.owner != ctx.principal.authority) continue;
     const json p = Properties(s);
-    if (p.value("status", "") != "active" || p.value("subject_fingerprint", "") != fingerprint ||
-        p.value("list", "") != list || p.value("entry_id", "") != entry_id ||
-        p.value("version", "") != version) {
+    if (Str(p, "status") != "active" || Str(p, "subject_fingerprint") != fingerprint ||
+        Str(p, "list") != list || Str(p, "entry_id") != entry_id || Str(p, "version") != version) {
       continue;
     }
     const int64_t count = p.value("suppressed_count", int64_t{0}) + 1;
@@ -246,7 +252,7 @@ Result<std::string> PiuService::QueueMatch(const node::Context& ctx, std::string
                 {"queued_at", NowText(node_)}};
   if (!version.empty()) props["version"] = version;
   if (const std::string n = Str(j, "entry_name"); !n.empty()) props["entry_name"] = n;
-  const std::string subject_name = subject_props.value("name", "");
+  const std::string subject_name = Str(subject_props, "name");
   if (!subject_name.empty()) props["subject_name"] = subject_name;
   ISSA_ASSIGN_OR_RETURN(
       const std::string id,
@@ -265,7 +271,7 @@ Result<std::string> PiuService::ListMatches(const node::Context& ctx, std::strin
   json out = json::array();
   for (const auto& m : matches) {
     json v = RecordView(m);
-    if (!status.empty() && v.value("status", "") != status) continue;
+    if (!status.empty() && Str(v, "status") != status) continue;
     out.push_back(std::move(v));
   }
   return Dump({{"matches", std::move(out)}});
@@ -296,7 +302,7 @@ Result<std::string> PiuService::ReviewMatch(const node::Context& ctx, std::strin
       pass_to.push_back(a.get<std::string>());
     }
   }
-  const bool suppress = j.value("suppress", false);
+  ISSA_ASSIGN_OR_RETURN(const bool suppress, Bool(j, "suppress", false));
   if (suppress && review != Review::kDismiss)
     return InvalidArgument("only when dismissing", "suppress");
 
@@ -308,8 +314,8 @@ Result<std::string> PiuService::ReviewMatch(const node::Context& ctx, std::strin
     return PermissionDenied("only the authority that queued the match reviews it");
   }
   const json p = Properties(match);
-  if (p.value("status", "") != "pending") {
-    return FailedPrecondition(fmt::format("the match is already {}", p.value("status", "")));
+  if (Str(p, "status") != "pending") {
+    return FailedPrecondition(fmt::format("the match is already {}", Str(p, "status")));
   }
   json props = {{"status", review == Review::kConfirm ? "confirmed" : "dismissed"},
                 {"reviewer", ctx.principal.user_id},
@@ -318,9 +324,9 @@ Result<std::string> PiuService::ReviewMatch(const node::Context& ctx, std::strin
                 {"reviewed_at", NowText(node_)}};
   json patch = json::object();
   if (suppress) {
-    json s = {{"subject_fingerprint", p.value("subject_fingerprint", "")},
-              {"list", p.value("list", "")},
-              {"entry_id", p.value("entry_id", "")},
+    json s = {{"subject_fingerprint", Str(p, "subject_fingerprint")},
+              {"list", Str(p, "list")},
+              {"entry_id", Str(p, "entry_id")},
               {"match", match.id},
               {"reviewer", ctx.principal.user_id},
               {"reason", reason},
@@ -345,8 +351,8 @@ Result<std::string> PiuService::ReviewMatch(const node::Context& ctx, std::strin
   json out = RecordView(reviewed);
 
   // A confirmed hit on a registered traveller ends the status.
-  if (review == Review::kConfirm && p.value("subject_type", "") == "RegisteredTraveller") {
-    auto traveller = node_.GetRecord(ctx, p.value("subject", ""));
+  if (review == Review::kConfirm && Str(p, "subject_type") == "RegisteredTraveller") {
+    auto traveller = node_.GetRecord(ctx, Str(p, "subject"));
     if (traveller.ok() && traveller->owner == ctx.principal.authority) {
       ISSA_RETURN_IF_ERROR(
           node_
@@ -365,7 +371,7 @@ Result<std::string> PiuService::ReviewMatch(const node::Context& ctx, std::strin
 Result<core::Record> PiuService::ConfirmedMatch(const node::Context& ctx, std::string_view id) {
   ISSA_ASSIGN_OR_RETURN(core::Record r, node_.GetRecord(ctx, id));
   if (r.type != "ScreeningMatch") return NotFound("screening match not found");
-  const std::string status = Properties(r).value("status", "");
+  const std::string status = Str(Properties(r), "status");
   if (status != "confirmed") {
     node_.Audit(ctx, "screening.use", id, "refused", "match is " + status);
     return FailedPrecondition(
@@ -419,7 +425,7 @@ Result<std::string> PiuService::RevokeSuppression(const node::Context& ctx, std:
   std::lock_guard lock(mu_);
   ISSA_ASSIGN_OR_RETURN(const core::Record s, node_.GetRecord(ctx, id));
   if (s.type != "ScreeningSuppression") return NotFound("suppression not found");
-  if (Properties(s).value("status", "") != "active") {
+  if (Str(Properties(s), "status") != "active") {
     return FailedPrecondition("the suppression is already revoked");
   }
   ISSA_ASSIGN_OR_RETURN(const core::Record revoked,

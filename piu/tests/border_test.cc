@@ -79,6 +79,9 @@ TEST_F(BorderTest, EntryNeedsAValidVisaWithEntriesLeft) {
   EXPECT_EQ(service_->CheckCrossing(guard_, bad.dump()).status().field(), "crossed_on");
   bad = Crossing("sideways", "2026-02-03", "P999");
   EXPECT_EQ(service_->CheckCrossing(guard_, bad.dump()).status().field(), "direction");
+  bad = Crossing("entry", "2026-02-03", "P999");
+  bad["visa_required"] = "no";
+  EXPECT_EQ(service_->CheckCrossing(guard_, bad.dump()).status().field(), "visa_required");
   bad = Crossing("entry", "2026-02-03", "");
   EXPECT_EQ(service_->CheckCrossing(guard_, bad.dump()).status().field(), "document_number");
 }

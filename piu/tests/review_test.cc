@@ -157,6 +157,12 @@ TEST_F(ReviewTest, BadQueueRequestsNameTheField) {
   bad["features"] = 3;
   EXPECT_EQ(field(bad), "features");
   EXPECT_EQ(service_->QueueMatch(officer_, "[1]").status().field(), "body");
+  const std::string id = json::parse(*service_->QueueMatch(officer_, good.dump()))["id"];
+  EXPECT_EQ(
+      service_->ReviewMatch(officer_, id, Review::kDismiss, R"({"reason":"r","suppress":"yes"})")
+          .status()
+          .field(),
+      "suppress");
   // A subject the caller may not see does not exist for it.
   const node::Context de = As("DE-BKA", core::Role::kOfficer);
   EXPECT_EQ(service_->QueueMatch(de, good.dump()).status().code(), StatusCode::kNotFound);

@@ -22,6 +22,10 @@ namespace issa::eurosur {
 class EurosurService;
 }  // namespace issa::eurosur
 
+namespace issa::piu {
+class PiuService;
+}  // namespace issa::piu
+
 namespace issa::api::detail {
 class ServerImpl;
 }  // namespace issa::api::detail
@@ -54,6 +58,9 @@ struct ServerOptions {
   // EISAS advisories: the public pages under /advisories and /api/v1/advisories (borrowed,
   // outlives the Server); those routes answer 404 when null.
   eisas::AdvisoryService* advisories = nullptr;
+  // PIU and border-check workflows under /api/v1/piu (borrowed, outlives the Server); those
+  // routes answer 404 when null (re-personalisation routes call the node and always work).
+  piu::PiuService* piu = nullptr;
 };
 
 // An HTTP server over a Node. Start() binds and launches the I/O and worker threads; Stop()
