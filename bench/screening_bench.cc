@@ -157,6 +157,8 @@ int main(int argc, char** argv) {
   size_t peer_queries = 50;
   double threshold = ScreeningConfig{}.alert_threshold;
   bool skip_accuracy = false;
+  std::string config_path;
+  size_t show = 0;  // print this many misses per stratum and alerts on names not listed
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -172,6 +174,10 @@ int main(int argc, char** argv) {
       threshold = std::stod(next());
     else if (a == "--no-accuracy")
       skip_accuracy = true;
+    else if (a == "--config")
+      config_path = next();
+    else if (a == "--show")
+      show = std::stoul(next());
     else {
       std::fprintf(stderr, "unknown flag %s\n", a.c_str());
       return 2;
@@ -182,6 +188,17 @@ int main(int argc, char** argv) {
     return 0;
   }
   ScreeningConfig config;
+  if (!config_path.empty()) {
+    std::ifstream in(config_path);
+    std::stringstream text;
+    text << in.rdbuf();
+    auto parsed = issa::travel::ParseScreeningConfig(text.str(), config_path);
+    if (!parsed.ok()) {
+      std::fprintf(stderr, "%s\n", parsed.status().ToString().c_str());
+      return 2;
+    }
+    config = *parsed;
+  }
   config.alert_threshold = threshold;
 
   std::printf("lists:\n");
@@ -201,6 +218,7 @@ int main(int argc, char** argv) {
       const auto hits = screener.Screen(s, 10, 0.0);
       Tally& t = strata[stratum];
       ++t.n;
+      const size_t before = t.r10;
       for (size_t r = 0; r < hits.size(); ++r) {
         if (hits[r].list == e.list && hits[r].entry_id == e.id) {
           ++t.r10;
@@ -208,6 +226,11 @@ int main(int argc, char** argv) {
           if (hits[r].score >= threshold) ++t.alert;
           break;
         }
+      }
+      if (t.r10 == before && t.n - t.r10 <= show) {
+        std::printf("  miss [%s] %s -> %s %s (%s); top: %s %.2f\n", stratum.c_str(), s.name.c_str(),
+                    e.list.c_str(), e.id.c_str(), e.primary_name().c_str(),
+                    hits.empty() ? "-" : hits[0].name.c_str(), hits.empty() ? 0.0 : hits[0].score);
       }
     };
     const auto t0 = Clock::now();
@@ -287,12 +310,33 @@ int main(int argc, char** argv) {
   if (!negatives.empty()) {
     size_t alerts_name = 0;
     size_t alerts_dob = 0;
+    std::map<int, size_t> by_threshold;  // top score >= t/100, name only
+    Screener low(config, 0.75);
+    for (const Watchlist& l : lists) {
+      if (!low.Load(l).ok()) return 1;
+    }
     for (const Negative& n : negatives) {
       Subject s;
       s.name = n.name;
-      if (!screener.Screen(s, 1).empty()) ++alerts_name;
+      const auto best = low.Screen(s, 1, 0.75);
+      for (int t = 75; t <= 95; t += 5) {
+        if (!best.empty() && best[0].score >= t / 100.0 - 1e-9) ++by_threshold[t];
+      }
+      const auto hits = screener.Screen(s, 1);
+      if (!hits.empty()) {
+        ++alerts_name;
+        if (alerts_name <= show) {
+          std::printf("  alert: %s -> %s %s '%s' %.2f\n", n.name.c_str(), hits[0].list.c_str(),
+                      hits[0].entry_id.c_str(), hits[0].name.c_str(), hits[0].score);
+        }
+      }
       s.birth_date = n.dob;
       if (!screener.Screen(s, 1).empty()) ++alerts_dob;
+    }
+    for (const auto& [t, count] : by_threshold) {
+      std::printf("  name only, threshold %.2f: alert rate %.4f %% (%zu)\n", t / 100.0,
+                  100.0 * static_cast<double>(count) / static_cast<double>(negatives.size()),
+                  count);
     }
     std::printf(
         "alert rate on %zu names not listed at threshold %.2f: name only %.4f %% (%zu), "

@@ -242,8 +242,15 @@ class Screener::Impl {
       queries.push_back(std::move(q));
     }
     std::vector<ScreeningHit> hits;
-    const size_t limit = top + 8;  // room for candidates dropped below (expired, weak alias)
+    std::vector<float> rarity;  // tie-break: rarity of the query parts the entry holds
+    // Room for candidates dropped below (expired, weak alias); ranking mode looks wider so that
+    // ties can be broken by rarity.
+    const bool ranking = threshold < config_.match.name_floor && !slot_of_.empty();
+    const size_t limit = ranking ? top * 3 + 20 : top + 8;
     std::shared_lock lock(mu_);
+    std::vector<std::pair<uint32_t, float>> query_keys;
+    if (ranking && !s.name.empty())
+      query_keys = QueryKeys(matching::PrepareName(s.name, NameKindOf(s.kind)));
     for (const core::Record& q : queries) {
       const std::vector<matching::Candidate> found =
           exhaustive ? matcher_.FindExhaustive(q, limit) : matcher_.Find(q, limit);
@@ -272,15 +279,29 @@ class Screener::Impl {
         h.alert = e.alert;
         Explain(s, q.type, e, h);
         if (h.score + 1e-9 < threshold) continue;
+        rarity.push_back(Rarity(query_keys, Key(e.list, e.id)));
         hits.push_back(std::move(h));
       }
     }
     lock.unlock();
-    std::sort(hits.begin(), hits.end(), [](const ScreeningHit& a, const ScreeningHit& b) {
+    std::vector<size_t> order(hits.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+      const ScreeningHit& a = hits[x];
+      const ScreeningHit& b = hits[y];
+      // Scores equal to the hundredth: the entry holding the rarer query parts first.
+      const long sa = std::lround(a.score * 100);
+      const long sb = std::lround(b.score * 100);
+      if (sa != sb) return sa > sb;
+      if (rarity[x] != rarity[y]) return rarity[x] > rarity[y];
       if (a.score != b.score) return a.score > b.score;
       if (a.list != b.list) return a.list < b.list;
       return a.entry_id < b.entry_id;
     });
+    std::vector<ScreeningHit> sorted;
+    sorted.reserve(hits.size());
+    for (size_t i : order) sorted.push_back(std::move(hits[i]));
+    hits = std::move(sorted);
     // The same entry found through the person and the vessel query: keep the best.
     std::vector<ScreeningHit> out;
     for (ScreeningHit& h : hits) {
@@ -413,6 +434,37 @@ class Screener::Impl {
     slot = Slot{};
     free_slots_.push_back(it->second);
     slot_of_.erase(it);
+  }
+
+  // The query's retrieval keys with their inverse document frequency.
+  std::vector<std::pair<uint32_t, float>> QueryKeys(const matching::PreparedName& q) const {
+    std::vector<std::string> keys;
+    NameKeys(q, keys);
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    std::vector<std::pair<uint32_t, float>> out;
+    const auto n = static_cast<double>(std::max<size_t>(slot_of_.size(), 1));
+    for (const std::string& k : keys) {
+      const auto it = key_ids_.find(k);
+      if (it == key_ids_.end() || postings_[it->second].empty()) continue;
+      out.emplace_back(it->second,
+                       static_cast<float>(
+                           std::log(1.0 + n / static_cast<double>(postings_[it->second].size()))));
+    }
+    return out;
+  }
+
+  float Rarity(const std::vector<std::pair<uint32_t, float>>& query_keys,
+               const std::string& key) const {
+    if (query_keys.empty()) return 0;
+    const auto it = slot_of_.find(key);
+    if (it == slot_of_.end()) return 0;
+    float sum = 0;
+    const std::vector<uint32_t>& keys = slots_[it->second].keys;
+    for (const auto& [k, idf] : query_keys) {
+      if (std::find(keys.begin(), keys.end(), k) != keys.end()) sum += idf;
+    }
+    return sum;
   }
 
   // Candidates beyond the index's blocking, scored by Matcher::Compare.

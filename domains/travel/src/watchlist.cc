@@ -213,6 +213,13 @@ core::Record ToRecord(const WatchlistEntry& e) {
       p["name"] = name;
       if (e.names.size() > 1) p["aliases"] = aliases();
       if (!e.birth_dates.empty()) p["birth_date"] = FormatDate(e.birth_dates.front());
+      if (e.birth_dates.size() > 1) {
+        nlohmann::json dates = nlohmann::json::array();
+        for (size_t i = 1; i < e.birth_dates.size() && dates.size() < 20; ++i) {
+          dates.push_back(FormatDate(e.birth_dates[i]));
+        }
+        p["birth_dates"] = dates;
+      }
       if (!e.birth_place.empty()) p["birth_place"] = Clip(e.birth_place, 200);
       if (!e.nationalities.empty()) p["nationality"] = e.nationalities.front();
       if (!e.gender.empty()) p["gender"] = e.gender;

@@ -132,7 +132,7 @@ Result<Watchlist> ParseOfacCsv(const OfacFiles& files);
 Result<Watchlist> ParseUnXml(std::string_view xml, std::string_view file_name,
                              std::string_view list_id = "un-sc");
 
-// Native alert JSON (docs/travel.md, data/schemas/travel/alerts.schema.json).
+// Native alert JSON (docs/travel.md "Alert JSON", docs/formats/alerts.schema.json).
 Result<Watchlist> ParseAlertsJson(std::string_view json, std::string_view file_name);
 
 // Reads a list from a file or a folder, detecting its format from content: a folder holding an
