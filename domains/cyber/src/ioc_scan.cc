@@ -630,7 +630,7 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
       line_starts.push_back(static_cast<std::uint32_t>(pos));
       if (MaybeBinary(current_line) && IsBinaryLine(current_line)) ++summary.binary_lines;
       line_hits.clear();
-      tokenizer.Line(current_line);
+      if (!m.values.empty()) tokenizer.Line(current_line);
       if (!line_hits.empty()) {
         ++summary.matched_lines;
         for (auto v : line_hits) record(atomic_hits[v], current_line);
