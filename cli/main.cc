@@ -21,6 +21,7 @@
 #include "issa/node/node.h"
 #include "issa/server/data_dir.h"
 
+#include "cyber_commands.h"
 #include "maritime_commands.h"
 
 namespace {
@@ -437,6 +438,8 @@ int main(int argc, char** argv) {
   cise_import->add_option("--purpose", cise_import_args.purposes, "Purposes (repeatable)")
       ->capture_default_str();
 
+  auto cyber_commands = issa::cli::AddCyberCommands(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -444,6 +447,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kExitUsage;
   }
 
+  if (auto code = issa::cli::RunCyberCommands(*cyber_commands)) return *code;
   if (init->parsed()) {
     const Status s = server::InitDataDir(data_dir, node_id);
     if (!s.ok()) return Fail(s);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <tuple>
 #include <unordered_map>
 
 #include <arpa/inet.h>
@@ -584,6 +585,7 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
   const auto& m = *impl_;
   ScanSummary summary;
   summary.bytes = text.size();
+  const size_t first_new = sightings.size();
   std::unordered_map<std::uint32_t, Aggregate> atomic_hits;
   std::unordered_map<std::uint32_t, Aggregate> pattern_hits;
   std::vector<std::uint32_t> line_hits;
@@ -660,6 +662,11 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
   for (const auto& [v, a] : atomic_hits)
     m.Emit(m.values[v].first_indicator, a, log_name, sightings);
   for (const auto& [s, a] : pattern_hits) m.Emit(m.spec_first_indicator[s], a, log_name, sightings);
+  std::sort(sightings.begin() + static_cast<std::ptrdiff_t>(first_new), sightings.end(),
+            [](const IocSighting& x, const IocSighting& y) {
+              return std::tie(x.first_line, x.indicator_id, x.value) <
+                     std::tie(y.first_line, y.indicator_id, y.value);
+            });
   return summary;
 }
 
