@@ -5,6 +5,8 @@
 
 #include "issa/cyber/misp.h"
 
+#include "name_uuid.h"
+
 namespace issa::cyber {
 namespace {
 
@@ -167,6 +169,28 @@ Result<std::vector<ScanIndicator>> LoadScanIndicators(std::string_view json, cor
     return indicators;
   }
   return StixScanIndicators(json, now, problems);
+}
+
+std::string SightingStixJson(const IocSighting& sighting, std::string_view sighted_by_identity,
+                             core::Timestamp now) {
+  const auto indicator = sighting.indicator_id.starts_with("indicator--")
+                             ? sighting.indicator_id
+                             : "indicator--" + sighting.indicator_id;
+  Json o;
+  o["type"] = "sighting";
+  o["spec_version"] = "2.1";
+  o["id"] = "sighting--" + detail::NameUuid(fmt::format("{}|{}|{}", indicator, sighting.log_file,
+                                                        sighting.first_line));
+  o["created"] = core::FormatTimestamp(now);
+  o["modified"] = core::FormatTimestamp(now);
+  o["first_seen"] = core::FormatTimestamp(sighting.first_seen.value_or(now));
+  o["last_seen"] = core::FormatTimestamp(sighting.last_seen.value_or(now));
+  o["count"] = sighting.count;
+  o["sighting_of_ref"] = indicator;
+  if (!sighted_by_identity.empty()) o["where_sighted_refs"] = {std::string(sighted_by_identity)};
+  o["x_issa_log"] = sighting.log_file;
+  o["x_issa_lines"] = {sighting.first_line, sighting.last_line};
+  return o.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 }  // namespace issa::cyber

@@ -12,6 +12,8 @@
 #include "issa/core/ids.h"
 #include "issa/core/time.h"
 
+#include "name_uuid.h"
+
 namespace issa::cyber {
 namespace {
 
@@ -35,19 +37,6 @@ std::string Lower(std::string s) {
   for (char& c : s)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return s;
-}
-
-// A deterministic id from a name (UUID layout, version 8: vendor-specific, RFC 9562).
-std::string NameUuid(std::string_view name) {
-  std::uint64_t a = 0xcbf29ce484222325ULL, b = 0x84222325cbf29ce4ULL;
-  for (const char c : name) {
-    a = (a ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
-    b = (b ^ static_cast<unsigned char>(c)) * 0x1000193ULL + (a >> 29);
-  }
-  a ^= a >> 31;
-  b ^= b >> 29;
-  return fmt::format("{:08x}-{:04x}-8{:03x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff, a & 0xfff,
-                     0x8000 | (b >> 48 & 0x3fff), b & 0xffffffffffffULL);
 }
 
 std::string JsonString(const Json& j, const char* key) {
@@ -299,7 +288,7 @@ void EmitObservation(EventContext& ctx, const std::string& uuid, std::int64_t ts
   const std::string target = observed["id"];
   relationship["type"] = "relationship";
   relationship["spec_version"] = "2.1";
-  relationship["id"] = "relationship--" + NameUuid(source + "|based-on|" + target);
+  relationship["id"] = "relationship--" + detail::NameUuid(source + "|based-on|" + target);
   relationship["created"] = StixTime(ts);
   relationship["modified"] = StixTime(ts);
   relationship["relationship_type"] = "based-on";
@@ -346,7 +335,7 @@ void EmitSightings(EventContext& ctx, const Json& a, const std::string& uuid, bo
     const auto kind = JsonString(s, "type");
     auto sighting_uuid = JsonString(s, "uuid");
     if (!core::IsUuid(sighting_uuid))
-      sighting_uuid = NameUuid(uuid + "|sighting|" + std::to_string(i));
+      sighting_uuid = detail::NameUuid(uuid + "|sighting|" + std::to_string(i));
     Json o;
     o["type"] = "sighting";
     o["spec_version"] = "2.1";
@@ -682,7 +671,8 @@ Result<MispConversion> MispEventToStix(std::string_view json) {
 std::string StixBundle(const std::vector<std::string>& objects) {
   std::string all;
   for (const auto& o : objects) all += o;
-  std::string out = R"({"type":"bundle","id":"bundle--)" + NameUuid(all) + R"(","objects":[)";
+  std::string out =
+      R"({"type":"bundle","id":"bundle--)" + detail::NameUuid(all) + R"(","objects":[)";
   for (size_t i = 0; i < objects.size(); ++i) {
     if (i) out.push_back(',');
     out += objects[i];

@@ -51,5 +51,25 @@ TEST(LoadScanIndicators, TellsMispFromStix) {
   EXPECT_EQ(problems[0].indicator_id, "5f1a0b1c-0000-4000-8000-000000000002");
 }
 
+TEST(SightingStixJson, PostableSighting) {
+  IocSighting s{"5a3c3045-61dc-495c-ae8a-471e02de0b81",
+                "meteost.com",
+                "proxy.log",
+                3,
+                9,
+                2,
+                1700000000123,
+                std::nullopt};
+  const auto json = SightingStixJson(s, "identity--0b5c8f4a-1f2e-4b7a-9a11-222222222222", kNow);
+  EXPECT_NE(json.find(R"("sighting_of_ref":"indicator--5a3c3045-61dc-495c-ae8a-471e02de0b81")"),
+            std::string::npos);
+  EXPECT_NE(json.find(R"("first_seen":"2023-11-14T22:13:20.123Z")"), std::string::npos);
+  EXPECT_NE(json.find(R"("last_seen":"2026-11-23T10:00:00.000Z")"), std::string::npos);
+  EXPECT_NE(json.find(R"("count":2)"), std::string::npos);
+  EXPECT_NE(json.find(R"("x_issa_lines":[3,9])"), std::string::npos);
+  EXPECT_EQ(json, SightingStixJson(s, "identity--0b5c8f4a-1f2e-4b7a-9a11-222222222222",
+                                   kNow));  // same id
+}
+
 }  // namespace
 }  // namespace issa::cyber

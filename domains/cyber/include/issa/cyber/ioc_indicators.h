@@ -26,4 +26,11 @@ Result<std::vector<ScanIndicator>> StixScanIndicators(std::string_view json, cor
 Result<std::vector<ScanIndicator>> LoadScanIndicators(std::string_view json, core::Timestamp now,
                                                       std::vector<ScanProblem>& problems);
 
+// A scan sighting as a STIX 2.1 `sighting` object (JSON text) to post back: sighting_of_ref the
+// indicator (a MISP attribute uuid becomes indicator--<uuid>), where_sighted_refs the scanning
+// authority's identity, first/last seen from the log lines (or `now`), count, and the log file
+// and lines as x_issa_log / x_issa_lines. Its id is derived from indicator, log and first line.
+std::string SightingStixJson(const IocSighting& sighting, std::string_view sighted_by_identity,
+                             core::Timestamp now);
+
 }  // namespace issa::cyber
