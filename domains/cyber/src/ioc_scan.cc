@@ -601,11 +601,32 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
       if (!a.last_seen || *t > *a.last_seen) a.last_seen = t;
     }
   };
+  // The probes of a line are batched: each key's prefilter word is prefetched when the key is
+  // made and tested after the whole line is tokenised, so the cache misses of one line overlap
+  // instead of being paid one after another.
+  struct Pending {
+    std::uint64_t hash;
+    std::uint32_t offset;
+    std::uint32_t length;
+  };
+  std::vector<Pending> pending;
+  std::string pending_keys;
   auto probe = [&](std::string_view key) {
-    if (!m.MayContain(FastHash(key.data(), key.size()))) return;
-    const auto v = m.FindValue(key);
-    if (v != kNone && std::find(line_hits.begin(), line_hits.end(), v) == line_hits.end())
-      line_hits.push_back(v);
+    const auto h = FastHash(key.data(), key.size());
+    __builtin_prefetch(&m.prefilter[(h >> m.prefilter_shift) >> 6]);
+    pending.push_back({h, static_cast<std::uint32_t>(pending_keys.size()),
+                       static_cast<std::uint32_t>(key.size())});
+    pending_keys.append(key);
+  };
+  auto resolve = [&] {
+    for (const auto& p : pending) {
+      if (!m.MayContain(p.hash)) continue;
+      const auto v = m.FindValue(std::string_view(pending_keys).substr(p.offset, p.length));
+      if (v != kNone && std::find(line_hits.begin(), line_hits.end(), v) == line_hits.end())
+        line_hits.push_back(v);
+    }
+    pending.clear();
+    pending_keys.clear();
   };
   LineTokenizer tokenizer(probe, m.v4_prefixes, m.v6_prefixes);
   auto scratch = m.database.MakeScratch();
@@ -632,7 +653,10 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
       line_starts.push_back(static_cast<std::uint32_t>(pos));
       if (MaybeBinary(current_line) && IsBinaryLine(current_line)) ++summary.binary_lines;
       line_hits.clear();
-      if (!m.values.empty()) tokenizer.Line(current_line);
+      if (!m.values.empty()) {
+        tokenizer.Line(current_line);
+        resolve();
+      }
       if (!line_hits.empty()) {
         ++summary.matched_lines;
         for (auto v : line_hits) record(atomic_hits[v], current_line);
