@@ -200,11 +200,19 @@ bool IsBinaryLine(std::string_view line) {
   return false;
 }
 
-// Quick test: any byte < 0x09, in 0x0a..0x1f except CR, or >= 0x80.
+// Quick test, 8 bytes at a time: any byte < 0x20 or >= 0x80 (tabs too: IsBinaryLine decides).
 bool MaybeBinary(std::string_view line) {
-  for (const char ch : line) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c >= 0x80 || (c < 0x20 && c != '\t' && c != '\r')) return true;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  constexpr std::uint64_t kSpace = 0x2020202020202020ULL;
+  size_t i = 0;
+  for (; i + 8 <= line.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, line.data() + i, 8);
+    if (((w & kHigh) | ((w - kSpace) & ~w & kHigh)) != 0) return true;
+  }
+  for (; i < line.size(); ++i) {
+    const auto c = static_cast<unsigned char>(line[i]);
+    if (c >= 0x80 || c < 0x20) return true;
   }
   return false;
 }
