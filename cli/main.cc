@@ -21,6 +21,7 @@
 #include "issa/node/node.h"
 #include "issa/server/data_dir.h"
 
+#include "cyber_commands.h"
 #include "maritime_commands.h"
 #include "piu_commands.h"
 #include "pnr_commands.h"
@@ -456,6 +457,7 @@ int main(int argc, char** argv) {
   pnr_parse->add_flag("--lenient", pnr_parse_args.lenient,
                       "Stale UNT/UNE/UNZ counts and references are warnings, not errors");
   issa::cli::PiuCommands piu_commands(app);
+  auto cyber_commands = issa::cli::AddCyberCommands(app);
 
   try {
     app.parse(argc, argv);
@@ -467,6 +469,7 @@ int main(int argc, char** argv) {
   if (pnr_parse->parsed()) return issa::cli::PnrParse(pnr_parse_args);
 
   if (auto code = piu_commands.Run()) return *code;
+  if (auto code = issa::cli::RunCyberCommands(*cyber_commands)) return *code;
   if (init->parsed()) {
     const Status s = server::InitDataDir(data_dir, node_id);
     if (!s.ok()) return Fail(s);

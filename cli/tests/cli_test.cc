@@ -556,4 +556,58 @@ TEST_F(CliTest, ServeListensOnAnEphemeralPortAndStopsCleanly) {
   EXPECT_EQ(node.Stop(), 0);
 }
 
+// `issa ioc scan` end to end: a squid log with a binary line, indicators from a MISP event and a
+// STIX bundle, warning lists.
+TEST(IocScanCli, MispAndStixIndicatorsOnAProxyLog) {
+  const auto dir = fs::temp_directory_path() / "issa_ioc_scan_cli";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  {
+    std::ofstream log(dir / "access.log", std::ios::binary);
+    log << "1700000000.123 45 10.0.0.1 TCP_MISS/200 1234 GET http://meteost.com/x - "
+           "HIER_DIRECT/93.184.216.34 text/html\n"
+        << std::string("\xff\xfe\x00 binary line\n", 16)
+        << "1700000100.000 45 10.0.0.1 TCP_TUNNEL/200 1234 CONNECT www.fsportal.net:443 - "
+           "HIER_DIRECT/10.1.2.3 -\n";
+    std::ofstream bundle(dir / "bundle.json");
+    bundle << R"({"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[
+      {"type":"indicator","spec_version":"2.1","id":"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+       "created":"2026-01-01T00:00:00Z","modified":"2026-01-01T00:00:00Z","valid_from":"2020-01-01T00:00:00Z",
+       "pattern_type":"stix","pattern":"[ipv4-addr:value = '93.184.216.34'] OR [ipv4-addr:value = '10.1.2.3']"}]})";
+  }
+  const auto misp =
+      std::string(ISSA_TEST_DATA) + "/cyber/misp/pymisp-osint-sednit-existing_event.json";
+  const auto lists = std::string(ISSA_TEST_DATA) + "/cyber/warninglists";
+  auto r =
+      Issa("ioc scan --indicators " + misp + " --indicators " + (dir / "bundle.json").string() +
+           " --warninglists " + lists + " " + (dir / "access.log").string());
+  ASSERT_EQ(r.code, 0);
+  std::vector<nlohmann::json> lines;
+  size_t start = 0;
+  while (start < r.out.size()) {
+    const auto end = r.out.find('\n', start);
+    lines.push_back(nlohmann::json::parse(r.out.substr(start, end - start)));
+    start = end + 1;
+  }
+  // 10.1.2.3 is on the RFC 1918 warning list: dropped from the indicators.
+  ASSERT_EQ(lines.size(), 3u);
+  // Ordered by first line, then indicator id.
+  EXPECT_EQ(lines[0]["value"], "meteost.com");
+  EXPECT_EQ(lines[0]["indicator"], "5a3c3045-61dc-495c-ae8a-471e02de0b81");
+  EXPECT_EQ(lines[0]["first_seen"], "2023-11-14T22:13:20.123Z");
+  EXPECT_EQ(lines[1]["value"], "93.184.216.34");
+  EXPECT_EQ(lines[1]["line"], 1);
+  EXPECT_EQ(lines[2]["value"], "fsportal.net");
+  EXPECT_EQ(lines[2]["line"], 3);
+  // Bad input: missing indicators, missing log, unreadable indicator file, --collection.
+  EXPECT_EQ(Issa("ioc scan " + (dir / "access.log").string()).code, 2);
+  EXPECT_EQ(Issa("ioc scan --indicators " + misp + " " + (dir / "missing.log").string()).code, 2);
+  EXPECT_EQ(Issa("ioc scan --indicators " + (dir / "access.log").string() + " " +
+                 (dir / "access.log").string())
+                .code,
+            2);
+  EXPECT_EQ(Issa("ioc scan --collection c " + (dir / "access.log").string()).code, 2);
+  fs::remove_all(dir);
+}
+
 }  // namespace

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <tuple>
 #include <unordered_map>
 
 #include <arpa/inet.h>
@@ -199,11 +200,19 @@ bool IsBinaryLine(std::string_view line) {
   return false;
 }
 
-// Quick test: any byte < 0x09, in 0x0a..0x1f except CR, or >= 0x80.
+// Quick test, 8 bytes at a time: any byte < 0x20 or >= 0x80 (tabs too: IsBinaryLine decides).
 bool MaybeBinary(std::string_view line) {
-  for (const char ch : line) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c >= 0x80 || (c < 0x20 && c != '\t' && c != '\r')) return true;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  constexpr std::uint64_t kSpace = 0x2020202020202020ULL;
+  size_t i = 0;
+  for (; i + 8 <= line.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, line.data() + i, 8);
+    if (((w & kHigh) | ((w - kSpace) & ~w & kHigh)) != 0) return true;
+  }
+  for (; i < line.size(); ++i) {
+    const auto c = static_cast<unsigned char>(line[i]);
+    if (c >= 0x80 || c < 0x20) return true;
   }
   return false;
 }
@@ -584,6 +593,7 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
   const auto& m = *impl_;
   ScanSummary summary;
   summary.bytes = text.size();
+  const size_t first_new = sightings.size();
   std::unordered_map<std::uint32_t, Aggregate> atomic_hits;
   std::unordered_map<std::uint32_t, Aggregate> pattern_hits;
   std::vector<std::uint32_t> line_hits;
@@ -599,11 +609,32 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
       if (!a.last_seen || *t > *a.last_seen) a.last_seen = t;
     }
   };
+  // The probes of a line are batched: each key's prefilter word is prefetched when the key is
+  // made and tested after the whole line is tokenised, so the cache misses of one line overlap
+  // instead of being paid one after another.
+  struct Pending {
+    std::uint64_t hash;
+    std::uint32_t offset;
+    std::uint32_t length;
+  };
+  std::vector<Pending> pending;
+  std::string pending_keys;
   auto probe = [&](std::string_view key) {
-    if (!m.MayContain(FastHash(key.data(), key.size()))) return;
-    const auto v = m.FindValue(key);
-    if (v != kNone && std::find(line_hits.begin(), line_hits.end(), v) == line_hits.end())
-      line_hits.push_back(v);
+    const auto h = FastHash(key.data(), key.size());
+    __builtin_prefetch(&m.prefilter[(h >> m.prefilter_shift) >> 6]);
+    pending.push_back({h, static_cast<std::uint32_t>(pending_keys.size()),
+                       static_cast<std::uint32_t>(key.size())});
+    pending_keys.append(key);
+  };
+  auto resolve = [&] {
+    for (const auto& p : pending) {
+      if (!m.MayContain(p.hash)) continue;
+      const auto v = m.FindValue(std::string_view(pending_keys).substr(p.offset, p.length));
+      if (v != kNone && std::find(line_hits.begin(), line_hits.end(), v) == line_hits.end())
+        line_hits.push_back(v);
+    }
+    pending.clear();
+    pending_keys.clear();
   };
   LineTokenizer tokenizer(probe, m.v4_prefixes, m.v6_prefixes);
   auto scratch = m.database.MakeScratch();
@@ -630,7 +661,10 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
       line_starts.push_back(static_cast<std::uint32_t>(pos));
       if (MaybeBinary(current_line) && IsBinaryLine(current_line)) ++summary.binary_lines;
       line_hits.clear();
-      tokenizer.Line(current_line);
+      if (!m.values.empty()) {
+        tokenizer.Line(current_line);
+        resolve();
+      }
       if (!line_hits.empty()) {
         ++summary.matched_lines;
         for (auto v : line_hits) record(atomic_hits[v], current_line);
@@ -660,6 +694,11 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
   for (const auto& [v, a] : atomic_hits)
     m.Emit(m.values[v].first_indicator, a, log_name, sightings);
   for (const auto& [s, a] : pattern_hits) m.Emit(m.spec_first_indicator[s], a, log_name, sightings);
+  std::sort(sightings.begin() + static_cast<std::ptrdiff_t>(first_new), sightings.end(),
+            [](const IocSighting& x, const IocSighting& y) {
+              return std::tie(x.first_line, x.indicator_id, x.value) <
+                     std::tie(y.first_line, y.indicator_id, y.value);
+            });
   return summary;
 }
 

@@ -173,9 +173,10 @@ Status WarningLists::AddList(std::string_view json, std::string_view source) {
         std::string_view host = entry;
         if (host.starts_with("*.")) host.remove_prefix(2);
         if (host.starts_with(".")) host.remove_prefix(1);
+        // Upstream hostname lists hold a few entries that are not names ("corona helden"): kept
+        // as written (lower-cased), they can only match that exact text.
         auto name = NormaliseDomainName(host);
-        if (!name.ok()) return bad(name.status().message(), field);
-        keys.push_back(std::move(*name));
+        keys.push_back(name.ok() ? std::move(*name) : ToLower(host));
         break;
       }
       case ListType::kString:

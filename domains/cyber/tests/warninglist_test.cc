@@ -41,6 +41,10 @@ TEST(WarningLists, BadListsAreRejectedWholeWithTheField) {
   EXPECT_EQ(lists.AddList("not json", "y").code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(lists.AddList(R"({"name":"x","type":"bloom","list":[]})", "z").field(), "type");
   EXPECT_EQ(lists.AddList(R"({"name":"x","type":"string"})", "z").field(), "list");
+  // A hostname entry that is not a name (as in upstream's covid list) is kept as text.
+  ASSERT_TRUE(
+      lists.AddList(R"({"name":"h","type":"hostname","list":["corona helden","x.example"]})", "h")
+          .ok());
   // A regex Hyperscan cannot compile (back-reference) is dropped and reported by Compile.
   ASSERT_TRUE(
       lists.AddList(R"({"name":"r","type":"regex","list":["/(a)\\1/","/evil[0-9]+/"]})", "r").ok());
@@ -48,6 +52,8 @@ TEST(WarningLists, BadListsAreRejectedWholeWithTheField) {
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_EQ(problems[0].status.field(), "list[0]");
   EXPECT_EQ(lists.Match(Obs(ObservableType::kText, "evil42")).size(), 1u);
+  EXPECT_EQ(lists.Match(Obs(ObservableType::kHostname, "a.x.example")),
+            std::vector<std::string>{"h"});
 }
 
 }  // namespace

@@ -1,0 +1,38 @@
+#pragma once
+
+// `issa ioc ...`: the cyber commands. main.cc calls AddCyberCommands before parsing and
+// RunCyberCommands after.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace issa::cli {
+
+struct IocScanArgs {
+  std::vector<std::string> logs;        // text logs to scan
+  std::vector<std::string> indicators;  // STIX bundles or MISP events (JSON)
+  std::string collection;               // the node's collection (needs the TAXII routes)
+  std::string warninglists;             // MISP warning lists folder: listed values are dropped
+  std::string output;                   // NDJSON sightings; stdout when empty
+  bool post = false;                    // post the sightings back to the collection
+};
+
+struct CyberCommands {
+  CLI::App* ioc_scan = nullptr;
+  IocScanArgs scan_args;
+};
+
+std::unique_ptr<CyberCommands> AddCyberCommands(CLI::App& app);
+
+// The exit code when a cyber command was given, nullopt otherwise.
+std::optional<int> RunCyberCommands(const CyberCommands& commands);
+
+// Scans the logs; one NDJSON sighting per line on the output, a summary on stderr. Exit codes:
+// 0 done (with or without sightings), 2 usage or input errors.
+int IocScan(const IocScanArgs& args);
+
+}  // namespace issa::cli

@@ -1,0 +1,36 @@
+#pragma once
+
+// Indicators to scan for, from a STIX 2.1 bundle (indicator objects with STIX patterns) or a MISP
+// event (to_ids attributes). Pure; thread-safe.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "issa/core/status.h"
+#include "issa/core/time.h"
+#include "issa/cyber/ioc_scan.h"
+
+namespace issa::cyber {
+
+// Active indicators of a bundle (or a JSON array of STIX objects) at `now`: not revoked, valid_from
+// <= now < valid_until. Each equality comparison of a pattern (`[domain-name:value = 'x']`, joined
+// by AND/OR) becomes one atomic value of the indicator; `MATCHES` becomes a regular expression.
+// Comparisons the scanner cannot use (other properties, operators, qualifiers) are reported per
+// indicator in `problems` with the field "pattern"; an indicator with none left is skipped.
+// Errors: kInvalidArgument when the text is not JSON or holds no objects.
+Result<std::vector<ScanIndicator>> StixScanIndicators(std::string_view json, core::Timestamp now,
+                                                      std::vector<ScanProblem>& problems);
+
+// Either format, told apart by content (a MISP event has "Event" or "response").
+Result<std::vector<ScanIndicator>> LoadScanIndicators(std::string_view json, core::Timestamp now,
+                                                      std::vector<ScanProblem>& problems);
+
+// A scan sighting as a STIX 2.1 `sighting` object (JSON text) to post back: sighting_of_ref the
+// indicator (a MISP attribute uuid becomes indicator--<uuid>), where_sighted_refs the scanning
+// authority's identity, first/last seen from the log lines (or `now`), count, and the log file
+// and lines as x_issa_log / x_issa_lines. Its id is derived from indicator, log and first line.
+std::string SightingStixJson(const IocSighting& sighting, std::string_view sighted_by_identity,
+                             core::Timestamp now);
+
+}  // namespace issa::cyber

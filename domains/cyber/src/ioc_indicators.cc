@@ -1,0 +1,196 @@
+#include "issa/cyber/ioc_indicators.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "issa/cyber/misp.h"
+
+#include "name_uuid.h"
+
+namespace issa::cyber {
+namespace {
+
+using Json = nlohmann::json;
+
+struct Comparison {
+  std::string path;  // "domain-name:value"
+  std::string op;    // "=", "MATCHES", ...
+  std::string value;
+};
+
+// Splits the comparisons of a pattern: `[a:b = 'x' AND c:d = 'y'] OR [e:f MATCHES 'z']`.
+// Returns false on a syntax it does not follow (reported by the caller).
+bool Comparisons(std::string_view pattern, std::vector<Comparison>& out) {
+  size_t i = 0;
+  auto skip_space = [&] {
+    while (i < pattern.size() && (pattern[i] == ' ' || pattern[i] == '\t' || pattern[i] == '\n'))
+      ++i;
+  };
+  while (true) {
+    skip_space();
+    while (i < pattern.size() && (pattern[i] == '[' || pattern[i] == '(')) {
+      ++i;
+      skip_space();
+    }
+    if (i >= pattern.size()) return !out.empty();
+    const size_t path_start = i;
+    while (i < pattern.size() && pattern[i] != ' ' && pattern[i] != '=' && pattern[i] != '!') ++i;
+    Comparison c;
+    c.path = std::string(pattern.substr(path_start, i - path_start));
+    skip_space();
+    const size_t op_start = i;
+    while (i < pattern.size() && pattern[i] != ' ' && pattern[i] != '\'') ++i;
+    c.op = std::string(pattern.substr(op_start, i - op_start));
+    skip_space();
+    if (i >= pattern.size() || pattern[i] != '\'') return false;
+    ++i;
+    while (i < pattern.size() && pattern[i] != '\'') {
+      // STIX string literals escape only \' and \\; another backslash is kept as written.
+      if (pattern[i] == '\\' && i + 1 < pattern.size() &&
+          (pattern[i + 1] == '\'' || pattern[i + 1] == '\\'))
+        ++i;
+      c.value.push_back(pattern[i++]);
+    }
+    if (i >= pattern.size()) return false;
+    ++i;
+    out.push_back(std::move(c));
+    skip_space();
+    while (i < pattern.size() && (pattern[i] == ']' || pattern[i] == ')')) {
+      ++i;
+      skip_space();
+    }
+    if (i >= pattern.size()) return true;
+    if (pattern.substr(i).starts_with("AND")) {
+      i += 3;
+    } else if (pattern.substr(i).starts_with("OR")) {
+      i += 2;
+    } else if (pattern.substr(i).starts_with("FOLLOWEDBY")) {
+      i += 10;
+    } else {
+      return false;  // qualifiers (WITHIN, REPEATS, START/STOP)
+    }
+  }
+}
+
+std::optional<ObservableType> TypeOfPath(const std::string& path, const std::string& value) {
+  auto ip = [&]() -> std::optional<ObservableType> {
+    auto parsed = ParseIpNetwork(value);
+    if (!parsed.ok()) return std::nullopt;
+    return parsed->v6 ? ObservableType::kIpv6 : ObservableType::kIpv4;
+  };
+  if (path == "ipv4-addr:value" || path == "ipv6-addr:value" ||
+      (path.ends_with("_ref.value") && path.starts_with("network-traffic:")) ||
+      path == "domain-name:resolves_to_refs[*].value")
+    return ip();
+  if (path == "domain-name:value") return ObservableType::kDomain;
+  if (path == "url:value") return ObservableType::kUrl;
+  if (path == "email-addr:value" || path == "email-message:from_ref.value" ||
+      path == "email-message:to_refs[*].value")
+    return ObservableType::kEmail;
+  if (path == "file:hashes.MD5" || path == "file:hashes.'MD5'") return ObservableType::kMd5;
+  if (path == "file:hashes.'SHA-1'" || path == "file:hashes.SHA1") return ObservableType::kSha1;
+  if (path == "file:hashes.'SHA-256'" || path == "file:hashes.SHA256")
+    return ObservableType::kSha256;
+  if (path == "file:hashes.'SHA-512'" || path == "file:hashes.SHA512")
+    return ObservableType::kSha512;
+  if (path == "file:name") return ObservableType::kFilename;
+  if (path == "mutex:name") return ObservableType::kMutex;
+  if (path == "windows-registry-key:key") return ObservableType::kRegistryKey;
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<std::vector<ScanIndicator>> StixScanIndicators(std::string_view json, core::Timestamp now,
+                                                      std::vector<ScanProblem>& problems) {
+  const auto doc = Json::parse(json, nullptr, false);
+  if (doc.is_discarded()) return InvalidArgument("indicators: not valid JSON", "");
+  const Json objects =
+      doc.is_array() ? doc : (doc.is_object() && doc.contains("objects") ? doc["objects"] : Json());
+  if (!objects.is_array()) return InvalidArgument("indicators: no STIX objects", "objects");
+  std::vector<ScanIndicator> out;
+  for (const auto& o : objects) {
+    if (!o.is_object() || o.value("type", "") != "indicator") continue;
+    const std::string id = o.value("id", "");
+    auto problem = [&](std::string message, std::string field) {
+      problems.push_back({id, InvalidArgument(std::move(message), std::move(field))});
+    };
+    if (!o.contains("pattern") || !o["pattern"].is_string()) {
+      problem("indicator without a pattern", "pattern");
+      continue;
+    }
+    if (o.value("revoked", false)) continue;
+    if (o.value("pattern_type", "stix") != "stix") {
+      problem("pattern type is not stix", "pattern_type");
+      continue;
+    }
+    if (o.contains("valid_until") && o["valid_until"].is_string()) {
+      auto until = core::ParseTimestamp(o["valid_until"].get<std::string>());
+      if (until.ok() && *until <= now) continue;
+    }
+    if (o.contains("valid_from") && o["valid_from"].is_string()) {
+      auto from = core::ParseTimestamp(o["valid_from"].get<std::string>());
+      if (from.ok() && *from > now) continue;
+    }
+    std::vector<Comparison> comparisons;
+    if (!Comparisons(o["pattern"].get<std::string>(), comparisons)) {
+      problem("pattern not scannable (qualifiers or syntax)", "pattern");
+      continue;
+    }
+    for (const auto& c : comparisons) {
+      if (c.op == "MATCHES") {
+        out.push_back({id, ObservableType::kText, c.value, IndicatorMatch::kRegex});
+        continue;
+      }
+      const auto type = TypeOfPath(c.path, c.value);
+      if (c.op != "=" || !type) {
+        problem(fmt::format("comparison '{} {}' is not scanned", c.path, c.op), "pattern");
+        continue;
+      }
+      if (auto n = NormaliseObservable(*type, c.value); !n.ok()) {
+        problem(n.status().message(), "pattern");
+        continue;
+      }
+      out.push_back({id, *type, c.value, IndicatorMatch::kExact});
+    }
+  }
+  return out;
+}
+
+Result<std::vector<ScanIndicator>> LoadScanIndicators(std::string_view json, core::Timestamp now,
+                                                      std::vector<ScanProblem>& problems) {
+  const auto doc = Json::parse(json, nullptr, false);
+  if (doc.is_discarded()) return InvalidArgument("indicators: not valid JSON", "");
+  if (doc.is_object() && (doc.contains("Event") || doc.contains("response") ||
+                          doc.contains("Attribute") || doc.contains("Object"))) {
+    std::vector<MispProblem> misp_problems;
+    ISSA_ASSIGN_OR_RETURN(auto indicators, MispScanIndicators(json, misp_problems));
+    for (auto& p : misp_problems) problems.push_back({p.item_uuid, std::move(p.status)});
+    return indicators;
+  }
+  return StixScanIndicators(json, now, problems);
+}
+
+std::string SightingStixJson(const IocSighting& sighting, std::string_view sighted_by_identity,
+                             core::Timestamp now) {
+  const auto indicator = sighting.indicator_id.starts_with("indicator--")
+                             ? sighting.indicator_id
+                             : "indicator--" + sighting.indicator_id;
+  Json o;
+  o["type"] = "sighting";
+  o["spec_version"] = "2.1";
+  o["id"] = "sighting--" + detail::NameUuid(fmt::format("{}|{}|{}", indicator, sighting.log_file,
+                                                        sighting.first_line));
+  o["created"] = core::FormatTimestamp(now);
+  o["modified"] = core::FormatTimestamp(now);
+  o["first_seen"] = core::FormatTimestamp(sighting.first_seen.value_or(now));
+  o["last_seen"] = core::FormatTimestamp(sighting.last_seen.value_or(now));
+  o["count"] = sighting.count;
+  o["sighting_of_ref"] = indicator;
+  if (!sighted_by_identity.empty()) o["where_sighted_refs"] = {std::string(sighted_by_identity)};
+  o["x_issa_log"] = sighting.log_file;
+  o["x_issa_lines"] = {sighting.first_line, sighting.last_line};
+  return o.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace issa::cyber

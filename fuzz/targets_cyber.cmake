@@ -1,0 +1,5 @@
+# fuzz targets owned by the cyber module (correlation, MISP, warning lists, IOC scanning)
+issa_add_fuzzer(misp_import_fuzz SOURCES misp_import_fuzz.cc DEPS issa::cyber)
+issa_add_fuzzer(log_line_fuzz SOURCES log_line_fuzz.cc DEPS issa::cyber)
+issa_add_fuzzer(warninglist_fuzz SOURCES warninglist_fuzz.cc DEPS issa::cyber)
+issa_add_fuzzer(url_normaliser_fuzz SOURCES url_normaliser_fuzz.cc DEPS issa::cyber)
