@@ -252,10 +252,12 @@ describe('web console', { timeout: 150_000 }, () => {
     assert.equal(after.body.reason, 'Same date of birth in the passport scan');
     await context.close();
 
-    const dpo = await signIn('IT-NCC dpo', '#/audit?action=screening.confirm');
+    // The review is a new version of the match record, written with its audit entry.
+    const dpo = await signIn('IT-NCC dpo', '#/audit?action=record.update&authority=FR-PIU');
     const entry = dpo.page.locator('#audit-results tbody tr', { hasText: matchId });
     await entry.waitFor();
     assert.match(await entry.innerText(), /FR-PIU/);
+    assert.match(await entry.innerText(), /ok/);
     await dpo.context.close();
   });
 
