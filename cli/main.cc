@@ -22,9 +22,9 @@
 #include "issa/server/data_dir.h"
 
 #include "maritime_commands.h"
+#include "piu_commands.h"
 #include "pnr_commands.h"
 #include "travel_commands.h"
-#include "piu_commands.h"
 
 namespace {
 

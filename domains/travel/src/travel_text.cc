@@ -9,12 +9,6 @@
 
 namespace issa::travel::detail {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 void CountDeletion(DeletionCounts& counts, std::string_view kind) {
   const auto it = counts.find(kind);
   if (it == counts.end()) {

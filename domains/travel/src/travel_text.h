@@ -8,9 +8,10 @@
 #include "issa/core/status.h"
 #include "issa/travel/passenger_data.h"
 
-namespace issa::travel::detail {
+// Trim (blanks at both ends) is text.h's: one definition for the module.
+#include "text.h"
 
-std::string_view Trim(std::string_view s);
+namespace issa::travel::detail {
 
 // Adds one deletion of `kind` (Annex I filtering).
 void CountDeletion(DeletionCounts& counts, std::string_view kind);
