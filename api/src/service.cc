@@ -350,6 +350,7 @@ std::vector<RouteDef> Service::Routes() {
                .handler = &Service::Stream});
   AddMaritimeRoutes(r);
   AddEurosurRoutes(r);
+  AddAdvisoryRoutes(r);
   AddPiuRoutes(r);
   return r;
 }
@@ -381,6 +382,7 @@ Service::Service(node::Node& node, const ServerOptions& options)
       web_root_(options.web_root),
       picture_(options.picture),
       eurosur_(options.eurosur),
+      advisories_(options.advisories),
       piu_(options.piu) {}
 
 Routed Service::Route(const HttpRequest& req) const {

@@ -127,6 +127,19 @@ class Service {
   static void AddMaritimeRoutes(std::vector<RouteDef>& routes);
   Result<HttpResponse> MaritimeTracks(Call& c);
   Result<HttpResponse> MaritimeTrack(Call& c);
+  // routes_advisories.cc
+  static void AddAdvisoryRoutes(std::vector<RouteDef>& routes);
+  Result<HttpResponse> AdvisoryIndex(Call& c);
+  Result<HttpResponse> AdvisoryPage(Call& c);
+  Result<HttpResponse> AdvisoryFeed(Call& c);
+  Result<HttpResponse> AdvisoryList(Call& c);
+  Result<HttpResponse> AdvisoryCreate(Call& c);
+  Result<HttpResponse> AdvisoryPublish(Call& c);
+  Result<HttpResponse> AdvisoryCsaf(Call& c);
+  using AdvisoryByIdFn = Result<std::string> (eisas::AdvisoryService::*)(const node::Context&,
+                                                                         std::string_view);
+  // A call on one advisory record by its id (path parameter 0), answered with its JSON.
+  Result<HttpResponse> AdvisoryById(Call& c, AdvisoryByIdFn fn);
   // routes_eurosur.cc
   static void AddEurosurRoutes(std::vector<RouteDef>& routes);
   // One EUROSUR call: no query parameters, an optional path id and JSON body, then `fn`.
@@ -196,8 +209,9 @@ class Service {
   size_t static_metric_ = 0;
   std::filesystem::path web_root_;
   std::function<ServerGauges()> gauges_;
-  maritime::LivePicture* picture_ = nullptr;    // borrowed; null when the node has no vessel feed
-  eurosur::EurosurService* eurosur_ = nullptr;  // borrowed; null when EUROSUR is not enabled
+  maritime::LivePicture* picture_ = nullptr;      // borrowed; null when the node has no vessel feed
+  eurosur::EurosurService* eurosur_ = nullptr;    // borrowed; null when EUROSUR is not enabled
+  eisas::AdvisoryService* advisories_ = nullptr;  // borrowed; null when not enabled
   piu::PiuService* piu_ = nullptr;              // borrowed; null when the PIU service is off
 };
 

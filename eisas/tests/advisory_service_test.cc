@@ -97,6 +97,29 @@ TEST_F(AdvisoryServiceTest, AmberSourcesAreNeverPublished) {
   EXPECT_EQ(json::parse(*service_->PublicJson())["advisories"].size(), 0U);
 }
 
+TEST_F(AdvisoryServiceTest, ASourceNarrowedAfterwardsStopsThePublication) {
+  const std::string incident =
+      Create(cert_, IncidentRecord("Parcel scam", "CLEAR", testing::kClearHandling));
+  const json made = Ok(service_->Create(cert_, AdvisoryBody(incident, "NL-EISAS-2026-0007")));
+  ASSERT_EQ(made["sources_tlp"], "CLEAR");
+  // The incident is narrowed to AMBER after the advisory was made: the node's release check,
+  // on the records as they are now, refuses.
+  ASSERT_TRUE(node_
+                  ->PatchRecord(cert_, incident,
+                                std::string(R"({"handling":)") + testing::kAmberHandling + "}")
+                  .ok());
+  const std::string id = made["id"];
+  const Status s = service_->Publish(cert_, id).status();
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find(incident), std::string::npos) << s.message();
+  EXPECT_TRUE(Logged("record.release", "refused", id));
+  // The advisory is a draft again and nothing is public.
+  const auto record = node_->GetRecord(cert_, id);
+  ASSERT_TRUE(record.ok());
+  EXPECT_EQ(json::parse(record->properties_json)["status"], "draft");
+  EXPECT_EQ(json::parse(*service_->PublicJson())["advisories"].size(), 0U);
+}
+
 TEST_F(AdvisoryServiceTest, OnlyCertOfficersMakeAdvisories) {
   const std::string incident =
       Create(cert_, IncidentRecord("Parcel scam", "CLEAR", testing::kClearHandling));

@@ -11,6 +11,7 @@
 
 #include "issa/api/server.h"
 #include "issa/core/file.h"
+#include "issa/eisas/advisory_service.h"
 #include "issa/eurosur/service.h"
 #include "issa/maritime/anomaly_json.h"
 #include "issa/maritime/config.h"
@@ -160,6 +161,12 @@ Status Serve(OpenedNode& opened, const ServeOptions& options) {
   o.picture = feed ? &feed->picture() : nullptr;
   eurosur::EurosurService eurosur(*opened.node);
   o.eurosur = &eurosur;
+  eisas::AdvisoryOptions advisory_options;
+  advisory_options.public_base_url =
+      options.public_base_url.empty() ? fmt::format("http://{}:{}", options.address, options.port)
+                                      : options.public_base_url;
+  eisas::AdvisoryService advisories(*opened.node, advisory_options);
+  o.advisories = &advisories;
   piu::PiuService piu_service(*opened.node);
   o.piu = &piu_service;
   api::Server http(*opened.node, o);

@@ -135,8 +135,10 @@ TEST(AdvisoryTest, HtmlPageIsEscapedAndInOneLanguage) {
   // The language switcher links the others, each marked with its language.
   EXPECT_NE(de.find("href=\"/advisories/EU-EISAS-2026-0001?lang=el\" hreflang=\"el\" lang=\"el\""),
             std::string::npos);
-  EXPECT_NE(de.find("<time datetime=\"2026-11-21T09:00:00.000Z\">2026-11-21</time>, Version 2"),
-            std::string::npos);
+  EXPECT_NE(
+      de.find("<p>Aktualisiert am <time datetime=\"2026-11-21T09:00:00.000Z\">2026-11-21</time>, "
+              "Version 2"),
+      std::string::npos);
   const std::string fallback = RenderAdvisoryHtml(a, "fr");
   EXPECT_NE(fallback.find("<html lang=\"en\">"), std::string::npos);
 }

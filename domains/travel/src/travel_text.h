@@ -8,10 +8,9 @@
 #include "issa/core/status.h"
 #include "issa/travel/passenger_data.h"
 
-// Trim (blanks at both ends) is text.h's: one definition for the module.
-#include "text.h"
-
 namespace issa::travel::detail {
+
+std::string_view TrimBlanks(std::string_view s);
 
 // Adds one deletion of `kind` (Annex I filtering).
 void CountDeletion(DeletionCounts& counts, std::string_view kind);

@@ -15,6 +15,9 @@ namespace issa::maritime {
 class LivePicture;
 }  // namespace issa::maritime
 
+namespace issa::eisas {
+class AdvisoryService;
+}  // namespace issa::eisas
 namespace issa::eurosur {
 class EurosurService;
 }  // namespace issa::eurosur
@@ -52,6 +55,9 @@ struct ServerOptions {
   // EUROSUR workflows and situational pictures under /api/v1/eurosur (borrowed, outlives the
   // Server); those routes answer 404 when null.
   eurosur::EurosurService* eurosur = nullptr;
+  // EISAS advisories: the public pages under /advisories and /api/v1/advisories (borrowed,
+  // outlives the Server); those routes answer 404 when null.
+  eisas::AdvisoryService* advisories = nullptr;
   // PIU and border-check workflows under /api/v1/piu (borrowed, outlives the Server); those
   // routes answer 404 when null (re-personalisation routes call the node and always work).
   piu::PiuService* piu = nullptr;

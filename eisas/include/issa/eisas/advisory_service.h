@@ -9,10 +9,10 @@
 // released records only.
 //
 // Every read and write of records goes through node::Node with the caller's Context, so the
-// access decision and the audit entry of each stay in the node (docs/adr/0007-eisas-advisories.md).
-// Errors: InvalidArgument naming the field, PermissionDenied (role or authority kind),
-// NotFound, FailedPrecondition (not TLP:CLEAR), plus whatever the node returns. Thread-safe
-// (no state besides the options).
+// access decision and the audit entry of each stay in the node
+// (docs/adr/0008-eisas-public-read-path.md). Errors: InvalidArgument naming the field,
+// PermissionDenied (role or authority kind), NotFound, FailedPrecondition (not TLP:CLEAR), plus
+// whatever the node returns. Thread-safe (no state besides the options).
 
 #include <string>
 #include <string_view>

@@ -28,7 +28,7 @@ struct AdvisoryLabels {
   std::string steps;            // "What to do now"
   std::string if_affected;      // "If you are already affected"
   std::string report;           // "Report it to"
-  std::string updated;          // "Published {date}, version {version}" prefix: "Published"
+  std::string updated;          // before the date of the current version: "Updated"
   std::string version;          // "version"
   std::string all_advisories;   // "All advisories"
   std::string severity[4];      // by AdvisorySeverity
