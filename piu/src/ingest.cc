@@ -91,6 +91,10 @@ std::string PiuService::ListVersion(std::string_view list) const {
 
 Result<std::string> PiuService::LoadList(const node::Context& ctx, const travel::Watchlist& list,
                                          std::string_view version) {
+  if (ctx.principal.role != core::Role::kAnalyst && ctx.principal.role != core::Role::kOfficer) {
+    node_.Audit(ctx, "piu.list_load", list.id, "denied", "only an analyst or officer loads lists");
+    return PermissionDenied("only an analyst or officer loads lists");
+  }
   travel::ListDelta delta;
   {
     std::unique_lock lock(screen_mu_);
@@ -113,16 +117,45 @@ Result<std::string> PiuService::LoadList(const node::Context& ctx, const travel:
       ++rescreened;
     }
   }
+  node_.Audit(ctx, "piu.list_load", list.id, "ok",
+              fmt::format("version {}: {} added, {} changed, {} removed", version,
+                          delta.added.size(), delta.changed.size(), delta.removed.size()));
   out["travellers_rescreened"] = rescreened;
   out["queued"] = queued;
   out["suppressed"] = suppressed;
   return Dump(out);
 }
 
-Status PiuService::SetRiskRules(std::string_view rules_json) {
-  ISSA_ASSIGN_OR_RETURN(travel::RuleSet rules, travel::RuleSet::Compile(rules_json));
-  std::unique_lock lock(screen_mu_);
-  rules_ = std::make_unique<travel::RuleSet>(std::move(rules));
+Result<std::string> PiuService::LoadListText(const node::Context& ctx, std::string_view format,
+                                             std::string_view id, std::string_view text,
+                                             std::string_view version) {
+  if (version.empty()) return InvalidArgument("is required", "version");
+  Result<travel::Watchlist> list = InvalidArgument("must be un-xml or alerts-json", "format");
+  if (format == "un-xml") {
+    list = travel::ParseUnXml(text, "body", id.empty() ? std::string_view("un-sc") : id);
+  } else if (format == "alerts-json") {
+    list = travel::ParseAlertsJson(text, "body");
+  }
+  if (!list.ok()) return list.status();
+  return LoadList(ctx, *list, version);
+}
+
+Status PiuService::SetRiskRules(const node::Context& ctx, std::string_view rules_json) {
+  if (ctx.principal.role != core::Role::kAnalyst && ctx.principal.role != core::Role::kOfficer) {
+    node_.Audit(ctx, "piu.risk_rules", "", "denied", "only an analyst or officer sets rules");
+    return PermissionDenied("only an analyst or officer sets the risk criteria");
+  }
+  auto rules = travel::RuleSet::Compile(rules_json);
+  if (!rules.ok()) {
+    node_.Audit(ctx, "piu.risk_rules", "", "invalid", rules.status().ToString());
+    return rules.status();
+  }
+  const size_t n = rules->rules().size();
+  {
+    std::unique_lock lock(screen_mu_);
+    rules_ = std::make_unique<travel::RuleSet>(std::move(rules).value());
+  }
+  node_.Audit(ctx, "piu.risk_rules", "", "ok", fmt::format("{} rules", n));
   return Status::Ok();
 }
 
@@ -172,7 +205,10 @@ Result<std::string> PiuService::IngestPassengerData(const node::Context& ctx,
       ++records;
       if (body.type != "Passenger") continue;
       ++passengers;
-      passenger_ids[body.key] = *id;
+      // Keyed as rule hits name travellers: the Passenger's passenger_key.
+      const json props = json::parse(body.properties_json, nullptr, false);
+      const std::string key = props.is_object() ? Str(props, "passenger_key") : std::string();
+      passenger_ids[key.empty() ? body.key : key] = *id;
     }
     // Screening of every passenger and crew member.
     for (const auto& [key, id] : passenger_ids) {

@@ -124,6 +124,27 @@ TEST_F(IngestTest, EveryPassengerIsScreenedAndHitsAwaitReview) {
   EXPECT_GE(Ingest()["queued"].get<int>(), 1);
 }
 
+TEST_F(IngestTest, RiskRuleHitsAreQueuedAsRuleMatches) {
+  const node::Context viewer = As("FR-PIU", core::Role::kViewer);
+  const std::string rule =
+      R"([{"id":"R-ANY-LEG","version":2,"author":"piu.analyst.1","title":"Any flight",)"
+      R"("when":{"fact":"legs","op":"ge","value":1}}])";
+  EXPECT_EQ(service_->SetRiskRules(viewer, rule).code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(service_->SetRiskRules(officer_, R"([{"id":"x"}])").code(),
+            StatusCode::kInvalidArgument);
+  ASSERT_TRUE(service_->SetRiskRules(officer_, rule).ok());
+  const json report = Ingest();
+  EXPECT_EQ(report["rule_hits"], report["passengers"]) << report.dump();
+  const json pending = Pending();
+  ASSERT_EQ(pending.size(), report["passengers"].get<size_t>());
+  for (const auto& m : pending) {
+    EXPECT_EQ(m["source"], "rule");
+    EXPECT_EQ(m["list"], "R-ANY-LEG");
+    EXPECT_EQ(m["version"], "2");
+  }
+  EXPECT_TRUE(Logged("piu.risk_rules", "ok"));
+}
+
 TEST_F(IngestTest, RegisteredTravellersAreRescreenedWhenAListChanges) {
   const node::Context desk = As("FR-PIU", core::Role::kAnalyst);
   auto registered = service_->RegisterTraveller(

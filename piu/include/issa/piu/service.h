@@ -59,11 +59,17 @@ class PiuService {
   // added, changed or removed, every active RegisteredTraveller of the caller's authority is
   // screened again and its hits queued for review. Returns {"list","version","added",
   // "changed","removed","travellers_rescreened","queued","suppressed"}.
+  // An analyst or officer; audited (`piu.list_load`).
   Result<std::string> LoadList(const node::Context& ctx, const travel::Watchlist& list,
                                std::string_view version);
+  // LoadList from a list's text: `format` "un-xml" (list id `id`, default "un-sc") or
+  // "alerts-json". InvalidArgument naming format, version or the list's field.
+  Result<std::string> LoadListText(const node::Context& ctx, std::string_view format,
+                                   std::string_view id, std::string_view text,
+                                   std::string_view version);
   // The pre-determined risk criteria evaluated on every PNR (RuleSet JSON; refused rules name
-  // the field, Art. 6(4)).
-  Status SetRiskRules(std::string_view rules_json);
+  // the field, Art. 6(4)). An analyst or officer; audited (`piu.risk_rules`).
+  Status SetRiskRules(const node::Context& ctx, std::string_view rules_json);
   // Ingests a PNRGOV/PAXLST interchange (EDIFACT): each
   // good message becomes Flight, Booking, Payment, Document and Passenger records of the
   // caller's authority (owner-only, purposes crime/terrorism, masked 6 months and deleted 5
