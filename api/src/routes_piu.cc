@@ -91,6 +91,24 @@ void Service::AddPiuRoutes(std::vector<RouteDef>& r) {
   r.push_back(JsonPost("piu", "/api/v1/piu/travellers", "registerTraveller",
                        "Register a pre-vetted traveller.", {}, kObjectSchema,
                        &Service::PiuRegisterTraveller, 201));
+  {
+    RouteDef ingest =
+        JsonPost("piu", "/api/v1/piu/passenger-data", "ingestPassengerData",
+                 "Ingest a PNRGOV/PAXLST interchange (EDIFACT text): records with PNR "
+                 "handling, every passenger screened, risk rules evaluated, hits "
+                 "queued for review.",
+                 {}, kObjectSchema, &Service::PiuIngest, 201);
+    ingest.request_content_type = "text/plain";
+    r.push_back(std::move(ingest));
+  }
+  r.push_back(JsonPost("piu", "/api/v1/piu/lists", "loadScreeningList",
+                       "Load or replace a watchlist (UN SC XML or alert JSON body) at a version; "
+                       "registered travellers are re-screened when it changed.",
+                       {}, kObjectSchema, &Service::PiuLoadList));
+  r.push_back(JsonPost("piu", "/api/v1/piu/risk-rules", "setRiskRules",
+                       "Set the pre-determined risk criteria (rule JSON; Art. 6(4) refusals name "
+                       "the field).",
+                       {}, kObjectSchema, &Service::PiuSetRiskRules));
   r.push_back(JsonGet("piu", "/api/v1/piu/travellers", "listRegisteredTravellers",
                       "Registered travellers with their status as of today.", {},
                       &Service::PiuTravellers));
@@ -215,6 +233,29 @@ Result<HttpResponse> Service::PiuTravellers(Call& c) {
   return PiuCall(
       c, PiuId::kNone, false, {}, 200,
       [&](Piu& p, const std::string&, const QueryParams&) { return p.ListTravellers(c.ctx); });
+}
+
+Result<HttpResponse> Service::PiuIngest(Call& c) {
+  return PiuCall(c, PiuId::kNone, false, {}, 201,
+                 [&](Piu& p, const std::string&, const QueryParams&) {
+                   return p.IngestPassengerData(c.ctx, c.req.body);
+                 });
+}
+
+Result<HttpResponse> Service::PiuLoadList(Call& c) {
+  return PiuCall(c, PiuId::kNone, false, {"format", "version", "id"}, 200,
+                 [&](Piu& p, const std::string&, const QueryParams& q) {
+                   return p.LoadListText(c.ctx, Param(q, "format"), Param(q, "id"), c.req.body,
+                                         Param(q, "version"));
+                 });
+}
+
+Result<HttpResponse> Service::PiuSetRiskRules(Call& c) {
+  return PiuCall(c, PiuId::kNone, false, {}, 200,
+                 [&](Piu& p, const std::string&, const QueryParams&) -> Result<std::string> {
+                   ISSA_RETURN_IF_ERROR(p.SetRiskRules(c.ctx, c.req.body));
+                   return std::string(R"({"ok":true})");
+                 });
 }
 
 // Re-personalisation: node workflows (the node opens the sealed data and audits).

@@ -199,6 +199,9 @@ class Service {
   Result<HttpResponse> PiuOverstayers(Call& c);
   Result<HttpResponse> PiuRegisterTraveller(Call& c);
   Result<HttpResponse> PiuTravellers(Call& c);
+  Result<HttpResponse> PiuIngest(Call& c);
+  Result<HttpResponse> PiuLoadList(Call& c);
+  Result<HttpResponse> PiuSetRiskRules(Call& c);
 
   node::Node& node_;
   ServerOptions options_;
@@ -212,7 +215,7 @@ class Service {
   maritime::LivePicture* picture_ = nullptr;      // borrowed; null when the node has no vessel feed
   eurosur::EurosurService* eurosur_ = nullptr;    // borrowed; null when EUROSUR is not enabled
   eisas::AdvisoryService* advisories_ = nullptr;  // borrowed; null when not enabled
-  piu::PiuService* piu_ = nullptr;              // borrowed; null when the PIU service is off
+  piu::PiuService* piu_ = nullptr;                // borrowed; null when the PIU service is off
 };
 
 // The OpenAPI 3.1 document for a route table.

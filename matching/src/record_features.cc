@@ -245,7 +245,8 @@ Status ExtractAccount(const Json& props, RecordFeatures& f, size_t min_doc) {
 }  // namespace
 
 Kind KindOf(std::string_view type) {
-  if (type == "Person") return Kind::kPerson;
+  // A passenger (PNR/API) is a person for cross-matching (docs/travel.md).
+  if (type == "Person" || type == "Passenger") return Kind::kPerson;
   if (type == "Organisation") return Kind::kOrganisation;
   if (type == "Vessel") return Kind::kVessel;
   if (type == "Aircraft") return Kind::kAircraft;

@@ -1,5 +1,5 @@
 // Masked depersonalisation (schemas with "x-retention": "mask") and re-personalisation under a
-// second person's approval. See docs/adr/0008-pnr-masking.md.
+// second person's approval. See docs/adr/0009-pnr-masking.md.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <sodium.h>

@@ -459,7 +459,7 @@ Result<RetentionReport> NodeImpl::RunRetention(const Context& ctx) {
       const access::Viewer system{access::Principal::System(), now, {}};
       ISSA_ASSIGN_OR_RETURN(const auto history, t.GetHistory(system, r.id));
       if (mask) {
-        // Masking (ADR 0008): the current version's personal properties and links are sealed
+        // Masking (ADR 0009): the current version's personal properties and links are sealed
         // with the node's key, in this transaction, before they are removed.
         nlohmann::json masked = {{"properties", nlohmann::json::object()},
                                  {"links", nlohmann::json::array()},

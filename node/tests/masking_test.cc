@@ -1,4 +1,4 @@
-// Masked depersonalisation and re-personalisation with a second person's approval (ADR 0008).
+// Masked depersonalisation and re-personalisation with a second person's approval (ADR 0009).
 #include <filesystem>
 #include <fstream>
 

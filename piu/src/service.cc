@@ -84,7 +84,7 @@ json RecordView(const core::Record& r) {
   json p = Properties(r);
   p["id"] = r.id;
   p["owner"] = r.owner;
-  p["version"] = r.version;
+  p["record_version"] = r.version;
   return p;
 }
 
@@ -195,9 +195,6 @@ Result<std::string> TravellerKey(std::string_view nationality, std::string_view 
   }
   return fmt::format("{}:{}", nationality, doc);
 }
-
-PiuService::PiuService(node::Node& node, PiuOptions options)
-    : node_(node), options_(std::move(options)) {}
 
 // ---- Review queue -------------------------------------------------------------------------------
 

@@ -1,6 +1,8 @@
 // The PIU and border checks over HTTP: a real node over SQLite with the PiuService behind
 // api::Server on a loopback port.
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -154,6 +156,47 @@ TEST_F(PiuApiTest, CrossingsVisasAndOverstayers) {
                          {"document_number", "Z123"}},
                         400);
   EXPECT_EQ(bad["error"]["field"], "crossed_on");
+}
+
+TEST_F(PiuApiTest, PassengerDataIngestedScreenedAndQueued) {
+  std::ifstream in(std::string(ISSA_TRAVEL_TEST_DATA) + "/pnrgov/gtas-loader__no_pnr_history.edi",
+                   std::ios::binary);
+  std::stringstream pnr;
+  pnr << in.rdbuf();
+  ASSERT_FALSE(pnr.str().empty());
+  const json alerts = {
+      {"format", "issa-alerts/1"},
+      {"list", "it-test"},
+      {"issuing_authority", "IT-NCC"},
+      {"alerts",
+       {{{"id", "IT-1"},
+         {"category", "discreet-check"},
+         {"action", "record itinerary"},
+         {"person",
+          {{"names", {"Marcus Carrera"}},
+           {"birth_dates", {"1980-04-17"}},
+           {"documents",
+            {{{"type", "passport"}, {"number", "YA0196755"}, {"country", "IT"}}}}}}}}}};
+  Call("POST", "/api/v1/piu/lists?format=alerts-json", officer_, alerts.dump(), 400);
+  Call("POST", "/api/v1/piu/lists?format=alerts-json&version=1", viewer_, alerts.dump(), 403);
+  const json loaded =
+      Call("POST", "/api/v1/piu/lists?format=alerts-json&version=1", officer_, alerts.dump(), 200);
+  EXPECT_EQ(loaded["added"], 1);
+  Response r = c_->Request("POST", "/api/v1/piu/passenger-data", officer_, pnr.str(), "text/plain");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const json report = r.Json();
+  EXPECT_EQ(report["passengers"], 4);
+  EXPECT_EQ(report["queued"], 1);
+  const json pending = Get("/matches?status=pending", officer_)["matches"];
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0]["subject_type"], "Passenger");
+  EXPECT_EQ(pending[0]["entry_id"], "IT-1");
+  // The PIU's passengers are its own: the police do not see them or the match.
+  Get("/matches/" + pending[0]["id"].get<std::string>(), police_, 404);
+  Call("GET", "/api/v1/records/" + pending[0]["subject"].get<std::string>(), police_, "", 404);
+  Response bad =
+      c_->Request("POST", "/api/v1/piu/passenger-data", officer_, "not edifact", "text/plain");
+  EXPECT_EQ(bad.status, 400) << bad.body;
 }
 
 }  // namespace

@@ -16,7 +16,10 @@
 // dismissed match used for a decision, a match reviewed twice), plus whatever the node returns.
 // Thread-safe: queueing and review steps are serialised by one mutex.
 
+#include <map>
+#include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 
@@ -25,6 +28,12 @@
 #include "issa/core/time.h"
 #include "issa/node/node.h"
 
+namespace issa::travel {
+class Screener;
+class RuleSet;
+struct Watchlist;
+}  // namespace issa::travel
+
 namespace issa::piu {
 
 struct PiuOptions {
@@ -32,6 +41,7 @@ struct PiuOptions {
   // deleted after five years.
   core::Timestamp pnr_mask_after_ms = 183 * core::kMsPerDay;
   core::Timestamp pnr_delete_after_ms = (5 * 365 + 1) * core::kMsPerDay;
+  std::string pnr_classification = "RESTRICTED";
 };
 
 enum class Review { kConfirm, kDismiss };
@@ -40,6 +50,33 @@ class PiuService {
  public:
   // `node` is borrowed and must outlive the service.
   explicit PiuService(node::Node& node, PiuOptions options = {});
+  ~PiuService();
+  PiuService(const PiuService&) = delete;
+  PiuService& operator=(const PiuService&) = delete;
+
+  // ---- Passenger data and screening ----
+  // Loads (or replaces) a watchlist in the service's screener, at `version`. When entries were
+  // added, changed or removed, every active RegisteredTraveller of the caller's authority is
+  // screened again and its hits queued for review. Returns {"list","version","added",
+  // "changed","removed","travellers_rescreened","queued","suppressed"}.
+  // An analyst or officer; audited (`piu.list_load`).
+  Result<std::string> LoadList(const node::Context& ctx, const travel::Watchlist& list,
+                               std::string_view version);
+  // LoadList from a list's text: `format` "un-xml" (list id `id`, default "un-sc") or
+  // "alerts-json". InvalidArgument naming format, version or the list's field.
+  Result<std::string> LoadListText(const node::Context& ctx, std::string_view format,
+                                   std::string_view id, std::string_view text,
+                                   std::string_view version);
+  // The pre-determined risk criteria evaluated on every PNR (RuleSet JSON; refused rules name
+  // the field, Art. 6(4)). An analyst or officer; audited (`piu.risk_rules`).
+  Status SetRiskRules(const node::Context& ctx, std::string_view rules_json);
+  // Ingests a PNRGOV/PAXLST interchange (EDIFACT): each
+  // good message becomes Flight, Booking, Payment, Document and Passenger records of the
+  // caller's authority (owner-only, purposes crime/terrorism, masked 6 months and deleted 5
+  // years after receipt); every passenger and crew member is screened and every risk rule
+  // evaluated; hits are queued for review. A bad message is reported and skipped. Returns
+  // {"messages","rejected","records","passengers","queued","suppressed","rule_hits","errors"}.
+  Result<std::string> IngestPassengerData(const node::Context& ctx, std::string_view text);
 
   // ---- Review queue ----
   // Body {"subject": record id, "source": "list"|"rule", "list", "entry_id", "version"?,
@@ -93,9 +130,18 @@ class PiuService {
   const PiuOptions& options() const { return options_; }
 
  private:
+  // Screens one record (Passenger, RegisteredTraveller, …) and queues its hits.
+  Result<std::string> ScreenRecord(const node::Context& ctx, const core::Record& record,
+                                   uint64_t& queued, uint64_t& suppressed);
+  std::string ListVersion(std::string_view list) const;
+
   node::Node& node_;
   PiuOptions options_;
-  std::mutex mu_;
+  std::mutex mu_;                        // serialises queueing and review steps
+  mutable std::shared_mutex screen_mu_;  // guards the screener, list versions and rules
+  std::unique_ptr<travel::Screener> screener_;
+  std::map<std::string, std::string> list_versions_;
+  std::unique_ptr<travel::RuleSet> rules_;
 };
 
 // The traveller key of the entry/exit records: "<nationality>:<document number>", upper case,

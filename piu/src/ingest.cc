@@ -1,0 +1,258 @@
+// Passenger data ingestion (PNRGOV/PAXLST EDIFACT or the JSON form) as node records with PNR
+// handling, screening of every passenger against the loaded lists and the risk rules, and
+// re-screening of registered travellers when a list changes.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "issa/piu/service.h"
+#include "issa/travel/passenger_data.h"
+#include "issa/travel/passenger_records.h"
+#include "issa/travel/risk_criteria.h"
+#include "issa/travel/screening.h"
+#include "issa/travel/watchlist.h"
+
+#include "internal.h"
+
+namespace issa::piu {
+namespace {
+
+using nlohmann::json;
+using namespace detail;  // NOLINT(google-build-using-namespace): this module's own helpers
+
+travel::Subject SubjectOf(const json& p) {
+  travel::Subject s;
+  s.name = Str(p, "name");
+  if (s.name.empty()) s.name = Str(p, "given_names") + " " + Str(p, "surname");
+  s.birth_date = Str(p, "birth_date");
+  s.nationality = Str(p, "nationality");
+  s.gender = Str(p, "gender");
+  if (s.gender == "M") s.gender = "male";  // PNR DOCS codes
+  if (s.gender == "F") s.gender = "female";
+  if (p.contains("document_numbers") && p["document_numbers"].is_array() &&
+      !p["document_numbers"].empty() && p["document_numbers"][0].is_string()) {
+    s.document = p["document_numbers"][0].get<std::string>();
+    s.document_country = s.nationality;
+  }
+  if (Str(p, "role") == "crew") s.role = travel::Role::kCrew;
+  return s;
+}
+
+json HitFeatures(const travel::ScreeningHit& hit) {
+  json out = json::array();
+  for (const auto& f : hit.features) {
+    const bool contradicts = !f.empty() && f[0] == '!';
+    out.push_back({{"feature", contradicts ? f.substr(1) : f},
+                   {"outcome", contradicts ? "contradicts" : "matches"}});
+  }
+  return out;
+}
+
+}  // namespace
+
+// Here, where the screener and rule set are complete types.
+PiuService::PiuService(node::Node& node, PiuOptions options)
+    : node_(node), options_(std::move(options)) {}
+PiuService::~PiuService() = default;
+
+Result<std::string> PiuService::ScreenRecord(const node::Context& ctx, const core::Record& record,
+                                             uint64_t& queued, uint64_t& suppressed) {
+  std::vector<travel::ScreeningHit> hits;
+  {
+    std::shared_lock lock(screen_mu_);
+    if (!screener_) return std::string();
+    hits = screener_->Screen(SubjectOf(Properties(record)));
+  }
+  json out = json::array();
+  for (const auto& hit : hits) {
+    const json body = {{"subject", record.id},
+                       {"source", "list"},
+                       {"list", hit.list},
+                       {"entry_id", hit.entry_id},
+                       {"version", ListVersion(hit.list)},
+                       {"score", std::min(1.0, std::max(0.0, hit.score))},
+                       {"entry_name", hit.name},
+                       {"features", HitFeatures(hit)}};
+    ISSA_ASSIGN_OR_RETURN(const std::string result, QueueMatch(ctx, body.dump()));
+    const json r = json::parse(result);
+    if (r.value("queued", false)) {
+      ++queued;
+    } else {
+      ++suppressed;
+    }
+    out.push_back(r);
+  }
+  return Dump(out);
+}
+
+std::string PiuService::ListVersion(std::string_view list) const {
+  const auto it = list_versions_.find(std::string(list));
+  return it == list_versions_.end() ? std::string() : it->second;
+}
+
+Result<std::string> PiuService::LoadList(const node::Context& ctx, const travel::Watchlist& list,
+                                         std::string_view version) {
+  if (ctx.principal.role != core::Role::kAnalyst && ctx.principal.role != core::Role::kOfficer) {
+    node_.Audit(ctx, "piu.list_load", list.id, "denied", "only an analyst or officer loads lists");
+    return PermissionDenied("only an analyst or officer loads lists");
+  }
+  travel::ListDelta delta;
+  {
+    std::unique_lock lock(screen_mu_);
+    if (!screener_) screener_ = std::make_unique<travel::Screener>(travel::ScreeningConfig{});
+    ISSA_ASSIGN_OR_RETURN(delta, screener_->Load(list));
+    list_versions_[list.id] = std::string(version);
+  }
+  json out = {{"list", list.id},
+              {"version", version},
+              {"added", delta.added.size()},
+              {"changed", delta.changed.size()},
+              {"removed", delta.removed.size()}};
+  // A changed list: every active registered traveller is screened again.
+  uint64_t rescreened = 0, queued = 0, suppressed = 0;
+  if (!delta.empty()) {
+    ISSA_ASSIGN_OR_RETURN(const auto travellers, ListAll(node_, ctx, "RegisteredTraveller"));
+    for (const auto& t : travellers) {
+      if (t.owner != ctx.principal.authority || Str(Properties(t), "status") != "active") continue;
+      ISSA_RETURN_IF_ERROR(ScreenRecord(ctx, t, queued, suppressed).status());
+      ++rescreened;
+    }
+  }
+  node_.Audit(ctx, "piu.list_load", list.id, "ok",
+              fmt::format("version {}: {} added, {} changed, {} removed", version,
+                          delta.added.size(), delta.changed.size(), delta.removed.size()));
+  out["travellers_rescreened"] = rescreened;
+  out["queued"] = queued;
+  out["suppressed"] = suppressed;
+  return Dump(out);
+}
+
+Result<std::string> PiuService::LoadListText(const node::Context& ctx, std::string_view format,
+                                             std::string_view id, std::string_view text,
+                                             std::string_view version) {
+  if (version.empty()) return InvalidArgument("is required", "version");
+  Result<travel::Watchlist> list = InvalidArgument("must be un-xml or alerts-json", "format");
+  if (format == "un-xml") {
+    list = travel::ParseUnXml(text, "body", id.empty() ? std::string_view("un-sc") : id);
+  } else if (format == "alerts-json") {
+    list = travel::ParseAlertsJson(text, "body");
+  }
+  if (!list.ok()) return list.status();
+  return LoadList(ctx, *list, version);
+}
+
+Status PiuService::SetRiskRules(const node::Context& ctx, std::string_view rules_json) {
+  if (ctx.principal.role != core::Role::kAnalyst && ctx.principal.role != core::Role::kOfficer) {
+    node_.Audit(ctx, "piu.risk_rules", "", "denied", "only an analyst or officer sets rules");
+    return PermissionDenied("only an analyst or officer sets the risk criteria");
+  }
+  auto rules = travel::RuleSet::Compile(rules_json);
+  if (!rules.ok()) {
+    node_.Audit(ctx, "piu.risk_rules", "", "invalid", rules.status().ToString());
+    return rules.status();
+  }
+  const size_t n = rules->rules().size();
+  {
+    std::unique_lock lock(screen_mu_);
+    rules_ = std::make_unique<travel::RuleSet>(std::move(rules).value());
+  }
+  node_.Audit(ctx, "piu.risk_rules", "", "ok", fmt::format("{} rules", n));
+  return Status::Ok();
+}
+
+Result<std::string> PiuService::IngestPassengerData(const node::Context& ctx,
+                                                    std::string_view text) {
+  ISSA_ASSIGN_OR_RETURN(const travel::ParseBatch batch, travel::ParseTravelMessages(text));
+  const core::Timestamp received = node_.clock().Now();
+  core::PurposeSet purposes =
+      ctx.principal.purposes & (static_cast<core::PurposeSet>(core::Purpose::kCrime) |
+                                static_cast<core::PurposeSet>(core::Purpose::kTerrorism));
+  if (purposes == 0) {
+    return PermissionDenied("PNR data are processed for crime and terrorism purposes only");
+  }
+  const json handling = {
+      {"classification", options_.pnr_classification},
+      {"distribution", "owner"},
+      {"purposes", core::PurposeNames(purposes)},
+      {"depersonalise_after", core::FormatTimestamp(received + options_.pnr_mask_after_ms)},
+      {"delete_after", core::FormatTimestamp(received + options_.pnr_delete_after_ms)}};
+  const std::string handling_text = handling.dump();
+
+  json report = {{"messages", batch.messages.size()},
+                 {"rejected", 0},
+                 {"records", 0},
+                 {"passengers", 0},
+                 {"queued", 0},
+                 {"suppressed", 0},
+                 {"rule_hits", 0},
+                 {"errors", json::array()}};
+  for (const auto& e : batch.errors) report["errors"].push_back(e.ToString());
+  uint64_t queued = 0, suppressed = 0, records = 0, passengers = 0, rejected = 0, rule_hits = 0;
+  for (const auto& message : batch.messages) {
+    if (!message.status.ok()) {
+      ++rejected;
+      report["errors"].push_back(
+          fmt::format("message {}: {}", message.reference, message.status.ToString()));
+      continue;
+    }
+    const std::vector<travel::RecordBody> bodies = travel::MessageRecords(message);
+    std::vector<std::string> ids;
+    std::map<std::string, std::string> passenger_ids;  // passenger key -> record id
+    for (const auto& body : bodies) {
+      auto id = node_.CreateRecord(ctx, travel::RecordJson(body, ids, handling_text));
+      if (!id.ok())
+        return id.status().WithFieldPrefix(fmt::format("message {}", message.reference));
+      ids.push_back(*id);
+      ++records;
+      if (body.type != "Passenger") continue;
+      ++passengers;
+      // Keyed as rule hits name travellers: the Passenger's passenger_key.
+      const json props = json::parse(body.properties_json, nullptr, false);
+      const std::string key = props.is_object() ? Str(props, "passenger_key") : std::string();
+      passenger_ids[key.empty() ? body.key : key] = *id;
+    }
+    // Screening of every passenger and crew member.
+    for (const auto& [key, id] : passenger_ids) {
+      ISSA_ASSIGN_OR_RETURN(const core::Record record, node_.GetRecord(ctx, id));
+      ISSA_RETURN_IF_ERROR(ScreenRecord(ctx, record, queued, suppressed).status());
+    }
+    // Pre-determined criteria on every PNR.
+    std::vector<travel::RuleHit> hits;
+    {
+      std::shared_lock lock(screen_mu_);
+      if (rules_ && message.pnr) hits = rules_->Evaluate(*message.pnr, travel::EvaluationInput{});
+    }
+    for (const auto& hit : hits) {
+      const auto it = passenger_ids.find(hit.passenger_key);
+      if (it == passenger_ids.end()) continue;
+      json facts = json::array();
+      for (const auto& f : hit.facts) {
+        facts.push_back(
+            {{"feature", f.fact}, {"op", f.op}, {"expected", f.expected}, {"actual", f.actual}});
+      }
+      const json body = {{"subject", it->second},
+                         {"source", "rule"},
+                         {"list", hit.rule_id},
+                         {"entry_id", hit.rule_id},
+                         {"version", std::to_string(hit.version)},
+                         {"score", 1.0},
+                         {"entry_name", hit.title},
+                         {"features", facts}};
+      ISSA_ASSIGN_OR_RETURN(const std::string r, QueueMatch(ctx, body.dump()));
+      ++rule_hits;
+      if (json::parse(r).value("queued", false)) {
+        ++queued;
+      } else {
+        ++suppressed;
+      }
+    }
+  }
+  report["rejected"] = rejected;
+  report["records"] = records;
+  report["passengers"] = passengers;
+  report["queued"] = queued;
+  report["suppressed"] = suppressed;
+  report["rule_hits"] = rule_hits;
+  return Dump(report);
+}
+
+}  // namespace issa::piu
