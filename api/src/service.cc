@@ -350,6 +350,7 @@ std::vector<RouteDef> Service::Routes() {
                .handler = &Service::Stream});
   AddMaritimeRoutes(r);
   AddEurosurRoutes(r);
+  AddTaxiiRoutes(r);
   return r;
 }
 
@@ -379,7 +380,8 @@ Service::Service(node::Node& node, const ServerOptions& options)
       static_metric_(router_.routes().size() + 1),
       web_root_(options.web_root),
       picture_(options.picture),
-      eurosur_(options.eurosur) {}
+      eurosur_(options.eurosur),
+      cti_(options.cti) {}
 
 Routed Service::Route(const HttpRequest& req) const {
   Routed routed;

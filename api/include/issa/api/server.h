@@ -19,6 +19,10 @@ namespace issa::eurosur {
 class EurosurService;
 }  // namespace issa::eurosur
 
+namespace issa::cti {
+class CtiService;
+}  // namespace issa::cti
+
 namespace issa::api::detail {
 class ServerImpl;
 }  // namespace issa::api::detail
@@ -48,6 +52,8 @@ struct ServerOptions {
   // EUROSUR workflows and situational pictures under /api/v1/eurosur (borrowed, outlives the
   // Server); those routes answer 404 when null.
   eurosur::EurosurService* eurosur = nullptr;
+  // TAXII 2.1 under /taxii2/ (borrowed, outlives the Server); those routes answer 404 when null.
+  cti::CtiService* cti = nullptr;
 };
 
 // An HTTP server over a Node. Start() binds and launches the I/O and worker threads; Stop()
