@@ -5,6 +5,7 @@
 #include <optional>
 #include <regex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -36,11 +37,34 @@ class SchemaSet {
   std::optional<SchemaError> Eval(const nlohmann::json& schema, const std::string& doc,
                                   const nlohmann::json& value, const std::string& path,
                                   int depth) const;
+  enum class Matcher {
+    kRegex,
+    kTypeName,
+    kExtName,
+    kIdentifier,
+    kTimestamp,
+    kMillis,
+    kHex,
+    kBase64,
+    kHex32,
+    kHex40,
+    kHex64,
+    kHex128,
+    kBinName,
+    kHexName,
+    kCustomName,
+  };
+  struct Pattern {
+    Matcher matcher = Matcher::kRegex;
+    std::unique_ptr<std::regex> regex;  // for kRegex
+  };
+  static Matcher MatcherFor(const std::string& pattern);
   bool MatchPattern(const std::string& pattern, const std::string& text) const;
+  void AddPattern(const std::string& pattern);
   void CompilePatterns(const nlohmann::json& schema);
 
   std::map<std::string, nlohmann::json> docs_;
-  std::map<std::string, std::regex> regexes_;
+  std::unordered_map<std::string, Pattern> regexes_;
 };
 
 }  // namespace issa::cyber::detail
