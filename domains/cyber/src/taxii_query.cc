@@ -150,6 +150,7 @@ Result<TaxiiQuery> ParseTaxiiQuery(std::string_view query,
     if (eq != std::string_view::npos) {
       ISSA_ASSIGN_OR_RETURN(value, Decode(part.substr(eq + 1), name));
     }
+    if (name.empty()) return InvalidArgument("a parameter without a name", "query");
     if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
       return InvalidArgument(
           fmt::format("unknown or unsupported parameter '{}'", name.substr(0, 64)),
