@@ -371,7 +371,7 @@ INSTANTIATE_TEST_SUITE_P(Backends, AuthzMatrixTest,
 // without named recipients) and into a sharing group's collection; viewers of several
 // authorities, clearances and purposes; inside and after the group's validity window. Every
 // TAXII read (objects, object by id, manifest, versions) and the records API show exactly the
-// objects the TLP rules allow (docs/adr/0007-stix-taxii.md), and nothing else is hinted at.
+// objects the TLP rules allow (docs/adr/0008-stix-taxii.md), and nothing else is hinted at.
 
 struct TlpObject {
   std::string stix_id;

@@ -15,7 +15,7 @@
 // enum, const, pattern, min/maxLength, minimum/maximum, items, min/maxItems, uniqueItems,
 // properties, required, additionalProperties, patternProperties, min/maxProperties,
 // propertyNames, dependentRequired). Unknown keywords (title, description, format) are
-// annotations. See docs/adr/0007-stix-taxii.md.
+// annotations. See docs/adr/0008-stix-taxii.md.
 namespace issa::cyber::detail {
 
 struct SchemaError {
