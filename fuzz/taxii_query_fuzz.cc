@@ -9,9 +9,9 @@
 #include "issa/cyber/taxii_query.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const std::vector<std::string> kAll = {"limit",          "added_after", "next",
-                                                "match[id]",      "match[type]", "match[version]",
-                                                "match[spec_version]"};
+  static const std::vector<std::string> kAll = {
+      "limit",          "added_after",        "next", "match[id]", "match[type]",
+      "match[version]", "match[spec_version]"};
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   const auto q = issa::cyber::ParseTaxiiQuery(text, kAll);
   if (!q.ok() && q.status().field().empty()) std::abort();
