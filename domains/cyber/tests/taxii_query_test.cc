@@ -45,6 +45,7 @@ TEST(TaxiiQueryTest, MalformedFiltersNameTheParameter) {
       {"limit=%zz", "limit"},
       {"match[type]=", "match[type]"},
       {"=0it", "query"},  // found by libFuzzer: an unnamed parameter named no field
+      {"=mit6%z0it", "query"},  // found by libFuzzer: the same with a bad escape in the value
   };
   for (const auto& c : cases) {
     Result<TaxiiQuery> q = ParseTaxiiQuery(c.query, kAll);
