@@ -62,23 +62,9 @@ RouteDef TaxiiRoute(Method method, std::string_view pattern, std::string_view op
   return d;
 }
 
+// The node's mapping (errors.h), except that a too large bundle is 413 in TAXII.
 int TaxiiHttpStatus(const Status& s) {
-  switch (s.code()) {
-    case StatusCode::kInvalidArgument:
-      return 400;
-    case StatusCode::kUnauthenticated:
-      return 401;
-    case StatusCode::kPermissionDenied:
-      return 403;
-    case StatusCode::kNotFound:
-      return 404;
-    case StatusCode::kResourceExhausted:
-      return 413;
-    case StatusCode::kUnavailable:
-      return 503;
-    default:
-      return 500;
-  }
+  return s.code() == StatusCode::kResourceExhausted ? 413 : HttpStatusFor(s.code());
 }
 
 // A TAXII 2.1 error message (§3.6.1).
