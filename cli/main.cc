@@ -21,7 +21,7 @@
 #include "issa/node/node.h"
 #include "issa/server/data_dir.h"
 
-#include "cyber_commands.h"
+#include "cti_commands.h"
 #include "maritime_commands.h"
 
 namespace {

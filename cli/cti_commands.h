@@ -1,6 +1,6 @@
 #pragma once
 
-// `issa cyber ...`: argument structs and the calls behind them.
+// `issa cyber import`: argument structs and the calls behind them (STIX/TAXII layer).
 
 #include <string>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "cyber_commands.h"
+#include "cti_commands.h"
 
 #include <cstdio>
 #include <fstream>

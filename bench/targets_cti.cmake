@@ -1,4 +1,4 @@
-# bench targets owned by the cyber and cti modules
+# bench targets owned by the cti module (TAXII over node records)
 if(TARGET issa_cti AND TARGET issa_api AND TARGET issa_storage_sqlite)
   add_executable(taxii_bench taxii_bench.cc)
   target_link_libraries(taxii_bench PRIVATE issa::cti issa::api issa::node issa::storage
