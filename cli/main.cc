@@ -22,6 +22,7 @@
 #include "issa/server/data_dir.h"
 
 #include "cyber_commands.h"
+#include "cti_commands.h"
 #include "maritime_commands.h"
 #include "piu_commands.h"
 #include "pnr_commands.h"
@@ -458,6 +459,21 @@ int main(int argc, char** argv) {
                       "Stale UNT/UNE/UNZ counts and references are warnings, not errors");
   issa::cli::PiuCommands piu_commands(app);
   auto cyber_commands = issa::cli::AddCyberCommands(app);
+  // cyber (issue 6): STIX bundles as reference knowledge
+  auto* cyber = app.add_subcommand("cyber", "Cyber threat intelligence (STIX 2.1, TAXII 2.1)");
+  std::string cyber_token;
+  issa::cli::CyberImportArgs cyber_import_args;
+  auto* cyber_import = cyber->add_subcommand(
+      "import", "Import STIX 2.1 bundles (e.g. MITRE ATT&CK) through the node, audited");
+  cyber_import->add_option("BUNDLE", cyber_import_args.files, "STIX bundle files")->required();
+  cyber_import->add_option("--data-dir", data_dir, "Data folder")->required();
+  cyber_import->add_option("--token", cyber_token, "API token (or ISSA_TOKEN)");
+  cyber_import
+      ->add_option("--tlp", cyber_import_args.tlp,
+                   "TLP for objects without a marking: clear, green, amber, amber+strict, red")
+      ->capture_default_str();
+  cyber_import->add_option("--group", cyber_import_args.group,
+                           "Import into this sharing group's collection");
 
   try {
     app.parse(argc, argv);
@@ -674,6 +690,12 @@ int main(int argc, char** argv) {
     return cise_export->parsed()
                ? issa::cli::MaritimeCiseExport(*opened->node, ctx, cise_export_args)
                : issa::cli::MaritimeCiseImport(*opened->node, ctx, cise_import_args);
+  }
+  if (cyber_import->parsed()) {
+    auto opened = OpenOrExit(data_dir);
+    const auto ctx = TokenContext(*opened->node, cyber_token);
+    cyber_import_args.cursor_key = opened->key.Sign("issa:taxii-cursor-key:v1");
+    return issa::cli::CyberImport(*opened->node, ctx, cyber_import_args);
   }
   if (retention_run->parsed()) {
     auto opened = OpenOrExit(data_dir);

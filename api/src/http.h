@@ -20,6 +20,8 @@ struct HttpRequest {
   std::string target;       // raw request target, e.g. "/api/v1/records?type=Person"
   std::string authorization;
   std::string content_type;
+  std::string accept;     // Accept header (TAXII media type negotiation)
+  std::string host;       // Host header
   bool has_body = false;  // Content-Length or Transfer-Encoding present
   std::string body;
   std::string remote;      // "ip:port"

@@ -64,6 +64,12 @@ HttpRequest ToRequest(http::request<http::string_body>& m) {
   if (auto it = m.find(http::field::content_type); it != m.end()) {
     r.content_type.assign(it->value().data(), it->value().size());
   }
+  if (auto it = m.find(http::field::accept); it != m.end()) {
+    r.accept.assign(it->value().data(), it->value().size());
+  }
+  if (auto it = m.find(http::field::host); it != m.end()) {
+    r.host.assign(it->value().data(), it->value().size());
+  }
   r.has_body = m.has_content_length() || m.chunked();
   r.body = std::move(m.body());
   return r;

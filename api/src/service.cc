@@ -352,6 +352,7 @@ std::vector<RouteDef> Service::Routes() {
   AddEurosurRoutes(r);
   AddAdvisoryRoutes(r);
   AddPiuRoutes(r);
+  AddTaxiiRoutes(r);
   return r;
 }
 
@@ -383,7 +384,8 @@ Service::Service(node::Node& node, const ServerOptions& options)
       picture_(options.picture),
       eurosur_(options.eurosur),
       advisories_(options.advisories),
-      piu_(options.piu) {}
+      piu_(options.piu),
+      cti_(options.cti) {}
 
 Routed Service::Route(const HttpRequest& req) const {
   Routed routed;

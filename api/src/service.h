@@ -170,6 +170,24 @@ class Service {
   Result<HttpResponse> EurosurGetRequest(Call& c);
   Result<HttpResponse> EurosurAnswer(Call& c);
   Result<HttpResponse> EurosurLayer(Call& c);
+  // routes_taxii.cc
+  static void AddTaxiiRoutes(std::vector<RouteDef>& routes);
+  // One TAXII call: media types, authentication, decoded path parameters, then `fn`; every
+  // error becomes a TAXII error message.
+  using TaxiiFn =
+      std::function<Result<HttpResponse>(cti::CtiService&, const std::vector<std::string>& params)>;
+  Result<HttpResponse> TaxiiCall(Call& c, bool body, const TaxiiFn& fn);
+  Result<HttpResponse> TaxiiDiscovery(Call& c);
+  Result<HttpResponse> TaxiiApiRoot(Call& c);
+  Result<HttpResponse> TaxiiStatus(Call& c);
+  Result<HttpResponse> TaxiiCollections(Call& c);
+  Result<HttpResponse> TaxiiCollection(Call& c);
+  Result<HttpResponse> TaxiiGetObjects(Call& c);
+  Result<HttpResponse> TaxiiAddObjects(Call& c);
+  Result<HttpResponse> TaxiiGetObject(Call& c);
+  Result<HttpResponse> TaxiiDeleteObject(Call& c);
+  Result<HttpResponse> TaxiiVersions(Call& c);
+  Result<HttpResponse> TaxiiManifest(Call& c);
 
   // routes_piu.cc
   static void AddPiuRoutes(std::vector<RouteDef>& routes);
@@ -216,6 +234,7 @@ class Service {
   eurosur::EurosurService* eurosur_ = nullptr;    // borrowed; null when EUROSUR is not enabled
   eisas::AdvisoryService* advisories_ = nullptr;  // borrowed; null when not enabled
   piu::PiuService* piu_ = nullptr;                // borrowed; null when the PIU service is off
+  cti::CtiService* cti_ = nullptr;                // borrowed; null when TAXII is not enabled
 };
 
 // The OpenAPI 3.1 document for a route table.

@@ -498,6 +498,41 @@ TEST_F(CliTest, MaritimeCiseExportAndImport) {
   EXPECT_EQ(refused.code, 2);
 }
 
+// issa cyber import: a STIX bundle through the node; a bad object is refused on its own (exit
+// 4), the others are imported and searchable as StixObject records; a repeat holds nothing new.
+TEST_F(CliTest, CyberImportReportsPerObject) {
+  ASSERT_EQ(
+      Issa("authority add --data-dir " + dir_ + " --id NL-CERT --country NL --kind cert").code, 0);
+  const std::string cert = Token("NL-CERT", "officer");
+  const std::string bundle = WriteFile(
+      "bundle.json",
+      R"({"type":"bundle","id":"bundle--44af6c39-c09b-49c5-9de2-394224b04982","objects":[)"
+      R"({"type":"attack-pattern","spec_version":"2.1","id":"attack-pattern--7e33a43e-e34b-40ec-89da-36c9bb2cacd5","created":"2016-05-12T08:17:27.000Z","modified":"2016-05-12T08:17:27.000Z","name":"Spear Phishing"},)"
+      R"({"type":"attack-pattern","spec_version":"2.1","id":"attack-pattern--bad","created":"2016-05-12T08:17:27.000Z","modified":"2016-05-12T08:17:27.000Z","name":"Broken"},)"
+      R"({"type":"x-mitre-tactic","spec_version":"2.1","id":"x-mitre-tactic--69da72d2-f550-41c5-ab9e-e8255707f28a","created":"2018-10-17T00:14:20.652Z","modified":"2018-10-17T00:14:20.652Z","name":"Initial Access","x_mitre_shortname":"initial-access"}]})");
+  const RunResult first =
+      Issa("cyber import --data-dir " + dir_ + " --token " + cert + " --tlp green " + bundle);
+  EXPECT_EQ(first.code, 4);
+  const auto line = nlohmann::json::parse(first.out.substr(0, first.out.find('\n')));
+  EXPECT_EQ(line["objects"], 3);
+  EXPECT_EQ(line["imported"], 2);
+  EXPECT_EQ(line["failed"], 1);
+  const RunResult found =
+      Issa("search --data-dir " + dir_ + " --token " + cert + " --type StixObject");
+  ASSERT_EQ(found.code, 0);
+  EXPECT_EQ(std::count(found.out.begin(), found.out.end(), '\n'), 2) << found.out;
+  EXPECT_EQ(found.out.find("attack-pattern--bad"), std::string::npos);
+  const RunResult again =
+      Issa("cyber import --data-dir " + dir_ + " --token " + cert + " --tlp green " + bundle);
+  EXPECT_EQ(again.code, 4);  // the bad object again; the others are already held
+  const RunResult after =
+      Issa("search --data-dir " + dir_ + " --token " + cert + " --type StixObject");
+  EXPECT_EQ(std::count(after.out.begin(), after.out.end(), '\n'), 2) << after.out;
+  EXPECT_EQ(
+      Issa("cyber import --data-dir " + dir_ + " --token " + cert + " --tlp purple " + bundle).code,
+      2);
+}
+
 TEST_F(CliTest, DemoServesTheScenarioWithCrossSiloHits) {
   NodeProcess demo("demo --port 0 --data-dir " + (root_ / "demo").string() + " --ais-replay " +
                    std::string(ISSA_TEST_DATA) +

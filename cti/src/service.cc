@@ -51,7 +51,7 @@ struct CollectionInfo {
 // One stored version as read back from a record.
 struct Entry {
   core::Record record;
-  json props;
+  std::string object;  // the STIX object's JSON text
   std::string stix_id;
   std::string version;
   std::string spec_version;
@@ -60,11 +60,68 @@ struct Entry {
   bool withdrawn = false;
 };
 
-// date_added of a record: the time in its UUIDv7 id.
-core::Timestamp IdTime(std::string_view id) {
-  if (id.size() < 13) return 0;
-  std::string hex = std::string(id.substr(0, 8)) + std::string(id.substr(9, 4));
-  return static_cast<core::Timestamp>(std::stoull(hex, nullptr, 16));
+// The end of the JSON value starting at s[i] (an object, array, string or scalar), or npos.
+size_t ValueEnd(std::string_view s, size_t i) {
+  if (i >= s.size()) return std::string_view::npos;
+  int depth = 0;
+  bool in_string = false;
+  for (size_t j = i; j < s.size(); ++j) {
+    const char c = s[j];
+    if (in_string) {
+      if (c == '\\') {
+        ++j;
+      } else if (c == '"') {
+        in_string = false;
+        if (depth == 0) return j + 1;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (--depth == 0) return j + 1;
+      if (depth < 0) return j;
+    } else if (depth == 0 && c == ',') {
+      return j;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// Reads a StixObject record. The node stores properties as canonical JSON with sorted keys, so
+// "object" comes first: its text is cut out without parsing it, and only the small rest is
+// parsed (a page of 100 objects is not parsed and re-serialised).
+Result<Entry> ToEntry(core::Record r) {
+  Entry e;
+  const std::string_view p = r.properties_json;
+  constexpr std::string_view kPrefix = R"({"object":)";
+  json rest;
+  if (p.starts_with(kPrefix)) {
+    const size_t end = ValueEnd(p, kPrefix.size());
+    if (end == std::string_view::npos || end >= p.size()) {
+      return DataLoss("StixObject record with bad properties");
+    }
+    e.object = std::string(p.substr(kPrefix.size(), end - kPrefix.size()));
+    std::string tail = "{";
+    tail += p.substr(p[end] == ',' ? end + 1 : end);
+    rest = json::parse(tail, nullptr, false);
+  } else {
+    rest = json::parse(p, nullptr, false);
+    if (rest.is_object() && rest.contains("object")) e.object = rest["object"].dump();
+  }
+  if (!rest.is_object() || e.object.empty()) {
+    return DataLoss("StixObject record with bad properties");
+  }
+  e.stix_id = rest.value("stix_id", "");
+  e.version = rest.value("version", "");
+  e.spec_version = rest.value("spec_version", "2.1");
+  e.type = rest.value("stix_type", "");
+  e.superseded = rest.value("superseded", false);
+  e.withdrawn = rest.value("withdrawn", false);
+  e.record = std::move(r);
+  return e;
 }
 
 // The greatest UUIDv7 text of millisecond `t`: ids after it were added after t.
@@ -80,20 +137,6 @@ bool Newer(const std::string& a, const std::string& b) {
   Result<core::Timestamp> tb = core::ParseTimestamp(b);
   if (ta.ok() && tb.ok() && *ta != *tb) return *ta > *tb;
   return a > b;
-}
-
-Result<Entry> ToEntry(core::Record r) {
-  Entry e;
-  e.props = json::parse(r.properties_json, nullptr, false);
-  if (!e.props.is_object()) return DataLoss("StixObject record with bad properties");
-  e.stix_id = e.props.value("stix_id", "");
-  e.version = e.props.value("version", "");
-  e.spec_version = e.props.value("spec_version", "2.1");
-  e.type = e.props.value("stix_type", "");
-  e.superseded = e.props.value("superseded", false);
-  e.withdrawn = e.props.value("withdrawn", false);
-  e.record = std::move(r);
-  return e;
 }
 
 std::string HandlingJson(const core::Handling& h) {
@@ -486,6 +529,9 @@ class CtiServiceImpl final : public CtiService {
       for (core::Record& r : page.records) {
         ++taken;
         last = r.id;
+        // The id bound above never skips a record added after `added_after` (a UUIDv7 is never
+        // older than its record's created_at); this drops the few it lets through.
+        if (q.added_after && r.created_at <= *q.added_after) continue;
         ISSA_ASSIGN_OR_RETURN(Entry e, ToEntry(std::move(r)));
         if (e.withdrawn || !SpecMatches(q, e)) continue;
         ISSA_ASSIGN_OR_RETURN(bool keep, VersionMatches(ctx, c, q, e, nullptr));
@@ -504,37 +550,46 @@ class CtiServiceImpl final : public CtiService {
       rq.after_id = page.next_cursor;
     }
     TaxiiPage result;
-    json env = json::object();
-    env["more"] = more;
+    if (!out.empty()) {
+      result.date_added_first = core::FormatTimestamp(out.front().record.created_at);
+      result.date_added_last = core::FormatTimestamp(out.back().record.created_at);
+    }
+    // The envelope, written directly (keys in the order nlohmann would sort them).
+    std::string body = more ? R"({"more":true)" : R"({"more":false)";
     if (more) {
-      env["next"] = cyber::EncodeCursor(
-          cyber::TaxiiCursor{.collection = c.id, .filters = filters, .after = last},
-          options_.cursor_key);
+      body += R"(,"next":)";
+      body += json(cyber::EncodeCursor(
+                       cyber::TaxiiCursor{.collection = c.id, .filters = filters, .after = last},
+                       options_.cursor_key))
+                  .dump();
     }
     if (!out.empty()) {
-      result.date_added_first = core::FormatTimestamp(IdTime(out.front().record.id));
-      result.date_added_last = core::FormatTimestamp(IdTime(out.back().record.id));
-    }
-    json list = json::array();
-    for (Entry& e : out) {
-      const std::string added = core::FormatTimestamp(IdTime(e.record.id));
-      switch (kind) {
-        case PageKind::kObjects:
-          list.push_back(std::move(e.props["object"]));
-          break;
-        case PageKind::kManifest:
-          list.push_back(json{{"id", e.stix_id},
-                              {"date_added", added},
-                              {"version", e.version.empty() ? added : e.version},
-                              {"media_type", kStixMedia}});
-          break;
-        case PageKind::kVersions:
-          list.push_back(e.version.empty() ? added : e.version);
-          break;
+      body += kind == PageKind::kVersions ? R"(,"versions":[)" : R"(,"objects":[)";
+      bool first = true;
+      for (const Entry& e : out) {
+        if (!first) body += ',';
+        first = false;
+        const std::string added = core::FormatTimestamp(e.record.created_at);
+        switch (kind) {
+          case PageKind::kObjects:
+            body += e.object;
+            break;
+          case PageKind::kManifest:
+            body += json{{"id", e.stix_id},
+                         {"date_added", added},
+                         {"version", e.version.empty() ? added : e.version},
+                         {"media_type", kStixMedia}}
+                        .dump();
+            break;
+          case PageKind::kVersions:
+            body += json(e.version.empty() ? added : e.version).dump();
+            break;
+        }
       }
+      body += ']';
     }
-    if (!list.empty()) env[kind == PageKind::kVersions ? "versions" : "objects"] = std::move(list);
-    result.json = env.dump();
+    body += '}';
+    result.json = std::move(body);
     return result;
   }
 

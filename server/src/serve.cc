@@ -12,6 +12,7 @@
 #include "issa/api/server.h"
 #include "issa/core/file.h"
 #include "issa/eisas/advisory_service.h"
+#include "issa/cti/service.h"
 #include "issa/eurosur/service.h"
 #include "issa/maritime/anomaly_json.h"
 #include "issa/maritime/config.h"
@@ -169,6 +170,14 @@ Status Serve(OpenedNode& opened, const ServeOptions& options) {
   o.advisories = &advisories;
   piu::PiuService piu_service(*opened.node);
   o.piu = &piu_service;
+  // TAXII cursors are authenticated with a key derived from the node key (Ed25519 signatures are
+  // deterministic), so they stay valid across restarts and across processes of this node.
+  cti::CtiOptions cti_options;
+  cti_options.cursor_key = opened.key.Sign("issa:taxii-cursor-key:v1");
+  cti_options.title = opened.node->node_id();
+  ISSA_ASSIGN_OR_RETURN(std::unique_ptr<cti::CtiService> cti,
+                        cti::CtiService::Open(*opened.node, cti_options));
+  o.cti = cti.get();
   api::Server http(*opened.node, o);
   ISSA_RETURN_IF_ERROR(http.Start());
   if (feed) feed->Start();

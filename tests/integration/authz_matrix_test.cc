@@ -13,6 +13,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "issa/cti/service.h"
+
 #include "api_fixture.h"
 
 namespace issa::integration {
@@ -360,6 +362,223 @@ TEST_P(AuthzMatrixTest, NothingHiddenAppearsAnywhere) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AuthzMatrixTest,
+                         ::testing::Values(Backend::kMemory, Backend::kSqlite),
+                         [](const auto& param_info) { return BackendName(param_info.param); });
+
+// ---- TLP 2.0 rows: STIX objects over TAXII and the records API --------------------------------
+//
+// STIX objects written by DE-CERT under every TLP level, into its own collection (with and
+// without named recipients) and into a sharing group's collection; viewers of several
+// authorities, clearances and purposes; inside and after the group's validity window. Every
+// TAXII read (objects, object by id, manifest, versions) and the records API show exactly the
+// objects the TLP rules allow (docs/adr/0012-stix-taxii.md), and nothing else is hinted at.
+
+struct TlpObject {
+  std::string stix_id;
+  std::string tlp;        // clear, green, amber, amber+strict, red, none
+  bool named = false;     // x_issa_recipients: ["NL-CERT"]
+  bool in_group = false;  // written into the group's collection
+};
+
+constexpr core::PurposeSet kCrisis = static_cast<core::PurposeSet>(core::Purpose::kCrisis);
+
+// The expectation, written out from the TLP rules (not from the code under test).
+bool TlpExpected(const Viewer& v, const TlpObject& o, bool group_active) {
+  const core::Classification needed = o.tlp == "red"     ? core::Classification::kRestricted
+                                      : o.tlp == "clear" ? core::Classification::kPublic
+                                                         : core::Classification::kLimited;
+  if (static_cast<int>(v.clearance) < static_cast<int>(needed)) return false;
+  if (v.authority == "DE-CERT") return true;
+  if ((v.purposes & (kCyber | kCrime)) == 0) return false;
+  if (o.in_group) return group_active && (v.authority == "FR-PIU" || v.authority == "NL-CERT");
+  if (o.tlp == "clear" || o.tlp == "green") return true;
+  return o.named && v.authority == "NL-CERT";  // AMBER, AMBER+STRICT, RED, unmarked (AMBER)
+}
+
+class TlpMatrixTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    h_ = std::make_unique<ApiHarness>(GetParam(), api::ServerOptions{},
+                                      [this](node::Node& node, api::ServerOptions& o) {
+                                        cti::CtiOptions co;
+                                        co.cursor_key = "tlp matrix cursor key (16+ bytes)";
+                                        auto s = cti::CtiService::Open(node, co);
+                                        ASSERT_TRUE(s.ok()) << s.status().ToString();
+                                        cti_ = std::move(s).value();
+                                        o.cti = cti_.get();
+                                      });
+    ASSERT_TRUE(h_->ok());
+    auto a = h_->node().AddAuthority(
+        h_->system(), core::Authority{"DE-CERT",
+                                      "DE",
+                                      {core::AuthorityKind::kCert, core::AuthorityKind::kPolice},
+                                      "DE CERT and police cyber unit",
+                                      0});
+    ASSERT_TRUE(a.ok()) << a.status().ToString();
+    h_->AddAuthority("NL-CERT", "NL", core::AuthorityKind::kCert);           // cyber
+    h_->AddAuthority("FR-PIU", "FR", core::AuthorityKind::kPiu);             // crime, terrorism
+    h_->AddAuthority("ES-GC", "ES", core::AuthorityKind::kPolice);           // crime, terrorism
+    h_->AddAuthority("AT-CP", "AT", core::AuthorityKind::kCivilProtection);  // crisis
+    const auto C = core::Classification::kConfidential;
+    const auto R = core::Classification::kRestricted;
+    const auto L = core::Classification::kLimited;
+    const auto P = core::Classification::kPublic;
+    viewers_ = {
+        {"writer", "DE-CERT", core::Role::kOfficer, C, kCyber | kCrime, ""},
+        {"writer-low-clearance", "DE-CERT", core::Role::kViewer, L, kCyber | kCrime, ""},
+        {"recipient", "NL-CERT", core::Role::kOfficer, R, kCyber, ""},
+        {"recipient-low-clearance", "NL-CERT", core::Role::kAnalyst, L, kCyber, ""},
+        {"recipient-public-clearance", "NL-CERT", core::Role::kViewer, P, kCyber, ""},
+        {"group-member", "FR-PIU", core::Role::kOfficer, C, kCrime | kTerror, ""},
+        {"unrelated", "ES-GC", core::Role::kOfficer, C, kCrime | kTerror, ""},
+        {"other-purpose", "AT-CP", core::Role::kOfficer, C, kCrisis, ""},
+    };
+    for (Viewer& v : viewers_) v.token = h_->Token(v.authority, v.role, v.clearance);
+    c_ = std::make_unique<HttpClient>(h_->port());
+    const std::string from = core::FormatTimestamp(h_->clock().Now() - 3'600'000);
+    const std::string to = core::FormatTimestamp(h_->clock().Now() + core::kMsPerDay);
+    Response g =
+        c_->Post("/api/v1/groups", viewers_[0].token,
+                 R"({"name":"CERT exchange","members":["FR-PIU","NL-CERT"],"valid_from":")" + from +
+                     R"(","valid_to":")" + to + R"("})");
+    ASSERT_EQ(g.status, 201) << g.body;
+    group_collection_ = cti::CtiService::GroupCollectionId(g.Json()["id"].get<std::string>());
+    own_collection_ = cti::CtiService::AuthorityCollectionId("DE-CERT");
+  }
+
+  void TearDown() override {
+    h_.reset();
+    cti_.reset();
+  }
+
+  Response Taxii(const std::string& method, const std::string& target, const Viewer& v,
+                 const std::string& body = {}) {
+    return c_->Request(method, target, v.token, body, "application/taxii+json;version=2.1",
+                       {{"Accept", "application/taxii+json;version=2.1"}});
+  }
+
+  static std::string Path(const std::string& collection) {
+    return "/taxii2/cti/collections/" + collection + "/";
+  }
+
+  void WriteObjects() {
+    static const std::map<std::string, std::string> kMarkings = {
+        {"clear", "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"},
+        {"green", "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"},
+        {"amber", "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"},
+        {"amber+strict", "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003"},
+        {"red", "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"}};
+    int n = 0;
+    auto add = [&](const std::string& tlp, bool named, bool in_group) {
+      TlpObject o;
+      o.stix_id = fmt::format("indicator--{:08x}-aaaa-4bbb-8ccc-0123456789ab", 0x7100 + n++);
+      o.tlp = tlp;
+      o.named = named;
+      o.in_group = in_group;
+      std::string extra;
+      if (tlp != "none") extra += R"(,"object_marking_refs":[")" + kMarkings.at(tlp) + "\"]";
+      if (named) extra += R"(,"x_issa_recipients":["NL-CERT"])";
+      const std::string obj = fmt::format(
+          R"({{"type":"indicator","spec_version":"2.1","id":"{}","created":"2024-01-01T00:00:00.000Z","modified":"2024-01-01T00:00:00.000Z","pattern_type":"stix","pattern":"[domain-name:value = 'c2-{}.example']","valid_from":"2024-01-01T00:00:00Z"{}}})",
+          o.stix_id, n, extra);
+      Response r = Taxii("POST", Path(in_group ? group_collection_ : own_collection_) + "objects/",
+                         viewers_[0], R"({"objects":[)" + obj + "]}");
+      ASSERT_EQ(r.status, 202) << r.body;
+      ASSERT_EQ(r.Json()["success_count"], 1) << r.body;
+      objects_.push_back(o);
+    };
+    for (const char* tlp : {"clear", "green", "amber", "amber+strict", "red", "none"}) {
+      add(tlp, false, false);
+      add(tlp, true, false);
+    }
+    for (const char* tlp : {"clear", "green", "amber", "none"}) add(tlp, false, true);
+    // RED and AMBER+STRICT are for named recipients, never a group: refused, nothing written.
+    Response refused = Taxii(
+        "POST", Path(group_collection_) + "objects/", viewers_[0],
+        R"({"objects":[{"type":"indicator","spec_version":"2.1","id":"indicator--00007fff-aaaa-4bbb-8ccc-0123456789ab","created":"2024-01-01T00:00:00.000Z","modified":"2024-01-01T00:00:00.000Z","pattern_type":"stix","pattern":"[domain-name:value = 'x.example']","valid_from":"2024-01-01T00:00:00Z","object_marking_refs":["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"]}]})");
+    ASSERT_EQ(refused.status, 202);
+    EXPECT_EQ(refused.Json()["failure_count"], 1);
+  }
+
+  std::set<std::string> Listed(const Viewer& v, const std::string& collection,
+                               const std::string& endpoint) {
+    std::set<std::string> ids;
+    Response r = Taxii("GET", Path(collection) + endpoint + "?limit=1000&match[version]=all", v);
+    if (r.status == 404) return ids;  // a group collection for a non-member
+    EXPECT_EQ(r.status, 200) << v.label << " " << r.body;
+    const json page = r.Json();
+    for (const auto& o : page.value("objects", json::array())) ids.insert(o["id"]);
+    return ids;
+  }
+
+  void Check(const Viewer& v, bool group_active) {
+    const std::string phase = group_active ? "in window" : "after window";
+    // The writer's collection holds everything it wrote that the viewer may see (what it
+    // shared into the group too); the group's collection what was shared into the group.
+    std::set<std::string> want_own, want_group;
+    for (const TlpObject& o : objects_) {
+      if (!TlpExpected(v, o, group_active)) continue;
+      want_own.insert(o.stix_id);
+      if (o.in_group) want_group.insert(o.stix_id);
+    }
+    EXPECT_EQ(Listed(v, own_collection_, "objects/"), want_own) << v.label << " " << phase;
+    EXPECT_EQ(Listed(v, own_collection_, "manifest/"), want_own) << v.label << " " << phase;
+    EXPECT_EQ(Listed(v, group_collection_, "objects/"), want_group) << v.label << " " << phase;
+    const Response missing = Taxii(
+        "GET", Path(own_collection_) + "objects/indicator--00000000-aaaa-4bbb-8ccc-0123456789ab/",
+        v);
+    for (const TlpObject& o : objects_) {
+      const std::string coll = o.in_group ? group_collection_ : own_collection_;
+      const bool may = TlpExpected(v, o, group_active);
+      const std::string what = v.label + " " + phase + " " + o.tlp + (o.named ? " named" : "") +
+                               (o.in_group ? " group" : "");
+      Response one = Taxii("GET", Path(coll) + "objects/" + o.stix_id + "/", v);
+      Response versions = Taxii("GET", Path(coll) + "objects/" + o.stix_id + "/versions/", v);
+      if (may) {
+        EXPECT_EQ(one.status, 200) << what << one.body;
+        EXPECT_EQ(versions.status, 200) << what << versions.body;
+      } else {
+        EXPECT_EQ(one.status, 404) << what << one.body;
+        EXPECT_EQ(versions.status, 404) << what;
+        EXPECT_EQ(one.body.find(o.stix_id), std::string::npos) << what;
+        if (!o.in_group) {
+          // Same answer as for an object that does not exist (only the error id differs).
+          json a = one.Json();
+          json b = missing.Json();
+          a.erase("error_id");
+          b.erase("error_id");
+          EXPECT_EQ(a, b) << what;
+        }
+      }
+    }
+    // The records API lists StixObject records under the same rules.
+    std::set<std::string> listed;
+    Response r = c_->Get("/api/v1/records?type=StixObject&limit=1000", v.token);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const json records = r.Json();
+    for (const auto& rec : records["records"]) {
+      listed.insert(rec["properties"]["stix_id"].get<std::string>());
+    }
+    EXPECT_EQ(listed, want_own) << v.label << " " << phase;
+  }
+
+  std::unique_ptr<cti::CtiService> cti_;
+  std::unique_ptr<ApiHarness> h_;
+  std::unique_ptr<HttpClient> c_;
+  std::vector<Viewer> viewers_;
+  std::vector<TlpObject> objects_;
+  std::string group_collection_, own_collection_;
+};
+
+TEST_P(TlpMatrixTest, EveryTaxiiReadFollowsTlp) {
+  WriteObjects();
+  ASSERT_EQ(objects_.size(), 16u);
+  for (const Viewer& v : viewers_) Check(v, true);
+  h_->clock().Advance(2 * core::kMsPerDay);
+  for (const Viewer& v : viewers_) Check(v, false);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, TlpMatrixTest,
                          ::testing::Values(Backend::kMemory, Backend::kSqlite),
                          [](const auto& param_info) { return BackendName(param_info.param); });
 

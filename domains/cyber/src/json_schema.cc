@@ -182,27 +182,28 @@ std::string SchemaSet::Load(const std::vector<std::pair<std::string, std::string
   return "";
 }
 
+void SchemaSet::AddPattern(const std::string& p) {
+  if (regexes_.contains(p)) return;
+  Pattern compiled;
+  compiled.matcher = MatcherFor(p);
+  if (compiled.matcher == Matcher::kRegex) {
+    try {
+      compiled.regex =
+          std::make_unique<std::regex>(p, std::regex::ECMAScript | std::regex::optimize);
+    } catch (const std::regex_error&) {
+      // A pattern std::regex cannot compile is treated as matching (annotation).
+    }
+  }
+  regexes_.emplace(p, std::move(compiled));
+}
+
 void SchemaSet::CompilePatterns(const json& schema) {
   if (schema.is_object()) {
     if (auto it = schema.find("pattern"); it != schema.end() && it->is_string()) {
-      const std::string p = it->get<std::string>();
-      if (!regexes_.contains(p)) {
-        try {
-          regexes_.emplace(p, std::regex(p, std::regex::ECMAScript | std::regex::optimize));
-        } catch (const std::regex_error&) {
-          // A pattern std::regex cannot compile is treated as matching (annotation).
-        }
-      }
+      AddPattern(it->get<std::string>());
     }
     if (auto it = schema.find("patternProperties"); it != schema.end() && it->is_object()) {
-      for (const auto& [p, sub] : it->items()) {
-        if (!regexes_.contains(p)) {
-          try {
-            regexes_.emplace(p, std::regex(p, std::regex::ECMAScript | std::regex::optimize));
-          } catch (const std::regex_error&) {
-          }
-        }
-      }
+      for (const auto& [p, sub] : it->items()) AddPattern(p);
     }
     for (const auto& [k, v] : schema.items()) CompilePatterns(v);
   } else if (schema.is_array()) {
@@ -210,34 +211,97 @@ void SchemaSet::CompilePatterns(const json& schema) {
   }
 }
 
-bool SchemaSet::MatchPattern(const std::string& pattern, const std::string& text) const {
-  // The hot and the backtracking-prone patterns of the STIX schemas, by hand.
-  if (pattern == "^([a-z][a-z0-9]*)+(-[a-z0-9]+)*\\-?$") return StixTypeName(text, "");
-  if (pattern == "^([a-z][a-z0-9]*)+(-[a-z0-9]+)*\\-ext$") return StixTypeName(text, "-ext");
+namespace {
+
+// Property names ^[a-z][a-z0-9_]{0,245}<suffix>$ (custom _bin / _hex properties).
+bool SuffixedName(std::string_view s, std::string_view suffix) {
+  if (s.size() < suffix.size() + 1 || s.size() > 246 + suffix.size() || !s.ends_with(suffix)) {
+    return false;
+  }
+  if (!IsLower(s[0])) return false;
+  for (size_t i = 1; i + suffix.size() < s.size(); ++i) {
+    if (!IsLower(s[i]) && !IsDigit(s[i]) && s[i] != '_') return false;
+  }
+  return true;
+}
+
+// ^([a-z][a-z0-9_]{2,249})|id$ with search semantics: starts with three name characters, or
+// ends with "id".
+bool CustomName(std::string_view s) {
+  const auto name = [](char c) { return IsLower(c) || IsDigit(c) || c == '_'; };
+  if (s.size() >= 3 && IsLower(s[0]) && name(s[1]) && name(s[2])) return true;
+  return s.ends_with("id");
+}
+
+}  // namespace
+
+SchemaSet::Matcher SchemaSet::MatcherFor(const std::string& pattern) {
+  if (pattern == "^([a-z][a-z0-9]*)+(-[a-z0-9]+)*\\-?$") return Matcher::kTypeName;
+  if (pattern == "^([a-z][a-z0-9]*)+(-[a-z0-9]+)*\\-ext$") return Matcher::kExtName;
   if (pattern ==
       "^[a-z][a-z0-9-]+[a-z0-9]--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[89abAB][0-"
       "9a-fA-F]{3}-[0-9a-fA-F]{12}$") {
-    return Identifier(text);
+    return Matcher::kIdentifier;
   }
   if (pattern ==
       "^[0-9]{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):([0-5][0-9]):([0-"
       "5][0-9]|60)(\\.[0-9]+)?Z$") {
-    return Timestamp(text);
+    return Matcher::kTimestamp;
   }
-  if (pattern == "T\\d{2}:\\d{2}:\\d{2}\\.\\d{3,}Z$") return MillisSuffix(text);
-  if (pattern == "^([a-fA-F0-9]{2})+$")
-    return !text.empty() && HexRun(text, text.size()) && text.size() % 2 == 0;
+  if (pattern == "T\\d{2}:\\d{2}:\\d{2}\\.\\d{3,}Z$") return Matcher::kMillis;
+  if (pattern == "^([a-fA-F0-9]{2})+$") return Matcher::kHex;
   if (pattern == "^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2}==)$") {
-    return Base64(text);
+    return Matcher::kBase64;
   }
-  if (pattern == "^[a-fA-F0-9]{32}$") return HexRun(text, 32);
-  if (pattern == "^[a-fA-F0-9]{40}$") return HexRun(text, 40);
-  if (pattern == "^[a-fA-F0-9]{64}$") return HexRun(text, 64);
-  if (pattern == "^[a-fA-F0-9]{128}$") return HexRun(text, 128);
+  if (pattern == "^[a-fA-F0-9]{32}$") return Matcher::kHex32;
+  if (pattern == "^[a-fA-F0-9]{40}$") return Matcher::kHex40;
+  if (pattern == "^[a-fA-F0-9]{64}$") return Matcher::kHex64;
+  if (pattern == "^[a-fA-F0-9]{128}$") return Matcher::kHex128;
+  if (pattern == "^[a-z][a-z0-9_]{0,245}_bin$") return Matcher::kBinName;
+  if (pattern == "^[a-z][a-z0-9_]{0,245}_hex$") return Matcher::kHexName;
+  if (pattern == "^([a-z][a-z0-9_]{2,249})|id$") return Matcher::kCustomName;
+  return Matcher::kRegex;
+}
+
+bool SchemaSet::MatchPattern(const std::string& pattern, const std::string& text) const {
   const auto it = regexes_.find(pattern);
   if (it == regexes_.end()) return true;
+  // The hot and the backtracking-prone patterns of the STIX schemas, by hand.
+  switch (it->second.matcher) {
+    case Matcher::kTypeName:
+      return StixTypeName(text, "");
+    case Matcher::kExtName:
+      return StixTypeName(text, "-ext");
+    case Matcher::kIdentifier:
+      return Identifier(text);
+    case Matcher::kTimestamp:
+      return Timestamp(text);
+    case Matcher::kMillis:
+      return MillisSuffix(text);
+    case Matcher::kHex:
+      return !text.empty() && text.size() % 2 == 0 && HexRun(text, text.size());
+    case Matcher::kBase64:
+      return Base64(text);
+    case Matcher::kHex32:
+      return HexRun(text, 32);
+    case Matcher::kHex40:
+      return HexRun(text, 40);
+    case Matcher::kHex64:
+      return HexRun(text, 64);
+    case Matcher::kHex128:
+      return HexRun(text, 128);
+    case Matcher::kBinName:
+      return SuffixedName(text, "_bin");
+    case Matcher::kHexName:
+      return SuffixedName(text, "_hex");
+    case Matcher::kCustomName:
+      return CustomName(text);
+    case Matcher::kRegex:
+      break;
+  }
+  if (!it->second.regex) return true;  // std::regex could not compile it: an annotation
   if (text.size() > kMaxRegexInput) return false;
-  return std::regex_search(text, it->second);
+  return std::regex_search(text, *it->second.regex);
 }
 
 std::optional<SchemaError> SchemaSet::Validate(const std::string& name, const json& value) const {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <regex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -14,7 +15,7 @@
 // enum, const, pattern, min/maxLength, minimum/maximum, items, min/maxItems, uniqueItems,
 // properties, required, additionalProperties, patternProperties, min/maxProperties,
 // propertyNames, dependentRequired). Unknown keywords (title, description, format) are
-// annotations. See docs/adr/0007-stix-taxii.md.
+// annotations. See docs/adr/0012-stix-taxii.md.
 namespace issa::cyber::detail {
 
 struct SchemaError {
@@ -36,11 +37,34 @@ class SchemaSet {
   std::optional<SchemaError> Eval(const nlohmann::json& schema, const std::string& doc,
                                   const nlohmann::json& value, const std::string& path,
                                   int depth) const;
+  enum class Matcher {
+    kRegex,
+    kTypeName,
+    kExtName,
+    kIdentifier,
+    kTimestamp,
+    kMillis,
+    kHex,
+    kBase64,
+    kHex32,
+    kHex40,
+    kHex64,
+    kHex128,
+    kBinName,
+    kHexName,
+    kCustomName,
+  };
+  struct Pattern {
+    Matcher matcher = Matcher::kRegex;
+    std::unique_ptr<std::regex> regex;  // for kRegex
+  };
+  static Matcher MatcherFor(const std::string& pattern);
   bool MatchPattern(const std::string& pattern, const std::string& text) const;
+  void AddPattern(const std::string& pattern);
   void CompilePatterns(const nlohmann::json& schema);
 
   std::map<std::string, nlohmann::json> docs_;
-  std::map<std::string, std::regex> regexes_;
+  std::unordered_map<std::string, Pattern> regexes_;
 };
 
 }  // namespace issa::cyber::detail

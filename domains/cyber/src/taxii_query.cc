@@ -146,6 +146,7 @@ Result<TaxiiQuery> ParseTaxiiQuery(std::string_view query,
     if (++count > kMaxParams) return InvalidArgument("too many parameters", "query");
     const size_t eq = part.find('=');
     ISSA_ASSIGN_OR_RETURN(std::string name, Decode(part.substr(0, eq), "query"));
+    if (name.empty()) return InvalidArgument("a parameter without a name", "query");
     std::string value;
     if (eq != std::string_view::npos) {
       ISSA_ASSIGN_OR_RETURN(value, Decode(part.substr(eq + 1), name));

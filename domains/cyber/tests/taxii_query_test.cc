@@ -44,6 +44,8 @@ TEST(TaxiiQueryTest, MalformedFiltersNameTheParameter) {
       {"limit=1&limit=2", "limit"},
       {"limit=%zz", "limit"},
       {"match[type]=", "match[type]"},
+      {"=0it", "query"},        // found by libFuzzer: an unnamed parameter named no field
+      {"=mit6%z0it", "query"},  // found by libFuzzer: the same with a bad escape in the value
   };
   for (const auto& c : cases) {
     Result<TaxiiQuery> q = ParseTaxiiQuery(c.query, kAll);

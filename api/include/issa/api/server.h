@@ -25,6 +25,9 @@ class EurosurService;
 namespace issa::piu {
 class PiuService;
 }  // namespace issa::piu
+namespace issa::cti {
+class CtiService;
+}  // namespace issa::cti
 
 namespace issa::api::detail {
 class ServerImpl;
@@ -61,6 +64,8 @@ struct ServerOptions {
   // PIU and border-check workflows under /api/v1/piu (borrowed, outlives the Server); those
   // routes answer 404 when null (re-personalisation routes call the node and always work).
   piu::PiuService* piu = nullptr;
+  // TAXII 2.1 under /taxii2/ (borrowed, outlives the Server); those routes answer 404 when null.
+  cti::CtiService* cti = nullptr;
 };
 
 // An HTTP server over a Node. Start() binds and launches the I/O and worker threads; Stop()

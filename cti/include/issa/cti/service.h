@@ -16,7 +16,7 @@
 // stored as `StixObject` records (one record per object version), TAXII 2.1 collections per
 // authority and per sharing group, and bundle imports such as MITRE ATT&CK. Everything goes
 // through node::Node with the caller's Context, so what a caller may see is decided on the
-// store's read path and every step is audited by the node (docs/adr/0007-stix-taxii.md).
+// store's read path and every step is audited by the node (docs/adr/0012-stix-taxii.md).
 // Thread-safe.
 namespace issa::cti {
 

@@ -14,7 +14,7 @@
 
 // STIX 2.1 objects: validation against the OASIS STIX 2.1 JSON schemas (built into the library
 // from data/stix21), pattern checks for indicators, deterministic ids of cyber observables, and
-// bundle reading. See docs/cyber.md and docs/adr/0007-stix-taxii.md.
+// bundle reading. See docs/cyber.md and docs/adr/0012-stix-taxii.md.
 namespace issa::cyber {
 
 // The UUIDv5 namespace of STIX cyber-observable ids (STIX 2.1 §2.9).

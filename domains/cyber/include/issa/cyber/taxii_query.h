@@ -10,7 +10,7 @@
 
 // TAXII 2.1 query values (§3.4 filtering, §3.6 pagination): the URL query of the objects,
 // manifest and versions endpoints, and the stateless `next` cursor. Pure functions;
-// thread-safe. See docs/adr/0007-stix-taxii.md.
+// thread-safe. See docs/adr/0012-stix-taxii.md.
 namespace issa::cyber {
 
 enum class VersionFilter { kLast, kFirst, kAll, kAt };

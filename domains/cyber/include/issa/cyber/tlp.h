@@ -12,7 +12,7 @@
 // the TLP 1.0 ids of the STIX 2.1 specification read as their 2.0 equivalents), and their
 // mapping onto the node's handling. The store enforces the handling on every read path
 // (access::MaySee), so a TLP:RED object is never returned, listed or counted for anyone but
-// its named recipients. See docs/adr/0007-stix-taxii.md. Pure functions; thread-safe.
+// its named recipients. See docs/adr/0012-stix-taxii.md. Pure functions; thread-safe.
 namespace issa::cyber {
 
 enum class Tlp { kNone, kClear, kGreen, kAmber, kAmberStrict, kRed };

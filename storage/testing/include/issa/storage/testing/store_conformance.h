@@ -713,6 +713,21 @@ TEST_P(StoreConformanceTest, QueryFiltersByTypeOwnerAndTime) {
   EXPECT_EQ(QueryIds(q), (std::vector<std::string>{"rec-a"}));
 }
 
+// The group filter (TAXII group collections) selects the records shared with one sharing group.
+TEST_P(StoreConformanceTest, QueryFiltersBySharingGroup) {
+  core::Record a = detail::MakeRecord("rec-a", "IT-NCC", core::Distribution::kGroup);
+  a.handling.group = "g-1";
+  core::Record b = detail::MakeRecord("rec-b", "IT-NCC", core::Distribution::kGroup);
+  b.handling.group = "g-2";
+  core::Record c = detail::MakeRecord("rec-c", "IT-NCC", core::Distribution::kAll);
+  PutRecords({a, b, c});
+  RecordQuery q;
+  q.group = "g-1";
+  EXPECT_EQ(QueryIds(q), (std::vector<std::string>{"rec-a"}));
+  q.group = "g-3";
+  EXPECT_TRUE(QueryIds(q).empty());
+}
+
 TEST_P(StoreConformanceTest, QueryTextMatchesAllWordsAsPrefixes) {
   core::Record a = detail::MakeRecord("rec-a", "IT-NCC");
   a.search_text = "rossi mario 1984-03-12 YA1234567 napoli";
