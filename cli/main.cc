@@ -21,8 +21,8 @@
 #include "issa/node/node.h"
 #include "issa/server/data_dir.h"
 
-#include "cyber_commands.h"
 #include "cti_commands.h"
+#include "cyber_commands.h"
 #include "maritime_commands.h"
 #include "piu_commands.h"
 #include "pnr_commands.h"

@@ -11,8 +11,8 @@
 
 #include "issa/api/server.h"
 #include "issa/core/file.h"
-#include "issa/eisas/advisory_service.h"
 #include "issa/cti/service.h"
+#include "issa/eisas/advisory_service.h"
 #include "issa/eurosur/service.h"
 #include "issa/maritime/anomaly_json.h"
 #include "issa/maritime/config.h"
