@@ -446,7 +446,10 @@ int main(int argc, char** argv) {
       "parse",
       "Parse PNRGOV and PAXLST messages: one NDJSON line per message with its records, the "
       "Annex I deletion counts, or its error");
-  pnr_parse->add_option("FILE", pnr_parse_args.files, "EDIFACT interchanges")->required();
+  pnr_parse
+      ->add_option("FILE", pnr_parse_args.files,
+                   "EDIFACT interchanges, or the JSON form (one message per line)")
+      ->required();
   pnr_parse->add_flag("--json", pnr_parse_args.json, "Also print the parsed form of each message");
   pnr_parse->add_flag("--lenient", pnr_parse_args.lenient,
                       "Stale UNT/UNE/UNZ counts and references are warnings, not errors");

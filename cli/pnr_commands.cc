@@ -32,7 +32,11 @@ int PnrParse(const PnrParseArgs& args) {
       failed = true;
       continue;
     }
-    auto batch = travel::ParseTravelMessages(*text, options);
+    // The JSON form (NDJSON, one message per line) or EDIFACT.
+    const size_t first = text->find_first_not_of(" \t\r\n");
+    auto batch = first != std::string::npos && (*text)[first] == '{'
+                     ? Result<travel::ParseBatch>(travel::ParsePassengerJson(*text))
+                     : travel::ParseTravelMessages(*text, options);
     if (!batch.ok()) {
       PrintLine(travel::InterchangeErrorJson(batch.status(), path));
       failed = true;

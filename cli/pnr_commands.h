@@ -8,7 +8,7 @@
 namespace issa::cli {
 
 struct PnrParseArgs {
-  std::vector<std::string> files;  // EDIFACT interchanges
+  std::vector<std::string> files;  // EDIFACT interchanges, or the JSON form (NDJSON)
   bool json = false;               // also print the parsed form of each message
   bool lenient = false;            // stale UNT/UNE/UNZ counts are warnings, not errors
 };
