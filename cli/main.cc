@@ -453,6 +453,10 @@ int main(int argc, char** argv) {
   pnr_parse->add_flag("--json", pnr_parse_args.json, "Also print the parsed form of each message");
   pnr_parse->add_flag("--lenient", pnr_parse_args.lenient,
                       "Stale UNT/UNE/UNZ counts and references are warnings, not errors");
+  pnr_parse->add_option("--rules", pnr_parse_args.rules,
+                        "Risk criteria (JSON, see docs/travel.md): add their hits per PNR");
+  pnr_parse->add_option("--airports", pnr_parse_args.airports,
+                        "AIRPORT,CC lines: the countries of airports for the rules");
 
   try {
     app.parse(argc, argv);

@@ -568,4 +568,22 @@ TEST_F(CliTest, PnrParsePrintsRecordsDeletionsAndPerMessageErrors) {
   EXPECT_EQ(j["pnr"]["bookings"][0]["record_locator"], "MFN4TI");
   EXPECT_EQ(Issa("pnr parse " + data + "pnrgov/gtas-parsers__pnrMessage.txt").code, 4);
   EXPECT_EQ(Issa("pnr parse " + data + "does-not-exist.edi").code, 1);
+  // Risk criteria: the companion rule cannot hold without screening input; a route rule does.
+  const std::string rules = WriteFile(
+      "rules.json",
+      R"([{"id":"R-MTY","version":1,"author":"t","title":"from MTY","when":{"fact":"origin",)"
+      R"("op":"eq","value":"MTY"}}])");
+  const RunResult hits =
+      Issa("pnr parse --rules " + rules + " " + data + "pnrgov/gtas-loader__pnr_split.edi");
+  EXPECT_EQ(hits.code, 0);
+  const auto h = nlohmann::json::parse(hits.out.substr(0, hits.out.find('\n')));
+  ASSERT_EQ(h["risk_hits"].size(), 2u);  // the two travellers of ICOXXX
+  EXPECT_EQ(h["risk_hits"][0]["facts"][0]["actual"], "MTY");
+  const std::string refused = WriteFile(
+      "refused.json",
+      R"({"id":"R-X","version":1,"author":"t","title":"kosher meals","when":{"fact":"legs",)"
+      R"("op":"ge","value":1}})");
+  EXPECT_EQ(
+      Issa("pnr parse --rules " + refused + " " + data + "pnrgov/gtas-loader__pnr_split.edi").code,
+      2);
 }
