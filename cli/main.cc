@@ -22,7 +22,9 @@
 #include "issa/server/data_dir.h"
 
 #include "maritime_commands.h"
+#include "piu_commands.h"
 #include "pnr_commands.h"
+#include "travel_commands.h"
 
 namespace {
 
@@ -393,6 +395,9 @@ int main(int argc, char** argv) {
                        "Raw field values, like gpsdecode -u (default: scaled, like gpsdecode)");
 
   // maritime
+  issa::cli::ScreenArgs screen_args;
+  auto* screen = issa::cli::AddScreenCommand(app, screen_args);
+
   auto* maritime = app.add_subcommand("maritime", "Border surveillance (EUROSUR) tools");
   maritime->require_subcommand(1);
   auto* replay = maritime->add_subcommand(
@@ -457,6 +462,7 @@ int main(int argc, char** argv) {
                         "Risk criteria (JSON, see docs/travel.md): add their hits per PNR");
   pnr_parse->add_option("--airports", pnr_parse_args.airports,
                         "AIRPORT,CC lines: the countries of airports for the rules");
+  issa::cli::PiuCommands piu_commands(app);
 
   try {
     app.parse(argc, argv);
@@ -467,6 +473,7 @@ int main(int argc, char** argv) {
 
   if (pnr_parse->parsed()) return issa::cli::PnrParse(pnr_parse_args);
 
+  if (auto code = piu_commands.Run()) return *code;
   if (init->parsed()) {
     const Status s = server::InitDataDir(data_dir, node_id);
     if (!s.ok()) return Fail(s);
@@ -664,6 +671,7 @@ int main(int argc, char** argv) {
     return AisDecode(ais_input, ais_unscaled);
   }
   if (replay->parsed()) return issa::cli::MaritimeReplay(replay_args);
+  if (screen->parsed()) return issa::cli::TravelScreen(screen_args);
   if (cise_export->parsed() || cise_import->parsed()) {
     auto opened = OpenOrExit(data_dir);
     const auto ctx = TokenContext(*opened->node, cise_token);
@@ -675,9 +683,10 @@ int main(int argc, char** argv) {
     auto opened = OpenOrExit(data_dir);
     auto report = opened->node->RunRetention(server::SystemContext());
     if (!report.ok()) return Fail(report.status());
-    std::printf("%llu deleted, %llu depersonalised\n",
+    std::printf("%llu deleted, %llu depersonalised (%llu masked)\n",
                 static_cast<unsigned long long>(report->deleted),
-                static_cast<unsigned long long>(report->depersonalised));
+                static_cast<unsigned long long>(report->depersonalised),
+                static_cast<unsigned long long>(report->masked));
     return 0;
   }
   return kExitUsage;

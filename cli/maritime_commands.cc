@@ -10,15 +10,9 @@
 #include "issa/maritime/config.h"
 #include "issa/maritime/replay.h"
 
+#include "exit_status.h"
+
 namespace issa::cli {
-namespace {
-
-int Report(const Status& s) {
-  std::fprintf(stderr, "issa: %s\n", s.ToString().c_str());
-  return s.code() == StatusCode::kInvalidArgument ? 2 : 1;
-}
-
-}  // namespace
 
 int MaritimeReplay(const ReplayArgs& args) {
   maritime::ReplaySettings settings;

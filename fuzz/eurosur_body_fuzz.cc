@@ -9,11 +9,9 @@
 #include <string>
 #include <string_view>
 
-#include "issa/access/policy.h"
-#include "issa/core/time.h"
 #include "issa/eurosur/service.h"
-#include "issa/node/node.h"
-#include "issa/storage/store.h"
+
+#include "fuzz_node.h"
 
 namespace {
 
@@ -25,29 +23,18 @@ constexpr std::string_view kSection =
     R"("coordinates":[[[12,35],[13,35],[13,36],[12,36],[12,35]]]}}]})";
 
 struct World {
-  issa::core::ManualClock clock{1'800'000'000'000};
-  std::unique_ptr<issa::storage::Store> store;
-  std::unique_ptr<issa::node::Node> node;
+  issa::fuzzing::FuzzNode n{1'800'000'000'000};
   std::unique_ptr<issa::eurosur::EurosurService> service;
   Context ncc, agency;
   std::string event_id;
 
   World() {
-    store = issa::storage::NewMemoryStore({});
-    issa::node::NodeOptions o;
-    o.node_id = "fuzz";
-    o.store = store.get();
-    o.clock = &clock;
-    node = std::move(issa::node::Node::Open(o)).value();
-    Context system;
-    system.principal = issa::access::Principal::System();
     using issa::core::AuthorityKind;
-    (void)node->AddAuthority(system, {"IT-NCC", "IT", {AuthorityKind::kBorder}, "", 0});
-    (void)node->AddAuthority(
-        system, {"EU-FRONTEX", "EU", {AuthorityKind::kEuAgency, AuthorityKind::kBorder}, "", 0});
-    ncc = As(system, "IT-NCC");
-    agency = As(system, "EU-FRONTEX");
-    service = std::make_unique<issa::eurosur::EurosurService>(*node);
+    n.AddAuthority("IT-NCC", "IT", {AuthorityKind::kBorder});
+    n.AddAuthority("EU-FRONTEX", "EU", {AuthorityKind::kEuAgency, AuthorityKind::kBorder});
+    ncc = n.Officer("IT-NCC");
+    agency = n.Officer("EU-FRONTEX");
+    service = std::make_unique<issa::eurosur::EurosurService>(*n.node);
     if (!service->ImportSections(ncc, kSection).ok()) __builtin_trap();  // the set-up must hold
     auto reported = service->ReportEvent(
         ncc, R"({"category":"other","description":"seed","lat":35.5,"lon":12.5,)"
@@ -56,13 +43,6 @@ struct World {
     const size_t at = reported->find("\"id\":\"");
     if (at == std::string::npos) __builtin_trap();
     event_id = reported->substr(at + 6, 36);
-  }
-
-  Context As(const Context& system, const std::string& authority) {
-    auto t = node->CreateToken(system, authority, issa::core::Role::kOfficer,
-                               issa::core::Classification::kRestricted, "");
-    auto p = node->Authenticate(t->token, "fuzz");
-    return Context{*p, "", "fuzz"};
   }
 };
 

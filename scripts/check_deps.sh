@@ -14,11 +14,15 @@ declare -A allowed=(
   [storage_sqlite]="core access audit storage storage_sqlite"
   [node]="core access audit storage schema matching node"
   [eurosur]="core access audit storage node maritime eurosur"
-  [api]="core access audit storage node maritime eurosur api"
-  [server]="core access audit storage schema node api storage_sqlite maritime eurosur server"
+  [piu]="core access audit storage node travel piu"
+  [eisas]="core access audit storage node cyber eisas"
+  [cti]="core access audit storage node cyber cti"
+  [api]="core access audit storage node maritime eurosur cyber eisas cti piu api"
+  [server]="core access audit storage schema node api storage_sqlite maritime eurosur cyber cti eisas piu server"
   [domains/maritime]="core access maritime"
   [domains/travel]="core access matching travel"
-  [cli]="core access audit storage node server maritime travel"
+  [domains/cyber]="core access cyber"
+  [cli]="core access audit storage node server maritime matching travel cyber cti"
 )
 
 status=0

@@ -12,6 +12,9 @@ packages=(
   libxerces-c-dev
   # the peer of bench/pnr_parse_bench (Perl EDIFACT tokeniser)
   libbusiness-edifact-interchange-perl
+  python3-jsonschema
+  libssl-dev
+  libhyperscan-dev
   chromium chromium-driver
 )
 # The web console (web/): Node.js and npm. A Node.js already installed from elsewhere (it ships

@@ -22,12 +22,25 @@ Principal Principal::System() {
   return p;
 }
 
+Principal Principal::Public() {
+  Principal p;
+  p.user_id = "public";
+  p.role = core::Role::kViewer;
+  p.clearance = core::Classification::kPublic;
+  p.public_reader = true;
+  return p;
+}
+
 bool MaySee(const Viewer& viewer, std::string_view owner, core::Classification classification,
             core::Distribution distribution, std::span<const std::string> authorities,
             std::string_view group, core::PurposeSet purposes,
             std::span<const std::string> grants) {
   const Principal& p = viewer.principal;
   if (p.IsSystem()) return true;
+  if (p.IsPublic()) {
+    return classification == core::Classification::kPublic &&
+           distribution == core::Distribution::kAll;
+  }
   if (p.authority.empty()) return false;
   if (static_cast<int>(p.clearance) < static_cast<int>(classification)) return false;
   if (owner == p.authority) return true;
@@ -74,6 +87,8 @@ bool RoleAllows(core::Role role, Action action) {
       return role == Role::kDpo;
     case Action::kExport:
       return role == Role::kAnalyst || role == Role::kOfficer || role == Role::kAdmin;
+    case Action::kReleasePublic:
+      return role == Role::kOfficer || role == Role::kAdmin;
   }
   return false;
 }
@@ -98,6 +113,8 @@ std::string_view ToString(Action action) {
       return "read the whole audit log";
     case Action::kExport:
       return "export";
+    case Action::kReleasePublic:
+      return "release records to the public";
   }
   return "unknown";
 }

@@ -6,12 +6,12 @@
 
 #include "errors.h"
 #include "query.h"
+#include "route_defs.h"
 #include "service.h"
 
 namespace issa::api {
 namespace {
 
-constexpr std::string_view kObject = R"({"type":"object"})";
 constexpr std::string_view kSectionsIn =
     R"({"type":"object","description":"GeoJSON FeatureCollection of border sections (docs/formats/border-sections.md).","required":["type","features"]})";
 constexpr std::string_view kProposalIn =
@@ -31,113 +31,80 @@ constexpr std::string_view kAnswerIn =
 constexpr std::string_view kLayerOut =
     R"({"type":"object","description":"GeoJSON FeatureCollection of one layer of a situational picture.","required":["type","features"],"properties":{"type":{"const":"FeatureCollection"},"features":{"type":"array","items":{"type":"object"}}}})";
 
-HttpResponse JsonOk(std::string body, int status = 200) {
-  HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
-const std::vector<int> kWriteErrors = {400, 401, 403, 404, 409, 413, 415, 500, 503};
-const std::vector<int> kReadErrors = {400, 401, 403, 404, 500, 503};
 const ParamDoc kSectionId{"id", "string", "", "Border section id, e.g. IT-SEA-PELAGIE."};
 const ParamDoc kEventId{"id", "string", "uuid", "Event record id."};
 const ParamDoc kRfiId{"id", "string", "uuid", "Request-for-information record id."};
-
-RouteDef Post(std::string_view pattern, std::string_view op, std::string_view summary,
-              std::vector<ParamDoc> path, std::string_view schema,
-              Result<HttpResponse> (Service::*handler)(Call&), int success = 200) {
-  return RouteDef{.method = Method::kPost,
-                  .pattern = pattern,
-                  .operation_id = op,
-                  .summary = summary,
-                  .tag = "eurosur",
-                  .path_params = std::move(path),
-                  .request_content_type = "application/json",
-                  .request_schema = schema,
-                  .success_status = success,
-                  .response_schema = kObject,
-                  .error_statuses = kWriteErrors,
-                  .handler = handler};
-}
-
-RouteDef Get(std::string_view pattern, std::string_view op, std::string_view summary,
-             std::vector<ParamDoc> path, Result<HttpResponse> (Service::*handler)(Call&)) {
-  return RouteDef{.method = Method::kGet,
-                  .pattern = pattern,
-                  .operation_id = op,
-                  .summary = summary,
-                  .tag = "eurosur",
-                  .path_params = std::move(path),
-                  .response_schema = kObject,
-                  .error_statuses = kReadErrors,
-                  .handler = handler};
-}
 
 Status NoEurosur() { return NotFound("EUROSUR is not enabled on this node"); }
 
 }  // namespace
 
 void Service::AddEurosurRoutes(std::vector<RouteDef>& r) {
-  r.push_back(Get("/api/v1/eurosur/sections", "listBorderSections",
-                  "Border sections the caller may see, with their current impact level.", {},
-                  &Service::EurosurSections));
-  r.push_back(Post("/api/v1/eurosur/sections/import", "importBorderSections",
-                   "Import border sections from GeoJSON (the Agency, or the member state's NCC).",
-                   {}, kSectionsIn, &Service::EurosurImportSections, 201));
-  r.push_back(Get("/api/v1/eurosur/sections/{id}/impact", "getSectionImpact",
-                  "Impact level state, open proposal, full history and the suggestion from "
-                  "incidents.",
-                  {kSectionId}, &Service::EurosurSectionImpact));
-  r.push_back(Post("/api/v1/eurosur/sections/{id}/impact/proposals", "proposeSectionImpact",
-                   "Propose an impact level (the Agency, or the member state's NCC).", {kSectionId},
-                   kProposalIn, &Service::EurosurPropose, 201));
-  r.push_back(Post("/api/v1/eurosur/sections/{id}/impact/agree", "agreeSectionImpact",
-                   "The member state's NCC agrees to the Agency's proposal.", {kSectionId},
-                   kDecisionIn, &Service::EurosurAgree));
-  r.push_back(Post("/api/v1/eurosur/sections/{id}/impact/refuse", "refuseSectionImpact",
-                   "The member state's NCC refuses the proposal: the level stays.", {kSectionId},
-                   kDecisionIn, &Service::EurosurRefuse));
-  r.push_back(Post("/api/v1/eurosur/sections/{id}/impact/attribute", "attributeSectionImpact",
-                   "The Agency attributes an agreed proposal; the Art. 35 reactions are raised.",
-                   {kSectionId}, kDecisionIn, &Service::EurosurAttribute));
-  r.push_back(Post("/api/v1/eurosur/sections/{id}/impact/decline", "declineSectionImpact",
-                   "The Agency declines a proposal: the level stays.", {kSectionId}, kDecisionIn,
-                   &Service::EurosurDecline));
-  r.push_back(Post("/api/v1/eurosur/sections/{id}/impact/advance", "advanceSectionImpact",
-                   "Record what time has made due (critical expiry, lapsed proposals).",
-                   {kSectionId}, kObject, &Service::EurosurAdvance));
-  r.push_back(Get("/api/v1/eurosur/tasks", "listEurosurTasks",
-                  "Tasks and notifications (Art. 35 reactions) addressed to the caller's "
-                  "authority.",
-                  {}, &Service::EurosurTasks));
-  r.push_back(Post("/api/v1/eurosur/events", "reportEurosurEvent",
-                   "Report an event (the caller's authority is originator and owner).", {},
-                   kEventIn, &Service::EurosurReportEvent, 201));
-  r.push_back(Get("/api/v1/eurosur/events/{id}", "getEurosurEvent",
-                  "An event report with its 24 h timing, follow-ups and requests.", {kEventId},
-                  &Service::EurosurGetEvent));
-  r.push_back(Post("/api/v1/eurosur/events/{id}/update", "updateEurosurEvent",
-                   "Update an event by a follow-up report (same as follow-ups).", {kEventId},
-                   kEventIn, &Service::EurosurFollowUp, 201));
-  r.push_back(Post("/api/v1/eurosur/events/{id}/follow-ups", "addEurosurFollowUp",
-                   "A follow-up report linked to the event; the event becomes updated.", {kEventId},
-                   kEventIn, &Service::EurosurFollowUp, 201));
-  r.push_back(Post("/api/v1/eurosur/events/{id}/impact", "reviseEurosurEventImpact",
-                   "The picture's owner revises the event's impact level.", {kEventId}, kReviseIn,
-                   &Service::EurosurReviseImpact));
-  r.push_back(Post("/api/v1/eurosur/events/{id}/close", "closeEurosurEvent",
-                   "The owner closes the event with a reason.", {kEventId}, kCloseIn,
-                   &Service::EurosurClose));
-  r.push_back(Post("/api/v1/eurosur/events/{id}/rfis", "requestEurosurInformation",
-                   "A request for information about the event, to one authority.", {kEventId},
-                   kRfiIn, &Service::EurosurRequestInformation, 201));
-  r.push_back(Get("/api/v1/eurosur/rfis/{id}", "getEurosurRequest",
-                  "A request for information with the answers the caller may see.", {kRfiId},
-                  &Service::EurosurGetRequest));
-  r.push_back(Post("/api/v1/eurosur/rfis/{id}/answer", "answerEurosurRequest",
-                   "The addressee answers a request for information.", {kRfiId}, kAnswerIn,
-                   &Service::EurosurAnswer, 201));
+  r.push_back(JsonGet("eurosur", "/api/v1/eurosur/sections", "listBorderSections",
+                      "Border sections the caller may see, with their current impact level.", {},
+                      &Service::EurosurSections));
+  r.push_back(
+      JsonPost("eurosur", "/api/v1/eurosur/sections/import", "importBorderSections",
+               "Import border sections from GeoJSON (the Agency, or the member state's NCC).", {},
+               kSectionsIn, &Service::EurosurImportSections, 201));
+  r.push_back(JsonGet("eurosur", "/api/v1/eurosur/sections/{id}/impact", "getSectionImpact",
+                      "Impact level state, open proposal, full history and the suggestion from "
+                      "incidents.",
+                      {kSectionId}, &Service::EurosurSectionImpact));
+  r.push_back(JsonPost("eurosur", "/api/v1/eurosur/sections/{id}/impact/proposals",
+                       "proposeSectionImpact",
+                       "Propose an impact level (the Agency, or the member state's NCC).",
+                       {kSectionId}, kProposalIn, &Service::EurosurPropose, 201));
+  r.push_back(JsonPost("eurosur", "/api/v1/eurosur/sections/{id}/impact/agree",
+                       "agreeSectionImpact",
+                       "The member state's NCC agrees to the Agency's proposal.", {kSectionId},
+                       kDecisionIn, &Service::EurosurAgree));
+  r.push_back(JsonPost("eurosur", "/api/v1/eurosur/sections/{id}/impact/refuse",
+                       "refuseSectionImpact",
+                       "The member state's NCC refuses the proposal: the level stays.",
+                       {kSectionId}, kDecisionIn, &Service::EurosurRefuse));
+  r.push_back(JsonPost(
+      "eurosur", "/api/v1/eurosur/sections/{id}/impact/attribute", "attributeSectionImpact",
+      "The Agency attributes an agreed proposal; the Art. 35 reactions are raised.", {kSectionId},
+      kDecisionIn, &Service::EurosurAttribute));
+  r.push_back(JsonPost("eurosur", "/api/v1/eurosur/sections/{id}/impact/decline",
+                       "declineSectionImpact", "The Agency declines a proposal: the level stays.",
+                       {kSectionId}, kDecisionIn, &Service::EurosurDecline));
+  r.push_back(JsonPost("eurosur", "/api/v1/eurosur/sections/{id}/impact/advance",
+                       "advanceSectionImpact",
+                       "Record what time has made due (critical expiry, lapsed proposals).",
+                       {kSectionId}, kObjectSchema, &Service::EurosurAdvance));
+  r.push_back(JsonGet("eurosur", "/api/v1/eurosur/tasks", "listEurosurTasks",
+                      "Tasks and notifications (Art. 35 reactions) addressed to the caller's "
+                      "authority.",
+                      {}, &Service::EurosurTasks));
+  r.push_back(JsonPost("eurosur", "/api/v1/eurosur/events", "reportEurosurEvent",
+                       "Report an event (the caller's authority is originator and owner).", {},
+                       kEventIn, &Service::EurosurReportEvent, 201));
+  r.push_back(JsonGet("eurosur", "/api/v1/eurosur/events/{id}", "getEurosurEvent",
+                      "An event report with its 24 h timing, follow-ups and requests.", {kEventId},
+                      &Service::EurosurGetEvent));
+  r.push_back(JsonPost("eurosur", "/api/v1/eurosur/events/{id}/update", "updateEurosurEvent",
+                       "Update an event by a follow-up report (same as follow-ups).", {kEventId},
+                       kEventIn, &Service::EurosurFollowUp, 201));
+  r.push_back(JsonPost("eurosur", "/api/v1/eurosur/events/{id}/follow-ups", "addEurosurFollowUp",
+                       "A follow-up report linked to the event; the event becomes updated.",
+                       {kEventId}, kEventIn, &Service::EurosurFollowUp, 201));
+  r.push_back(JsonPost("eurosur", "/api/v1/eurosur/events/{id}/impact", "reviseEurosurEventImpact",
+                       "The picture's owner revises the event's impact level.", {kEventId},
+                       kReviseIn, &Service::EurosurReviseImpact));
+  r.push_back(JsonPost("eurosur", "/api/v1/eurosur/events/{id}/close", "closeEurosurEvent",
+                       "The owner closes the event with a reason.", {kEventId}, kCloseIn,
+                       &Service::EurosurClose));
+  r.push_back(JsonPost("eurosur", "/api/v1/eurosur/events/{id}/rfis", "requestEurosurInformation",
+                       "A request for information about the event, to one authority.", {kEventId},
+                       kRfiIn, &Service::EurosurRequestInformation, 201));
+  r.push_back(JsonGet("eurosur", "/api/v1/eurosur/rfis/{id}", "getEurosurRequest",
+                      "A request for information with the answers the caller may see.", {kRfiId},
+                      &Service::EurosurGetRequest));
+  r.push_back(JsonPost("eurosur", "/api/v1/eurosur/rfis/{id}/answer", "answerEurosurRequest",
+                       "The addressee answers a request for information.", {kRfiId}, kAnswerIn,
+                       &Service::EurosurAnswer, 201));
   r.push_back(RouteDef{
       .method = Method::kGet,
       .pattern = "/api/v1/eurosur/pictures/{picture}/layers/{layer}",

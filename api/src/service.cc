@@ -350,6 +350,8 @@ std::vector<RouteDef> Service::Routes() {
                .handler = &Service::Stream});
   AddMaritimeRoutes(r);
   AddEurosurRoutes(r);
+  AddAdvisoryRoutes(r);
+  AddPiuRoutes(r);
   return r;
 }
 
@@ -379,7 +381,9 @@ Service::Service(node::Node& node, const ServerOptions& options)
       static_metric_(router_.routes().size() + 1),
       web_root_(options.web_root),
       picture_(options.picture),
-      eurosur_(options.eurosur) {}
+      eurosur_(options.eurosur),
+      advisories_(options.advisories),
+      piu_(options.piu) {}
 
 Routed Service::Route(const HttpRequest& req) const {
   Routed routed;

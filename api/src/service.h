@@ -16,6 +16,7 @@
 
 #include "http.h"
 #include "metrics.h"
+#include "query.h"
 #include "router.h"
 
 // The HTTP service over the node, without any transport: route, authenticate, validate, call
@@ -126,6 +127,19 @@ class Service {
   static void AddMaritimeRoutes(std::vector<RouteDef>& routes);
   Result<HttpResponse> MaritimeTracks(Call& c);
   Result<HttpResponse> MaritimeTrack(Call& c);
+  // routes_advisories.cc
+  static void AddAdvisoryRoutes(std::vector<RouteDef>& routes);
+  Result<HttpResponse> AdvisoryIndex(Call& c);
+  Result<HttpResponse> AdvisoryPage(Call& c);
+  Result<HttpResponse> AdvisoryFeed(Call& c);
+  Result<HttpResponse> AdvisoryList(Call& c);
+  Result<HttpResponse> AdvisoryCreate(Call& c);
+  Result<HttpResponse> AdvisoryPublish(Call& c);
+  Result<HttpResponse> AdvisoryCsaf(Call& c);
+  using AdvisoryByIdFn = Result<std::string> (eisas::AdvisoryService::*)(const node::Context&,
+                                                                         std::string_view);
+  // A call on one advisory record by its id (path parameter 0), answered with its JSON.
+  Result<HttpResponse> AdvisoryById(Call& c, AdvisoryByIdFn fn);
   // routes_eurosur.cc
   static void AddEurosurRoutes(std::vector<RouteDef>& routes);
   // One EUROSUR call: no query parameters, an optional path id and JSON body, then `fn`.
@@ -157,6 +171,35 @@ class Service {
   Result<HttpResponse> EurosurAnswer(Call& c);
   Result<HttpResponse> EurosurLayer(Call& c);
 
+  // routes_piu.cc
+  static void AddPiuRoutes(std::vector<RouteDef>& routes);
+  enum class PiuId { kNone, kUuid };
+  using PiuFn = std::function<Result<std::string>(piu::PiuService&, const std::string& id,
+                                                  const QueryParams& query)>;
+  Result<HttpResponse> PiuCall(Call& c, PiuId id_kind, bool body,
+                               std::initializer_list<std::string_view> query, int status,
+                               const PiuFn& fn);
+  Result<HttpResponse> PiuQueueMatch(Call& c);
+  Result<HttpResponse> PiuListMatches(Call& c);
+  Result<HttpResponse> PiuGetMatch(Call& c);
+  Result<HttpResponse> PiuConfirm(Call& c);
+  Result<HttpResponse> PiuDismiss(Call& c);
+  Result<HttpResponse> PiuPassOn(Call& c);
+  Result<HttpResponse> PiuSuppressions(Call& c);
+  Result<HttpResponse> PiuRevokeSuppression(Call& c);
+  Result<HttpResponse> PiuRequestRepersonalisation(Call& c);
+  Result<HttpResponse> PiuListRepersonalisations(Call& c);
+  Result<HttpResponse> PiuDecideRepersonalisation(Call& c, bool approve);
+  Result<HttpResponse> PiuApproveRepersonalisation(Call& c);
+  Result<HttpResponse> PiuRefuseRepersonalisation(Call& c);
+  Result<HttpResponse> PiuRepersonalisedRecord(Call& c);
+  Result<HttpResponse> PiuAddVisa(Call& c);
+  Result<HttpResponse> PiuRecordCrossing(Call& c);
+  Result<HttpResponse> PiuCheckCrossing(Call& c);
+  Result<HttpResponse> PiuOverstayers(Call& c);
+  Result<HttpResponse> PiuRegisterTraveller(Call& c);
+  Result<HttpResponse> PiuTravellers(Call& c);
+
   node::Node& node_;
   ServerOptions options_;
   Router router_;
@@ -166,8 +209,10 @@ class Service {
   size_t static_metric_ = 0;
   std::filesystem::path web_root_;
   std::function<ServerGauges()> gauges_;
-  maritime::LivePicture* picture_ = nullptr;    // borrowed; null when the node has no vessel feed
-  eurosur::EurosurService* eurosur_ = nullptr;  // borrowed; null when EUROSUR is not enabled
+  maritime::LivePicture* picture_ = nullptr;      // borrowed; null when the node has no vessel feed
+  eurosur::EurosurService* eurosur_ = nullptr;    // borrowed; null when EUROSUR is not enabled
+  eisas::AdvisoryService* advisories_ = nullptr;  // borrowed; null when not enabled
+  piu::PiuService* piu_ = nullptr;              // borrowed; null when the PIU service is off
 };
 
 // The OpenAPI 3.1 document for a route table.

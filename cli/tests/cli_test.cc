@@ -292,6 +292,24 @@ TEST_F(CliTest, AisDecodeWritesOneJsonObjectPerMessage) {
   EXPECT_EQ(Issa("ais decode").code, 2);
 }
 
+TEST_F(CliTest, StayPrintsTheNinetyOneEightyCheck) {
+  // Example 2 of the short-stay calculator's worked examples (see domains/travel/tests).
+  const std::string stays = WriteFile("stays.csv", "2014-08-15,2014-09-30\n2014-11-01,\n");
+  const RunResult present = Issa("stay --entries " + stays + " --on 2014-11-30");
+  ASSERT_EQ(present.code, 0);
+  const nlohmann::json j = nlohmann::json::parse(present.out);
+  EXPECT_EQ(j["days_used"], 77);
+  EXPECT_EQ(j["days_remaining"], 13);
+  EXPECT_EQ(j["overstay_days"], 0);
+  EXPECT_EQ(j["must_leave_by"], "2014-12-13");
+  const RunResult overstay = Issa("stay --entries " + stays + " --on 2014-12-20");
+  ASSERT_EQ(overstay.code, 0);
+  EXPECT_EQ(nlohmann::json::parse(overstay.out)["overstay_days"], 7);
+  EXPECT_EQ(Issa("stay --entries " + WriteFile("bad.csv", "2014-08-15,2014-09-31\n")).code, 2);
+  EXPECT_EQ(Issa("stay --entries " + (root_ / "missing.csv").string()).code, 1);
+  EXPECT_EQ(Issa("stay").code, 2);
+}
+
 // A loopback socket of `type` bound to an ephemeral port; returns the fd and sets `port`.
 int BoundLoopbackSocket(int type, uint16_t& port) {
   const int fd = ::socket(AF_INET, type, 0);

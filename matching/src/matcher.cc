@@ -185,6 +185,37 @@ std::string IdKey(IdKind kind, std::string_view value) {
 
 bool PersonLike(Kind k) { return k == Kind::kPerson || k == Kind::kDocument; }
 
+// The best agreement of a date with any of a record's possible dates of birth.
+DateMatch BestDateMatch(PartialDate q, PartialDate first, const std::vector<PartialDate>& others,
+                        int tolerance) {
+  // Best first: the order in which one agreement beats another.
+  auto rank = [](DateMatch m) {
+    switch (m) {
+      case DateMatch::kExact:
+        return 0;
+      case DateMatch::kSwapped:
+        return 1;
+      case DateMatch::kMonth:
+        return 2;
+      case DateMatch::kYear:
+        return 3;
+      case DateMatch::kDayMismatch:
+        return 4;
+      case DateMatch::kYearMismatch:
+        return 5;
+      case DateMatch::kUnknown:
+        return 6;
+    }
+    return 6;
+  };
+  DateMatch best = detail::CompareDates(q, first, tolerance);
+  for (const PartialDate& d : others) {
+    const DateMatch m = detail::CompareDates(q, d, tolerance);
+    if (rank(m) < rank(best)) best = m;
+  }
+  return best;
+}
+
 struct StringHash {
   using is_transparent = void;
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
@@ -266,6 +297,7 @@ class Matcher::Impl {
     bool live = false;
     Gender gender = Gender::kUnknown;
     PartialDate birth_date;
+    std::vector<PartialDate> other_birth_dates;
     std::array<CountryCode, 2> countries{};
     CountryCode issuing_country = 0;
     std::array<char, 8> bic{};  // first 8 characters of the BIC; all zero when unknown
@@ -320,6 +352,12 @@ class Matcher::Impl {
     s.live = true;
     s.gender = f.gender;
     s.birth_date = f.birth_date;
+    s.other_birth_dates = f.other_birth_dates;
+    // Several possible birth years: the index cannot skip entries by year.
+    uint16_t index_year = f.birth_date.year;
+    for (const PartialDate& d : f.other_birth_dates) {
+      if (d.year != index_year) index_year = 0;
+    }
     s.countries = f.countries;
     s.issuing_country = f.issuing_country;
     std::copy_n(f.bic.begin(), std::min<size_t>(f.bic.size(), s.bic.size()), s.bic.begin());
@@ -329,8 +367,8 @@ class Matcher::Impl {
     if (name_index != detail::kNoNameIndex) {
       for (size_t i = f.names.size(); i-- > 0;) {
         const bool alias = !(f.has_primary_name && i == 0);
-        s.first_entry = names_[static_cast<size_t>(name_index)].Add(
-            index, f.names[i], alias, s.first_entry, f.birth_date.year);
+        s.first_entry = names_[static_cast<size_t>(name_index)].Add(index, f.names[i], alias,
+                                                                    s.first_entry, index_year);
       }
     }
     for (const Identifier& ident : f.ids) ids_[IdKey(ident.kind, ident.value)].push_back(index);
@@ -525,7 +563,8 @@ class Matcher::Impl {
     bool birth_dates_compared = false;
     if (conflict && !id_matched) adjust -= config_.identifier_conflict_penalty;
     if (PersonLike(f.kind) && PersonLike(s.kind)) {
-      switch (detail::CompareDates(f.birth_date, s.birth_date, config_.birth_year_tolerance)) {
+      switch (BestDateMatch(f.birth_date, s.birth_date, s.other_birth_dates,
+                            config_.birth_year_tolerance)) {
         case DateMatch::kExact:
           feats |= Bit(kFeatBirthDate);
           adjust += config_.birth_date_bonus;

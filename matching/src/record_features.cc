@@ -122,6 +122,18 @@ Status ExtractPersonLike(const Json& props, RecordFeatures& f, size_t min_doc) {
   ISSA_ASSIGN_OR_RETURN(const std::string* birth_date, OptionalString(props, "birth_date"));
   if (birth_date != nullptr) f.birth_date = ParsePartialDate(*birth_date);
   list.clear();
+  ISSA_RETURN_IF_ERROR(Strings(props, "birth_dates", list));
+  for (std::string_view d : list) {
+    const PartialDate date = ParsePartialDate(d);
+    if (!date.known()) continue;
+    if (!f.birth_date.known()) {
+      f.birth_date = date;
+    } else if (date.year != f.birth_date.year || date.month != f.birth_date.month ||
+               date.day != f.birth_date.day) {
+      f.other_birth_dates.push_back(date);
+    }
+  }
+  list.clear();
   ISSA_RETURN_IF_ERROR(StringOrStrings(props, "nationality", list));
   size_t n = 0;
   for (std::string_view c : list) {

@@ -90,9 +90,11 @@ CountryCode ParseCountry(std::string_view text);
 
 struct RecordFeatures {
   Kind kind = Kind::kOther;
-  std::vector<TokenisedName> names;        // the name first when there is one, then aliases
-  bool has_primary_name = false;           // names[0] is the name (not an alias)
-  PartialDate birth_date;                  // Person birth_date, Document holder_birth_date
+  std::vector<TokenisedName> names;  // the name first when there is one, then aliases
+  bool has_primary_name = false;     // names[0] is the name (not an alias)
+  PartialDate birth_date;            // Person birth_date, Document holder_birth_date
+  // Person "birth_dates": further possible dates (watchlists list several); any may match.
+  std::vector<PartialDate> other_birth_dates;
   std::array<CountryCode, 2> countries{};  // Person nationality, Organisation country
   CountryCode issuing_country = 0;         // Document
   Gender gender = Gender::kUnknown;

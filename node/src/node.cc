@@ -127,6 +127,8 @@ Status NodeImpl::Invalid(const Context& ctx, std::string_view action, const Stat
 }
 
 Status NodeImpl::RequireRole(const Context& ctx, access::Action action, std::string_view target) {
+  // The public reads only through the public read path (public_release.cc).
+  if (ctx.principal.IsPublic()) return Deny(ctx, action, target);
   if (ctx.principal.IsSystem() || access::RoleAllows(ctx.principal.role, action)) {
     return Status::Ok();
   }

@@ -49,6 +49,15 @@ class NodeImpl final : public Node {
   Status Export(const Context& ctx, storage::RecordQuery query,
                 const std::function<void(const core::Record&)>& visit) override;
   Result<RetentionReport> RunRetention(const Context& ctx) override;
+  Result<RepersonalisationRequest> RequestRepersonalisation(
+      const Context& ctx, std::string_view record_id, std::string_view justification) override;
+  Result<RepersonalisationRequest> DecideRepersonalisation(const Context& ctx,
+                                                           std::string_view request_id,
+                                                           bool approve,
+                                                           std::string_view reason) override;
+  Result<std::vector<RepersonalisationRequest>> ListRepersonalisationRequests(
+      const Context& ctx) override;
+  Result<core::Record> Repersonalise(const Context& ctx, std::string_view request_id) override;
 
   Result<std::vector<HitView>> ListHits(const Context& ctx) override;
   Result<core::AccessRequest> RequestAccess(const Context& ctx, std::string_view hit_id,
@@ -65,6 +74,12 @@ class NodeImpl final : public Node {
                                               storage::AuditQuery query) override;
   void Audit(const Context& ctx, std::string_view action, std::string_view target,
              std::string_view outcome, std::string_view detail) override;
+
+  Status ReleaseToPublic(const Context& ctx, std::string_view id) override;
+  Status WithdrawFromPublic(const Context& ctx, std::string_view id) override;
+  Result<core::Record> GetPublicRecord(std::string_view type, std::string_view id) override;
+  Result<storage::RecordPage> ListPublicRecords(std::string_view type, std::string_view after_id,
+                                                int limit) override;
 
   std::unique_ptr<Subscription> Subscribe(const Context& ctx, Subscriber subscriber) override;
   NodeStats Stats() const override;
@@ -122,6 +137,11 @@ class NodeImpl final : public Node {
   void PublishRecord(const core::Record& record);
   void PublishHit(const core::Hit& hit);
   void PublishAccessRequest(const core::AccessRequest& request);
+  // Tells the DPOs subscribed to the stream (notice kind "alert").
+  void NotifyDpo(std::string_view id, std::string_view json);
+  // Seals (secretbox, key derived from the node's secret key) and opens masked data.
+  Result<std::string> Seal(std::string_view plain) const;
+  Result<std::string> Unseal(std::string_view sealed) const;
 
   NodeOptions options_;
   const core::Clock* clock_;
@@ -149,6 +169,8 @@ class NodeImpl final : public Node {
 
 // Token secrets and their stored hashes.
 std::string NewTokenSecret();
+// The meta key under which a masked record's sealed personal data are kept.
+std::string MaskedKey(std::string_view record_id);
 std::string HashToken(std::string_view token);
 // A stable id for the hit between two records (the same whichever side found it).
 std::string HitIdFor(std::string_view record_a, std::string_view record_b);

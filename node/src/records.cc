@@ -225,8 +225,9 @@ Result<core::Record> NodeImpl::GetRecord(const Context& ctx, std::string_view id
 // `done` hears of the record, so no record leaves the node unaudited.
 void NodeImpl::GetRecordAsync(const Context& ctx, std::string_view id,
                               std::function<void(Result<core::Record>)> done) {
-  if (!ctx.principal.IsSystem() &&
-      !access::RoleAllows(ctx.principal.role, access::Action::kReadRecords)) {
+  if (ctx.principal.IsPublic() ||
+      (!ctx.principal.IsSystem() &&
+       !access::RoleAllows(ctx.principal.role, access::Action::kReadRecords))) {
     return done(RequireRole(ctx, access::Action::kReadRecords, id));
   }
   Result<core::Record> record = NotFound("record not found");
@@ -427,6 +428,9 @@ Result<RetentionReport> NodeImpl::RunRetention(const Context& ctx) {
   for (const auto& r : to_delete) {
     ISSA_RETURN_IF_ERROR(store_->Write([&](storage::WriteTxn& t) -> Status {
       ISSA_RETURN_IF_ERROR(t.DeleteRecord(r.id));
+      // Sealed masked data go with the record.
+      ISSA_ASSIGN_OR_RETURN(auto sealed, t.GetMeta(MaskedKey(r.id)));
+      if (sealed && !sealed->empty()) ISSA_RETURN_IF_ERROR(t.SetMeta(MaskedKey(r.id), ""));
       return t
           .AppendAudit(MakeEvent(ctx, "retention.delete", r.id, "ok",
                                  fmt::format("{} past delete_after {}", r.type,
@@ -449,10 +453,30 @@ Result<RetentionReport> NodeImpl::RunRetention(const Context& ctx) {
     return v;
   };
   for (const auto& r : to_depersonalise) {
+    const bool mask = registry_->MasksOnRetention(r.type);
     ISSA_RETURN_IF_ERROR(store_->Write([&](storage::WriteTxn& t) -> Status {
       // Every stored version loses its personal data, not only the current one.
       const access::Viewer system{access::Principal::System(), now, {}};
       ISSA_ASSIGN_OR_RETURN(const auto history, t.GetHistory(system, r.id));
+      if (mask) {
+        // Masking (ADR 0008): the current version's personal properties and links are sealed
+        // with the node's key, in this transaction, before they are removed.
+        nlohmann::json masked = {{"properties", nlohmann::json::object()},
+                                 {"links", nlohmann::json::array()},
+                                 {"version", history.back().version}};
+        const nlohmann::json props =
+            nlohmann::json::parse(history.back().properties_json, nullptr, false);
+        if (props.is_object()) {
+          for (const auto& name : registry_->PersonalProperties(r.type)) {
+            if (props.contains(name)) masked["properties"][name] = props[name];
+          }
+        }
+        for (const auto& l : history.back().links) {
+          masked["links"].push_back({{"rel", l.rel}, {"target", l.target}});
+        }
+        ISSA_ASSIGN_OR_RETURN(const std::string sealed, Seal(masked.dump()));
+        ISSA_RETURN_IF_ERROR(t.SetMeta(MaskedKey(r.id), sealed));
+      }
       ISSA_RETURN_IF_ERROR(t.DeleteRecord(r.id));
       for (const auto& v : history) ISSA_RETURN_IF_ERROR(t.PutRecord(strip(v)));
       core::Record next = strip(history.back());
@@ -463,12 +487,13 @@ Result<RetentionReport> NodeImpl::RunRetention(const Context& ctx) {
       ISSA_RETURN_IF_ERROR(t.PutRecord(next));
       if (!r.grants.empty()) ISSA_RETURN_IF_ERROR(t.SetGrants(r.id, r.grants));
       return t
-          .AppendAudit(MakeEvent(ctx, "retention.depersonalise", r.id, "ok",
-                                 fmt::format("{} version {}", r.type, next.version), r.owner))
+          .AppendAudit(MakeEvent(ctx, mask ? "retention.mask" : "retention.depersonalise", r.id,
+                                 "ok", fmt::format("{} version {}", r.type, next.version), r.owner))
           .status();
     }));
     matcher_.Remove(r.id);
     ++report.depersonalised;
+    if (mask) ++report.masked;
   }
   return report;
 }

@@ -22,6 +22,8 @@ class NodeFixture : public ::testing::Test {
     o.node_id = "test-node";
     o.store = store_.get();
     o.clock = &clock_;
+    o.key = key_;  // seals masked data (retention with "x-retention": "mask")
+    o.schema_dir = SchemaDir();
     auto node = Node::Open(o);
     ASSERT_TRUE(node.ok()) << node.status().ToString();
     node_ = std::move(node).value();
@@ -35,6 +37,9 @@ class NodeFixture : public ::testing::Test {
       ASSERT_TRUE(node_->AddAuthority(system_, {id, country, {kind}, "", 0}).ok());
     }
   }
+
+  // A folder of schemas to use instead of the built-in set (empty: built-in).
+  virtual std::string SchemaDir() { return ""; }
 
   Context As(const std::string& authority, core::Role role = core::Role::kOfficer,
              core::Classification clearance = core::Classification::kRestricted) {

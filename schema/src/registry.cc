@@ -105,6 +105,11 @@ std::vector<std::string> Registry::PersonalProperties(std::string_view type) con
   return it == types_.end() ? std::vector<std::string>{} : it->second->PersonalProperties();
 }
 
+bool Registry::MasksOnRetention(std::string_view type) const {
+  const auto it = types_.find(type);
+  return it != types_.end() && it->second->masked();
+}
+
 Result<Registry::ValidProperties> Registry::ValidateProperties(std::string_view type,
                                                                std::string_view text) const {
   const auto it = types_.find(type);

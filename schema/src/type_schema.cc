@@ -33,7 +33,7 @@ const std::set<std::string_view> kKnownKeywords = {
     "minimum",     "maximum",    "items",
     "minItems",    "maxItems",   "additionalProperties",
     "x-search",    "x-personal", "x-require-one-of",
-    "examples"};
+    "examples",    "x-retention"};
 
 size_t CodePoints(const std::string& s) {
   size_t n = 0;
@@ -383,6 +383,14 @@ Result<std::unique_ptr<TypeSchema>> TypeSchema::Compile(const json& doc) {
   schema->title_ = doc["title"].get<std::string>();
   if (doc.value("type", "") != "object") {
     return InvalidArgument("a record schema must have \"type\": \"object\"", "type");
+  }
+  if (doc.contains("x-retention")) {
+    const std::string mode =
+        doc["x-retention"].is_string() ? doc["x-retention"].get<std::string>() : "";
+    if (mode != "mask" && mode != "erase") {
+      return InvalidArgument("must be \"mask\" or \"erase\"", "x-retention");
+    }
+    schema->masked_ = mode == "mask";
   }
   ISSA_ASSIGN_OR_RETURN(schema->root_, CompileNode(doc, ""));
   return schema;

@@ -51,11 +51,14 @@ class TypeSchema {
   // Appends the text of "x-search" properties of a valid value.
   void CollectSearchText(const nlohmann::json& value, std::string& out) const;
   std::vector<std::string> PersonalProperties() const;
+  // "x-retention": "mask": personal properties are sealed, not erased, at depersonalisation.
+  bool masked() const { return masked_; }
   const std::string& title() const { return title_; }
 
  private:
   std::unique_ptr<SchemaNode> root_;
   std::string title_;
+  bool masked_ = false;
 };
 
 bool IsIsoCountry(std::string_view code);

@@ -11,11 +11,13 @@
 
 #include "issa/api/server.h"
 #include "issa/core/file.h"
+#include "issa/eisas/advisory_service.h"
 #include "issa/eurosur/service.h"
 #include "issa/maritime/anomaly_json.h"
 #include "issa/maritime/config.h"
 #include "issa/maritime/picture.h"
 #include "issa/maritime/replay.h"
+#include "issa/piu/service.h"
 #include "issa/server/data_dir.h"
 
 namespace issa::server {
@@ -159,6 +161,14 @@ Status Serve(OpenedNode& opened, const ServeOptions& options) {
   o.picture = feed ? &feed->picture() : nullptr;
   eurosur::EurosurService eurosur(*opened.node);
   o.eurosur = &eurosur;
+  eisas::AdvisoryOptions advisory_options;
+  advisory_options.public_base_url =
+      options.public_base_url.empty() ? fmt::format("http://{}:{}", options.address, options.port)
+                                      : options.public_base_url;
+  eisas::AdvisoryService advisories(*opened.node, advisory_options);
+  o.advisories = &advisories;
+  piu::PiuService piu_service(*opened.node);
+  o.piu = &piu_service;
   api::Server http(*opened.node, o);
   ISSA_RETURN_IF_ERROR(http.Start());
   if (feed) feed->Start();
@@ -173,9 +183,10 @@ Status Serve(OpenedNode& opened, const ServeOptions& options) {
       if (!report.ok()) {
         std::fprintf(stderr, "retention failed: %s\n", report.status().ToString().c_str());
       } else if (report->deleted + report->depersonalised > 0) {
-        std::fprintf(stderr, "retention: %llu deleted, %llu depersonalised\n",
+        std::fprintf(stderr, "retention: %llu deleted, %llu depersonalised (%llu masked)\n",
                      static_cast<unsigned long long>(report->deleted),
-                     static_cast<unsigned long long>(report->depersonalised));
+                     static_cast<unsigned long long>(report->depersonalised),
+                     static_cast<unsigned long long>(report->masked));
       }
       next_retention = now + options.retention_interval_ms;
     }

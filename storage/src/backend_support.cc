@@ -208,6 +208,7 @@ bool AuditEventMatches(const AuditQuery& query, const audit::Event& event) {
 bool RecordMatchesQuery(const RecordQuery& query, const core::Record& record) {
   if (query.type && record.type != *query.type) return false;
   if (query.owner && record.owner != *query.owner) return false;
+  if (query.group && record.handling.group != *query.group) return false;
   if (query.since && record.updated_at < *query.since) return false;
   if (query.until && record.updated_at >= *query.until) return false;
   if (query.bbox && (!record.bbox || !record.bbox->Intersects(*query.bbox))) return false;

@@ -211,9 +211,17 @@ INSERT INTO record_fts (record_fts, rank) VALUES ('automerge', 8);
 INSERT INTO record_fts (record_fts) VALUES ('rebuild');
 )sql";
 
+// Version 3: TAXII group collections page through (share_group, id) like the owner
+// collections through records_owner (owner, id); ids are UUIDv7, so this is (collection,
+// date_added, id).
+constexpr const char* kSchemaV3 = R"sql(
+CREATE INDEX records_group ON records (share_group, id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kSchemaV1},
     {2, "cheaper ingest: leaner text index", kSchemaV2},
+    {3, "index of records by sharing group (TAXII collections)", kSchemaV3},
 };
 
 Result<int> ParseVersion(std::string_view text, std::string_view path) {

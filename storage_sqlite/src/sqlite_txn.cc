@@ -285,6 +285,7 @@ Result<storage::RecordPage> SqliteReader<Base>::QueryRecords(const access::Viewe
   std::string sql = "SELECT " ISSA_SQLITE_RECORD_COLUMNS ", grants FROM records WHERE id > :after";
   if (query.type) sql += " AND type = :type";
   if (query.owner) sql += " AND owner = :owner";
+  if (query.group) sql += " AND share_group = :group";
   if (query.since) sql += " AND updated_at >= :since";
   if (query.until) sql += " AND updated_at < :until";
   if (!words.empty()) {
@@ -302,6 +303,7 @@ Result<storage::RecordPage> SqliteReader<Base>::QueryRecords(const access::Viewe
   s.BindText(s.Index(":after"), query.after_id);
   if (query.type) s.BindText(s.Index(":type"), *query.type);
   if (query.owner) s.BindText(s.Index(":owner"), *query.owner);
+  if (query.group) s.BindText(s.Index(":group"), *query.group);
   if (query.since) s.BindInt(s.Index(":since"), *query.since);
   if (query.until) s.BindInt(s.Index(":until"), *query.until);
   if (!words.empty()) s.BindText(s.Index(":match"), match);

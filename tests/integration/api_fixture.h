@@ -60,6 +60,7 @@ class ApiHarness {
     no.node_id = "it-node";
     no.store = store_.get();
     no.clock = &clock_;
+    no.key = key_;  // seals masked data at retention
     no.import_dir = (dir_ / "import").string();
     std::filesystem::create_directories(no.import_dir);
     auto n = node::Node::Open(no);

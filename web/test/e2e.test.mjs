@@ -222,6 +222,43 @@ describe('web console', { timeout: 150_000 }, () => {
     await context.close();
   });
 
+  test('FR-PIU confirms a screening match after review; the DPO sees the review in the audit trail', async () => {
+    const token = node.tokens['FR-PIU analyst'];
+    // A list hit on FR-PIU's own person record, queued through the PIU service as screening does.
+    const persons = await node.api(token, '/api/v1/records?type=Person&owner=FR-PIU');
+    const subject = persons.body.records.find((r) => /PETROV/.test(r.properties.name));
+    assert.ok(subject, 'the demo seeds FR-PIU\'s Ivan PETROV');
+    const queued = await node.api(token, '/api/v1/piu/matches', { method: 'POST', body: JSON.stringify({
+      subject: subject.id, source: 'list', list: 'UN-SC', entry_id: 'QDi.999', entry_name: 'Ivan PETROV',
+      score: 0.91, features: [{ feature: 'name', result: 'match', score: 0.97 }, { feature: 'birth_date', result: 'missing' }] }) });
+    assert.equal(queued.status, 201, JSON.stringify(queued.body));
+    assert.equal(queued.body.queued, true);
+    const matchId = queued.body.id;
+
+    const { context, page } = await signIn('FR-PIU analyst', '#/worklists');
+    const row = page.locator('#screening tbody tr', { hasText: 'QDi.999' });
+    await row.waitFor();
+    assert.match(await row.innerText(), /UN-SC/);
+    assert.match(await row.innerText(), /name match 0\.97/);
+    // A confirmation needs a reason.
+    await row.getByRole('button', { name: 'Confirm' }).click();
+    await row.getByRole('alert').filter({ hasText: 'required' }).first().waitFor();
+    await row.getByPlaceholder('Reason to confirm').fill('Same date of birth in the passport scan');
+    await shot(page, '5-screening-review');
+    await row.getByRole('button', { name: 'Confirm' }).click();
+    await row.waitFor({ state: 'detached' });
+    const after = await node.api(token, `/api/v1/piu/matches/${matchId}`);
+    assert.equal(after.body.status, 'confirmed');
+    assert.equal(after.body.reason, 'Same date of birth in the passport scan');
+    await context.close();
+
+    const dpo = await signIn('IT-NCC dpo', '#/audit?action=screening.confirm');
+    const entry = dpo.page.locator('#audit-results tbody tr', { hasText: matchId });
+    await entry.waitFor();
+    assert.match(await entry.innerText(), /FR-PIU/);
+    await dpo.context.close();
+  });
+
   test('IT-NCC sees its border sections drawn by impact level', async () => {
     const { context, page } = await signIn('IT-NCC officer', '#/picture?bbox=10,33,28,41');
     await layerStatus(page, 'sections').filter({ hasText: /[1-9]\d* in view/ }).waitFor();

@@ -308,7 +308,7 @@ Status Reader::TravellerOf(const json& j, const std::string& path, Traveller& t)
         known = false;
         return Status::Ok();
       }));
-  if (detail::Trim(t.surname).empty())
+  if (detail::TrimBlanks(t.surname).empty())
     return InvalidArgument("the surname is empty", path + ".surname");
   return Status::Ok();
 }
@@ -449,7 +449,7 @@ Status Reader::PersonOf(const json& j, const std::string& path, ApiPerson& p) {
         known = false;
         return Status::Ok();
       }));
-  if (detail::Trim(p.surname).empty())
+  if (detail::TrimBlanks(p.surname).empty())
     return InvalidArgument("the surname is empty", path + ".surname");
   return Status::Ok();
 }
@@ -525,7 +525,7 @@ ParseBatch ParsePassengerJson(std::string_view ndjson) {
   size_t line_no = 0;
   while (!ndjson.empty()) {
     const size_t nl = ndjson.find('\n');
-    const std::string_view line = detail::Trim(ndjson.substr(0, nl));
+    const std::string_view line = detail::TrimBlanks(ndjson.substr(0, nl));
     ndjson = nl == std::string_view::npos ? std::string_view() : ndjson.substr(nl + 1);
     ++line_no;
     if (line.empty() || line == "\r") continue;

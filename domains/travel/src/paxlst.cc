@@ -44,7 +44,7 @@ class ApiParser : detail::MessageReader {
 };
 
 Result<LocalDateTime> ApiParser::Dtm(const Segment& s, detail::Century c) const {
-  const std::string v(detail::Trim(T(s, 1, 1)));
+  const std::string v(detail::TrimBlanks(T(s, 1, 1)));
   const std::string format = T(s, 1, 2);
   LocalDateTime out;
   if (v.empty()) return Fail(s, 1, "the date is missing");
@@ -101,11 +101,11 @@ Status ApiParser::OnSegment(const Segment& s) {
       return Fail(s, 1,
                   fmt::format("party qualifier \"{}\" is not FL, FM, DDT, DDU or MS", qualifier));
     }
-    p.surname = std::string(detail::Trim(T(s, 4, 0)));
+    p.surname = std::string(detail::TrimBlanks(T(s, 4, 0)));
     if (p.surname.empty()) return Fail(s, 4, "the surname is empty");
-    p.given_names = std::string(detail::Trim(T(s, 4, 1)));
+    p.given_names = std::string(detail::TrimBlanks(T(s, 4, 1)));
     for (size_t c = 2; c < ic_.ComponentCount(s, 4); ++c) {
-      const std::string more(detail::Trim(T(s, 4, c)));
+      const std::string more(detail::TrimBlanks(T(s, 4, c)));
       if (more.empty()) continue;
       if (!p.given_names.empty()) p.given_names.push_back(' ');
       p.given_names += more;

@@ -71,7 +71,7 @@ Result<LocalDateTime> PnrParser::DateTime(const Segment& s, size_t e, size_t c_d
                                           size_t c_time) const {
   LocalDateTime out;
   const std::string d_text = R(s, e, c_date);
-  const std::string_view d = detail::Trim(d_text);
+  const std::string_view d = detail::TrimBlanks(d_text);
   if (!d.empty()) {
     const auto days = detail::ParseDdmmyy(d, detail::Century::kTravel, reference_year_);
     if (!days) {
@@ -80,7 +80,7 @@ Result<LocalDateTime> PnrParser::DateTime(const Segment& s, size_t e, size_t c_d
     out.days = *days;
   }
   const std::string t_text = R(s, e, c_time);
-  const std::string_view t = detail::Trim(t_text);
+  const std::string_view t = detail::TrimBlanks(t_text);
   if (!t.empty()) {
     // Some carriers send HHMMSS.
     const auto minutes = detail::ParseHhmm(t.size() == 6 ? t.substr(0, 4) : t);
@@ -132,7 +132,7 @@ Traveller* PnrParser::TravellerByReference(std::string_view ref) {
 Status PnrParser::OnTif(const Segment& s) {
   std::string surname = T(s, 1, 0);
   std::string given = T(s, 2, 0);
-  if (detail::Trim(surname).empty()) return Fail(s, 1, "the traveller's surname is empty");
+  if (detail::TrimBlanks(surname).empty()) return Fail(s, 1, "the traveller's surname is empty");
   if (section_ == Section::kHistory) {
     CurrentBooking().history.push_back({history_action_, "TIF", surname + "/" + given});
     return Status::Ok();
@@ -158,8 +158,8 @@ Status PnrParser::OnTif(const Segment& s) {
   if (section_ == Section::kHeader) return Fail(s, 0, "TIF before the first SRC");
   Booking& b = CurrentBooking();
   Traveller t;
-  t.surname = std::string(detail::Trim(surname));
-  t.given_names = std::string(detail::Trim(given));
+  t.surname = std::string(detail::TrimBlanks(surname));
+  t.given_names = std::string(detail::TrimBlanks(given));
   t.passenger_type = T(s, 2, 1);
   t.reference = T(s, 2, 2);
   t.key = fmt::format("{}/{}", b.record_locator, b.travellers.size() + 1);

@@ -692,16 +692,17 @@ Result<AirportCountries> ParseAirportCountries(std::string_view csv) {
   size_t line_no = 0;
   while (!csv.empty()) {
     const size_t nl = csv.find('\n');
-    std::string_view line = detail::Trim(csv.substr(0, nl));
+    std::string_view line = detail::TrimBlanks(csv.substr(0, nl));
     csv = nl == std::string_view::npos ? std::string_view() : csv.substr(nl + 1);
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty() || line.front() == '#') continue;
     const size_t comma = line.find(',');
     const std::string_view airport =
-        detail::Trim(comma == std::string_view::npos ? line : line.substr(0, comma));
-    const std::string_view country =
-        comma == std::string_view::npos ? std::string_view() : detail::Trim(line.substr(comma + 1));
+        detail::TrimBlanks(comma == std::string_view::npos ? line : line.substr(0, comma));
+    const std::string_view country = comma == std::string_view::npos
+                                         ? std::string_view()
+                                         : detail::TrimBlanks(line.substr(comma + 1));
     if (airport.size() != 3 || country.size() != 2) {
       return InvalidArgument(
           fmt::format("line {}: expected AIRPORT,CC (IATA code, ISO 3166-1 alpha-2)", line_no),

@@ -9,7 +9,7 @@
 
 namespace issa::travel::detail {
 
-std::string_view Trim(std::string_view s) {
+std::string_view TrimBlanks(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
@@ -73,7 +73,7 @@ std::vector<std::string_view> SplitSlash(std::string_view s) {
 
 Status DocDate(std::string_view field, std::string_view what, Century c, int reference_year,
                LocalDateTime& out) {
-  field = Trim(field);
+  field = TrimBlanks(field);
   if (field.empty()) return Status::Ok();
   const auto days = ParseDdMonYy(field, c, reference_year);
   if (!days) {
@@ -87,10 +87,10 @@ Status DocDate(std::string_view field, std::string_view what, Century c, int ref
 }  // namespace
 
 Status ParseDocText(std::string_view text, bool doco, int reference_year, TravelDocument& out) {
-  text = Trim(text);
+  text = TrimBlanks(text);
   if (!doco && !text.empty() && text.front() == '/') text.remove_prefix(1);
   const auto f = SplitSlash(text);
-  auto at = [&](size_t i) { return i < f.size() ? std::string(Trim(f[i])) : std::string(); };
+  auto at = [&](size_t i) { return i < f.size() ? std::string(TrimBlanks(f[i])) : std::string(); };
   if (doco) {
     // place of birth / type / number / place of issue / issue date / applicable country
     if (!text.empty() && text.front() == '/') {
@@ -123,10 +123,10 @@ Status ParseDocText(std::string_view text, bool doco, int reference_year, Travel
 }
 
 Address ParseDocaText(std::string_view text) {
-  text = Trim(text);
+  text = TrimBlanks(text);
   if (!text.empty() && text.front() == '/') text.remove_prefix(1);
   const auto f = SplitSlash(text);
-  auto at = [&](size_t i) { return i < f.size() ? std::string(Trim(f[i])) : std::string(); };
+  auto at = [&](size_t i) { return i < f.size() ? std::string(TrimBlanks(f[i])) : std::string(); };
   Address a;
   a.kind = at(0);
   a.country = at(1);
@@ -138,7 +138,7 @@ Address ParseDocaText(std::string_view text) {
 }
 
 bool ParseContact(std::string_view text, Contact& out) {
-  text = Trim(text);
+  text = TrimBlanks(text);
   size_t p = text.find("CTC");
   if (p == std::string_view::npos || p > 3) return false;
   std::string_view rest = text.substr(p + 3);
@@ -153,7 +153,7 @@ bool ParseContact(std::string_view text, Contact& out) {
     kind = rest.front();
     rest.remove_prefix(1);
   }
-  rest = Trim(rest);
+  rest = TrimBlanks(rest);
   if (rest.empty()) return false;
   if (kind == 'E') {
     std::string v;

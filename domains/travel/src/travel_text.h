@@ -10,7 +10,7 @@
 
 namespace issa::travel::detail {
 
-std::string_view Trim(std::string_view s);
+std::string_view TrimBlanks(std::string_view s);
 
 // Adds one deletion of `kind` (Annex I filtering).
 void CountDeletion(DeletionCounts& counts, std::string_view kind);

@@ -1,7 +1,9 @@
 // Worklists: cross-match hits (request access), access requests (grant or refuse with a
 // reason), anomaly events awaiting acknowledgement (Event records with status "reported"), and
 // EUROSUR impact-level proposals (the member state's NCC agrees or refuses, the Agency attributes
-// or declines; the node's maritime rules decide who may, and its refusals are shown as they come).
+// or declines; the node's maritime rules decide who may, and its refusals are shown as they come),
+// and screening matches awaiting human review (list or risk-rule hits of the PIU service: only a
+// confirmed match may be passed on or used; a dismissal can be remembered as a suppression).
 import { api, ApiError, recordTitle, withQuery, type Me, type RecordJson } from '../api';
 import { eurosurUser, msToIso, type Section, type SectionImpact } from '../eurosur';
 import { chip, empty, errorBox, fill, h, loading, recordLink, table, time } from '../ui';
@@ -33,6 +35,36 @@ interface Hit {
   score: number;
   message: string;
   access_request: AccessRequest | null;
+}
+
+interface ScreeningMatch {
+  id: string;
+  owner: string;
+  subject: string;
+  subject_type?: string;
+  subject_name?: string;
+  source: 'list' | 'rule';
+  list: string;
+  entry_id: string;
+  entry_name?: string;
+  score: number;
+  features?: Record<string, unknown>[];
+  status: 'pending' | 'confirmed' | 'dismissed';
+  queued_at: string;
+  reviewer?: string;
+  reason?: string;
+}
+
+/** One feature of a match's explanation as a short phrase ("name 0.93 matched"). */
+function featureText(f: Record<string, unknown>): string {
+  const name = String(f.feature ?? f.name ?? f.kind ?? Object.keys(f)[0] ?? '');
+  const parts = [name];
+  for (const key of ['result', 'outcome', 'status', 'match']) {
+    if (f[key] !== undefined && f[key] !== name) parts.push(String(f[key]));
+  }
+  if (typeof f.score === 'number') parts.push(f.score.toFixed(2));
+  else if (typeof f.weight === 'number') parts.push(`weight ${f.weight.toFixed(2)}`);
+  return parts.filter(Boolean).join(' ');
 }
 
 /** An inline form asking for a text (justification or reason), with its own error line. */
@@ -67,6 +99,7 @@ export function worklistsView(root: HTMLElement, me: Me): () => void {
   const requestsEl = h('div', {}, loading());
   const anomaliesEl = h('div', {}, loading());
   const proposalsEl = h('div', {}, loading());
+  const screeningEl = h('div', {}, loading());
   fill(root, h('div', { class: 'page' },
     h('h1', {}, 'Worklists'),
     h('section', { id: 'hits', 'aria-labelledby': 'hits-h' }, h('h2', { id: 'hits-h' }, 'Cross-match hits'), hitsEl),
@@ -74,7 +107,9 @@ export function worklistsView(root: HTMLElement, me: Me): () => void {
     h('section', { id: 'acknowledge', 'aria-labelledby': 'ack-h' },
       h('h2', { id: 'ack-h' }, 'Events awaiting acknowledgement'), anomaliesEl),
     h('section', { id: 'impact-proposals', 'aria-labelledby': 'ip-h' },
-      h('h2', { id: 'ip-h' }, 'Impact-level proposals'), proposalsEl)));
+      h('h2', { id: 'ip-h' }, 'Impact-level proposals'), proposalsEl),
+    h('section', { id: 'screening', 'aria-labelledby': 'sm-h' },
+      h('h2', { id: 'sm-h' }, 'Screening matches awaiting review'), screeningEl)));
 
   const abort = new AbortController();
   const signal = abort.signal;
@@ -222,8 +257,54 @@ export function worklistsView(root: HTMLElement, me: Me): () => void {
           `${e.from} → ${e.to}`, e.reason || '—'])) : empty('No history yet.'));
   }
 
+  async function loadScreening() {
+    try {
+      const { matches } = await api<{ matches: ScreeningMatch[] }>(
+        withQuery('/api/v1/piu/matches', { status: 'pending' }), { signal });
+      if (matches.length === 0) return fill(screeningEl, empty('No screening match awaits review.'));
+      fill(screeningEl, table('Screening matches awaiting review',
+        ['Queued', 'Subject', 'Source', 'Matched entry', 'Score', 'Why', 'Review'],
+        matches.map((m) => [
+          time(m.queued_at),
+          [recordLink(m.subject, m.subject_name || m.subject), m.subject_type ? ` ${m.subject_type}` : ''],
+          m.source === 'rule' ? `rule ${m.list}` : m.list,
+          [m.entry_name ?? '', ' ', h('span', { class: 'muted' }, `(${m.entry_id})`)],
+          m.score.toFixed(2),
+          (m.features ?? []).length
+            ? h('ul', { class: 'features' }, (m.features ?? []).slice(0, 8).map((f) => h('li', {}, featureText(f))))
+            : '—',
+          m.owner === me.authority
+            ? h('div', { class: 'decide', 'data-match': m.id },
+              askText('Reason to confirm', true, 'Confirm', async (reason) => {
+                await api(`/api/v1/piu/matches/${encodeURIComponent(m.id)}/confirm`, { method: 'POST', body: { reason } });
+                await loadScreening();
+              }),
+              dismissForm(m))
+            : h('span', { class: 'muted' }, `for ${m.owner}`),
+        ])));
+    } catch (e) {
+      if (signal.aborted) return;
+      // A node without the PIU service answers 404: nothing to review there.
+      if (e instanceof ApiError && e.status === 404) return fill(screeningEl, empty('No screening service on this node.'));
+      fill(screeningEl, errorBox(e));
+    }
+  }
+
+  /** Dismiss with a reason; optionally remember the negative review so the same false match is not queued again. */
+  function dismissForm(m: ScreeningMatch): HTMLElement {
+    const remember = h('input', { type: 'checkbox', checked: true }) as HTMLInputElement;
+    const form = askText('Reason to dismiss', true, 'Dismiss', async (reason) => {
+      await api(`/api/v1/piu/matches/${encodeURIComponent(m.id)}/dismiss`, { method: 'POST',
+        body: { reason, suppress: remember.checked } });
+      await loadScreening();
+    });
+    form.insertBefore(h('label', { class: 'check' }, remember, ' remember'), form.querySelector('button'));
+    return form;
+  }
+
   void loadHits();
   void loadRequests();
+  void loadScreening();
   void loadAnomalies();
   void loadProposals();
   return () => abort.abort();

@@ -18,11 +18,17 @@ struct Principal {
   core::Role role = core::Role::kViewer;
   core::Classification clearance = core::Classification::kPublic;
   core::PurposeSet purposes = 0;
-  bool system = false;  // set only by System()
+  bool system = false;         // set only by System()
+  bool public_reader = false;  // set only by Public()
 
   // The node itself (cross-matching, retention). Sees every record; never exposed to a caller.
   static Principal System();
   bool IsSystem() const { return system; }
+  // Anyone, without a token: the node's public read path (records released to the public). Sees
+  // only records classified PUBLIC with distribution all (TLP:CLEAR), has no role and no
+  // authority; Authenticate never returns it.
+  static Principal Public();
+  bool IsPublic() const { return public_reader; }
 };
 
 // A principal at a moment, with the sharing groups its authority belongs to that are active then.
@@ -39,6 +45,8 @@ struct Viewer {
 //  - otherwise the distribution must include the viewer's authority (named, an active group it
 //    is a member of, all participants, or a grant after an access request), and
 //  - the record's purposes must meet the viewer's purposes (purpose limitation).
+// The public (Principal::Public) sees only PUBLIC records with distribution all; the node adds
+// the public-release flag on its public read path.
 bool MaySee(const Viewer& viewer, const core::Record& record);
 
 // The same decision on the columns a backend keeps, for backends that evaluate it row by row.
@@ -62,6 +70,7 @@ enum class Action {
   kReadAuditOwn,   // audit entries of the own authority
   kReadAuditAll,   // all audit entries (dpo)
   kExport,         // bulk export
+  kReleasePublic,  // release an own record to the public (EISAS advisories)
 };
 
 bool RoleAllows(core::Role role, Action action);

@@ -15,9 +15,16 @@ namespace issa::maritime {
 class LivePicture;
 }  // namespace issa::maritime
 
+namespace issa::eisas {
+class AdvisoryService;
+}  // namespace issa::eisas
 namespace issa::eurosur {
 class EurosurService;
 }  // namespace issa::eurosur
+
+namespace issa::piu {
+class PiuService;
+}  // namespace issa::piu
 
 namespace issa::api::detail {
 class ServerImpl;
@@ -48,6 +55,12 @@ struct ServerOptions {
   // EUROSUR workflows and situational pictures under /api/v1/eurosur (borrowed, outlives the
   // Server); those routes answer 404 when null.
   eurosur::EurosurService* eurosur = nullptr;
+  // EISAS advisories: the public pages under /advisories and /api/v1/advisories (borrowed,
+  // outlives the Server); those routes answer 404 when null.
+  eisas::AdvisoryService* advisories = nullptr;
+  // PIU and border-check workflows under /api/v1/piu (borrowed, outlives the Server); those
+  // routes answer 404 when null (re-personalisation routes call the node and always work).
+  piu::PiuService* piu = nullptr;
 };
 
 // An HTTP server over a Node. Start() binds and launches the I/O and worker threads; Stop()

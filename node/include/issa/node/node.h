@@ -95,6 +95,25 @@ struct ImportOptions {
 struct RetentionReport {
   uint64_t deleted = 0;
   uint64_t depersonalised = 0;
+  uint64_t masked = 0;  // of the depersonalised: sealed for re-personalisation, not erased
+};
+
+// A request to re-personalise a record whose personal data were masked at retention (types
+// with "x-retention": "mask", e.g. PNR data: Directive (EU) 2016/681 Art. 12(3)). Made by an
+// analyst or officer of the record's owner with a justification; approved or refused by another
+// user (officer or admin) of that authority; every step audited and the DPO notified.
+struct RepersonalisationRequest {
+  std::string id;
+  std::string record_id;
+  std::string owner;  // the record's owner; the request belongs to it
+  std::string requester;
+  std::string justification;
+  std::string status = "pending";  // pending, approved, refused
+  std::string approver;
+  std::string reason;
+  core::Timestamp requested_at = 0;
+  core::Timestamp decided_at = 0;
+  uint32_t uses = 0;  // disclosures made under an approval
 };
 
 class Node {
@@ -168,6 +187,35 @@ class Node {
   // (removes the properties the schema marks personal). Role admin or the system.
   virtual Result<RetentionReport> RunRetention(const Context& ctx) = 0;
 
+  // ---- Re-personalisation of masked records (see RepersonalisationRequest) ----
+  // FailedPrecondition when the record is not masked; NotFound when it is not the caller's
+  // authority's; InvalidArgument on an empty justification.
+  virtual Result<RepersonalisationRequest> RequestRepersonalisation(
+      const Context& ctx, std::string_view record_id, std::string_view justification) {
+    (void)ctx, (void)record_id, (void)justification;
+    return Unimplemented("re-personalisation");
+  }
+  // PermissionDenied when the caller requested it (a second person decides) or may not decide.
+  virtual Result<RepersonalisationRequest> DecideRepersonalisation(const Context& ctx,
+                                                                   std::string_view request_id,
+                                                                   bool approve,
+                                                                   std::string_view reason) {
+    (void)ctx, (void)request_id, (void)approve, (void)reason;
+    return Unimplemented("re-personalisation");
+  }
+  // The requests of the caller's authority (dpo: all).
+  virtual Result<std::vector<RepersonalisationRequest>> ListRepersonalisationRequests(
+      const Context& ctx) {
+    (void)ctx;
+    return Unimplemented("re-personalisation");
+  }
+  // The record's current version with its masked personal properties and links restored, for
+  // the requester of an approved request only; audited, the DPO notified.
+  virtual Result<core::Record> Repersonalise(const Context& ctx, std::string_view request_id) {
+    (void)ctx, (void)request_id;
+    return Unimplemented("re-personalisation");
+  }
+
   // ---- Cross-match hits and access requests ----
   virtual Result<std::vector<HitView>> ListHits(const Context& ctx) = 0;
   virtual Result<core::AccessRequest> RequestAccess(const Context& ctx, std::string_view hit_id,
@@ -189,6 +237,43 @@ class Node {
   virtual void Audit(const Context& ctx, std::string_view action, std::string_view target,
                      std::string_view outcome, std::string_view detail) = 0;
 
+  // ---- Public release (EISAS advisories; docs/cyber.md#publication) ----
+  // Releases the current version of a record to the public (anyone, without a token). The
+  // caller needs role officer or admin and must belong to the owner authority; the record must
+  // be TLP:CLEAR (classification PUBLIC, distribution all), and so must every record it links
+  // with rel "derived_from" (each visible to the caller). Audited as record.release (ok, denied
+  // or refused). FailedPrecondition naming the record that is not CLEAR; PermissionDenied;
+  // NotFound. A later version of the record is not public until released again.
+  virtual Status ReleaseToPublic(const Context& ctx, std::string_view id) {
+    (void)ctx;
+    (void)id;
+    return Unimplemented("public release");
+  }
+  // Ends the public release of a record (same rights as ReleaseToPublic). Audited.
+  virtual Status WithdrawFromPublic(const Context& ctx, std::string_view id) {
+    (void)ctx;
+    (void)id;
+    return Unimplemented("public release");
+  }
+  // The public read path: released records only, read with a public viewer that sees PUBLIC +
+  // all records and nothing else, and served only while the released version is current.
+  // Not audited (public material; anonymous reads would flood the chain); counted in
+  // records_read. NotFound for anything else, indistinguishable from a missing id.
+  virtual Result<core::Record> GetPublicRecord(std::string_view type, std::string_view id) {
+    (void)type;
+    (void)id;
+    return Unimplemented("public release");
+  }
+  // One page (by id, after `after_id`, at most `limit` 1..1000 scanned) of released records of
+  // a type.
+  virtual Result<storage::RecordPage> ListPublicRecords(std::string_view type,
+                                                        std::string_view after_id, int limit) {
+    (void)type;
+    (void)after_id;
+    (void)limit;
+    return Unimplemented("public release");
+  }
+
   // ---- Stream ----
   using Subscriber = std::function<void(const Notice&)>;
   // Notices the caller may see, until the returned handle is destroyed.
@@ -209,5 +294,6 @@ std::string GroupJson(const core::SharingGroup& g);
 std::string AccessRequestJson(const core::AccessRequest& r, std::string_view viewer_authority);
 std::string HitJson(const HitView& h);
 std::string AuditEntryJson(const audit::Entry& e);
+std::string RepersonalisationRequestJson(const RepersonalisationRequest& r);
 
 }  // namespace issa::node

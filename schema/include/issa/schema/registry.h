@@ -37,6 +37,9 @@ class Registry {
   Result<std::string> SchemaText(std::string_view type) const;
   // Property names marked "x-personal": removed when a record is depersonalised.
   std::vector<std::string> PersonalProperties(std::string_view type) const;
+  // Whether the type's schema says "x-retention": "mask": at depersonalisation its personal
+  // properties are sealed (recoverable by an approved re-personalisation), not erased.
+  bool MasksOnRetention(std::string_view type) const;
 
   // Validates a properties object; returns its canonical compact form and the search text (the
   // values of properties marked "x-search"). Field names are prefixed "properties.".

@@ -74,6 +74,9 @@ struct ServeOptions {
   // The authority that owns the picture's anomaly Event records (shared with all participants
   // for the border purpose, LIMITED). Required with ais_replay.
   std::string picture_authority;
+  // The absolute base of the public advisory pages (/advisories), for the Atom feed's links and
+  // the CSAF documents' references; http://<address>:<port> when empty.
+  std::string public_base_url;
 };
 
 // Serves the node until SIGINT or SIGTERM; runs retention periodically.

@@ -24,6 +24,8 @@ namespace issa::storage {
 struct RecordQuery {
   std::optional<std::string> type;
   std::optional<std::string> owner;
+  // Records shared with this sharing group (handling.group), e.g. a TAXII group collection.
+  std::optional<std::string> group;
   std::string text;                      // words that must all occur in search_text (prefixes ok)
   std::optional<core::BBox> bbox;        // geometry bbox intersects
   std::optional<core::Timestamp> since;  // updated_at >= since

@@ -1,0 +1,367 @@
+// Watchlist screening benchmark (issue 5): accuracy on the real lists (leave-one-out alias
+// retrieval, cross-script original names, alert rate on names that are not listed) and throughput
+// of Screener::Screen on one core against every loaded list, with the brute-force scorer over all
+// entries (Screener::ScreenExhaustive) as the peer in the same run.
+//
+//   screening_bench --data ../shared/data/watchlists
+//       --negatives ../shared/data/finance/aml/amlsim_eu10k/accounts.csv.gz [--queries N]
+//       [--peer-queries N] [--threshold T]
+// ISSA_WATCHLIST_DIR / ISSA_NEGATIVES may replace the flags; the benchmark exits 0 with a
+// message when the data are absent.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <sys/resource.h>
+
+#include "issa/matching/matcher.h"
+#include "issa/travel/screening.h"
+#include "issa/travel/watchlist.h"
+
+namespace {
+
+using issa::travel::EntryKind;
+using issa::travel::NameRole;
+using issa::travel::Screener;
+using issa::travel::ScreeningConfig;
+using issa::travel::Subject;
+using issa::travel::Watchlist;
+using issa::travel::WatchlistEntry;
+using Clock = std::chrono::steady_clock;
+
+long RssKb() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
+  }
+  return 0;
+}
+
+double CpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+Watchlist Load(const std::string& path, const std::string& id = "") {
+  auto list = issa::travel::LoadWatchlist(path);
+  if (!list.ok()) {
+    std::fprintf(stderr, "%s\n", list.status().ToString().c_str());
+    std::exit(1);
+  }
+  if (!id.empty()) {
+    list->id = id;
+    for (WatchlistEntry& e : list->entries) e.list = id;
+  }
+  std::printf("  %-60s %6zu entries, %zu rejected, %zu issues\n", path.c_str(),
+              list->entries.size(), list->rejected, list->issues.size());
+  return std::move(*list);
+}
+
+std::vector<std::string> Tokens(const std::string& name) {
+  std::vector<std::string> out;
+  std::istringstream in(issa::matching::NormaliseName(name));
+  std::string t;
+  while (in >> t) out.push_back(t);
+  return out;
+}
+
+// Surface category of an alias against the entry's other names.
+std::string Stratum(const WatchlistEntry& e, size_t alias) {
+  const std::vector<std::string> q = Tokens(e.names[alias].text);
+  std::vector<std::string> qs = q;
+  std::sort(qs.begin(), qs.end());
+  bool duplicate = false;
+  bool reorder = false;
+  bool shares = false;
+  for (size_t i = 0; i < e.names.size(); ++i) {
+    if (i == alias || e.names[i].original_script) continue;
+    std::vector<std::string> o = Tokens(e.names[i].text);
+    if (o == q) duplicate = true;
+    std::sort(o.begin(), o.end());
+    if (o == qs) reorder = true;
+    for (const std::string& t : q) shares = shares || std::binary_search(o.begin(), o.end(), t);
+  }
+  if (duplicate) return "duplicate_after_norm";
+  if (reorder) return "token_reorder";
+  if (shares) return "shares_tokens";
+  return "no_shared_token";
+}
+
+struct Tally {
+  size_t n = 0, r1 = 0, r10 = 0, alert = 0;
+};
+
+struct Negative {
+  std::string name, dob;
+};
+
+std::vector<Negative> ReadNegatives(const std::string& path, size_t limit) {
+  std::vector<Negative> out;
+  if (path.empty() || !std::filesystem::exists(path)) return out;
+  const std::string cmd = (path.size() > 3 && path.substr(path.size() - 3) == ".gz")
+                              ? "gzip -dc '" + path + "'"
+                              : "cat '" + path + "'";
+  FILE* f = popen(cmd.c_str(), "r");
+  if (f == nullptr) return out;
+  char buf[4096];
+  bool header = true;
+  int first = -1, last = -1, dob = -1;
+  while (std::fgets(buf, sizeof buf, f) != nullptr && out.size() < limit) {
+    std::vector<std::string> cols;
+    std::string cell;
+    for (const char* p = buf; *p != 0 && *p != '\n' && *p != '\r'; ++p) {
+      if (*p == ',') {
+        cols.push_back(cell);
+        cell.clear();
+      } else {
+        cell.push_back(*p);
+      }
+    }
+    cols.push_back(cell);
+    if (header) {
+      for (size_t i = 0; i < cols.size(); ++i) {
+        if (cols[i] == "first_name") first = static_cast<int>(i);
+        if (cols[i] == "last_name") last = static_cast<int>(i);
+        if (cols[i] == "birth_date") dob = static_cast<int>(i);
+      }
+      header = false;
+      if (first < 0 || last < 0) break;
+      continue;
+    }
+    if (static_cast<int>(cols.size()) <= std::max(first, last)) continue;
+    out.push_back(
+        {cols[static_cast<size_t>(first)] + " " + cols[static_cast<size_t>(last)],
+         dob >= 0 && static_cast<int>(cols.size()) > dob ? cols[static_cast<size_t>(dob)] : ""});
+  }
+  pclose(f);
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string data = std::getenv("ISSA_WATCHLIST_DIR") ? std::getenv("ISSA_WATCHLIST_DIR") : "";
+  std::string negatives_path = std::getenv("ISSA_NEGATIVES") ? std::getenv("ISSA_NEGATIVES") : "";
+  size_t queries = 200000;
+  size_t peer_queries = 50;
+  double threshold = ScreeningConfig{}.alert_threshold;
+  bool skip_accuracy = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (a == "--data")
+      data = next();
+    else if (a == "--negatives")
+      negatives_path = next();
+    else if (a == "--queries")
+      queries = std::stoul(next());
+    else if (a == "--peer-queries")
+      peer_queries = std::stoul(next());
+    else if (a == "--threshold")
+      threshold = std::stod(next());
+    else if (a == "--no-accuracy")
+      skip_accuracy = true;
+    else {
+      std::fprintf(stderr, "unknown flag %s\n", a.c_str());
+      return 2;
+    }
+  }
+  if (data.empty() || !std::filesystem::exists(data + "/un")) {
+    std::printf("watchlist data not found (--data DIR or ISSA_WATCHLIST_DIR): skipped\n");
+    return 0;
+  }
+  ScreeningConfig config;
+  config.alert_threshold = threshold;
+
+  std::printf("lists:\n");
+  const Watchlist un = Load(data + "/un/un_sc_consolidated_2026-02-27.xml");
+  const Watchlist sdn21 = Load(data + "/ofac/sdn_2021-07-07");
+  const std::vector<Negative> negatives = ReadNegatives(negatives_path, 1000000);
+  std::printf("negatives: %zu names from %s\n", negatives.size(), negatives_path.c_str());
+
+  if (!skip_accuracy) {
+    // ---- Accuracy: leave-one-out alias retrieval on UN 2026 + OFAC SDN 2021 -------------------
+    Screener screener(config, 0.01);
+    for (const Watchlist* l : {&un, &sdn21}) {
+      if (!screener.Load(*l).ok()) return 1;
+    }
+    std::map<std::string, Tally> strata;
+    auto record = [&](const std::string& stratum, const WatchlistEntry& e, const Subject& s) {
+      const auto hits = screener.Screen(s, 10, 0.0);
+      Tally& t = strata[stratum];
+      ++t.n;
+      for (size_t r = 0; r < hits.size(); ++r) {
+        if (hits[r].list == e.list && hits[r].entry_id == e.id) {
+          ++t.r10;
+          if (r == 0) ++t.r1;
+          if (hits[r].score >= threshold) ++t.alert;
+          break;
+        }
+      }
+    };
+    const auto t0 = Clock::now();
+    for (const Watchlist* l : {&un, &sdn21}) {
+      const std::string source = l == &un ? "UN" : "OFAC";
+      for (const WatchlistEntry& e : l->entries) {
+        for (size_t i = 1; i < e.names.size(); ++i) {
+          WatchlistEntry without = e;
+          without.names.erase(without.names.begin() + static_cast<long>(i));
+          if (!screener.Put(without).ok()) return 1;
+          Subject s;
+          s.kind = e.kind;
+          s.name = e.names[i].text;
+          std::string stratum;
+          if (e.names[i].original_script) {
+            stratum = "cross_script " + source;
+          } else {
+            stratum = Stratum(e, i) + " " + source;
+            if (e.names[i].role == NameRole::kWeakAlias) stratum += " weak";
+          }
+          record(stratum, e, s);
+          if (!screener.Put(e).ok()) return 1;
+        }
+      }
+    }
+    const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    std::printf("\nleave-one-out alias retrieval (UN 2026 + OFAC SDN 2021, %zu entries), %.1f s\n",
+                screener.entries(), secs);
+    std::printf("%-34s %7s %7s %7s %9s\n", "stratum", "n", "R@1", "R@10", "alert@T");
+    Tally shares, all;
+    for (const auto& [name, t] : strata) {
+      std::printf("%-34s %7zu %7.3f %7.3f %9.3f\n", name.c_str(), t.n,
+                  static_cast<double>(t.r1) / static_cast<double>(t.n),
+                  static_cast<double>(t.r10) / static_cast<double>(t.n),
+                  static_cast<double>(t.alert) / static_cast<double>(t.n));
+      if (name.rfind("shares_tokens", 0) == 0 || name.rfind("token_reorder", 0) == 0 ||
+          name.rfind("duplicate", 0) == 0) {
+        shares.n += t.n;
+        shares.r1 += t.r1;
+        shares.r10 += t.r10;
+        shares.alert += t.alert;
+      }
+      all.n += t.n;
+      all.r1 += t.r1;
+      all.r10 += t.r10;
+      all.alert += t.alert;
+    }
+    std::printf("%-34s %7zu %7.3f %7.3f %9.3f\n", "sharing a token (all above)", shares.n,
+                static_cast<double>(shares.r1) / static_cast<double>(shares.n),
+                static_cast<double>(shares.r10) / static_cast<double>(shares.n),
+                static_cast<double>(shares.alert) / static_cast<double>(shares.n));
+    std::printf("%-34s %7zu %7.3f %7.3f %9.3f\n", "all queries", all.n,
+                static_cast<double>(all.r1) / static_cast<double>(all.n),
+                static_cast<double>(all.r10) / static_cast<double>(all.n),
+                static_cast<double>(all.alert) / static_cast<double>(all.n));
+  }
+
+  // ---- Every list, at the operating threshold --------------------------------------------------
+  std::printf("\nthroughput index: every list\n");
+  const long rss0 = RssKb();
+  std::vector<Watchlist> lists;
+  lists.push_back(un);
+  lists.push_back(sdn21);
+  lists.push_back(Load(data + "/ofac/sdn_2024-05-03", "ofac-sdn-2024"));
+  lists.push_back(Load(data + "/ofac/cons_2025-12-19"));
+  const auto b0 = Clock::now();
+  Screener screener(config);
+  for (const Watchlist& l : lists) {
+    if (!screener.Load(l).ok()) return 1;
+  }
+  const double build = std::chrono::duration<double>(Clock::now() - b0).count();
+  const long rss1 = RssKb();
+  std::printf("indexed %zu entries of %zu lists in %.2f s; RSS %ld MB (lists + index: +%ld MB)\n",
+              screener.entries(), screener.lists(), build, rss1 / 1024, (rss1 - rss0) / 1024);
+
+  // Alert rate on names that are not listed.
+  if (!negatives.empty()) {
+    size_t alerts_name = 0;
+    size_t alerts_dob = 0;
+    for (const Negative& n : negatives) {
+      Subject s;
+      s.name = n.name;
+      if (!screener.Screen(s, 1).empty()) ++alerts_name;
+      s.birth_date = n.dob;
+      if (!screener.Screen(s, 1).empty()) ++alerts_dob;
+    }
+    std::printf(
+        "alert rate on %zu names not listed at threshold %.2f: name only %.4f %% (%zu), "
+        "name + date of birth %.4f %% (%zu)\n",
+        negatives.size(), threshold,
+        100.0 * static_cast<double>(alerts_name) / static_cast<double>(negatives.size()),
+        alerts_name,
+        100.0 * static_cast<double>(alerts_dob) / static_cast<double>(negatives.size()),
+        alerts_dob);
+  }
+
+  // Passenger stream: names not listed (with a date of birth and a nationality), and one in 50 a
+  // listed alias, cycled up to --queries.
+  std::vector<Subject> stream;
+  size_t listed = 0;
+  for (size_t i = 0; i < negatives.size(); ++i) {
+    Subject s;
+    s.name = negatives[i].name;
+    s.birth_date = negatives[i].dob;
+    s.nationality = "USA";
+    stream.push_back(std::move(s));
+    if (i % 50 == 0) {
+      const WatchlistEntry& e = sdn21.entries[(i * 7919) % sdn21.entries.size()];
+      Subject h;
+      h.name = e.names.back().text;
+      stream.push_back(std::move(h));
+      ++listed;
+    }
+  }
+  if (stream.empty()) {
+    for (const WatchlistEntry& e : sdn21.entries) {
+      Subject s;
+      s.name = e.names.back().text;
+      stream.push_back(std::move(s));
+    }
+  }
+  size_t candidates = 0;
+  const double c0 = CpuSeconds();
+  const auto w0 = Clock::now();
+  for (size_t i = 0; i < queries; ++i)
+    candidates += screener.Screen(stream[i % stream.size()]).size();
+  const double cpu = CpuSeconds() - c0;
+  const double wall = std::chrono::duration<double>(Clock::now() - w0).count();
+  const double qps = static_cast<double>(queries) / cpu;
+  std::printf(
+      "Screen: %zu passengers (%zu distinct, %zu listed aliases among them) in %.2f s CPU "
+      "(%.2f s wall): %.0f passengers/s on one core, %zu candidates reported\n",
+      queries, stream.size(), listed, cpu, wall, qps, candidates);
+  // Peer: brute-force scoring of every entry.
+  const double p0 = CpuSeconds();
+  size_t peer_candidates = 0;
+  for (size_t i = 0; i < peer_queries; ++i) {
+    peer_candidates += screener.ScreenExhaustive(stream[i % stream.size()], 10, threshold).size();
+  }
+  const double peer_cpu = CpuSeconds() - p0;
+  const double peer_qps = static_cast<double>(peer_queries) / peer_cpu;
+  size_t same = 0;
+  for (size_t i = 0; i < peer_queries; ++i) {
+    const auto a = screener.Screen(stream[i % stream.size()], 10, threshold);
+    const auto b = screener.ScreenExhaustive(stream[i % stream.size()], 10, threshold);
+    bool eq = a.size() == b.size();
+    for (size_t k = 0; eq && k < a.size(); ++k)
+      eq = a[k].entry_id == b[k].entry_id && a[k].list == b[k].list;
+    same += eq ? 1 : 0;
+  }
+  std::printf(
+      "peer (brute force over all entries): %zu passengers in %.2f s CPU: %.1f passengers/s; "
+      "ratio %.0fx; same result lists on %zu/%zu\n",
+      peer_queries, peer_cpu, peer_qps, qps / peer_qps, same, peer_queries);
+  std::printf("RSS at end %ld MB\n", RssKb() / 1024);
+  return 0;
+}

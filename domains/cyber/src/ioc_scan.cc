@@ -1,0 +1,735 @@
+#include "issa/cyber/ioc_scan.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <unordered_map>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pattern_database.h"
+#include "string_table.h"
+
+namespace issa::cyber {
+namespace {
+
+constexpr std::uint32_t kNone = 0xffffffffu;
+
+// Byte classes of the tokeniser.
+enum : std::uint8_t {
+  kField = 0,      // part of a field
+  kSeparator = 1,  // ends a field (white space, quotes, brackets, non-ASCII, control bytes)
+  kSubDelim = 2,   // splits a non-URL field into tokens ('=', '/', '#', ...)
+};
+
+constexpr std::array<std::uint8_t, 256> MakeClasses() {
+  std::array<std::uint8_t, 256> c{};
+  for (int i = 0; i < 256; ++i)
+    c[static_cast<size_t>(i)] = (i <= 0x20 || i >= 0x7f) ? kSeparator : kField;
+  for (char s : std::string_view("\"'<>()[]{},;|\\`^"))
+    c[static_cast<unsigned char>(s)] = kSeparator;
+  for (char s : std::string_view("=/#&?!*+%$~")) c[static_cast<unsigned char>(s)] = kSubDelim;
+  return c;
+}
+constexpr auto kClasses = MakeClasses();
+
+inline std::uint64_t FastHash(const char* p, size_t n) {
+  std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ (n * 0xff51afd7ed558ccdULL);
+  while (n >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdULL;
+    h ^= h >> 32;
+    p += 8;
+    n -= 8;
+  }
+  if (n > 0) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, n);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 29;
+  }
+  h *= 0x9e3779b97f4a7c15ULL;
+  return h ^ (h >> 31);
+}
+
+inline char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c; }
+inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+inline bool IsHexDigit(char c) {
+  return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+inline bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// Parses a dotted quad without leading zeros; false otherwise.
+bool ParseV4(std::string_view t, std::uint32_t& out) {
+  std::uint32_t value = 0;
+  int parts = 0;
+  size_t i = 0;
+  while (parts < 4) {
+    if (i >= t.size() || !IsDigit(t[i])) return false;
+    unsigned part = 0;
+    const size_t start = i;
+    while (i < t.size() && IsDigit(t[i]) && i - start < 3)
+      part = part * 10 + static_cast<unsigned>(t[i++] - '0');
+    if (part > 255 || (t[start] == '0' && i - start > 1)) return false;
+    value = (value << 8) | part;
+    ++parts;
+    if (parts < 4) {
+      if (i >= t.size() || t[i] != '.') return false;
+      ++i;
+    }
+  }
+  if (i != t.size()) return false;
+  out = value;
+  return true;
+}
+
+std::string V4Key(std::uint32_t address, int prefix) {
+  std::string key(prefix == 32 ? 5 : 6, '\0');
+  size_t at = 0;
+  key[at++] = prefix == 32 ? '\x01' : '\x02';
+  if (prefix != 32) key[at++] = static_cast<char>(prefix);
+  for (int i = 3; i >= 0; --i) key[at++] = static_cast<char>((address >> (8 * i)) & 0xff);
+  return key;
+}
+
+std::string V6Key(const std::array<std::uint8_t, 16>& bytes, int prefix) {
+  std::string key;
+  key.push_back(prefix == 128 ? '\x03' : '\x04');
+  if (prefix != 128) key.push_back(static_cast<char>(prefix));
+  key.append(reinterpret_cast<const char*>(bytes.data()), 16);
+  return key;
+}
+
+std::string_view DefaultPortOf(std::string_view scheme) {
+  if (scheme == "http") return "80";
+  if (scheme == "https") return "443";
+  if (scheme == "ftp") return "21";
+  return {};
+}
+
+// Line timestamps: squid "1700000000.123 ...", ISO 8601 "2026-11-23T10:00:00Z" or with a space,
+// BIND "23-Nov-2026 10:00:00.000", Apache "[23/Nov/2026:10:00:00 +0000]".
+int MonthOf(std::string_view m) {
+  static constexpr std::array<std::string_view, 12> kMonths = {
+      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  for (size_t i = 0; i < 12; ++i)
+    if (kMonths[i] == m) return static_cast<int>(i) + 1;
+  return 0;
+}
+
+bool Digits(std::string_view s, size_t at, size_t n, int& out) {
+  if (at + n > s.size()) return false;
+  out = 0;
+  for (size_t i = at; i < at + n; ++i) {
+    if (!IsDigit(s[i])) return false;
+    out = out * 10 + (s[i] - '0');
+  }
+  return true;
+}
+
+std::optional<core::Timestamp> Civil(int y, int mo, int d, int h, int mi, int s) {
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return std::nullopt;
+  return (core::DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 +
+          h * 3600 + mi * 60 + s) *
+         1000;
+}
+
+std::optional<core::Timestamp> LineTime(std::string_view line) {
+  if (!line.empty() && line[0] == '[') line.remove_prefix(1);
+  int y, mo, d, h, mi, s;
+  // squid: epoch seconds (10 digits) then '.' or space
+  if (line.size() > 10 && Digits(line, 0, 10, y) && (line[10] == '.' || line[10] == ' ')) {
+    core::Timestamp t = 0;
+    for (size_t i = 0; i < 10; ++i) t = t * 10 + (line[i] - '0');
+    core::Timestamp ms = 0;
+    if (line[10] == '.' && Digits(line, 11, 3, mo)) ms = mo;
+    return t * 1000 + ms;
+  }
+  // ISO 8601
+  if (Digits(line, 0, 4, y) && line.size() >= 19 && line[4] == '-' && Digits(line, 5, 2, mo) &&
+      line[7] == '-' && Digits(line, 8, 2, d) && (line[10] == 'T' || line[10] == ' ') &&
+      Digits(line, 11, 2, h) && line[13] == ':' && Digits(line, 14, 2, mi) && line[16] == ':' &&
+      Digits(line, 17, 2, s))
+    return Civil(y, mo, d, h, mi, s);
+  // BIND: 23-Nov-2026 10:00:00
+  if (line.size() >= 20 && Digits(line, 0, 2, d) && line[2] == '-' && line[6] == '-' &&
+      (mo = MonthOf(line.substr(3, 3))) != 0 && Digits(line, 7, 4, y) && Digits(line, 12, 2, h) &&
+      Digits(line, 15, 2, mi) && Digits(line, 18, 2, s))
+    return Civil(y, mo, d, h, mi, s);
+  // Apache: somewhere "[23/Nov/2026:10:00:00 +0000]"
+  if (const auto open = line.find('['); open != std::string_view::npos) {
+    const auto t = line.substr(open + 1);
+    if (t.size() >= 20 && Digits(t, 0, 2, d) && t[2] == '/' &&
+        (mo = MonthOf(t.substr(3, 3))) != 0 && t[6] == '/' && Digits(t, 7, 4, y) && t[11] == ':' &&
+        Digits(t, 12, 2, h) && Digits(t, 15, 2, mi) && Digits(t, 18, 2, s)) {
+      auto base = Civil(y, mo, d, h, mi, s);
+      int oh, om;
+      if (base && t.size() >= 26 && (t[21] == '+' || t[21] == '-') && Digits(t, 22, 2, oh) &&
+          Digits(t, 24, 2, om))
+        *base -= (t[21] == '+' ? 1 : -1) * (oh * 3600 + om * 60) * 1000LL;
+      return base;
+    }
+  }
+  return std::nullopt;
+}
+
+// True when the line has control bytes (other than tab/CR) or is not valid UTF-8.
+bool IsBinaryLine(std::string_view line) {
+  size_t i = 0;
+  while (i < line.size()) {
+    const auto c = static_cast<unsigned char>(line[i]);
+    if (c < 0x80) {
+      if (c < 0x20 && c != '\t' && c != '\r') return true;
+      ++i;
+      continue;
+    }
+    const size_t n = (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2 : (c & 0xf8) == 0xf0 ? 3 : 9;
+    if (n == 9 || c == 0xc0 || c == 0xc1 || c > 0xf4 || i + n >= line.size()) return true;
+    for (size_t k = 1; k <= n; ++k)
+      if ((static_cast<unsigned char>(line[i + k]) & 0xc0) != 0x80) return true;
+    i += n + 1;
+  }
+  return false;
+}
+
+// Quick test: any byte < 0x09, in 0x0a..0x1f except CR, or >= 0x80.
+bool MaybeBinary(std::string_view line) {
+  for (const char ch : line) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x80 || (c < 0x20 && c != '\t' && c != '\r')) return true;
+  }
+  return false;
+}
+
+// Tokenises one line and calls probe(key) for each lookup key; the keys are built in buffers
+// owned by the tokeniser (valid during the call).
+template <class Probe>
+class LineTokenizer {
+ public:
+  LineTokenizer(Probe& probe, const std::array<bool, 33>& v4_prefixes,
+                const std::array<bool, 129>& v6_prefixes)
+      : probe_(probe), v4_prefixes_(v4_prefixes), v6_prefixes_(v6_prefixes) {}
+
+  void Line(std::string_view line) {
+    const char* p = line.data();
+    const char* end = p + line.size();
+    while (p < end) {
+      while (p < end && kClasses[static_cast<unsigned char>(*p)] == kSeparator) ++p;
+      const char* start = p;
+      while (p < end && kClasses[static_cast<unsigned char>(*p)] != kSeparator) ++p;
+      if (p > start) Field(std::string_view(start, static_cast<size_t>(p - start)));
+    }
+  }
+
+ private:
+  void Field(std::string_view field) {
+    if (field.size() < 4) return;
+    const auto sep = field.find("://");
+    if (sep != std::string_view::npos && sep > 0) {
+      size_t scheme = sep;
+      while (scheme > 0 &&
+             (IsAlpha(field[scheme - 1]) || IsDigit(field[scheme - 1]) ||
+              field[scheme - 1] == '+' || field[scheme - 1] == '-' || field[scheme - 1] == '.'))
+        --scheme;
+      if (scheme < sep) {
+        Tokens(field.substr(0, scheme));
+        Url(field.substr(scheme));
+        return;
+      }
+    }
+    Tokens(field);
+  }
+
+  void Tokens(std::string_view field) {
+    const char* p = field.data();
+    const char* end = p + field.size();
+    while (p < end) {
+      while (p < end && kClasses[static_cast<unsigned char>(*p)] == kSubDelim) ++p;
+      const char* start = p;
+      while (p < end && kClasses[static_cast<unsigned char>(*p)] != kSubDelim) ++p;
+      if (p - start >= 4) Token(std::string_view(start, static_cast<size_t>(p - start)));
+    }
+  }
+
+  void Token(std::string_view t) {
+    while (!t.empty() &&
+           (t.front() == '.' || t.front() == ':' || t.front() == '-' || t.front() == '@'))
+      t.remove_prefix(1);
+    while (!t.empty() && (t.back() == '.' || t.back() == ':' || t.back() == '-' || t.back() == '@'))
+      t.remove_suffix(1);
+    if (t.size() < 4) return;
+    bool digits_dots = true, hex = true, alpha = false;
+    size_t colons = 0, dots = 0, at = std::string_view::npos;
+    for (size_t i = 0; i < t.size(); ++i) {
+      const char c = t[i];
+      if (c == '.') {
+        ++dots;
+        hex = false;
+      } else if (c == ':') {
+        ++colons;
+      } else if (c == '@') {
+        at = i;
+        digits_dots = hex = false;
+      } else if (IsDigit(c)) {
+      } else {
+        digits_dots = false;
+        if (IsAlpha(c)) {
+          alpha = true;
+          if (!IsHexDigit(c)) hex = false;
+        } else {
+          hex = false;
+        }
+      }
+    }
+    if (at != std::string_view::npos) {
+      if (at == 0 || at + 1 >= t.size()) return;
+      LowerInto(t, buffer_);
+      probe_(std::string_view(buffer_));
+      Name(t.substr(at + 1));
+      return;
+    }
+    if (digits_dots && dots == 3) {
+      auto address = t;
+      if (colons == 1)
+        address = t.substr(0, t.find(':'));
+      else if (colons > 1)
+        return;
+      std::uint32_t v4;
+      if (ParseV4(address, v4)) V4(v4);
+      return;
+    }
+    if (colons >= 2 && (hex || digits_dots || dots <= 3) && t.size() <= 45) {
+      V6(t);
+      return;
+    }
+    if (hex && colons == 0 &&
+        (t.size() == 32 || t.size() == 40 || t.size() == 64 || t.size() == 128)) {
+      LowerInto(t, buffer_);
+      probe_(std::string_view(buffer_));
+      return;
+    }
+    if (dots > 0 && alpha) {
+      if (colons == 1) {
+        const auto colon = t.find(':');
+        const auto port = t.substr(colon + 1);
+        if (!std::all_of(port.begin(), port.end(), IsDigit)) return;
+        t = t.substr(0, colon);
+      } else if (colons > 1) {
+        return;
+      }
+      Name(t);
+    }
+  }
+
+  void Name(std::string_view name) {
+    while (!name.empty() && name.back() == '.') name.remove_suffix(1);
+    LowerInto(name, name_buffer_);
+    std::string_view n(name_buffer_);
+    probe_(n);
+    // Parent domains with at least two labels.
+    for (auto dot = n.find('.'); dot != std::string_view::npos; dot = n.find('.')) {
+      n.remove_prefix(dot + 1);
+      if (n.find('.') == std::string_view::npos) break;
+      probe_(n);
+    }
+  }
+
+  void V4(std::uint32_t address) {
+    key_ = V4Key(address, 32);
+    probe_(std::string_view(key_));
+    for (int length = 31; length >= 0; --length) {
+      if (!v4_prefixes_[static_cast<size_t>(length)]) continue;
+      const std::uint32_t mask = length == 0 ? 0 : ~((1u << (32 - length)) - 1);
+      key_ = V4Key(address & mask, length);
+      probe_(std::string_view(key_));
+    }
+  }
+
+  void V6(std::string_view t) {
+    char text[64];
+    std::memcpy(text, t.data(), t.size());
+    text[t.size()] = '\0';
+    IpNetwork ip;
+    ip.v6 = true;
+    ip.prefix_length = 128;
+    if (inet_pton(AF_INET6, text, ip.bytes.data()) != 1) return;
+    key_ = V6Key(ip.bytes, 128);
+    probe_(std::string_view(key_));
+    for (int length = 127; length >= 0; --length) {
+      if (!v6_prefixes_[static_cast<size_t>(length)]) continue;
+      key_ = V6Key(ip.Masked(length).bytes, length);
+      probe_(std::string_view(key_));
+    }
+  }
+
+  // Lower-cases scheme and host, drops the default port, makes an empty path "/". URLs with
+  // percent-encodings, dot segments, user info, IPv6 literals or unusual bytes take the full
+  // RFC 3986 normalisation.
+  void Url(std::string_view u) {
+    while (!u.empty() && (u.back() == '.' || u.back() == ',')) u.remove_suffix(1);
+    const auto sep = u.find("://");
+    auto rest = u.substr(sep + 3);
+    const auto authority_end = std::min(rest.find_first_of("/?#"), rest.size());
+    auto authority = rest.substr(0, authority_end);
+    const auto tail = rest.substr(authority_end);
+    bool slow = authority.empty() || authority.find_first_of("@[%") != std::string_view::npos ||
+                tail.find('%') != std::string_view::npos ||
+                tail.find("/.") != std::string_view::npos;
+    std::string_view host = authority;
+    std::string_view port;
+    if (!slow) {
+      if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+        host = authority.substr(0, colon);
+        port = authority.substr(colon + 1);
+        if (port.empty() || port.size() > 5 || port[0] == '0' ||
+            !std::all_of(port.begin(), port.end(), IsDigit))
+          slow = true;
+      }
+      for (const char c : host)
+        if (!(IsAlpha(c) || IsDigit(c) || c == '.' || c == '-' || c == '_')) slow = true;
+      if (host.empty() || host.back() == '.') slow = true;
+    }
+    if (slow) {
+      auto normalised = NormaliseUrl(u);
+      if (!normalised.ok()) return;
+      url_ = std::move(*normalised);
+      probe_(std::string_view(url_));
+      const auto h = UrlHost(url_);
+      if (std::uint32_t v4; ParseV4(h, v4)) {
+        V4(v4);
+      } else if (h.find(':') == std::string::npos && !h.empty()) {
+        Name(h);
+      }
+      return;
+    }
+    url_.clear();
+    LowerInto(u.substr(0, sep), url_);
+    url_ += "://";
+    for (const char c : host) url_.push_back(Lower(c));
+    const auto scheme = std::string_view(url_).substr(0, sep);
+    if (!port.empty() && port != DefaultPortOf(scheme)) {
+      url_.push_back(':');
+      url_.append(port);
+    }
+    if (tail.empty() || tail[0] != '/') url_.push_back('/');
+    url_.append(tail);
+    probe_(std::string_view(url_));
+    if (std::uint32_t v4; ParseV4(host, v4)) {
+      V4(v4);
+    } else {
+      Name(host);
+    }
+  }
+
+  static void LowerInto(std::string_view in, std::string& out) {
+    out.resize(in.size());
+    for (size_t i = 0; i < in.size(); ++i) out[i] = Lower(in[i]);
+  }
+
+  Probe& probe_;
+  const std::array<bool, 33>& v4_prefixes_;
+  const std::array<bool, 129>& v6_prefixes_;
+  std::string buffer_, name_buffer_, key_, url_;
+};
+
+struct Aggregate {
+  std::uint64_t first_line = 0;
+  std::uint64_t last_line = 0;
+  std::uint64_t count = 0;
+  std::optional<core::Timestamp> first_seen;
+  std::optional<core::Timestamp> last_seen;
+};
+
+}  // namespace
+
+struct IocScanner::Impl {
+  struct Indicator {
+    std::string id;
+    std::string value;           // as given, normalised
+    std::uint32_t next = kNone;  // next indicator with the same key / pattern
+  };
+  struct Value {
+    std::string_view key;
+    std::uint32_t first_indicator;
+  };
+  detail::Arena arena;
+  std::vector<Indicator> indicators;
+  std::vector<Value> values;
+  detail::StringTable table;
+  std::vector<std::uint64_t> prefilter;
+  unsigned prefilter_shift = 64;
+  std::array<bool, 33> v4_prefixes{};
+  std::array<bool, 129> v6_prefixes{};
+  std::vector<detail::PatternSpec> specs;
+  std::vector<std::uint32_t> spec_first_indicator;
+  detail::PatternDatabase database;
+
+  std::uint32_t FindValue(std::string_view key) const {
+    return table.Find(key, [this](std::uint32_t v) { return values[v].key; });
+  }
+
+  bool MayContain(std::uint64_t h) const {
+    const auto bit = h >> prefilter_shift;
+    return (prefilter[bit >> 6] >> (bit & 63)) & 1u;
+  }
+
+  void AddKey(std::string_view key, std::uint32_t indicator) {
+    auto v = FindValue(key);
+    if (v == kNone) {
+      v = static_cast<std::uint32_t>(values.size());
+      values.push_back({arena.Store(key), kNone});
+      table.Insert(values.back().key, v);
+    }
+    indicators[indicator].next = values[v].first_indicator;
+    values[v].first_indicator = indicator;
+  }
+
+  void Emit(std::uint32_t first_indicator, const Aggregate& a, std::string_view log,
+            std::vector<IocSighting>& out) const {
+    for (auto i = first_indicator; i != kNone; i = indicators[i].next)
+      out.push_back({indicators[i].id, indicators[i].value, std::string(log), a.first_line,
+                     a.last_line, a.count, a.first_seen, a.last_seen});
+  }
+};
+
+IocScanner::IocScanner() : impl_(std::make_unique<Impl>()) {}
+IocScanner::~IocScanner() = default;
+
+Status IocScanner::Add(const ScanIndicator& indicator) {
+  auto& m = *impl_;
+  if (indicator.id.empty()) return InvalidArgument("indicator id is empty", "id");
+  const auto index = static_cast<std::uint32_t>(m.indicators.size());
+  if (indicator.match != IndicatorMatch::kExact) {
+    if (indicator.value.empty()) return InvalidArgument("empty pattern", "value");
+    m.indicators.push_back({indicator.id, indicator.value, kNone});
+    m.specs.push_back(
+        {indicator.value, indicator.match == IndicatorMatch::kSubstring, true, false});
+    m.spec_first_indicator.push_back(index);
+    return Status::Ok();
+  }
+  ISSA_ASSIGN_OR_RETURN(auto observable, MakeObservable(indicator.type, indicator.value));
+  std::string key;
+  switch (observable.type) {
+    case ObservableType::kIpv4:
+    case ObservableType::kIpv6: {
+      ISSA_ASSIGN_OR_RETURN(auto ip, ParseIpNetwork(observable.value));
+      if (!ip.v6) {
+        const auto address = (std::uint32_t{ip.bytes[0]} << 24) |
+                             (std::uint32_t{ip.bytes[1]} << 16) |
+                             (std::uint32_t{ip.bytes[2]} << 8) | ip.bytes[3];
+        key = V4Key(address, ip.prefix_length);
+        if (ip.prefix_length < 32) m.v4_prefixes[static_cast<size_t>(ip.prefix_length)] = true;
+      } else {
+        key = V6Key(ip.bytes, ip.prefix_length);
+        if (ip.prefix_length < 128) m.v6_prefixes[static_cast<size_t>(ip.prefix_length)] = true;
+      }
+      break;
+    }
+    case ObservableType::kDomain:
+    case ObservableType::kHostname:
+    case ObservableType::kUrl:
+    case ObservableType::kEmail:
+    case ObservableType::kMd5:
+    case ObservableType::kSha1:
+    case ObservableType::kSha256:
+    case ObservableType::kSha512:
+      key = observable.value;
+      break;
+    default: {
+      // Values a log token cannot carry whole: found as case-insensitive substrings.
+      m.indicators.push_back({indicator.id, observable.value, kNone});
+      m.specs.push_back({observable.value, true, true, false});
+      m.spec_first_indicator.push_back(index);
+      return Status::Ok();
+    }
+  }
+  m.indicators.push_back({indicator.id, observable.value, kNone});
+  m.AddKey(key, index);
+  return Status::Ok();
+}
+
+std::vector<ScanProblem> IocScanner::Compile() {
+  auto& m = *impl_;
+  // Prefilter: about 16 bits per value, at least 2^16 bits.
+  unsigned bits = 16;
+  while ((std::size_t{1} << bits) < m.values.size() * 16 && bits < 34) ++bits;
+  m.prefilter.assign((std::size_t{1} << bits) / 64, 0);
+  m.prefilter_shift = 64 - bits;
+  for (const auto& v : m.values) {
+    const auto bit = FastHash(v.key.data(), v.key.size()) >> m.prefilter_shift;
+    m.prefilter[bit >> 6] |= std::uint64_t{1} << (bit & 63);
+  }
+  std::vector<ScanProblem> problems;
+  for (const auto& r : m.database.Compile(m.specs))
+    problems.push_back(
+        {m.indicators[m.spec_first_indicator[r.index]].id,
+         InvalidArgument(fmt::format("pattern not supported: {}", r.message), "value")});
+  return problems;
+}
+
+std::size_t IocScanner::AtomicCount() const {
+  return impl_->indicators.size() - impl_->specs.size();
+}
+std::size_t IocScanner::PatternCount() const { return impl_->specs.size(); }
+
+ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_name,
+                                 std::vector<IocSighting>& sightings) const {
+  const auto& m = *impl_;
+  ScanSummary summary;
+  summary.bytes = text.size();
+  std::unordered_map<std::uint32_t, Aggregate> atomic_hits;
+  std::unordered_map<std::uint32_t, Aggregate> pattern_hits;
+  std::vector<std::uint32_t> line_hits;
+  std::uint64_t line_number = 0;
+  std::string_view current_line;
+
+  auto record = [&](Aggregate& a, std::string_view line) {
+    if (a.count == 0) a.first_line = line_number;
+    a.last_line = line_number;
+    ++a.count;
+    if (auto t = LineTime(line)) {
+      if (!a.first_seen || *t < *a.first_seen) a.first_seen = t;
+      if (!a.last_seen || *t > *a.last_seen) a.last_seen = t;
+    }
+  };
+  auto probe = [&](std::string_view key) {
+    if (!m.MayContain(FastHash(key.data(), key.size()))) return;
+    const auto v = m.FindValue(key);
+    if (v != kNone && std::find(line_hits.begin(), line_hits.end(), v) == line_hits.end())
+      line_hits.push_back(v);
+  };
+  LineTokenizer tokenizer(probe, m.v4_prefixes, m.v6_prefixes);
+  auto scratch = m.database.MakeScratch();
+  std::vector<std::uint32_t> line_starts;
+  std::vector<std::uint64_t> last_pattern_line(m.specs.size(), 0);
+
+  constexpr size_t kChunk = 1 << 20;
+  size_t chunk_start = 0;
+  while (chunk_start < text.size()) {
+    size_t chunk_end = std::min(text.size(), chunk_start + kChunk);
+    if (chunk_end < text.size()) {
+      const auto nl = text.find('\n', chunk_end);
+      chunk_end = nl == std::string_view::npos ? text.size() : nl + 1;
+    }
+    const auto chunk = text.substr(chunk_start, chunk_end - chunk_start);
+    const std::uint64_t first_line_of_chunk = line_number + 1;
+    line_starts.clear();
+    size_t pos = 0;
+    while (pos < chunk.size()) {
+      const auto nl = chunk.find('\n', pos);
+      const size_t end = nl == std::string_view::npos ? chunk.size() : nl;
+      current_line = chunk.substr(pos, end - pos);
+      ++line_number;
+      line_starts.push_back(static_cast<std::uint32_t>(pos));
+      if (MaybeBinary(current_line) && IsBinaryLine(current_line)) ++summary.binary_lines;
+      line_hits.clear();
+      tokenizer.Line(current_line);
+      if (!line_hits.empty()) {
+        ++summary.matched_lines;
+        for (auto v : line_hits) record(atomic_hits[v], current_line);
+      }
+      pos = end + 1;
+    }
+    if (!m.database.Empty()) {
+      m.database.Scan(chunk, scratch.get(), [&](unsigned spec, unsigned long long to) {
+        const auto at = std::upper_bound(line_starts.begin(), line_starts.end(),
+                                         static_cast<std::uint32_t>(to - 1)) -
+                        line_starts.begin() - 1;
+        const std::uint64_t line = first_line_of_chunk + static_cast<std::uint64_t>(at);
+        if (last_pattern_line[spec] == line) return;
+        last_pattern_line[spec] = line;
+        const auto start = line_starts[static_cast<size_t>(at)];
+        auto end = chunk.find('\n', start);
+        if (end == std::string_view::npos) end = chunk.size();
+        const auto saved = line_number;
+        line_number = line;
+        record(pattern_hits[spec], chunk.substr(start, end - start));
+        line_number = saved;
+      });
+    }
+    chunk_start = chunk_end;
+  }
+  summary.lines = line_number;
+  for (const auto& [v, a] : atomic_hits)
+    m.Emit(m.values[v].first_indicator, a, log_name, sightings);
+  for (const auto& [s, a] : pattern_hits) m.Emit(m.spec_first_indicator[s], a, log_name, sightings);
+  return summary;
+}
+
+Result<ScanSummary> IocScanner::ScanFile(const std::string& path,
+                                         std::vector<IocSighting>& sightings) const {
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) return NotFound(fmt::format("cannot open log {}: {}", path, std::strerror(errno)));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return InvalidArgument(fmt::format("log {} is not a regular file", path), "log");
+  }
+  if (st.st_size == 0) {
+    ::close(fd);
+    return ScanSummary{};
+  }
+  void* data = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (data == MAP_FAILED)
+    return Unavailable(fmt::format("cannot map log {}: {}", path, std::strerror(errno)));
+  ::madvise(data, static_cast<size_t>(st.st_size), MADV_SEQUENTIAL);
+  const auto summary =
+      ScanText(std::string_view(static_cast<const char*>(data), static_cast<size_t>(st.st_size)),
+               path, sightings);
+  ::munmap(data, static_cast<size_t>(st.st_size));
+  return summary;
+}
+
+void ExtractLogObservables(std::string_view line,
+                           const std::function<void(ObservableType, std::string_view)>& on_token) {
+  auto probe = [&](std::string_view key) {
+    if (key.empty()) return;
+    if (key[0] == '\x01' && key.size() == 5) {
+      const auto ip = fmt::format(
+          "{}.{}.{}.{}", static_cast<unsigned char>(key[1]), static_cast<unsigned char>(key[2]),
+          static_cast<unsigned char>(key[3]), static_cast<unsigned char>(key[4]));
+      on_token(ObservableType::kIpv4, ip);
+    } else if (key[0] == '\x03' && key.size() == 17) {
+      IpNetwork ip;
+      ip.v6 = true;
+      ip.prefix_length = 128;
+      std::memcpy(ip.bytes.data(), key.data() + 1, 16);
+      on_token(ObservableType::kIpv6, ip.ToString());
+    } else if (key.find("://") != std::string_view::npos) {
+      on_token(ObservableType::kUrl, key);
+    } else if (key.find('@') != std::string_view::npos) {
+      on_token(ObservableType::kEmail, key);
+    } else if (key.find('.') == std::string_view::npos) {
+      const auto type = key.size() == 32   ? ObservableType::kMd5
+                        : key.size() == 40 ? ObservableType::kSha1
+                        : key.size() == 64 ? ObservableType::kSha256
+                                           : ObservableType::kSha512;
+      on_token(type, key);
+    } else {
+      on_token(ObservableType::kDomain, key);
+    }
+  };
+  static const std::array<bool, 33> kNoV4{};
+  static const std::array<bool, 129> kNoV6{};
+  LineTokenizer tokenizer(probe, kNoV4, kNoV6);
+  tokenizer.Line(line);
+}
+
+std::string SightingNdjson(const IocSighting& s) {
+  nlohmann::json j = {{"indicator", s.indicator_id}, {"value", s.value},
+                      {"log", s.log_file},           {"line", s.first_line},
+                      {"last_line", s.last_line},    {"count", s.count}};
+  if (s.first_seen) j["first_seen"] = core::FormatTimestamp(*s.first_seen);
+  if (s.last_seen) j["last_seen"] = core::FormatTimestamp(*s.last_seen);
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace issa::cyber

@@ -1,0 +1,111 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "issa/core/status.h"
+#include "issa/matching/matcher.h"
+#include "issa/travel/watchlist.h"
+
+// Screening of passengers and crew members against every loaded watchlist and alert: blocking
+// and scoring by the cross-matching engine (issa::matching: transliteration, token order,
+// missing middle names, initials, typos, particles, honorifics; dates of birth with tolerance;
+// nationality; document numbers; vessel and aircraft identifiers), with explainable features and
+// configurable thresholds. Design and figures: docs/travel.md "Screening".
+namespace issa::travel {
+
+struct ScreeningConfig {
+  // Candidates scoring at or above are alerts: by default only they are reported.
+  double alert_threshold = 0.80;
+  // Candidates reported per subject at most.
+  size_t top_k = 10;
+  // A candidate found only through a weak alias (UN "Low" quality, OFAC a.k.a. in the remarks)
+  // loses this much: such names are often single words or nicknames.
+  double weak_alias_penalty = 0.10;
+  // Alerts whose expiry date is before this day are not screened against (empty: none expire).
+  PartialDate as_of;
+  // Weights of every feature (docs/matching.md); its `threshold` is set by the Screener.
+  matching::MatchConfig match;
+};
+
+// Reads a TOML file's [screening] table (alert_threshold, top_k, weak_alias_penalty, as_of) and
+// its [screening.weights] table (any MatchConfig weight by name, e.g. birth_date_bonus).
+// InvalidArgument naming the key on a wrong type or an out-of-range value.
+Result<ScreeningConfig> ParseScreeningConfig(std::string_view toml, std::string_view file_name);
+
+enum class Role : uint8_t { kPassenger, kCrew };
+
+// A person to screen. Everything but the name (or a document number) is optional.
+struct Subject {
+  // What the name is of: persons (passengers, crew) by default; organisations, vessels and
+  // aircraft (e.g. a booking's company, an itinerary's aircraft) are screened by name too.
+  EntryKind kind = EntryKind::kPerson;
+  std::string name;
+  std::string birth_date;   // YYYY, YYYY-MM or YYYY-MM-DD
+  std::string nationality;  // alpha-2, alpha-3 or country name
+  std::string gender;       // female, male
+  std::string document;     // travel document number
+  std::string document_country;
+  Role role = Role::kPassenger;
+  // Crew: the vessel or aircraft they serve on.
+  std::string vessel_name;
+  std::string vessel_imo;
+  std::string vessel_mmsi;
+  std::string aircraft_registration;
+};
+
+struct ScreeningHit {
+  std::string list;
+  std::string entry_id;
+  EntryKind kind = EntryKind::kPerson;
+  std::string name;  // the entry's name that matched best (its primary name otherwise)
+  NameRole name_role = NameRole::kPrimary;
+  double score = 0;
+  // What matched and what contradicted: "name", "name~fuzzy", "name~partial", "alias",
+  // "weak_alias", "original_script", "birth_date", "birth_date~year", "birth_date~month",
+  // "birth_date~swapped", "!birth_date", "nationality", "!nationality", "!gender",
+  // "document_number", "imo", "mmsi", "registration", "name~common"...
+  std::vector<std::string> features;
+  std::optional<AlertDetails> alert;  // alert lists: the category and the action to take
+};
+
+// Holds every loaded list in one matching index. Screen may run concurrently from any number of
+// threads; Load/Put/Remove are exclusive.
+class Screener {
+ public:
+  // `floor`: the lowest threshold Screen will be asked for (the index retrieves candidates down
+  // to it); by default the configured alert threshold.
+  explicit Screener(ScreeningConfig config, std::optional<double> floor = std::nullopt);
+  ~Screener();
+  Screener(const Screener&) = delete;
+  Screener& operator=(const Screener&) = delete;
+
+  // Loads a list, replacing a loaded list with the same id: only the entries that changed are
+  // re-indexed. Returns what changed.
+  Result<ListDelta> Load(const Watchlist& list);
+  // Adds or replaces one entry / removes one (unknown ids are ignored).
+  Status Put(const WatchlistEntry& entry);
+  void Remove(std::string_view list, std::string_view entry_id);
+
+  // Candidates at or above `threshold` (default: the alert threshold; never below the floor),
+  // best first, at most `top` (default: config top_k).
+  std::vector<ScreeningHit> Screen(const Subject& subject, std::optional<size_t> top = std::nullopt,
+                                   std::optional<double> threshold = std::nullopt) const;
+  // The peer for benchmarks and tests: the same scoring applied to every entry, no blocking.
+  std::vector<ScreeningHit> ScreenExhaustive(const Subject& subject, size_t top,
+                                             double threshold) const;
+
+  size_t entries() const;
+  size_t lists() const;
+  const ScreeningConfig& config() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace issa::travel

@@ -1,0 +1,299 @@
+// Screening on real list excerpts (tests/data/travel): every robustness case of issue 5 item 3,
+// explainable features, thresholds, configuration, deltas and concurrent use.
+#include "issa/travel/screening.h"
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+namespace issa::travel {
+namespace {
+
+const std::string kData = ISSA_TRAVEL_TEST_DATA;
+
+Subject Named(std::string name) {
+  Subject s;
+  s.name = std::move(name);
+  return s;
+}
+
+class ScreeningTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    ScreeningConfig config;
+    config.as_of = PartialDate{2026, 11, 23};
+    screener_ = new Screener(config, 0.01);
+    for (const char* path :
+         {"/ofac_sdn", "/un_consolidated_excerpt.xml", "/alerts.json", "/cons_prim.csv"}) {
+      auto list = LoadWatchlist(kData + path);
+      ASSERT_TRUE(list.ok()) << list.status().ToString();
+      ASSERT_TRUE(screener_->Load(*list).ok());
+    }
+  }
+  static void TearDownTestSuite() {
+    delete screener_;
+    screener_ = nullptr;
+  }
+
+  // The best candidate at the alert threshold (or an empty hit).
+  static ScreeningHit Top(const Subject& s) {
+    const auto hits = screener_->Screen(s);
+    return hits.empty() ? ScreeningHit{} : hits.front();
+  }
+  static ScreeningHit Top(const std::string& name, const std::string& dob = "") {
+    Subject s;
+    s.name = name;
+    s.birth_date = dob;
+    return Top(s);
+  }
+  // The score of an entry whatever the threshold (0 when not among the 10 best).
+  static double ScoreOf(const Subject& s, const std::string& entry) {
+    for (const ScreeningHit& h : screener_->Screen(s, 10, 0.0)) {
+      if (h.entry_id == entry) return h.score;
+    }
+    return 0;
+  }
+  static bool Has(const ScreeningHit& h, const std::string& feature) {
+    return std::find(h.features.begin(), h.features.end(), feature) != h.features.end();
+  }
+
+  static Screener* screener_;
+};
+Screener* ScreeningTest::screener_ = nullptr;
+
+TEST_F(ScreeningTest, Transliteration) {
+  // Cyrillic alert name, Latin passenger without the patronymic, and the other way round.
+  EXPECT_EQ(Top("Ivan Sidorov").entry_id, "DE-2026-000101");
+  EXPECT_EQ(Top("Иван Сидоров").entry_id, "DE-2026-000101");
+  // Greek alert, Latin passenger.
+  EXPECT_EQ(Top("Nikolaos Papadopoulos").entry_id, "FR-2026-000202");
+  // Arabic passenger name against the UN original-script name and its Latin form.
+  const ScreeningHit saddam = Top("صدام حسين التكريتي");
+  EXPECT_EQ(saddam.entry_id, "IQi.001");
+  EXPECT_TRUE(Has(saddam, "original_script"));
+  EXPECT_EQ(Top("Saddam Hussein al-Tikriti").entry_id, "IQi.001");
+}
+
+TEST_F(ScreeningTest, TokenOrderMiddleNamesAndPatronymics) {
+  EXPECT_EQ(Top("AL-ZAWAHIRI Ayman").entry_id, "2676");
+  EXPECT_EQ(Top("Ayman Muhammad Rabi al-Zawahiri").entry_id, "2676");  // extra middle names
+  EXPECT_EQ(Top("Ivan Petrovich Sidorov").entry_id, "DE-2026-000101");
+  // "HUSAIN, Zain Al-Abidin Muhammad": two middle names missing weigh (0.74, below the
+  // threshold); an agreeing date of birth makes it an alert.
+  Subject missing = Named("Zain Husain");
+  EXPECT_NEAR(ScoreOf(missing, "6905"), 0.74, 0.02);
+  missing.birth_date = "1971-03-12";
+  EXPECT_EQ(Top(missing).entry_id, "6905");
+}
+
+TEST_F(ScreeningTest, InitialsTyposHonorificsAndPrefixedSurnames) {
+  EXPECT_EQ(Top("Aymen al-Zawahri").entry_id, "2676");  // typos
+  EXPECT_EQ(Top("Lionell Dumond", "1971-01-21").entry_id, "7831");
+  EXPECT_EQ(Top("Ayman Alzawahiri").entry_id, "2676");           // particle glued
+  EXPECT_EQ(Top("Sheikh Umar Abd al-Rahman").entry_id, "2675");  // honorific, spelling
+  EXPECT_EQ(Top("Mr Lionel Dumont").entry_id, "7831");
+  Subject initial;
+  initial.name = "L. Dumont";
+  initial.birth_date = "1971-01-21";
+  EXPECT_EQ(Top(initial).entry_id, "7831");
+  // A prefixed compound surname written as one word (alert expired: see Expiry below).
+  Subject compound;
+  compound.name = "Jacques Brugere";
+  EXPECT_EQ(Top(compound).entry_id, "7831");
+}
+
+TEST_F(ScreeningTest, DatesOfBirthExplainAndWeigh) {
+  Subject s;
+  s.name = "Abu Abas";  // a typo keeps the name score under 1
+  const double name_only = ScoreOf(s, "2674");
+  ASSERT_LT(name_only, 0.99);
+  ASSERT_GT(name_only, 0);
+  s.birth_date = "1948-12-10";
+  const ScreeningHit exact = Top(s);
+  EXPECT_EQ(exact.entry_id, "2674");
+  EXPECT_TRUE(Has(exact, "birth_date"));
+  EXPECT_GT(exact.score, name_only);
+  s.birth_date = "1948";
+  EXPECT_TRUE(Has(Top(s), "birth_date~year"));
+  s.birth_date = "1948-10-12";  // day and month swapped
+  EXPECT_TRUE(Has(Top(s), "birth_date~swapped"));
+  s.birth_date = "1960-01-01";  // disjoint: lowers, and says so
+  const auto disjoint = screener_->Screen(s, 10, 0.0);
+  ASSERT_FALSE(disjoint.empty());
+  EXPECT_EQ(disjoint.front().entry_id, "2674");
+  EXPECT_TRUE(Has(disjoint.front(), "!birth_date"));
+  EXPECT_LT(disjoint.front().score, name_only);
+  // Several listed dates: any may agree (DUMONT: 21 Jan 1971, 19 Jan 1971, 29 Jan 1975).
+  EXPECT_TRUE(Has(Top("Lionel Dumont", "1975-01-29"), "birth_date"));
+}
+
+TEST_F(ScreeningTest, NationalityAndDocuments) {
+  Subject s;
+  s.name = "Ayman al-Zawahiri";
+  const double base = ScoreOf(s, "2676");
+  s.nationality = "NOR";  // listed: none; the Palestinian entry has one
+  EXPECT_DOUBLE_EQ(ScoreOf(s, "2676"), base);
+  Subject z;
+  z.name = "Abu Zubaydah";
+  z.nationality = "PSE";
+  EXPECT_TRUE(Has(Top(z), "nationality"));
+  z.nationality = "FRA";
+  const auto other = screener_->Screen(z, 10, 0.0);
+  ASSERT_FALSE(other.empty());
+  EXPECT_TRUE(Has(other.front(), "!nationality"));
+  // A document number matches exactly after normalisation, whatever the name.
+  Subject doc;
+  doc.name = "Jan Jansen";
+  doc.document = "nxc-3p1 f47";
+  const ScreeningHit stolen = Top(doc);
+  EXPECT_EQ(stolen.entry_id, "NL-2026-000303");
+  EXPECT_TRUE(Has(stolen, "document_number"));
+  ASSERT_TRUE(stolen.alert.has_value());
+  EXPECT_EQ(stolen.alert->category, AlertCategory::kStolenDocument);
+  doc.document = "NXC3P1F48";  // one character off: no hit
+  EXPECT_TRUE(screener_->Screen(doc).empty());
+  Subject passport;
+  passport.name = "Ahmed Fouad";
+  passport.document = "1084010";
+  EXPECT_EQ(Top(passport).entry_id, "2676");
+}
+
+TEST_F(ScreeningTest, CrewVesselsAndAircraft) {
+  Subject crew;
+  crew.name = "Jon Doe";
+  crew.role = Role::kCrew;
+  crew.vessel_imo = "IMO 9187629";
+  const ScreeningHit v = Top(crew);
+  EXPECT_EQ(v.entry_id, "15036");
+  EXPECT_EQ(v.kind, EntryKind::kVessel);
+  EXPECT_TRUE(Has(v, "imo"));
+  Subject pilot;
+  pilot.name = "Jane Roe";
+  pilot.aircraft_registration = "EP-GOM";
+  EXPECT_EQ(Top(pilot).entry_id, "15431");
+}
+
+TEST_F(ScreeningTest, UnrelatedNamesDoNotAlert) {
+  for (const char* name :
+       {"John Smith", "Maria Garcia", "Wei Zhang", "Olga Ivanova", "Anna Müller"}) {
+    EXPECT_TRUE(screener_->Screen(Named(name)).empty()) << name;
+  }
+}
+
+TEST_F(ScreeningTest, ThresholdAndTopK) {
+  Subject s;
+  s.name = "Ahmad Ali";
+  const auto best3 = screener_->Screen(s, 3, 0.0);
+  ASSERT_EQ(best3.size(), 3U);
+  EXPECT_GE(best3[0].score, best3[1].score);
+  EXPECT_GE(best3[1].score, best3[2].score);
+  const auto alerts = screener_->Screen(s);
+  for (const ScreeningHit& h : alerts) EXPECT_GE(h.score, 0.80);
+  EXPECT_LT(alerts.size(), best3.size());
+  const auto strict = screener_->Screen(Named("Aymen al-Zawahri"), 10, 0.99);
+  EXPECT_TRUE(strict.empty());
+}
+
+TEST_F(ScreeningTest, ExpiredAlertsAreNotScreened) {
+  // Giulia van der Berg's alert expired on 2025-01-31 (as_of 2026-11-23).
+  EXPECT_TRUE(screener_->Screen(Named("Giulia van der Berg")).empty());
+  ScreeningConfig earlier;
+  earlier.as_of = PartialDate{2024, 6, 1};
+  Screener s(earlier);
+  ASSERT_TRUE(s.Load(*LoadWatchlist(kData + "/alerts.json")).ok());
+  const auto hits = s.Screen(Named("Giulia Vanderberg"));
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits.front().entry_id, "IT-2026-000404");
+}
+
+TEST(Screener, RefreshAppliesTheDelta) {
+  Screener screener(ScreeningConfig{});
+  auto list = LoadWatchlist(kData + "/ofac_sdn");
+  ASSERT_TRUE(list.ok());
+  auto first = screener.Load(*list);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->added.size(), 9U);
+  EXPECT_EQ(screener.entries(), 9U);
+  Watchlist next = *list;
+  next.entries.erase(std::remove_if(next.entries.begin(), next.entries.end(),
+                                    [](const WatchlistEntry& e) { return e.id == "7831"; }),
+                     next.entries.end());
+  for (WatchlistEntry& e : next.entries) {
+    if (e.id == "2674")
+      e.names.push_back({"Abul Abbas", NameRole::kStrongAlias, "Latin", false, false});
+  }
+  auto delta = screener.Load(next);
+  ASSERT_TRUE(delta.ok());
+  EXPECT_EQ(delta->removed, std::vector<std::string>{"7831"});
+  ASSERT_EQ(delta->changed.size(), 1U);
+  EXPECT_EQ(delta->changed[0].fields, std::vector<std::string>{"names"});
+  EXPECT_TRUE(screener.Screen(Named("Lionel Dumont")).empty());
+  EXPECT_EQ(screener.Screen(Named("Abul Abbas")).front().entry_id, "2674");
+  EXPECT_EQ(screener.entries(), 8U);
+}
+
+TEST(Screener, BlockingFindsWhatBruteForceFinds) {
+  Screener screener(ScreeningConfig{});
+  for (const char* path : {"/ofac_sdn", "/un_consolidated_excerpt.xml", "/alerts.json"}) {
+    ASSERT_TRUE(screener.Load(*LoadWatchlist(kData + path)).ok());
+  }
+  for (const char* name : {"Ayman al-Zawahiri", "Saddam Hussein", "Ivan Sidorov", "Abu Zubaida",
+                           "Jacques Brougere", "Bosco Ntaganda"}) {
+    Subject s = Named(name);
+    const auto a = screener.Screen(s, 10, 0.8);
+    const auto b = screener.ScreenExhaustive(s, 10, 0.8);
+    ASSERT_EQ(a.size(), b.size()) << name;
+    for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].entry_id, b[i].entry_id) << name;
+  }
+}
+
+TEST(Screener, ConcurrentScreensDuringARefresh) {
+  Screener screener(ScreeningConfig{});
+  auto list = LoadWatchlist(kData + "/ofac_sdn");
+  ASSERT_TRUE(list.ok());
+  ASSERT_TRUE(screener.Load(*list).ok());
+  std::atomic<bool> stop{false};
+  std::atomic<size_t> found{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      while (!stop) {
+        const auto hits = screener.Screen(Named("Ayman al-Zawahiri"));
+        if (!hits.empty() && hits.front().entry_id == "2676") ++found;
+      }
+    });
+  }
+  Watchlist other = *list;
+  // Refresh until the readers have screened a while (bounded).
+  for (int i = 0; i < 50 || (found.load() < 200 && i < 100000); ++i) {
+    other.entries.back().remarks = "round " + std::to_string(i);
+    ASSERT_TRUE(screener.Load(i % 2 == 0 ? other : *list).ok());
+  }
+  stop = true;
+  for (std::thread& t : threads) t.join();
+  EXPECT_GE(found.load(), 200U);
+}
+
+TEST(ScreeningConfigToml, ReadsValuesAndNamesBadKeys) {
+  auto c = ParseScreeningConfig(
+      "[screening]\nalert_threshold = 0.85\ntop_k = 5\nas_of = \"2026-01-02\"\n"
+      "[screening.weights]\nbirth_date_bonus = 0.2\n",
+      "s.toml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_DOUBLE_EQ(c->alert_threshold, 0.85);
+  EXPECT_EQ(c->top_k, 5U);
+  EXPECT_EQ(FormatDate(c->as_of), "2026-01-02");
+  EXPECT_DOUBLE_EQ(c->match.birth_date_bonus, 0.2);
+  auto bad = ParseScreeningConfig("[screening]\nalert_threshold = 2\n", "s.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("screening.alert_threshold"), std::string::npos);
+  auto unknown = ParseScreeningConfig("[screening.weights]\nmagic = 1\n", "s.toml");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("screening.weights.magic"), std::string::npos);
+  EXPECT_FALSE(ParseScreeningConfig("[screening\n", "s.toml").ok());
+}
+
+}  // namespace
+}  // namespace issa::travel

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "issa/matching/matcher.h"
+
+// Name comparison on its own, exactly as the Matcher scores one name against another (see
+// docs/matching.md "Names"): normalisation and transliteration, honorifics and particles,
+// initials, part similarity, missing middle names. For modules that screen or explain.
+namespace issa::matching {
+
+enum class NameKind { kPerson, kOrganisation, kVessel };
+
+struct NameComparison {
+  double score = 0;      // in [0, 1]
+  bool exact = false;    // every part paired with an equal part
+  bool partial = false;  // pairs all equal, but parts missing on one side
+};
+
+// A name split, transliterated and classified once (ICU runs here), for repeated comparisons.
+struct PreparedName {
+  struct Unit {
+    std::string text;  // lower-case ASCII letters and digits
+    uint8_t flags =
+        0;  // particle 1, initial 2, vowelless script 4, alternative reading 8, number 16
+    uint16_t cover = 0;  // regular parts an alternative reading stands for
+  };
+  std::vector<Unit> units;  // the regular parts in order, then alternative readings
+  uint8_t regular = 0;
+  NameKind kind = NameKind::kPerson;
+};
+PreparedName PrepareName(std::string_view name, NameKind kind = NameKind::kPerson);
+NameComparison CompareNames(const PreparedName& query, const PreparedName& candidate,
+                            const MatchConfig& config = MatchConfig{});
+
+// Scores `candidate` as a reading of `query`. Thread-safe.
+NameComparison CompareNames(std::string_view query, std::string_view candidate,
+                            NameKind kind = NameKind::kPerson,
+                            const MatchConfig& config = MatchConfig{});
+
+// Similarity in [0, 1] of two single name parts after normalisation (e.g. "Mohammed" and
+// "Muhammad"); 0 when either is not a single part. Thread-safe.
+double PartSimilarity(std::string_view a, std::string_view b,
+                      const MatchConfig& config = MatchConfig{});
+
+}  // namespace issa::matching

@@ -1,0 +1,105 @@
+#pragma once
+
+// The Passenger Information Unit and border-check workflows over the node's records (issue 5,
+// items 5-8): the human review queue of automated matches (list or risk-rule hits) with
+// remembered negative reviews, entry/exit records checked against visas and the 90/180-day
+// rule, the overstayers list, and registered travellers who lose their status on a confirmed hit.
+//
+// Built like eurosur/ (docs/adr/0006-eurosur-service.md): every read and write goes through
+// node::Node with the caller's Context, so the node decides what the caller may see and audits
+// each step in the transaction that writes it. State lives in records (docs/travel.md):
+// ScreeningMatch (one per automated match; its versions are the review history),
+// ScreeningSuppression, BorderCrossing, Visa, RegisteredTraveller.
+//
+// Methods take JSON bodies and return JSON text. Errors: InvalidArgument naming the field,
+// PermissionDenied (role), NotFound (missing or not visible), FailedPrecondition (a pending or
+// dismissed match used for a decision, a match reviewed twice), plus whatever the node returns.
+// Thread-safe: queueing and review steps are serialised by one mutex.
+
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "issa/core/model.h"
+#include "issa/core/status.h"
+#include "issa/core/time.h"
+#include "issa/node/node.h"
+
+namespace issa::piu {
+
+struct PiuOptions {
+  // PNR retention from receipt (Directive (EU) 2016/681 Art. 12): masked after six months,
+  // deleted after five years.
+  core::Timestamp pnr_mask_after_ms = 183 * core::kMsPerDay;
+  core::Timestamp pnr_delete_after_ms = (5 * 365 + 1) * core::kMsPerDay;
+};
+
+enum class Review { kConfirm, kDismiss };
+
+class PiuService {
+ public:
+  // `node` is borrowed and must outlive the service.
+  explicit PiuService(node::Node& node, PiuOptions options = {});
+
+  // ---- Review queue ----
+  // Body {"subject": record id, "source": "list"|"rule", "list", "entry_id", "version"?,
+  // "score", "features"?: [objects], "entry_name"?}. The subject must be visible to the caller;
+  // its fingerprint (normalised name, birth date, document numbers) is computed here. When an
+  // active suppression holds the same fingerprint, list, entry and version, nothing is queued
+  // and the suppression's count grows: {"queued":false,"suppression":id,"suppressed_count":n};
+  // otherwise {"queued":true,"id":match id}. The match is owner-only, pending.
+  Result<std::string> QueueMatch(const node::Context& ctx, std::string_view body);
+  // {"matches":[…]} of the caller's authority; `status` empty or pending/confirmed/dismissed.
+  Result<std::string> ListMatches(const node::Context& ctx, std::string_view status);
+  Result<std::string> GetMatch(const node::Context& ctx, std::string_view id);
+  // Body {"reason", "pass_to"?: [authority ids] (confirm), "suppress"?: bool (dismiss)}. An
+  // analyst or officer of the owner; a pending match only. Confirming with pass_to widens the
+  // match's distribution to those authorities; a confirmed hit on a RegisteredTraveller
+  // revokes its status. Dismissing with suppress remembers the negative review.
+  Result<std::string> ReviewMatch(const node::Context& ctx, std::string_view id, Review review,
+                                  std::string_view body);
+  // Body {"authorities":[…], "reason"}: passes a confirmed match on to competent authorities.
+  // FailedPrecondition for a pending or dismissed match.
+  Result<std::string> PassOn(const node::Context& ctx, std::string_view id, std::string_view body);
+  // A match usable for a decision: FailedPrecondition unless confirmed.
+  Result<core::Record> ConfirmedMatch(const node::Context& ctx, std::string_view id);
+  // {"suppressions":[…]} of the caller's authority.
+  Result<std::string> ListSuppressions(const node::Context& ctx);
+  // Body {"reason"}: a revoked suppression no longer holds matches back.
+  Result<std::string> RevokeSuppression(const node::Context& ctx, std::string_view id,
+                                        std::string_view body);
+
+  // ---- Visas, entry/exit ----
+  // Body: the Visa properties (docs/travel.md) and optional handling. Returns {"id"}.
+  Result<std::string> AddVisa(const node::Context& ctx, std::string_view body);
+  // Body {"direction","crossed_on","border_crossing_point","member_state","border_kind"?,
+  // "nationality","document_number","name"?,"birth_date"?,"long_stay"?,"visa_required"?,
+  // "handling"?}: checks the crossing (entry: visa and 90/180 days; exit: overstay), then
+  // records it. Returns {"id", "check": {…}}.
+  Result<std::string> RecordCrossing(const node::Context& ctx, std::string_view body);
+  // The check alone, without recording: body as RecordCrossing.
+  Result<std::string> CheckCrossing(const node::Context& ctx, std::string_view body);
+  // {"on", "overstayers":[{traveller_key, entered_on, must_leave_by, overstay_days, …}]}:
+  // travellers whose last recorded crossing is an entry and whose authorised stay ended before
+  // `on` (YYYY-MM-DD).
+  Result<std::string> Overstayers(const node::Context& ctx, std::string_view on);
+
+  // ---- Registered travellers ----
+  // Body: RegisteredTraveller properties (status defaults to active) and optional handling.
+  Result<std::string> RegisterTraveller(const node::Context& ctx, std::string_view body);
+  // {"travellers":[…]} with the status as of today (an active one past expires_on: expired).
+  Result<std::string> ListTravellers(const node::Context& ctx);
+
+  const PiuOptions& options() const { return options_; }
+
+ private:
+  node::Node& node_;
+  PiuOptions options_;
+  std::mutex mu_;
+};
+
+// The traveller key of the entry/exit records: "<nationality>:<document number>", upper case,
+// letters and digits only. InvalidArgument naming the field.
+Result<std::string> TravellerKey(std::string_view nationality, std::string_view document_number);
+
+}  // namespace issa::piu
