@@ -453,10 +453,17 @@ int main(int argc, char** argv) {
       "parse",
       "Parse PNRGOV and PAXLST messages: one NDJSON line per message with its records, the "
       "Annex I deletion counts, or its error");
-  pnr_parse->add_option("FILE", pnr_parse_args.files, "EDIFACT interchanges")->required();
+  pnr_parse
+      ->add_option("FILE", pnr_parse_args.files,
+                   "EDIFACT interchanges, or the JSON form (one message per line)")
+      ->required();
   pnr_parse->add_flag("--json", pnr_parse_args.json, "Also print the parsed form of each message");
   pnr_parse->add_flag("--lenient", pnr_parse_args.lenient,
                       "Stale UNT/UNE/UNZ counts and references are warnings, not errors");
+  pnr_parse->add_option("--rules", pnr_parse_args.rules,
+                        "Risk criteria (JSON, see docs/travel.md): add their hits per PNR");
+  pnr_parse->add_option("--airports", pnr_parse_args.airports,
+                        "AIRPORT,CC lines: the countries of airports for the rules");
   issa::cli::PiuCommands piu_commands(app);
   auto cyber_commands = issa::cli::AddCyberCommands(app);
   // cyber (issue 6): STIX bundles as reference knowledge

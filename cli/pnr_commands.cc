@@ -1,11 +1,13 @@
 #include "pnr_commands.h"
 
 #include <cstdio>
+#include <optional>
 
 #include "issa/core/file.h"
 #include "issa/core/status.h"
 #include "issa/travel/passenger_data.h"
 #include "issa/travel/passenger_records.h"
+#include "issa/travel/risk_criteria.h"
 
 namespace issa::cli {
 namespace {
@@ -18,6 +20,32 @@ void PrintLine(const std::string& line) {
 }  // namespace
 
 int PnrParse(const PnrParseArgs& args) {
+  std::optional<travel::RuleSet> rules;
+  travel::AirportCountries airports;
+  travel::EvaluationInput input;
+  if (!args.rules.empty()) {
+    auto text = core::ReadFile(args.rules);
+    auto compiled =
+        text.ok() ? travel::RuleSet::Compile(*text) : Result<travel::RuleSet>(text.status());
+    if (!compiled.ok()) {
+      std::fprintf(stderr, "issa: %s: %s\n", args.rules.c_str(),
+                   compiled.status().ToString().c_str());
+      return 2;
+    }
+    rules = std::move(*compiled);
+  }
+  if (!args.airports.empty()) {
+    auto text = core::ReadFile(args.airports);
+    auto table = text.ok() ? travel::ParseAirportCountries(*text)
+                           : Result<travel::AirportCountries>(text.status());
+    if (!table.ok()) {
+      std::fprintf(stderr, "issa: %s: %s\n", args.airports.c_str(),
+                   table.status().ToString().c_str());
+      return 2;
+    }
+    airports = std::move(*table);
+    input.airport_countries = &airports;
+  }
   travel::edifact::ParseOptions options;
   options.strict_envelope = !args.lenient;
   travel::MessageJsonOptions json_options;
@@ -32,7 +60,11 @@ int PnrParse(const PnrParseArgs& args) {
       failed = true;
       continue;
     }
-    auto batch = travel::ParseTravelMessages(*text, options);
+    // The JSON form (NDJSON, one message per line) or EDIFACT.
+    const size_t first = text->find_first_not_of(" \t\r\n");
+    auto batch = first != std::string::npos && (*text)[first] == '{'
+                     ? Result<travel::ParseBatch>(travel::ParsePassengerJson(*text))
+                     : travel::ParseTravelMessages(*text, options);
     if (!batch.ok()) {
       PrintLine(travel::InterchangeErrorJson(batch.status(), path));
       failed = true;
@@ -41,7 +73,18 @@ int PnrParse(const PnrParseArgs& args) {
     json_options.file = path;
     for (const auto& m : batch->messages) {
       if (!m.status.ok()) rejected = true;
-      PrintLine(travel::ParsedMessageJson(m, json_options));
+      std::string line = travel::ParsedMessageJson(m, json_options);
+      if (rules && m.pnr) {
+        // Append "risk_hits" to the object (the line ends with '}').
+        std::string hits = ",\"risk_hits\":[";
+        bool first_hit = true;
+        for (const auto& hit : rules->Evaluate(*m.pnr, input)) {
+          hits += (first_hit ? "" : ",") + travel::RuleHitJson(hit);
+          first_hit = false;
+        }
+        line.insert(line.size() - 1, hits + "]");
+      }
+      PrintLine(line);
     }
     for (const auto& e : batch->errors) {
       rejected = true;

@@ -10,6 +10,8 @@ packages=(
   clang-format-14 wrk curl
   gpsd-clients libeigen3-dev libgeographiclib-dev libtomlplusplus-dev
   libxerces-c-dev
+  # the peer of bench/pnr_parse_bench (Perl EDIFACT tokeniser)
+  libbusiness-edifact-interchange-perl
   python3-jsonschema
   libssl-dev
   libhyperscan-dev

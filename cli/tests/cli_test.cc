@@ -646,3 +646,51 @@ TEST(IocScanCli, MispAndStixIndicatorsOnAProxyLog) {
 }
 
 }  // namespace
+
+TEST_F(CliTest, PnrParsePrintsRecordsDeletionsAndPerMessageErrors) {
+  const std::string data = std::string(ISSA_TEST_DATA) + "/travel/";
+  // A PNR whose envelope is right, then a real PAXLST with a byte outside UNOA.
+  const RunResult r = Issa("pnr parse " + data + "pnrgov/gtas-loader__pnr_split.edi " + data +
+                           "paxlst/gtas-loader__Test3.txt");
+  EXPECT_EQ(r.code, 4);  // some messages rejected
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0]["status"], "ok");
+  EXPECT_EQ(lines[0]["reference"], "13052210400995");
+  EXPECT_EQ(lines[0]["deletions"]["aircraft_type"], 4);
+  EXPECT_FALSE(lines[0].contains("pnr"));  // only with --json
+  size_t passengers = 0;
+  for (const auto& rec : lines[0]["records"]) passengers += rec["type"] == "Passenger" ? 1 : 0;
+  EXPECT_EQ(passengers, 3u);
+  EXPECT_EQ(lines[1]["status"], "error");
+  EXPECT_EQ(lines[1]["error"]["field"], "message[WSPDLA].segment[850:NAD].element[4]");
+  EXPECT_FALSE(lines[1].contains("records"));
+  // --json adds the parsed form; --lenient accepts a stale UNT count.
+  const RunResult lenient =
+      Issa("pnr parse --json --lenient " + data + "pnrgov/gtas-parsers__pnrMessage.txt");
+  EXPECT_EQ(lenient.code, 0);
+  const auto j = nlohmann::json::parse(lenient.out.substr(0, lenient.out.find('\n')));
+  EXPECT_EQ(j["pnr"]["bookings"][0]["record_locator"], "MFN4TI");
+  EXPECT_EQ(Issa("pnr parse " + data + "pnrgov/gtas-parsers__pnrMessage.txt").code, 4);
+  EXPECT_EQ(Issa("pnr parse " + data + "does-not-exist.edi").code, 1);
+  // Risk criteria: the companion rule cannot hold without screening input; a route rule does.
+  const std::string rules = WriteFile(
+      "rules.json",
+      R"([{"id":"R-MTY","version":1,"author":"t","title":"from MTY","when":{"fact":"origin",)"
+      R"("op":"eq","value":"MTY"}}])");
+  const RunResult hits =
+      Issa("pnr parse --rules " + rules + " " + data + "pnrgov/gtas-loader__pnr_split.edi");
+  EXPECT_EQ(hits.code, 0);
+  const auto h = nlohmann::json::parse(hits.out.substr(0, hits.out.find('\n')));
+  ASSERT_EQ(h["risk_hits"].size(), 2u);  // the two travellers of ICOXXX
+  EXPECT_EQ(h["risk_hits"][0]["facts"][0]["actual"], "MTY");
+  const std::string refused = WriteFile(
+      "refused.json",
+      R"({"id":"R-X","version":1,"author":"t","title":"kosher meals","when":{"fact":"legs",)"
+      R"("op":"ge","value":1}})");
+  EXPECT_EQ(
+      Issa("pnr parse --rules " + refused + " " + data + "pnrgov/gtas-loader__pnr_split.edi").code,
+      2);
+}

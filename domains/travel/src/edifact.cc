@@ -1,5 +1,6 @@
 #include "issa/travel/edifact.h"
 
+#include <array>
 #include <charconv>
 #include <optional>
 
@@ -89,11 +90,24 @@ std::optional<uint64_t> ParseCount(std::string_view s) {
 class Parser {
  public:
   Parser(std::string_view text, const ParseOptions& options, Interchange& out)
-      : text_(text), options_(options), out_(out) {}
+      : text_(text), options_(options), out_(out) {
+    ClassifyBytes();
+  }
 
   void Run(size_t pos);
 
  private:
+  // plain_[b]: byte b is data that needs no look (not a service character, not a control, not
+  // outside ASCII); recomputed when UNB sets the character set.
+  void ClassifyBytes() {
+    const Delimiters& d = out_.delimiters;
+    for (int b = 0; b < 256; ++b) {
+      const auto c = static_cast<char>(b);
+      plain_[b] = b >= 0x20 && b < 0x7F && c != d.release && c != d.component && c != d.element &&
+                  c != d.segment;
+    }
+  }
+  std::array<bool, 256> plain_{};
   // Tokenises one segment starting at pos_ (a non-space byte). Returns false at end of input.
   // On a syntax error, `error_` is set (with its element number) and the scan resumes after
   // the next segment terminator.
@@ -188,8 +202,13 @@ void Parser::ReadSegment() {
     };
     const auto* bytes = reinterpret_cast<const unsigned char*>(text_.data());
     const auto* bytes_end = bytes + text_.size();
-    while (p < text_.size()) {
-      const char c = text_[p];
+    const size_t size = text_.size();
+    const char* data = text_.data();
+    while (p < size) {
+      // Ordinary data bytes: one table lookup each.
+      while (p < size && plain_[static_cast<unsigned char>(data[p])]) ++p;
+      if (p >= size) break;
+      const char c = data[p];
       if (c == d.release) {
         if (p + 1 >= text_.size()) {
           if (error_.empty()) {
@@ -328,7 +347,8 @@ void Parser::CheckEnvelope(const Segment& s, std::string_view what_count, uint64
 void Parser::OnSegment(uint32_t index) {
   Segment& s = out_.segments[index];
   const std::string_view tag = s.tag;
-  if (tag == "UNH") {
+  const bool service = tag.size() == 3 && tag[0] == 'U' && tag[1] == 'N';
+  if (service && tag == "UNH") {
     if (in_message_) {
       CloseMessageUnterminated(fmt::format(
           "missing UNT: a new UNH starts at byte {} before this message ended", s.offset));
@@ -365,21 +385,19 @@ void Parser::OnSegment(uint32_t index) {
       if (error_.starts_with("segment not terminated")) in_message_ = false;
       return;
     }
+    if (!service) return;
     if (tag == "UNT") {
       CheckEnvelope(s, "the segment count", m.segment_count, "the message reference", m.reference,
                     true);
       in_message_ = false;
       return;
     }
-    if (tag == "UNB" || tag == "UNZ" || tag == "UNG" || tag == "UNE") {
-      // An envelope segment inside a message: the message lost its UNT.
-      --m.segment_count;
-      CloseMessageUnterminated(
-          fmt::format("missing UNT: {} follows at byte {}", std::string(tag), s.offset));
-      // fall through to the envelope handling below
-    } else {
-      return;
-    }
+    if (tag != "UNB" && tag != "UNZ" && tag != "UNG" && tag != "UNE") return;
+    // An envelope segment inside a message: the message lost its UNT.
+    --m.segment_count;
+    CloseMessageUnterminated(
+        fmt::format("missing UNT: {} follows at byte {}", std::string(tag), s.offset));
+    // on to the envelope handling below
   }
   s.position = ++loose_position_;
   if (!error_.empty()) {
@@ -524,6 +542,11 @@ Result<Interchange> ParseInterchange(std::string_view text, const ParseOptions& 
     out.has_una = true;
     pos += 9;
   }
+  // Rough upper estimates for EDIFACT text (a component every few bytes) so that the arrays
+  // grow once or twice, not at every doubling.
+  out.segments.reserve(text.size() / 24 + 8);
+  out.elements.reserve(text.size() / 8 + 8);
+  out.components.reserve(text.size() / 5 + 8);
   Parser parser(text, options, out);
   parser.Run(pos);
   if (out.messages.empty() && !out.errors.empty()) {

@@ -230,6 +230,16 @@ json ApiPersonJson(const ApiPerson& p) {
 
 // --- records ---------------------------------------------------------------------------------
 
+// The Person schema's words for the gender codes of travel documents (M, F, MI/FI for infants,
+// U and X unspecified).
+std::string GenderWord(std::string_view code) {
+  if (code == "M" || code == "MI") return "male";
+  if (code == "F" || code == "FI") return "female";
+  if (code == "X") return "other";
+  if (code.empty()) return {};
+  return "unknown";
+}
+
 std::string FullName(const std::string& surname, const std::string& given) {
   return given.empty() ? surname : given + " " + surname;
 }
@@ -391,7 +401,7 @@ void RecordBuilder::FromPnr(const PnrMessage& pnr) {
         if (!p.contains("birth_date") && d.birth_date.has_date()) {
           p["birth_date"] = d.birth_date.IsoDate();
         }
-        if (!p.contains("gender") && !d.gender.empty()) p["gender"] = d.gender;
+        if (!p.contains("gender") && !d.gender.empty()) p["gender"] = GenderWord(d.gender);
         if (!p.contains("nationality")) PutCountry(p, "nationality", d.nationality);
       }
       std::vector<std::string> docs;
@@ -444,7 +454,7 @@ void RecordBuilder::FromApi(const ApiMessage& api) {
     json p = PassengerCommon(person.key, PersonRoleName(person.role), person.surname,
                              person.given_names);
     if (person.birth_date.has_date()) p["birth_date"] = person.birth_date.IsoDate();
-    Put(p, "gender", person.gender);
+    Put(p, "gender", GenderWord(person.gender));
     PutCountry(p, "nationality", person.nationality);
     Put(p, "record_locator", person.record_locator);
     Put(p, "embarkation", person.embarkation);

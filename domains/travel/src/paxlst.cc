@@ -180,6 +180,13 @@ Status ApiParser::OnSegment(const Segment& s) {
     }
     if (qualifier == "329") {
       ISSA_ASSIGN_OR_RETURN(person_->birth_date, Dtm(s, detail::Century::kBirth));
+      if (!out_.legs.empty() && out_.legs.front().departure.has_date() &&
+          person_->birth_date.days > out_.legs.front().departure.days) {
+        return Fail(
+            s, 1,
+            fmt::format("the date of birth {} is after the flight ({})",
+                        person_->birth_date.IsoDate(), out_.legs.front().departure.IsoDate()));
+      }
     } else if (qualifier == "36") {
       ISSA_ASSIGN_OR_RETURN(const LocalDateTime expiry, Dtm(s, detail::Century::kTravel));
       if (document_ != nullptr) document_->expiry = expiry;

@@ -314,6 +314,12 @@ Status PnrParser::OnSsr(const Segment& s) {
       const Status st =
           detail::ParseDocText(text, kind == detail::SsrKind::kDoco, reference_year_, d);
       if (!st.ok()) return Fail(s, 1, st.message());
+      if (d.birth_date.has_date() && out_.flight.departure.has_date() &&
+          d.birth_date.days > out_.flight.departure.days) {
+        return Fail(s, 1,
+                    fmt::format("the date of birth {} is after the flight ({})",
+                                d.birth_date.IsoDate(), out_.flight.departure.IsoDate()));
+      }
       if (t == nullptr) {
         Delete("unassigned_api");
         return Status::Ok();

@@ -202,6 +202,14 @@ TEST(PnrgovTest, BadInputNamesMessageAndSegment) {
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.field(), "message[1].segment[8:SSR].element[1]");
   EXPECT_NE(st.message().find("date of birth \"31FEB80\""), std::string::npos) << st.message();
+  // A four-digit birth year after the flight.
+  auto future = ParseTravelMessages(
+      Pnr("SRC'RCI+DL:ABC123'TIF+DOE+JOHN:A:1'SSR+DOCS:HK::DL:::::/P/GBR/1/GBR/01JAN2031/M/"
+          "01JAN30/DOE/JOHN'"));
+  ASSERT_TRUE(future.ok());
+  EXPECT_NE(future->messages.at(0).status.message().find("is after the flight (2010-12-12)"),
+            std::string::npos)
+      << future->messages[0].status.message();
   // Empty name.
   auto empty = ParseTravelMessages(Pnr("SRC'RCI+DL:ABC123'TIF++JOHN:A:1'"));
   ASSERT_TRUE(empty.ok());
@@ -309,6 +317,11 @@ TEST(PaxlstTest, BadInput) {
   auto dob = ParseTravelMessages(head + "NAD+FL+++DOE:JOHN'DTM+329:721399'UNT+6+1'");
   ASSERT_TRUE(dob.ok());
   EXPECT_EQ(dob->messages.at(0).status.field(), "message[1].segment[5:DTM].element[1]");
+  auto unborn = ParseTravelMessages(
+      "UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'TDT+20+AA123'LOC+125+ATL'DTM+189:0702191540:201'"
+      "NAD+FL+++DOE:JOHN'DTM+329:20300101'UNT+8+1'");
+  ASSERT_TRUE(unborn.ok());
+  EXPECT_EQ(unborn->messages.at(0).status.field(), "message[1].segment[7:DTM].element[1]");
   auto no_flight = ParseTravelMessages("UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'UNT+3+1'");
   ASSERT_TRUE(no_flight.ok());
   EXPECT_NE(no_flight->messages.at(0).status.message().find("no flight"), std::string::npos);

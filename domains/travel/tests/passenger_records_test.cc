@@ -66,6 +66,7 @@ TEST(PassengerRecordsTest, PnrBecomesLinkedRecordsThatValidate) {
   EXPECT_EQ(p["name"], "JOHNMR SMITHJR");
   EXPECT_EQ(p["nationality"], "GB");
   EXPECT_EQ(p["birth_date"], "1964-07-12");
+  EXPECT_EQ(p["gender"], "male");
   EXPECT_EQ(p["companion_count"], 1);
   std::vector<std::string> rels;
   for (const auto& l : passenger->links) rels.push_back(l.rel + ":" + bodies[l.target].type);
@@ -102,6 +103,7 @@ TEST(PassengerRecordsTest, ApiPersonsAreLinkedToFlightsAndDocuments) {
   EXPECT_EQ(CountType(bodies, "Document"), 8u);
   const json p = json::parse(bodies.back().properties_json);
   EXPECT_EQ(p["role"], "crew");
+  EXPECT_EQ(p["gender"], "female");  // ATT+2++F of the last crew member
   EXPECT_EQ(p["nationality"], "GB");
   const json d = json::parse(bodies[1].properties_json);
   EXPECT_EQ(d["document_type"], "passport");

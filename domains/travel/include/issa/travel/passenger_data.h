@@ -240,3 +240,15 @@ Result<ApiMessage> ParsePaxlst(const edifact::Interchange& ic, const edifact::Me
                                DeletionCounts& deletions);
 
 }  // namespace issa::travel
+
+namespace issa::travel {
+
+// The JSON form as input (one message per line: the "pnr" or "api" objects of
+// data/travel/parsed-message.schema.json with "reference" and "type"), for systems that send
+// JSON rather than EDIFACT. Annex I filtering applies the same way: members outside the form
+// are deleted on receipt and counted as "unknown:<object>.<member>". A bad line (not JSON, wrong
+// type, empty surname, absurd date) is rejected on its own with the field path
+// ("line[3].pnr.bookings[0].travellers[1].surname"); the other lines are still read.
+ParseBatch ParsePassengerJson(std::string_view ndjson);
+
+}  // namespace issa::travel
