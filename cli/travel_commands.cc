@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "issa/travel/passenger_data.h"
 #include "issa/travel/screening.h"
 #include "issa/travel/watchlist.h"
 
@@ -31,6 +32,72 @@ int Fail(const Status& s) {
 }
 
 double Round3(double v) { return std::round(v * 1000.0) / 1000.0; }
+
+// A person of a PNR or API message as a screening subject: the name as travelled, the rest from
+// the first travel document (SSR DOCS or PAXLST DOC/NAT/DTM).
+travel::Subject SubjectOfTraveller(std::string_view given_names, std::string_view surname,
+                                   const std::vector<travel::TravelDocument>& documents) {
+  travel::Subject s;
+  s.name = given_names.empty() ? std::string(surname) : fmt::format("{} {}", given_names, surname);
+  if (documents.empty()) return s;
+  const travel::TravelDocument& d = documents.front();
+  if (s.name.empty() || s.name == " ") {
+    s.name = d.given_names.empty() ? d.surname : fmt::format("{} {}", d.given_names, d.surname);
+  }
+  s.birth_date = d.birth_date.IsoDate();
+  s.nationality = d.nationality;
+  if (d.gender == "M" || d.gender == "MI") s.gender = "male";
+  if (d.gender == "F" || d.gender == "FI") s.gender = "female";
+  s.document = d.number;
+  s.document_country = d.issuing_country;
+  return s;
+}
+
+// The passengers and crew of a PNRGOV/PAXLST interchange, keyed by their message key
+// ("<record locator>/<n>" or "<message reference>/<n>"). Envelope counts are checked leniently
+// (carriers' files often carry stale UNT/UNZ counts): a mismatch is a warning. A rejected message
+// is reported on stderr and counted; the others are screened.
+struct EdifactSubjects {
+  std::vector<std::pair<std::string, travel::Subject>> subjects;
+  size_t rejected_messages = 0;
+};
+Result<EdifactSubjects> ReadEdifactSubjects(const std::string& path, std::string_view text) {
+  travel::edifact::ParseOptions options;
+  options.strict_envelope = false;
+  ISSA_ASSIGN_OR_RETURN(const travel::ParseBatch batch, travel::ParseTravelMessages(text, options));
+  EdifactSubjects out;
+  for (const Status& e : batch.errors) {
+    std::fprintf(stderr, "issa screen: %s: %s\n", path.c_str(), e.ToString().c_str());
+  }
+  for (const travel::ParsedMessage& m : batch.messages) {
+    if (!m.status.ok()) {
+      std::fprintf(stderr, "issa screen: %s: %s message %s rejected: %s\n", path.c_str(),
+                   m.type.c_str(), m.reference.c_str(), m.status.ToString().c_str());
+      ++out.rejected_messages;
+      continue;
+    }
+    if (m.pnr) {
+      for (const travel::Booking& b : m.pnr->bookings) {
+        for (const travel::Traveller& t : b.travellers) {
+          out.subjects.emplace_back(t.key,
+                                    SubjectOfTraveller(t.given_names, t.surname, t.documents));
+        }
+      }
+    }
+    if (m.api) {
+      for (const travel::ApiPerson& p : m.api->persons) {
+        travel::Subject s = SubjectOfTraveller(p.given_names, p.surname, p.documents);
+        if (s.birth_date.empty()) s.birth_date = p.birth_date.IsoDate();
+        if (s.nationality.empty()) s.nationality = p.nationality;
+        if (p.role == travel::PersonRole::kCrew || p.role == travel::PersonRole::kInTransitCrew) {
+          s.role = travel::Role::kCrew;
+        }
+        out.subjects.emplace_back(p.key, std::move(s));
+      }
+    }
+  }
+  return out;
+}
 
 // Reads one passenger; the error names the field.
 Result<travel::Subject> ReadSubject(const Json& j, Json& id) {
@@ -152,40 +219,11 @@ int TravelScreen(const ScreenArgs& args) {
       return Fail(InvalidArgument(fmt::format("cannot write {}", args.output), "output"));
     out = &out_file;
   }
-  std::string line;
-  size_t line_no = 0;
   size_t screened = 0;
   size_t rejected = 0;
   size_t alerted = 0;
-  while (std::getline(*in, line)) {
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    if (line_no == 1 && (line.rfind("UNA", 0) == 0 || line.rfind("UNB", 0) == 0)) {
-      return Fail(InvalidArgument(
-          fmt::format("{}: PNRGOV/PAXLST input needs the travel EDIFACT parser (not wired into "
-                      "`issa screen` yet); give passengers as NDJSON",
-                      args.input),
-          "input"));
-    }
-    Json j;
-    try {
-      j = Json::parse(line);
-    } catch (const Json::parse_error& e) {
-      std::fprintf(stderr, "issa screen: %s:%zu: malformed JSON: %s\n", args.input.c_str(), line_no,
-                   e.what());
-      ++rejected;
-      continue;
-    }
-    Json id;
-    auto subject = ReadSubject(j, id);
-    if (!subject.ok()) {
-      std::fprintf(stderr, "issa screen: %s:%zu: %s\n", args.input.c_str(), line_no,
-                   subject.status().ToString().c_str());
-      ++rejected;
-      continue;
-    }
-    const auto hits = screener.Screen(*subject, top, threshold);
+  const auto screen_one = [&](const Json& id, const travel::Subject& subject) {
+    const auto hits = screener.Screen(subject, top, threshold);
     OrderedJson candidates = OrderedJson::array();
     for (const travel::ScreeningHit& h : hits) {
       OrderedJson c = {
@@ -205,6 +243,50 @@ int TravelScreen(const ScreenArgs& args) {
     line_out["candidates"] = std::move(candidates);
     *out << line_out.dump(-1, ' ', false, OrderedJson::error_handler_t::replace) << '\n';
     ++screened;
+  };
+
+  // PNRGOV/PAXLST interchanges: every passenger and crew member of every message.
+  const int first = in->peek();
+  if (first == 'U') {
+    std::string text((std::istreambuf_iterator<char>(*in)), std::istreambuf_iterator<char>());
+    if (text.rfind("UNA", 0) == 0 || text.rfind("UNB", 0) == 0) {
+      auto persons = ReadEdifactSubjects(args.input, text);
+      if (!persons.ok()) return Fail(persons.status());
+      for (const auto& [key, subject] : persons->subjects) screen_one(Json(key), subject);
+      out->flush();
+      std::fprintf(stderr, "issa screen: %zu screened, %zu with an alert, %zu rejected messages\n",
+                   screened, alerted, persons->rejected_messages);
+      return persons->rejected_messages > 0 ? kExitRejected : 0;
+    }
+    return Fail(InvalidArgument(
+        fmt::format("{}: neither NDJSON nor a PNRGOV/PAXLST interchange (UNA/UNB)", args.input),
+        "input"));
+  }
+
+  std::string line;
+  size_t line_no = 0;
+  while (std::getline(*in, line)) {
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    Json j;
+    try {
+      j = Json::parse(line);
+    } catch (const Json::parse_error& e) {
+      std::fprintf(stderr, "issa screen: %s:%zu: malformed JSON: %s\n", args.input.c_str(), line_no,
+                   e.what());
+      ++rejected;
+      continue;
+    }
+    Json id;
+    auto subject = ReadSubject(j, id);
+    if (!subject.ok()) {
+      std::fprintf(stderr, "issa screen: %s:%zu: %s\n", args.input.c_str(), line_no,
+                   subject.status().ToString().c_str());
+      ++rejected;
+      continue;
+    }
+    screen_one(id, *subject);
   }
   out->flush();
   std::fprintf(stderr, "issa screen: %zu screened, %zu with an alert, %zu rejected lines\n",

@@ -133,7 +133,48 @@ TEST(IssaScreen, BadListsAndArgumentsAreUsageErrors) {
   const std::string edifact = WriteInput("pnr.edi", "UNA:+.? '\nUNB+IATA:1+X+Y+250101:1200+1'\n");
   r = Issa("screen " + kLists + " --input " + edifact);
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("PNRGOV/PAXLST input needs"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("missing UNZ"), std::string::npos) << r.err;
+}
+
+// A real PNRGOV push (GTAS sample): every traveller is screened under its key, with the date of
+// birth, nationality and document of its SSR DOCS. The stolen-document alert is on the first
+// traveller's passport only.
+TEST(IssaScreen, PnrgovInterchangeScreensEveryTraveller) {
+  const std::string alerts = WriteInput("doc_alert.json", R"({"format":"issa-alerts/1",
+    "list":"sis-test","issuing_authority":"NL-KMAR","alerts":[{"id":"GB-DOC-1",
+    "category":"stolen-document","action":"Seize the document","expiry":"2030-01-01",
+    "document":{"type":"passport","number":"123456789","country":"GB"}}]})");
+  const RunResult r =
+      Issa("screen --lists " + alerts + " --input " + kData + "/pnrgov/gtas-loader__pnr1.txt");
+  EXPECT_EQ(r.code, 0) << r.err;
+  const auto lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 2U) << r.out;
+  EXPECT_EQ(lines[0]["id"], "MFN4TI/1");
+  ASSERT_EQ(lines[0]["candidates"].size(), 1U);
+  EXPECT_EQ(lines[0]["candidates"][0]["entry_id"], "GB-DOC-1");
+  EXPECT_EQ(lines[0]["candidates"][0]["alert"]["category"], "stolen-document");
+  EXPECT_EQ(lines[1]["id"], "MFN4TI/2");
+  EXPECT_TRUE(lines[1]["candidates"].empty());
+  EXPECT_NE(r.err.find("2 screened, 1 with an alert"), std::string::npos) << r.err;
+}
+
+// PAXLST (API data): every person of the manifest (NAD+FL passenger, NAD+FM crew) gets a line.
+TEST(IssaScreen, PaxlstInterchangeScreensPassengersAndCrew) {
+  const std::string path = kData + "/paxlst/gtas-loader__Test1.txt";
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  size_t persons = 0;
+  for (size_t at = text.str().find("NAD+F"); at != std::string::npos;
+       at = text.str().find("NAD+F", at + 1)) {
+    ++persons;
+  }
+  ASSERT_GT(persons, 0U);
+  const RunResult r = Issa("screen " + kLists + " --threshold 0 --top 1 --input " + path);
+  EXPECT_EQ(r.code, 0) << r.err;
+  const auto lines = Lines(r.out);
+  EXPECT_EQ(lines.size(), persons) << r.out;
+  for (const auto& line : lines) EXPECT_TRUE(line["id"].is_string());
 }
 
 }  // namespace
