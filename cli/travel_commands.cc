@@ -38,7 +38,8 @@ double Round3(double v) { return std::round(v * 1000.0) / 1000.0; }
 travel::Subject SubjectOfTraveller(std::string_view given_names, std::string_view surname,
                                    const std::vector<travel::TravelDocument>& documents) {
   travel::Subject s;
-  s.name = given_names.empty() ? std::string(surname) : fmt::format("{} {}", given_names, surname);
+  const std::string given = travel::GivenNamesWithoutTitle(given_names);
+  s.name = given.empty() ? std::string(surname) : fmt::format("{} {}", given, surname);
   if (documents.empty()) return s;
   const travel::TravelDocument& d = documents.front();
   if (s.name.empty() || s.name == " ") {

@@ -311,7 +311,7 @@ json PassengerCommon(const std::string& key, std::string_view role, const std::s
   json p = json::object();
   p["passenger_key"] = key;
   p["role"] = std::string(role);
-  p["name"] = FullName(surname, given);
+  p["name"] = FullName(surname, GivenNamesWithoutTitle(given));
   p["surname"] = surname;
   Put(p, "given_names", given);
   return p;

@@ -1,6 +1,8 @@
 #include "travel_text.h"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <vector>
 
 #include <fmt/format.h>
@@ -190,3 +192,32 @@ bool ParseContact(std::string_view text, Contact& out) {
 }
 
 }  // namespace issa::travel::detail
+
+namespace issa::travel {
+
+std::string GivenNamesWithoutTitle(std::string_view given_names) {
+  static constexpr std::array<std::string_view, 12> kTitles = {
+      "MR", "MRS", "MS", "MISS", "MSTR", "DR", "PROF", "REV", "SIR", "LADY", "LORD", "CAPT"};
+  static constexpr std::array<std::string_view, 4> kGlued = {"MRS", "MSTR", "MISS", "MR"};
+  std::string_view g = detail::TrimBlanks(given_names);
+  const size_t space = g.find_last_of(' ');
+  std::string_view last = space == std::string_view::npos ? g : g.substr(space + 1);
+  const auto upper = [](std::string_view w) {
+    std::string u(w);
+    for (char& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return u;
+  };
+  const std::string word = upper(last);
+  if (space != std::string_view::npos &&
+      std::find(kTitles.begin(), kTitles.end(), word) != kTitles.end()) {
+    return std::string(detail::TrimBlanks(g.substr(0, space)));
+  }
+  for (std::string_view t : kGlued) {
+    if (word.size() >= t.size() + 2 && word.ends_with(t)) {
+      return std::string(g.substr(0, g.size() - t.size()));
+    }
+  }
+  return std::string(g);
+}
+
+}  // namespace issa::travel

@@ -368,3 +368,24 @@ TEST(TravelMessagesTest, EveryRealSampleGivesAResultPerMessage) {
 
 }  // namespace
 }  // namespace issa::travel
+
+namespace issa::travel {
+namespace {
+
+TEST(GivenNamesWithoutTitle, DropsTheTitleAirlinesAppend) {
+  EXPECT_EQ(GivenNamesWithoutTitle("JOHNMR"), "JOHN");
+  EXPECT_EQ(GivenNamesWithoutTitle("JOHN MR"), "JOHN");
+  EXPECT_EQ(GivenNamesWithoutTitle("MARIA ELENA MRS"), "MARIA ELENA");
+  EXPECT_EQ(GivenNamesWithoutTitle("MARIAMRS"), "MARIA");
+  EXPECT_EQ(GivenNamesWithoutTitle("TOMMSTR"), "TOM");
+  EXPECT_EQ(GivenNamesWithoutTitle("ANNA DR"), "ANNA");
+  // Names that merely end like a title keep their letters.
+  EXPECT_EQ(GivenNamesWithoutTitle("WILLIAMS"), "WILLIAMS");
+  EXPECT_EQ(GivenNamesWithoutTitle("ALEXANDR"), "ALEXANDR");
+  EXPECT_EQ(GivenNamesWithoutTitle("OMAR"), "OMAR");
+  EXPECT_EQ(GivenNamesWithoutTitle("MR"), "MR");
+  EXPECT_EQ(GivenNamesWithoutTitle(""), "");
+}
+
+}  // namespace
+}  // namespace issa::travel

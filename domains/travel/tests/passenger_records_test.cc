@@ -63,7 +63,8 @@ TEST(PassengerRecordsTest, PnrBecomesLinkedRecordsThatValidate) {
                                       [](const RecordBody& b) { return b.type == "Passenger"; });
   ASSERT_NE(passenger, bodies.end());
   const json p = json::parse(passenger->properties_json);
-  EXPECT_EQ(p["name"], "JOHNMR SMITHJR");
+  EXPECT_EQ(p["name"], "JOHN SMITHJR");  // the title glued by the airline is not part of the name
+  EXPECT_EQ(p["given_names"], "JOHNMR");
   EXPECT_EQ(p["nationality"], "GB");
   EXPECT_EQ(p["birth_date"], "1964-07-12");
   EXPECT_EQ(p["gender"], "male");

@@ -228,6 +228,13 @@ struct ParseBatch {
   std::vector<Status> errors;  // interchange-level (envelope, data outside messages)
 };
 
+// Given names without the title airlines append to them (IATA name element: "JOHN MR",
+// "JOHNMR", "MARIAMRS", "TOMMSTR"): a last word that is a title (MR, MRS, MS, MISS, MSTR, DR,
+// PROF, REV, SIR, LADY, LORD, CAPT) is dropped, and MR/MRS/MISS/MSTR glued to a last word of
+// at least two other letters are cut (MS and DR are not cut when glued: WILLIAMS, ALEXANDR).
+// Names are compared without it; the record keeps the given names as sent.
+std::string GivenNamesWithoutTitle(std::string_view given_names);
+
 // Parses an interchange of PNRGOV (10.1–13.1) and/or PAXLST (D:02B, D:05B) messages. Fails only
 // when the input is not EDIFACT at all; every message is reported on its own.
 Result<ParseBatch> ParseTravelMessages(std::string_view text,
