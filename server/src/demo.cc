@@ -3,6 +3,7 @@
 
 #include "issa/core/ids.h"
 #include "issa/eurosur/service.h"
+#include "issa/piu/service.h"
 #include "issa/server/data_dir.h"
 
 namespace issa::server {
@@ -38,6 +39,112 @@ constexpr AuthoritySpec kAuthorities[] = {
 };
 
 }  // namespace
+
+// FR-PIU's passenger data: a real PNRGOV 10.1 push (test resource `gtas-loader/pnr1.txt` of
+// US-CBP/GTAS, GTAS License; see tests/data/travel/SOURCES.md; its stale UNT segment count
+// corrected from 135 to 86, as node ingestion checks envelopes strictly), and a SIS II-style alert
+// list in the native format (invented: a stolen-passport alert on the first traveller's document),
+// so that the PIU's review queue opens with a real document hit waiting for a person's decision.
+constexpr std::string_view kDemoPnr = R"PNR(UNB+IATA:1+DL++101209:2100+020A07'
+UNH+1+PNRGOV:10:1:IA+F6C2C268'
+MSG+:22'
+ORG+DL:ATL+52519950'
+TVL+121210:0915+LHR+JFK+DL+324' 
+EQN+2' 
+SRC' 
+RCI+DL:MFN4TI'
+SSR+AVML:HK:2:DL'
+DAT+700:061210:1010+710:061210:1200'
+IFT+4:28::DL+THIS PASSENGER IS A VIP'
+IFT+4:28::DL+CTCR 00115555555555'
+ORG+DL:ATL+52519950:LON+++A+GB:GBP+D050517' 
+ADD++702:45 HIGH
+STREET:SLOUGH:BERKSHIRE::GB:SL1AA:00441753637285'
+EBD+GBP:40.00+4::N' 
+TIF+SMITHJR+JOHNMR:A:1' 
+FTI+DL:1234567890:::ELITE'
+IFT+4:15:9+LHR DL X/JFK DL YVR GBP/IT END ROE0.618831
+XT3.10AY6 8.50YQ3.40+YC4.30XY3.10XA2.80XFATL4.5'
+REF+:38739393AN8739P'
+FAR+N+++++MIL24' 
+SSR+DOCS:HK::DL:::::/P/GBR/123456789/GBR/12JUL64/M/23AUG19/SMITHJ
+R/MRJONATHON/ROBERT'
+TKT+0062120234533:T:1'
+MON+B:2888.00:GBP+T:2957.94:GBP'
+PTK+NR++061210:1010+DL+006+LON'
+TXD++3.10:::AY6+8.50:::YQ+3.40:::YC+4.30:::XY+3.10:::XA+2.80:::XF'
+DAT+710:061210:1200'
+FOP+CC:::VI:XXXXXXXX1186:0211'
+IFT+4:43+TIMOTHY SIMS+2234 MAIN STREET ATLANTA, GA 30067+770
+5632891'
+
+TIF+JONES+WILLIAMMR:A:2' 
+FTI+AF:0093789865:::ELITE'
+IFT+4:15:9+ LHR DL X/JFK DL YVR GBP/IT END ROE0.618831
+XT3.10AY6 8.50YQ3.40+YC4.30XY3.10XA2.80XFATL4.5'
+REF+:38739393AN8780P'
+FAR+A+++++YN324N' 
+SSR+DOCS:HK::DL:::::////GBR/12JUL64/M//JONES/WILLIAMNEVELL'
+TKT+0062120234534:T:1'
+MON+B:2888.00:GBP+T:2957.94:GBP'
+PTK+NR++061210:1010+DL+006+LON'
+TXD++3.10:::AY6+8.50:::YQ+3.40:::YC+4.30:::XY+3.10:::XA+2.80:::XF'
+DAT+710:081210:1200'
+FOP+CC:::VI:XXXXXXXX1186:0211'
+IFT+4:43+TIMOTHY SIMS+2234 MAIN STREET ATLANTA, GA 30067+770
+5632891'
+TVL+121210:0915::1230+LHR+JFK+DL+324:B' 
+APD+767'
+SSR+SEAT:HK:2:DL:::LHR:JFK+15A::1+15B::2' 
+DAT+2:111210:0915'
+TRI++108:::1' 
+TIF+SMITHJR+JOHNMR:A:1' 
+SSD+15A++++Y'
+TVL+121210:2200::2330+JFK+YVR+DL+330:B' 
+RPI+2+HK'
+APD+767'
+SSR+SEAT:HK:2:DL:::JFK:YVR+15E::1+15F::2' 
+EQN+1'
+RCI+DL:ABCDEF'
+MSG+8' 
+TVL+121210:1500:151210+YVR:VANCOUVER ARMS++VN+67576:ROH' 
+ABI+1+:LHRRR+LON++DL' 
+DAT+ZT:071210:1010'
+SAC+++X'
+TVL+101210:0915::1230+LHR+JFK+DL+324:B' 
+RPI+2+K'
+SAC+++X'
+SSR+AVML:HK:2:DL' 
+SAC+++X'
+SSR+SEAT:HK:2:DL:::LHR:JFK+15A::1+15B::2' 
+SAC+++X'
+TVL+101210:2200::2330+JFK+YVR+DL+330:B' 
+RPI+2+K'
+SAC+++X'
+SSR+AVML:HK:2:DL' 
+SAC+++X'
+SSR+SEAT:HK:2:DL:::JFK:YVR+15E::1+15F::2' 
+SAC+++A'
+TVL+121210:0915::1230+LHR+JFK+DL+324:B' 
+RPI+2+K'
+SAC+++A'
+SSR+AVML:HK:2:DL' 
+SAC+++A'
+SSR+SEAT:HK:2:DL:::LHR:JFK+15A::1+15B::2' 
+SAC+++A'
+TVL+121210:2200::2330+JFK+YVR+DL+330:B' 
+RPI+2+K'
+SAC+++A'
+SSR+AVML:HK:2:DL' 
+SAC+++A'
+SSR+SEAT:HK:2:DL:::JFK:YVR+15E::1+15F::2'
+UNT+86+1'
+UNZ+1+020A07'
+)PNR";
+constexpr std::string_view kDemoAlerts = R"({"format":"issa-alerts/1","list":"sis-demo",
+  "issuing_authority":"NL-KMAR","alerts":[{"id":"NL-2026-DEMO-1","category":"stolen-document",
+  "action":"Seize the document; hold the bearer for identification","expiry":"2030-01-01",
+  "document":{"type":"passport","number":"123456789","country":"GB"}}]})";
 
 Result<std::vector<DemoToken>> SeedDemo(node::Node& node) {
   const node::Context system = SystemContext();
@@ -165,6 +272,16 @@ Result<std::vector<DemoToken>> SeedDemo(node::Node& node) {
       "handling":{{"classification":"LIMITED","distribution":"all","purposes":["border"]}}}})",
                                            now - 20 * 3'600'000))
           .status());
+
+  // FR-PIU: the alert list is loaded and the PNR push ingested; every traveller is screened and
+  // the document hit waits in the review queue (issue 5, item 5).
+  ISSA_ASSIGN_OR_RETURN(node::Context piu_analyst, as("FR-PIU"));
+  piu_analyst.principal.role = Role::kAnalyst;
+  piu_analyst.principal.user_id = "demo:FR-PIU analyst";
+  piu::PiuService piu(node);
+  ISSA_RETURN_IF_ERROR(
+      piu.LoadListText(piu_analyst, "alerts-json", "", kDemoAlerts, "2026-11-23").status());
+  ISSA_RETURN_IF_ERROR(piu.IngestPassengerData(piu_analyst, kDemoPnr).status());
   return tokens;
 }
 
