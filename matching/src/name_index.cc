@@ -534,10 +534,10 @@ float NameIndex::Rarity(uint32_t w, float strength) const {
   const auto n = static_cast<float>(std::max<size_t>(live_entries_, 2));
   const auto df = static_cast<float>(std::max<size_t>(postings_[w].size(), 1));
   // 1 for a part borne by at most ~3 names, falling with log(df) to 1 - 0.7 × strength for a
-  // part in 1 of 20 names and beyond.
+  // part in 1 of 200 names and beyond ("bank", "trading", "mohammed").
   const float idf = std::log(n / df);
   const float high = std::log(n / 3.0F);
-  const float low = std::log(20.0F);
+  const float low = std::log(200.0F);
   const float t = high > low ? std::clamp((high - idf) / (high - low), 0.0F, 1.0F) : 0.0F;
   return 1.0F - 0.7F * strength * t;
 }
