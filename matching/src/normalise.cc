@@ -1,5 +1,7 @@
 #include "normalise.h"
 
+#include <algorithm>
+#include <array>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -382,7 +384,10 @@ TokenisedName TokeniseName(std::string_view name, NameClass name_class) {
     const NameUnit& u = out.units[i];
     const NameUnit& before = out.units[i - 1];
     if ((u.flags & kVowelless) == 0 || (before.flags & (kParticle | kInitial)) != 0) continue;
-    if (u.text != "allh" && u.text != "aldyn" && u.text != "aldin" && u.text != "ldyn") continue;
+    // Also the Pashto/Persian endings -jan, -khel, -zada (ولی جان Walijan, شهید خیل Shahidkhel).
+    static const std::array<std::string_view, 7> kSecondParts = {"allh", "aldyn", "aldin", "ldyn",
+                                                                 "jan",  "khyl",  "zadh"};
+    if (std::find(kSecondParts.begin(), kSecondParts.end(), u.text) == kSecondParts.end()) continue;
     NameUnit glued;
     glued.flags = kAlternative | kVowelless;
     glued.text = before.text + u.text;

@@ -62,9 +62,10 @@ TEST(NormaliseNameTest, ArabicCompoundsWithAllahAndAlDinReadAsOneWord) {
   // UN original-script names against their Latin forms (UN TAi.014, TAi.040, TAi.103).
   MatchConfig config;
   config.vowelless_similarity = 0.92;
-  for (const auto& [arabic, latin] : {std::pair{"هدايت الله", "HIDAYATULLAH"},
-                                      std::pair{"جلال الدين حقانى", "JALALUDDIN HAQQANI"},
-                                      std::pair{"شمس الدین", "SHAMSUDDIN"}}) {
+  for (const auto& [arabic, latin] :
+       {std::pair{"هدايت الله", "HIDAYATULLAH"},
+        std::pair{"جلال الدين حقانى", "JALALUDDIN HAQQANI"}, std::pair{"شمس الدین", "SHAMSUDDIN"},
+        std::pair{"ولی جان", "WALIJAN"}}) {
     const double glued = CompareNames(arabic, latin, NameKind::kPerson, config).score;
     EXPECT_GE(glued, 0.75) << latin;
     // The reading does not make unrelated one-word names agree.
