@@ -230,6 +230,7 @@ class Matcher::Impl {
   explicit Impl(MatchConfig c) : config_(c) {
     params_.initial = static_cast<float>(config_.initial_similarity);
     params_.vowelless_cap = static_cast<float>(config_.vowelless_similarity);
+    params_.rarity = static_cast<float>(config_.name_rarity_weight);
     detail::WarmUpTransliterators();
   }
 

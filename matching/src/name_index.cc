@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 
 namespace issa::matching::detail {
 namespace {
@@ -529,15 +530,47 @@ void NameIndex::FillScoreUnits(const Entry& e, std::array<ScoreUnit, kMaxUnits>&
   }
 }
 
+float NameIndex::Rarity(uint32_t w, float strength) const {
+  const auto n = static_cast<float>(std::max<size_t>(live_entries_, 2));
+  const auto df = static_cast<float>(std::max<size_t>(postings_[w].size(), 1));
+  // 1 for a part borne by at most ~3 names, falling with log(df) to 1 - 0.7 × strength for a
+  // part in 1 of 200 names and beyond ("bank", "trading", "mohammed").
+  const float idf = std::log(n / df);
+  const float high = std::log(n / 3.0F);
+  const float low = std::log(200.0F);
+  const float t = high > low ? std::clamp((high - idf) / (high - low), 0.0F, 1.0F) : 0.0F;
+  return 1.0F - 0.7F * strength * t;
+}
+
+// Re-weights regular units by `factor` and recomputes the alternatives' weights (sums of the
+// regular parts they cover).
+static void ScaleUnits(ScoreUnit* units, size_t count, size_t regular, const float* factor) {
+  for (size_t k = 0; k < count && k < regular; ++k) units[k].weight *= factor[k];
+  for (size_t k = regular; k < count; ++k) {
+    units[k].weight = 0;
+    for (size_t r = 0; r < regular; ++r) {
+      if ((units[k].cover & Bit(r)) != 0) units[k].weight += units[r].weight;
+    }
+  }
+}
+
 NameMatch NameIndex::Best(const NameQuery& query, Scratch& s, uint32_t first, bool direct,
                           const SimilarityParams& params, float cutoff, float extra_part_weight,
                           bool single_part_names) const {
   NameMatch best;
   std::array<ScoreUnit, kMaxUnits> units{};
+  std::array<ScoreUnit, kMaxUnits> query_units{};
   std::array<float, kMaxUnits * kMaxUnits> sims{};
+  std::array<float, kMaxUnits> factor{};
+  std::array<float, kMaxUnits> query_factor{};
+  const bool rarity = params.rarity > 0;
   for (uint32_t id = first; id != kNone; id = entries_[id].next) {
     const Entry& e = entries_[id];
     FillScoreUnits(e, units);
+    if (rarity) {
+      for (size_t j = 0; j < e.count; ++j) factor[j] = Rarity(e.word[j], params.rarity);
+      ScaleUnits(units.data(), e.count, e.regular, factor.data());
+    }
     for (const NameQuery::Name& name : query.names) {
       for (size_t i = 0; i < name.count; ++i) {
         const size_t u = name.unit[i];
@@ -554,8 +587,25 @@ NameMatch NameIndex::Best(const NameQuery& query, Scratch& s, uint32_t first, bo
           sims[i * e.count + j] = sim;
         }
       }
-      const NameScore r = ScoreName(name.score.data(), name.count, units.data(), e.count,
-                                    sims.data(), cutoff, extra_part_weight, single_part_names);
+      const ScoreUnit* q_units = name.score.data();
+      if (rarity) {
+        // A query part weighs as rare as the stored part it resembles most (unpaired: rare).
+        for (size_t i = 0; i < name.count; ++i) {
+          query_factor[i] = 1.0F;
+          float top = cutoff;
+          for (size_t j = 0; j < e.count && j < e.regular; ++j) {
+            if (sims[i * e.count + j] >= top) {
+              top = sims[i * e.count + j];
+              query_factor[i] = factor[j];
+            }
+          }
+        }
+        std::copy(name.score.begin(), name.score.begin() + name.count, query_units.begin());
+        ScaleUnits(query_units.data(), name.count, name.regular, query_factor.data());
+        q_units = query_units.data();
+      }
+      const NameScore r = ScoreName(q_units, name.count, units.data(), e.count, sims.data(), cutoff,
+                                    extra_part_weight, single_part_names);
       if (r.score > best.score || (r.score == best.score && r.exact && !best.exact)) {
         best.score = r.score;
         best.exact = r.exact;

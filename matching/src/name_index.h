@@ -152,6 +152,8 @@ class NameIndex {
                 float cutoff, Scratch& scratch) const;
   uint32_t RowOf(uint32_t w, Scratch& scratch) const;
   void FillScoreUnits(const Entry& e, std::array<ScoreUnit, kMaxUnits>& out) const;
+  // Weight factor of word w by its rarity among the index's names (see SimilarityParams::rarity).
+  float Rarity(uint32_t w, float strength) const;
 
   struct StringHash {
     using is_transparent = void;

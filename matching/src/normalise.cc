@@ -1,5 +1,7 @@
 #include "normalise.h"
 
+#include <algorithm>
+#include <array>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -375,6 +377,24 @@ TokenisedName TokeniseName(std::string_view name, NameClass name_class) {
       out.units.push_back(std::move(glued));
     }
   }
+  // Arabic compounds written as one Latin word: عبد الله / هداية الله / جلال الدين (ICU "allh",
+  // "aldyn") are Abdullah, Hidayatullah, Jalaluddin on the lists; the second part glued to the
+  // first is an alternative reading.
+  for (size_t i = 1; i < out.regular && out.units.size() < kMaxUnits; ++i) {
+    const NameUnit& u = out.units[i];
+    const NameUnit& before = out.units[i - 1];
+    if ((u.flags & kVowelless) == 0 || (before.flags & (kParticle | kInitial)) != 0) continue;
+    // Also the Pashto/Persian endings -jan, -khel, -zada (ولی جان Walijan, شهید خیل Shahidkhel).
+    static const std::array<std::string_view, 7> kSecondParts = {"allh", "aldyn", "aldin", "ldyn",
+                                                                 "jan",  "khyl",  "zadh"};
+    if (std::find(kSecondParts.begin(), kSecondParts.end(), u.text) == kSecondParts.end()) continue;
+    NameUnit glued;
+    glued.flags = kAlternative | kVowelless;
+    glued.text = before.text + u.text;
+    glued.cover = static_cast<uint16_t>(before.cover | u.cover);
+    if (glued.text.size() > kMaxPartLength) glued.text.resize(kMaxPartLength);
+    out.units.push_back(std::move(glued));
+  }
   for (size_t i = 0; i < out.regular && out.units.size() < kMaxUnits; ++i) {
     const NameUnit& u = out.units[i];
     if ((u.flags & kVowelless) != 0 && u.text.size() >= 5 &&
@@ -385,6 +405,33 @@ TokenisedName TokeniseName(std::string_view name, NameClass name_class) {
       stripped.cover = u.cover;
       out.units.push_back(std::move(stripped));
     }
+  }
+  // The Maghreb's French-based reading of Arabic letters (ق g, ج dj, ش ch): قاسمي is Gasmi,
+  // جمال Djamel, عكاشة Akkacha on the lists, where ICU gives qasmy, jmal, kasha.
+  for (size_t i = 0; i < out.regular && out.units.size() < kMaxUnits; ++i) {
+    const NameUnit& u = out.units[i];
+    if ((u.flags & kVowelless) == 0 || u.text.size() < 3) continue;
+    std::string french;
+    for (size_t k = 0; k < u.text.size(); ++k) {
+      const char c = u.text[k];
+      if (c == 'q') {
+        french += 'g';
+      } else if (c == 'j') {
+        french += "dj";
+      } else if (c == 's' && k + 1 < u.text.size() && u.text[k + 1] == 'h') {
+        french += "ch";
+        ++k;
+      } else {
+        french += c;
+      }
+    }
+    if (french == u.text) continue;
+    NameUnit reading;
+    reading.text = std::move(french);
+    if (reading.text.size() > kMaxPartLength) reading.text.resize(kMaxPartLength);
+    reading.flags = kAlternative | kVowelless;
+    reading.cover = u.cover;
+    out.units.push_back(std::move(reading));
   }
   return out;
 }

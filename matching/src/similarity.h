@@ -13,6 +13,9 @@ namespace issa::matching::detail {
 struct SimilarityParams {
   float initial = 0.75F;        // "j" ~ "john"
   float vowelless_cap = 0.85F;  // Arabic/Hebrew/Thai part vs Latin part
+  // Strength of rarity weighting of name parts in indexed scoring (0: weights by length only);
+  // see MatchConfig::name_rarity_weight.
+  float rarity = 0.0F;
 };
 
 // Costs are in tenths of an edit.

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "issa/matching/matcher.h"
+#include "issa/matching/names.h"
 
 namespace issa::matching {
 namespace {
@@ -14,6 +15,8 @@ using detail::kInitial;
 using detail::kParticle;
 using detail::kVowelless;
 using detail::NameClass;
+using detail::NameUnit;
+using detail::TokenisedName;
 using detail::TokeniseName;
 
 TEST(NormaliseNameTest, AsciiLowerCasesAndDropsPunctuation) {
@@ -53,6 +56,35 @@ TEST(NormaliseNameTest, ArabicGivesAConsonantSkeleton) {
   EXPECT_EQ(NormaliseName("محمد"), "mhmd");
   EXPECT_EQ(NormaliseName("محمد علي"), "mhmd ly");
   EXPECT_EQ(NormaliseName("أسامة بن لادن"), "asama bn ladn");  // ة read as "a"
+}
+
+TEST(NormaliseNameTest, ArabicCompoundsWithAllahAndAlDinReadAsOneWord) {
+  // UN original-script names against their Latin forms (UN TAi.014, TAi.040, TAi.103).
+  MatchConfig config;
+  config.vowelless_similarity = 0.92;
+  for (const auto& [arabic, latin] :
+       {std::pair{"هدايت الله", "HIDAYATULLAH"},
+        std::pair{"جلال الدين حقانى", "JALALUDDIN HAQQANI"}, std::pair{"شمس الدین", "SHAMSUDDIN"},
+        std::pair{"ولی جان", "WALIJAN"}}) {
+    const double glued = CompareNames(arabic, latin, NameKind::kPerson, config).score;
+    EXPECT_GE(glued, 0.75) << latin;
+    // The reading does not make unrelated one-word names agree.
+    EXPECT_LT(CompareNames(arabic, "MOHAMMAD", NameKind::kPerson, config).score, 0.6) << latin;
+  }
+  const TokenisedName t = TokeniseName("هدايت الله", NameClass::kPerson);
+  bool glued = false;
+  for (const NameUnit& u : t.units)
+    glued = glued || ((u.flags & kAlternative) != 0 && u.text.size() >= 8);
+  EXPECT_TRUE(glued);
+}
+
+TEST(NormaliseNameTest, ArabicAlsoReadsTheMaghrebWay) {
+  // UN QDi.313 and QDi.251: ICU's q/j/sh against the lists' g/dj/ch.
+  MatchConfig config;
+  config.vowelless_similarity = 0.92;
+  EXPECT_GE(CompareNames("جمال عكاشة", "DJAMEL AKKACHA", NameKind::kPerson, config).score, 0.8);
+  EXPECT_GE(CompareNames("صالح قاسمي", "SALAH GASMI", NameKind::kPerson, config).score, 0.8);
+  EXPECT_LT(CompareNames("صالح قاسمي", "SALAH GASPARD", NameKind::kPerson, config).score, 0.8);
 }
 
 TEST(NormaliseNameTest, OtherScriptsGoThroughIcuAnyLatin) {

@@ -62,6 +62,7 @@ Result<ScreeningConfig> ParseScreeningConfig(std::string_view text, std::string_
         {"initial_similarity", &m.initial_similarity},
         {"vowelless_similarity", &m.vowelless_similarity},
         {"extra_part_weight", &m.extra_part_weight},
+        {"name_rarity_weight", &m.name_rarity_weight},
         {"name_floor", &m.name_floor},
         {"person_name_weight", &m.person_name_weight},
         {"organisation_name_weight", &m.organisation_name_weight},

@@ -32,6 +32,12 @@ struct MatchConfig {
   // Weight of name parts present on one side only (missing/extra middle names), relative to
   // parts that contradict. Applies while at least two parts pair; otherwise extras count fully.
   double extra_part_weight = 0.30;
+  // Rarity weighting of name parts (0: off, 1: full): a part borne by many names of the index
+  // ("mohammed", "ali") weighs less than a rare one, down to 1 - name_rarity_weight × 0.7 of its
+  // weight, by its inverse document frequency among the index's names. A pair of parts weighs by
+  // the stored part's rarity; a part on one side only by its own (query parts not in the index
+  // count as rare).
+  double name_rarity_weight = 0.0;
   // Name scores below this are no evidence at all (qualifiers cannot lift them to a hit).
   double name_floor = 0.60;
   // Main weight of the name score per kind of record.
