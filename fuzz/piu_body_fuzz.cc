@@ -8,39 +8,23 @@
 #include <string>
 #include <string_view>
 
-#include "issa/access/policy.h"
-#include "issa/core/time.h"
-#include "issa/node/node.h"
 #include "issa/piu/service.h"
-#include "issa/storage/store.h"
+
+#include "fuzz_node.h"
 
 namespace {
 
-using issa::node::Context;
-
 struct World {
-  issa::core::ManualClock clock{1'800'000'000'000};
-  std::unique_ptr<issa::storage::Store> store;
-  std::unique_ptr<issa::node::Node> node;
+  issa::fuzzing::FuzzNode fuzz{1'800'000'000'000};
   std::unique_ptr<issa::piu::PiuService> service;
-  Context officer;
+  issa::node::Context officer;
   std::string match_id;
 
   World() {
-    store = issa::storage::NewMemoryStore({});
-    issa::node::NodeOptions o;
-    o.node_id = "fuzz";
-    o.store = store.get();
-    o.clock = &clock;
-    node = std::move(issa::node::Node::Open(o)).value();
-    Context system;
-    system.principal = issa::access::Principal::System();
-    (void)node->AddAuthority(system, {"IT-NCC", "IT", {issa::core::AuthorityKind::kBorder}, "", 0});
-    auto t = node->CreateToken(system, "IT-NCC", issa::core::Role::kOfficer,
-                               issa::core::Classification::kRestricted, "");
-    officer = Context{*node->Authenticate(t->token, "fuzz"), "", "fuzz"};
-    service = std::make_unique<issa::piu::PiuService>(*node);
-    auto subject = node->CreateRecord(
+    fuzz.AddAuthority("IT-NCC", "IT", {issa::core::AuthorityKind::kBorder});
+    officer = fuzz.Officer("IT-NCC");
+    service = std::make_unique<issa::piu::PiuService>(*fuzz.node);
+    auto subject = fuzz.node->CreateRecord(
         officer, R"({"type":"Person","properties":{"name":"Seed Person"},"handling":)"
                  R"({"classification":"LIMITED","distribution":"owner","purposes":["border"]}})");
     if (!subject.ok()) __builtin_trap();  // the set-up must hold

@@ -24,29 +24,14 @@
 #include <unistd.h>
 
 #include "http_client.h"
+#include "run_issa.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct RunResult {
-  int code = -1;
-  std::string out;
-};
-
-RunResult Issa(const std::string& args, const std::string& stdin_file = "") {
-  std::string cmd = std::string(ISSA_BINARY) + " " + args + " 2>/dev/null";
-  if (!stdin_file.empty()) cmd += " < " + stdin_file;
-  RunResult r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using issa::cli::testing::Issa;
+using issa::cli::testing::RunResult;
 
 void Sql(const fs::path& db, const std::string& sql) {
   sqlite3* h = nullptr;

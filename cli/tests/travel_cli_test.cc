@@ -11,33 +11,14 @@
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
 
+#include "run_issa.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct RunResult {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-RunResult Issa(const std::string& args) {
-  const std::string err_file = ::testing::TempDir() + "/issa_screen_stderr.txt";
-  const std::string cmd = std::string(ISSA_BINARY) + " " + args + " 2>" + err_file;
-  RunResult r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream e(err_file);
-  std::stringstream s;
-  s << e.rdbuf();
-  r.err = s.str();
-  return r;
-}
+using issa::cli::testing::Issa;
+using issa::cli::testing::RunResult;
 
 std::vector<nlohmann::json> Lines(const std::string& out) {
   std::vector<nlohmann::json> lines;
