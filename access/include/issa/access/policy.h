@@ -8,7 +8,7 @@
 #include "issa/core/model.h"
 
 // Access decisions as pure functions. The store applies them on its read path (the only place
-// records leave storage), so that handlers never filter. See docs/adr/0002-access-in-store.md.
+// records leave storage), so that handlers never filter. See docs/adr/0002-access-in-the-store.md.
 namespace issa::access {
 
 // Who is asking, resolved from a token. Thread-compatible value.
