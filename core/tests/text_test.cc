@@ -23,3 +23,9 @@ TEST(TextTest, JsonNestingDepth) {
 
 }  // namespace
 }  // namespace issa::core
+
+TEST(TextTest, MarkupEscaping) {
+  std::string out = "<p>";
+  issa::core::AppendMarkupEscaped(out, "A & B <c> \"d\" 'e'\r\n\tf\x01g");
+  EXPECT_EQ(out, "<p>A &amp; B &lt;c&gt; &quot;d&quot; &#39;e&#39;&#13;\n\tfg");
+}

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "issa/core/text.h"
 #include "issa/cyber/advisory.h"
 
 namespace issa::cyber {
@@ -77,30 +78,7 @@ std::vector<const Advisory*> NewestFirst(const std::vector<Advisory>& advisories
 std::string EscapeMarkup(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 16);
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        // Control characters are not allowed in XML 1.0; the parser refuses them, this keeps
-        // hand-built advisories safe too.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') break;
-        out += c;
-    }
-  }
+  core::AppendMarkupEscaped(out, text);
   return out;
 }
 

@@ -30,6 +30,8 @@
 #include <xercesc/util/XMLUni.hpp>
 #include <xercesc/validators/common/Grammar.hpp>
 
+#include "issa/core/text.h"
+
 namespace issa::maritime::detail {
 
 // Generated from data/cise/xsd by cmake/embed_files.cmake.
@@ -301,27 +303,7 @@ std::string XmlElement::ChildText(std::string_view name) const {
 }
 
 void AppendEscaped(std::string& out, std::string_view text) {
-  for (const char ch : text) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\r':
-        out += "&#13;";
-        break;
-      default:
-        out += ch;
-    }
-  }
+  core::AppendMarkupEscaped(out, text);
 }
 
 namespace {

@@ -1,7 +1,9 @@
 #pragma once
 
-// Checks on outside text done before handing it to a parser.
+// Checks on outside text done before handing it to a parser, and escaping of text written into
+// markup.
 
+#include <string>
 #include <string_view>
 
 namespace issa::core {
@@ -10,5 +12,10 @@ namespace issa::core {
 // literals do not count). Lets a reader refuse hostile input before a recursive parser or
 // destructor sees it. Stops scanning at the first level past `limit`. Thread-safe, pure.
 bool JsonNestsDeeperThan(std::string_view text, int limit);
+
+// Appends `text` escaped for XML and HTML character data and attribute values: & < > " ' as
+// entities, CR as &#13; (so it survives attribute normalisation), and the other C0 control
+// characters except tab and line feed dropped (XML 1.0 does not allow them). Pure.
+void AppendMarkupEscaped(std::string& out, std::string_view text);
 
 }  // namespace issa::core
