@@ -3,6 +3,8 @@
 #include <array>
 #include <regex>
 
+#include "issa/cyber/tlp.h"
+
 #include "json_read.h"
 
 namespace issa::cyber {
@@ -15,23 +17,6 @@ namespace {
 
 constexpr std::array<std::string_view, 5> kTlpLabels = {"CLEAR", "GREEN", "AMBER", "AMBER+STRICT",
                                                         "RED"};
-
-struct MarkingId {
-  std::string_view id;
-  std::string_view tlp;
-};
-// TLP 2.0 marking definitions (OASIS), then the TLP 1.0 ones of the STIX 2.1 specification.
-constexpr std::array<MarkingId, 9> kMarkings = {{
-    {"marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487", "CLEAR"},
-    {"marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb", "GREEN"},
-    {"marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421", "AMBER"},
-    {"marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003", "AMBER+STRICT"},
-    {"marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1", "RED"},
-    {"marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9", "CLEAR"},
-    {"marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da", "GREEN"},
-    {"marking-definition--f88d31f6-486f-44da-b317-01333bde0b82", "AMBER"},
-    {"marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed", "RED"},
-}};
 
 bool IsStixId(const std::string& id, std::string_view type) {
   static const std::regex kUuid("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -56,10 +41,10 @@ Result<std::string> ObjectTlp(const nlohmann::json& obj, const std::string& at) 
 }  // namespace
 
 std::optional<std::string> TlpOfMarkingRef(std::string_view marking_definition_id) {
-  for (const auto& m : kMarkings) {
-    if (m.id == marking_definition_id) return std::string(m.tlp);
-  }
-  return std::nullopt;
+  // The marking ids are tlp.h's; the label is the TLP level without its "TLP:" prefix.
+  const Tlp tlp = TlpOfMarking(marking_definition_id);
+  if (tlp == Tlp::kNone) return std::nullopt;
+  return std::string(ToString(tlp).substr(4));
 }
 
 std::optional<int> TlpRank(std::string_view label) {
