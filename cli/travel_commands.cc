@@ -156,7 +156,10 @@ CLI::App* AddScreenCommand(CLI::App& app, ScreenArgs& args) {
                    "List files or folders: OFAC CSV (sdn.csv or its folder with alt/add, "
                    "cons_prim.csv), UN consolidated XML, alert JSON; detected from content")
       ->required();
-  screen->add_option("--input", args.input, "Passengers as NDJSON ('-': stdin)")->required();
+  screen
+      ->add_option("--input", args.input,
+                   "Passengers as NDJSON, or a PNRGOV/PAXLST interchange (UNA/UNB) ('-': stdin)")
+      ->required();
   screen->add_option("--top", args.top, "Candidates per passenger at most (default 10)");
   screen->add_option("--threshold", args.threshold,
                      "Report candidates scoring at least this (default: the configured alert "
