@@ -100,6 +100,7 @@ std::string Stratum(const WatchlistEntry& e, size_t alias) {
 
 struct Tally {
   size_t n = 0, r1 = 0, r10 = 0, alert = 0;
+  std::map<int, size_t> alert_at;  // found with a score >= t/100, for t = 75, 80, ..., 95
 };
 
 struct Negative {
@@ -224,6 +225,9 @@ int main(int argc, char** argv) {
           ++t.r10;
           if (r == 0) ++t.r1;
           if (hits[r].score >= threshold) ++t.alert;
+          for (int a = 75; a <= 95; a += 5) {
+            if (hits[r].score >= a / 100.0 - 1e-9) ++t.alert_at[a];
+          }
           break;
         }
       }
@@ -278,6 +282,7 @@ int main(int argc, char** argv) {
         shares.r1 += t.r1;
         shares.r10 += t.r10;
         shares.alert += t.alert;
+        for (const auto& [a, count] : t.alert_at) shares.alert_at[a] += count;
       }
       all.n += t.n;
       all.r1 += t.r1;
@@ -288,6 +293,17 @@ int main(int argc, char** argv) {
                 static_cast<double>(shares.r1) / static_cast<double>(shares.n),
                 static_cast<double>(shares.r10) / static_cast<double>(shares.n),
                 static_cast<double>(shares.alert) / static_cast<double>(shares.n));
+    std::printf(
+        "true aliases found at or above a threshold (alert@t), sharing a token (design) /"
+        " cross-script UN:\n");
+    for (int a = 75; a <= 95; a += 5) {
+      const Tally& x = strata["cross_script UN"];
+      std::printf("  alert@%.2f  %.3f / %.3f\n", a / 100.0,
+                  static_cast<double>(shares.alert_at[a]) / static_cast<double>(shares.n),
+                  x.n == 0 ? 0.0
+                           : static_cast<double>(x.alert_at.count(a) ? x.alert_at.at(a) : 0) /
+                                 static_cast<double>(x.n));
+    }
     std::printf("%-34s %7zu %7.3f %7.3f %9.3f\n", "all queries", all.n,
                 static_cast<double>(all.r1) / static_cast<double>(all.n),
                 static_cast<double>(all.r10) / static_cast<double>(all.n),
@@ -332,8 +348,12 @@ int main(int argc, char** argv) {
       if (!hits.empty()) {
         ++alerts_name;
         if (alerts_name <= show) {
-          std::printf("  alert: %s -> %s %s '%s' %.2f\n", n.name.c_str(), hits[0].list.c_str(),
-                      hits[0].entry_id.c_str(), hits[0].name.c_str(), hits[0].score);
+          std::string features;
+          for (const std::string& f : hits[0].features)
+            features += (features.empty() ? "" : ",") + f;
+          std::printf("  alert: %s -> %s %s '%s' %.2f [%s]\n", n.name.c_str(), hits[0].list.c_str(),
+                      hits[0].entry_id.c_str(), hits[0].name.c_str(), hits[0].score,
+                      features.c_str());
         }
       }
       s.birth_date = n.dob;

@@ -1,8 +1,10 @@
 #include "name_index.h"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
+#include <cstdlib>
 
 namespace issa::matching::detail {
 namespace {
@@ -173,8 +175,14 @@ uint32_t NameIndex::Intern(const NameUnit& unit) {
   return w;
 }
 
+void NameIndex::Touch() {
+  static std::atomic<uint64_t> next{1};
+  generation_ = next.fetch_add(1, std::memory_order_relaxed);
+}
+
 uint32_t NameIndex::Add(uint32_t slot, const TokenisedName& name, bool alias, uint32_t next,
                         uint16_t birth_year) {
+  Touch();
   uint32_t id = free_entries_;
   if (id != kNone) {
     free_entries_ = entries_[id].next;
@@ -213,6 +221,7 @@ uint32_t NameIndex::Add(uint32_t slot, const TokenisedName& name, bool alias, ui
 }
 
 void NameIndex::RemoveChain(uint32_t first) {
+  Touch();
   for (uint32_t id = first; id != kNone;) {
     Entry& e = entries_[id];
     const uint32_t next = e.next;
@@ -249,15 +258,27 @@ uint32_t NameIndex::RowOf(uint32_t w, Scratch& s) const {
 }
 
 void NameIndex::Consider(const NameQuery& query, size_t u, uint32_t w,
-                         const SimilarityParams& params, float cutoff, Scratch& s) const {
+                         const SimilarityParams& params, float cutoff, Scratch& s,
+                         std::vector<std::pair<uint32_t, float>>* record) const {
   if (w == kNone) return;
   const uint32_t row = RowOf(w, s);
   if ((s.row_tested[row] & Bit(u)) != 0) return;
   s.row_tested[row] |= Bit(u);
   const NameQuery::Unit& unit = query.units[u];
   const float sim = UnitSimilarity(unit.text, unit.flags, WordText(w), word_flags_[w], params);
+  if (record != nullptr) record->emplace_back(w, sim < cutoff ? -1.0F : sim);
   if (sim < cutoff) return;
   s.rows[row * kMaxQueryUnits + u] = sim;
+  if ((unit.flags & kParticle) == 0) s.row_mask[row] |= Bit(unit.count_as);
+}
+
+void NameIndex::Replay(const NameQuery& query, size_t u, uint32_t w, float sim, Scratch& s) const {
+  const uint32_t row = RowOf(w, s);
+  if ((s.row_tested[row] & Bit(u)) != 0) return;
+  s.row_tested[row] |= Bit(u);
+  if (sim < 0) return;
+  s.rows[row * kMaxQueryUnits + u] = sim;
+  const NameQuery::Unit& unit = query.units[u];
   if ((unit.flags & kParticle) == 0) s.row_mask[row] |= Bit(unit.count_as);
 }
 
@@ -265,35 +286,56 @@ void NameIndex::Prepare(const NameQuery& query, const SimilarityParams& params, 
                         Scratch& s) const {
   s.Reserve(word_text_.size(), entries_.size(), 0);
   s.NextWordEpoch();
+  Scratch::UnitCache& cache = s.unit_caches[generation_ % s.unit_caches.size()];
+  if (cache.generation != generation_ || cache.cutoff != cutoff || cache.units.size() > 50000) {
+    cache.units.clear();
+    cache.generation = generation_;
+    cache.cutoff = cutoff;
+  }
+  std::string key;
   for (size_t u = 0; u < query.units.size(); ++u) {
     const NameQuery::Unit& unit = query.units[u];
     const std::string_view text = unit.text;
-    auto consider = [&](uint32_t w) { Consider(query, u, w, params, cutoff, s); };
+    key.assign(text);
+    key.push_back('\0');
+    key.push_back(static_cast<char>(unit.flags));
+    key.push_back(unit.blockable ? '1' : '0');
+    static const bool kOff = std::getenv("ISSA_MATCHING_NO_UNIT_CACHE") != nullptr;
+    if (const auto hit = cache.units.find(key); !kOff && hit != cache.units.end()) {
+      ++s.unit_cache_hits;
+      for (const auto& [w, sim] : hit->second) Replay(query, u, w, sim, s);
+      continue;
+    }
+    ++s.unit_cache_misses;
+    std::vector<std::pair<uint32_t, float>> seen;
+    auto consider = [&](uint32_t w) { Consider(query, u, w, params, cutoff, s, &seen); };
     consider(FindWord(text, false));
     consider(FindWord(text, true));
-    if (!unit.blockable || (unit.flags & kNumeric) != 0) continue;
-    const bool vowelless = (unit.flags & kVowelless) != 0;
-    // One edit: the word is the text plus a letter, minus a letter, or both differ by one.
-    if (text.size() >= 3) deletes_.ForEach(HashText(text), consider);
-    if (text.size() >= 4 && text.size() <= 24) {
-      s.deletions.clear();
-      for (size_t i = 0; i < text.size(); ++i) {
-        if (i > 0 && text[i] == text[i - 1]) continue;
-        std::string d(text.substr(0, i));
-        d.append(text.substr(i + 1));
-        s.deletions.push_back(std::move(d));
+    if (unit.blockable && (unit.flags & kNumeric) == 0) {
+      const bool vowelless = (unit.flags & kVowelless) != 0;
+      // One edit: the word is the text plus a letter, minus a letter, or both differ by one.
+      if (text.size() >= 3) deletes_.ForEach(HashText(text), consider);
+      if (text.size() >= 4 && text.size() <= 24) {
+        s.deletions.clear();
+        for (size_t i = 0; i < text.size(); ++i) {
+          if (i > 0 && text[i] == text[i - 1]) continue;
+          std::string d(text.substr(0, i));
+          d.append(text.substr(i + 1));
+          s.deletions.push_back(std::move(d));
+        }
+        for (const std::string& d : s.deletions) {
+          consider(FindWord(d, false));
+          consider(FindWord(d, true));
+          deletes_.ForEach(HashText(d), consider);
+        }
       }
-      for (const std::string& d : s.deletions) {
-        consider(FindWord(d, false));
-        consider(FindWord(d, true));
-        deletes_.ForEach(HashText(d), consider);
-      }
+      // Transliteration variants.
+      keys_.ForEach(HashText(PhoneticKey(text)), consider);
+      vowelless_keys_.ForEach(HashText(VowellessKey(text)), [&](uint32_t w) {
+        if (vowelless || (word_flags_[w] & kVowelless) != 0) consider(w);
+      });
     }
-    // Transliteration variants.
-    keys_.ForEach(HashText(PhoneticKey(text)), consider);
-    vowelless_keys_.ForEach(HashText(VowellessKey(text)), [&](uint32_t w) {
-      if (vowelless || (word_flags_[w] & kVowelless) != 0) consider(w);
-    });
+    cache.units.emplace(key, std::move(seen));
   }
 }
 

@@ -41,6 +41,19 @@ struct Scratch {
   std::vector<std::pair<uint32_t, uint32_t>> ranked;    // (rank, slot)
   std::vector<std::pair<uint32_t, uint32_t>> fallback;  // (entry, query units to compare)
 
+  // Vocabulary neighbours of query units already looked up (NameIndex::Prepare), by unit text
+  // and flags: the words compared and their similarity (below the cutoff: -1). Valid for one
+  // state of one index (its generation); a few indexes are cached side by side. Repeated name
+  // parts (common given names and surnames) then skip the one-edit and phonetic lookups.
+  struct UnitCache {
+    uint64_t generation = 0;
+    float cutoff = -1;
+    std::unordered_map<std::string, std::vector<std::pair<uint32_t, float>>> units;
+  };
+  std::array<UnitCache, 4> unit_caches;
+  size_t unit_cache_hits = 0;
+  size_t unit_cache_misses = 0;
+
   void Reserve(size_t word_count, size_t entry_count, size_t slot_count);
   uint32_t NextWordEpoch();
   uint32_t NextEntryEpoch();
@@ -83,7 +96,7 @@ struct NameMatch {
 
 class NameIndex {
  public:
-  NameIndex() = default;
+  NameIndex() { Touch(); }
 
   // Adds a name of `slot` (born in `birth_year`, 0 if unknown); returns its entry id. `next`
   // chains the slot's entries.
@@ -129,6 +142,8 @@ class NameIndex {
   size_t words() const { return word_text_.size(); }
   size_t entries() const { return entries_.size(); }
   size_t MemoryBytes() const;
+  // Changes on every write; unique across indexes (see Scratch::UnitCache).
+  uint64_t generation() const { return generation_; }
 
  private:
   struct Entry {
@@ -148,8 +163,13 @@ class NameIndex {
   uint32_t Intern(const NameUnit& unit);
   uint32_t FindWord(std::string_view text, bool vowelless) const;
   // Adds word w's similarity to query unit u into the table.
+  // `record`: where to append (w, similarity or -1) when the pair is compared.
   void Consider(const NameQuery& query, size_t u, uint32_t w, const SimilarityParams& params,
-                float cutoff, Scratch& scratch) const;
+                float cutoff, Scratch& scratch,
+                std::vector<std::pair<uint32_t, float>>* record = nullptr) const;
+  // Replays a cached Consider result for query unit u.
+  void Replay(const NameQuery& query, size_t u, uint32_t w, float sim, Scratch& scratch) const;
+  void Touch();
   uint32_t RowOf(uint32_t w, Scratch& scratch) const;
   void FillScoreUnits(const Entry& e, std::array<ScoreUnit, kMaxUnits>& out) const;
   // Weight factor of word w by its rarity among the index's names (see SimilarityParams::rarity).
@@ -179,6 +199,7 @@ class NameIndex {
   FlatMultiMap vowelless_keys_;  // hash of the vowelless key -> word
 
   std::vector<Entry> entries_;
+  uint64_t generation_ = 0;
   uint32_t free_entries_ = kNone;
   size_t live_entries_ = 0;
 };

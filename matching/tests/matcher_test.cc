@@ -400,6 +400,24 @@ TEST_F(MatcherTest, UpsertReplacesRemoveForgets) {
   EXPECT_EQ(matcher_.size(), 0U);
 }
 
+// The same query parts looked up again reuse the vocabulary neighbours found the first time
+// (per-scratch cache); a write to the index must make them be looked up afresh.
+TEST_F(MatcherTest, RepeatedQueriesSeeWritesInBetween) {
+  Add(Person("p1", {{"name", "Jonathan Smithers"}}));
+  const core::Record query = Person("q", {{"name", "Jonathon Smithers"}});
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_NE(Hit(query, "p1"), nullptr);
+    EXPECT_EQ(last_.size(), 1U);
+  }
+  // A new spelling one edit away from the query part enters the vocabulary.
+  Add(Person("p2", {{"name", "Jonathon Smither"}}));
+  ASSERT_NE(Hit(query, "p2"), nullptr);
+  EXPECT_NE(FindId(last_, "p1"), nullptr);
+  matcher_.Remove("p1");
+  EXPECT_EQ(Hit(query, "p1"), nullptr);
+  EXPECT_NE(FindId(last_, "p2"), nullptr);
+}
+
 TEST_F(MatcherTest, RejectsUnparsableProperties) {
   core::Record r = Person("p1", {});
   r.properties_json = "{not json";

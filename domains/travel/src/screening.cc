@@ -29,18 +29,35 @@ std::string Key(std::string_view list, std::string_view id) {
 
 std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
-// The matching record of an entry: every name, date, nationality and identifier.
-core::Record MatchRecord(const WatchlistEntry& e) {
+// Names per matching record: the matcher keeps at most 16 names of a record, so an entry with
+// more (organisations with dozens of a.k.a.s) is indexed as several records ("chunks") of at
+// most this many names each, all carrying the entry's other properties.
+constexpr size_t kNamesPerRecord = 16;
+// Separates an entry's key from its chunk number in a chunk record's id.
+constexpr char kChunkMark = '\x1e';
+
+// The entry key of a matching record id (chunk number removed).
+std::string_view EntryKeyOf(std::string_view record_id) {
+  const size_t at = record_id.find(kChunkMark);
+  return at == std::string_view::npos ? record_id : record_id.substr(0, at);
+}
+
+// The matching record of an entry for its names [first, last): every name in that range, and
+// every date, nationality and identifier. Chunk 0 holds the primary name as "name".
+core::Record MatchRecord(const WatchlistEntry& e, size_t first = 0,
+                         size_t last = static_cast<size_t>(-1)) {
+  last = std::min(last, e.names.size());
   core::Record r;
   r.id = Key(e.list, e.id);
+  if (first > 0) r.id += kChunkMark + std::to_string(first / kNamesPerRecord);
   r.owner = e.list;
   Json p = Json::object();
   Json aliases = Json::array();
-  for (size_t i = 1; i < e.names.size(); ++i) aliases.push_back(e.names[i].text);
+  for (size_t i = std::max<size_t>(first, 1); i < last; ++i) aliases.push_back(e.names[i].text);
   switch (e.kind) {
     case EntryKind::kPerson: {
       r.type = "Person";
-      if (!e.names.empty()) p["name"] = e.names.front().text;
+      if (!e.names.empty() && first == 0) p["name"] = e.names.front().text;
       if (!aliases.empty()) p["aliases"] = aliases;
       Json dates = Json::array();
       for (const PartialDate& d : e.birth_dates) dates.push_back(FormatDate(d));
@@ -54,7 +71,7 @@ core::Record MatchRecord(const WatchlistEntry& e) {
     }
     case EntryKind::kOrganisation:
       r.type = "Organisation";
-      if (!e.names.empty()) p["name"] = e.names.front().text;
+      if (!e.names.empty() && first == 0) p["name"] = e.names.front().text;
       if (!aliases.empty()) p["aliases"] = aliases;
       break;
     case EntryKind::kVessel:
@@ -82,6 +99,19 @@ core::Record MatchRecord(const WatchlistEntry& e) {
   }
   r.properties_json = Dump(p);
   return r;
+}
+
+// Every matching record of an entry: one per kNamesPerRecord names of a person or organisation.
+std::vector<core::Record> MatchRecords(const WatchlistEntry& e) {
+  std::vector<core::Record> out;
+  const bool chunked = e.kind == EntryKind::kPerson || e.kind == EntryKind::kOrganisation;
+  if (!chunked || e.names.size() <= kNamesPerRecord) {
+    out.push_back(MatchRecord(e));
+    return out;
+  }
+  for (size_t first = 0; first < e.names.size(); first += kNamesPerRecord)
+    out.push_back(MatchRecord(e, first, first + kNamesPerRecord));
+  return out;
 }
 
 bool Expired(const WatchlistEntry& e, PartialDate as_of) {
@@ -138,8 +168,42 @@ std::string Skeleton(std::string_view text) {
   return out;
 }
 
+// Whether the text holds letters of a script other than Latin: a code point from U+0370 on
+// (Greek, Cyrillic, Hebrew, Arabic, CJK...) other than Latin Extended Additional and the
+// punctuation and symbol blocks (curly quotes).
+bool NonLatin(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (i + len > text.size()) break;
+    uint32_t cp = len == 1 ? c : len == 2 ? c & 0x1FU : len == 3 ? c & 0x0FU : c & 0x07U;
+    for (size_t k = 1; k < len; ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3FU);
+    i += len;
+    if (cp < 0x370 || (cp >= 0x1E00 && cp < 0x1F00) || (cp >= 0x2000 && cp < 0x2C00)) continue;
+    return true;
+  }
+  return false;
+}
+
 // Retrieval keys of a prepared name: its parts ("t") and their skeletons ("s").
+// Consecutive single letters also give their run as a part ("I A C" -> "iac"), the way
+// acronyms are written both ways.
 void NameKeys(const matching::PreparedName& name, std::vector<std::string>& out) {
+  std::string letters;
+  auto flush = [&] {
+    if (letters.size() >= 2) out.push_back("t" + letters);
+    letters.clear();
+  };
+  for (size_t i = 0; i < name.units.size() && i < name.regular; ++i) {
+    const std::string& text = name.units[i].text;
+    if (text.size() == 1) {
+      letters += text;
+    } else {
+      flush();
+    }
+  }
+  flush();
   for (const matching::PreparedName::Unit& u : name.units) {
     if ((u.flags & 1) != 0 || u.text.size() < 2) continue;  // particles
     out.push_back("t" + u.text);
@@ -243,32 +307,74 @@ class Screener::Impl {
     }
     std::vector<ScreeningHit> hits;
     std::vector<float> rarity;  // tie-break: rarity of the query parts the entry holds
+    std::vector<double> rank;   // ranking mode: the ranking score; else the score
     // Room for candidates dropped below (expired, weak alias); ranking mode looks wider so that
-    // ties can be broken by rarity.
+    // the token overlap can reorder them.
     const bool ranking = threshold < config_.match.name_floor && !slot_of_.empty();
     const size_t limit = ranking ? top * 3 + 20 : top + 8;
     std::shared_lock lock(mu_);
     std::vector<std::pair<uint32_t, float>> query_keys;
     if (ranking && !s.name.empty())
       query_keys = QueryKeys(matching::PrepareName(s.name, NameKindOf(s.kind)));
+    float query_idf = 0;
+    for (const auto& [k, idf] : query_keys) query_idf += idf;
+    // Names in another script than Latin (UN original-script names) are read through a
+    // transliteration: their parts say little as tokens, the fuzzy score alone ranks them.
+    const double w = ranking && !NonLatin(s.name) ? config_.rank_token_weight : 0.0;
+    // Ranking score: the match score blended with the share of the query's (IDF-weighted) name
+    // parts and skeletons that the entry's names hold.
+    auto rank_of = [&](double score, float overlap) {
+      return (1 - w) * score + w * (query_idf > 0 ? overlap / query_idf : 0.0);
+    };
     for (const core::Record& q : queries) {
       const std::vector<matching::Candidate> found =
           exhaustive ? matcher_.FindExhaustive(q, limit) : matcher_.Find(q, limit);
       std::vector<std::pair<const WatchlistEntry*, matching::Candidate>> all;
       std::vector<std::string> seen;
       for (const matching::Candidate& c : found) {
-        const auto it = entries_.find(c.record_id);
+        const std::string key(EntryKeyOf(c.record_id));
+        const auto it = entries_.find(key);
         if (it == entries_.end()) continue;
-        seen.push_back(c.record_id);
+        if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;  // another chunk
+        seen.push_back(key);
         all.emplace_back(&it->second, c);
       }
-      // Ranking below the name floor: the index blocks on two paired parts; look further.
-      if (!exhaustive && threshold < config_.match.name_floor && all.size() < limit &&
-          q.id == "\x1fsubject" && !s.name.empty()) {
-        Fallback(s, q, limit - all.size(), threshold, seen, all);
+      // Ranking below the name floor: the index blocks on two paired parts; also take the
+      // entries holding the query's rarest parts.
+      if (!exhaustive && ranking && q.id == "\x1fsubject" && !s.name.empty()) {
+        Fallback(s, q, limit, threshold, w, seen, all);
       }
-      for (const auto& [entry, c] : all) {
-        const WatchlistEntry& e = *entry;
+      std::vector<float> overlap(all.size(), 0.0F);
+      if (ranking) {
+        for (size_t i = 0; i < all.size(); ++i) {
+          overlap[i] = Rarity(query_keys, Key(all[i].first->list, all[i].first->id));
+        }
+        // Only the best few by ranking score are explained (Explain compares every name).
+        const size_t keep = top * 2 + 10;
+        if (all.size() > keep) {
+          std::vector<size_t> idx(all.size());
+          for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+          std::partial_sort(idx.begin(), idx.begin() + static_cast<long>(keep), idx.end(),
+                            [&](size_t a, size_t b) {
+                              const double ra = rank_of(all[a].second.score, overlap[a]);
+                              const double rb = rank_of(all[b].second.score, overlap[b]);
+                              return ra > rb || (ra == rb && a < b);
+                            });
+          idx.resize(keep);
+          std::sort(idx.begin(), idx.end());
+          std::vector<std::pair<const WatchlistEntry*, matching::Candidate>> kept;
+          std::vector<float> kept_overlap;
+          for (size_t i : idx) {
+            kept.push_back(std::move(all[i]));
+            kept_overlap.push_back(overlap[i]);
+          }
+          all = std::move(kept);
+          overlap = std::move(kept_overlap);
+        }
+      }
+      for (size_t i = 0; i < all.size(); ++i) {
+        const WatchlistEntry& e = *all[i].first;
+        const matching::Candidate& c = all[i].second;
         if (Expired(e, config_.as_of)) continue;
         ScreeningHit h;
         h.list = e.list;
@@ -279,7 +385,8 @@ class Screener::Impl {
         h.alert = e.alert;
         Explain(s, q.type, e, h);
         if (h.score + 1e-9 < threshold) continue;
-        rarity.push_back(Rarity(query_keys, Key(e.list, e.id)));
+        rarity.push_back(overlap[i]);
+        rank.push_back(ranking ? rank_of(h.score, overlap[i]) : h.score);
         hits.push_back(std::move(h));
       }
     }
@@ -289,9 +396,10 @@ class Screener::Impl {
     std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
       const ScreeningHit& a = hits[x];
       const ScreeningHit& b = hits[y];
-      // Scores equal to the hundredth: the entry holding the rarer query parts first.
-      const long sa = std::lround(a.score * 100);
-      const long sb = std::lround(b.score * 100);
+      // Scores (ranking scores in ranking mode) equal to the hundredth: the entry holding the
+      // rarer query parts first.
+      const long sa = std::lround(rank[x] * 100);
+      const long sb = std::lround(rank[y] * 100);
       if (sa != sb) return sa > sb;
       if (rarity[x] != rarity[y]) return rarity[x] > rarity[y];
       if (a.score != b.score) return a.score > b.score;
@@ -310,6 +418,12 @@ class Screener::Impl {
         seen = seen || (o.list == h.list && o.entry_id == h.entry_id);
       if (!seen) out.push_back(std::move(h));
       if (out.size() >= top) break;
+    }
+    // Ranking mode chose which candidates to list; they are listed best score first.
+    if (ranking) {
+      std::stable_sort(out.begin(), out.end(), [](const ScreeningHit& a, const ScreeningHit& b) {
+        return a.score > b.score;
+      });
     }
     return out;
   }
@@ -361,10 +475,15 @@ class Screener::Impl {
   }
 
   Status PutLocked(const WatchlistEntry& e) {
-    core::Record record = MatchRecord(e);
-    ISSA_RETURN_IF_ERROR(matcher_.Upsert(record));
-    if (floor_ < config_.match.name_floor) IndexLocked(e, std::move(record));
+    std::vector<core::Record> records = MatchRecords(e);
     const std::string key = Key(e.list, e.id);
+    for (const core::Record& r : records) ISSA_RETURN_IF_ERROR(matcher_.Upsert(r));
+    // Chunks of an earlier version beyond the new count.
+    size_t& chunks = chunks_[key];
+    for (size_t k = records.size(); k < chunks; ++k)
+      matcher_.Remove(key + kChunkMark + std::to_string(k));
+    chunks = records.size();
+    if (floor_ < config_.match.name_floor) IndexLocked(e, std::move(records));
     entries_[key] = e;
     by_list_[e.list][e.id] = key;
     return Status::Ok();
@@ -373,6 +492,10 @@ class Screener::Impl {
   void RemoveLocked(const std::string& list, const std::string& id) {
     const std::string key = Key(list, id);
     matcher_.Remove(key);
+    if (const auto it = chunks_.find(key); it != chunks_.end()) {
+      for (size_t k = 1; k < it->second; ++k) matcher_.Remove(key + kChunkMark + std::to_string(k));
+      chunks_.erase(it);
+    }
     UnindexLocked(key);
     entries_.erase(key);
     const auto it = by_list_.find(list);
@@ -385,12 +508,12 @@ class Screener::Impl {
     std::string key;
     EntryKind kind = EntryKind::kPerson;
     std::vector<matching::PreparedName> names;
-    core::Record record;
+    std::vector<core::Record> records;  // the entry's matching records (chunks)
     std::vector<uint32_t> keys;
     bool live = false;
   };
 
-  void IndexLocked(const WatchlistEntry& e, core::Record record) {
+  void IndexLocked(const WatchlistEntry& e, std::vector<core::Record> records) {
     const std::string key = Key(e.list, e.id);
     UnindexLocked(key);
     uint32_t id = 0;
@@ -406,7 +529,7 @@ class Screener::Impl {
     slot.key = key;
     slot.kind = e.kind;
     slot.live = true;
-    slot.record = std::move(record);
+    slot.records = std::move(records);
     std::vector<std::string> keys;
     for (const EntryName& n : e.names) {
       slot.names.push_back(matching::PrepareName(n.text, NameKindOf(e.kind)));
@@ -468,8 +591,11 @@ class Screener::Impl {
   }
 
   // Candidates beyond the index's blocking, scored by Matcher::Compare.
+  // Entries holding the query's rarest name parts (or their skeletons), whatever their fuzzy
+  // name score: the 200 with the most IDF-weighted parts in common, then the `top` best by the
+  // ranking score (`token_weight` blends name score and overlap), scored by Matcher::Compare.
   void Fallback(const Subject& s, const core::Record& query, size_t top, double threshold,
-                std::vector<std::string>& seen,
+                double token_weight, std::vector<std::string>& seen,
                 std::vector<std::pair<const WatchlistEntry*, matching::Candidate>>& out) const {
     const matching::PreparedName q = matching::PrepareName(s.name, NameKindOf(s.kind));
     std::vector<std::string> keys;
@@ -479,12 +605,15 @@ class Screener::Impl {
     std::unordered_map<uint32_t, float> weight;
     const auto n = static_cast<double>(std::max<size_t>(slot_of_.size(), 1));
     const int family = NameFamily(s.kind);
+    float query_idf = 0;
     for (const std::string& k : keys) {
       const auto it = key_ids_.find(k);
       if (it == key_ids_.end()) continue;
       const auto& p = postings_[it->second];
-      if (p.empty() || p.size() > 5000) continue;
+      if (p.empty()) continue;
       const auto idf = static_cast<float>(std::log(1.0 + n / static_cast<double>(p.size())));
+      query_idf += idf;
+      if (p.size() > 5000) continue;
       for (uint32_t id : p) {
         if (NameFamily(slots_[id].kind) == family) weight[id] += idf;
       }
@@ -504,17 +633,22 @@ class Screener::Impl {
       for (const matching::PreparedName& name : slots_[id].names) {
         best = std::max(best, matching::CompareNames(q, name, config_.match).score);
       }
-      by_name.emplace_back(best, id);
+      const double overlap = query_idf > 0 ? w / query_idf : 0.0;
+      by_name.emplace_back((1 - token_weight) * best + token_weight * overlap, id);
     }
     std::sort(by_name.begin(), by_name.end(), [](const auto& a, const auto& b) {
       return a.first > b.first || (a.first == b.first && a.second < b.second);
     });
     size_t added = 0;
     for (const auto& [score, id] : by_name) {
-      if (added >= top + 4) break;
+      if (added >= top) break;
       const Slot& slot = slots_[id];
       if (std::find(seen.begin(), seen.end(), slot.key) != seen.end()) continue;
-      auto c = matcher_.Compare(query, slot.record);
+      Result<matching::Candidate> c = InvalidArgument("no matching record");
+      for (const core::Record& r : slot.records) {
+        auto one = matcher_.Compare(query, r);
+        if (one.ok() && (!c.ok() || one->score > c->score)) c = std::move(one);
+      }
       if (!c.ok() || c->score <= 0 || c->score + 1e-9 < threshold) continue;
       c->record_id = slot.key;
       seen.push_back(slot.key);
@@ -534,6 +668,7 @@ class Screener::Impl {
   matching::Matcher matcher_;
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, WatchlistEntry> entries_;
+  std::unordered_map<std::string, size_t> chunks_;  // entry key -> matching records
   std::map<std::string, std::map<std::string, std::string>> by_list_;  // list -> id -> key
 };
 

@@ -276,14 +276,120 @@ TEST(Screener, ConcurrentScreensDuringARefresh) {
   EXPECT_GE(found.load(), 200U);
 }
 
+WatchlistEntry Entry(std::string id, EntryKind kind, std::vector<std::string> names) {
+  WatchlistEntry e;
+  e.list = "test";
+  e.id = std::move(id);
+  e.kind = kind;
+  for (std::string& n : names) {
+    e.names.push_back({std::move(n), e.names.empty() ? NameRole::kPrimary : NameRole::kStrongAlias,
+                       "Latin", false, false});
+  }
+  return e;
+}
+
+// The matcher keeps 16 names a record: an entry with more is indexed in several records, so its
+// 20th alias is screened like its first, and dropping it (a refresh) takes it out again.
+TEST(Screener, EveryNameOfAnEntryWithManyAliasesIsScreened) {
+  std::vector<std::string> names = {"ISLAMIC STATE OF IRAQ AND THE LEVANT"};
+  for (const char* n :
+       {"AL-QAIDA IN IRAQ", "JAM'AT AL TAWHID WA'AL-JIHAD",
+        "TANZIM QA'IDAT AL-JIHAD FI BILAD AL-RAFIDAYN", "THE MONOTHEISM AND JIHAD GROUP",
+        "AL-ZARQAWI NETWORK", "ISLAMIC STATE OF IRAQ", "AL-TAWHID",
+        "THE ORGANIZATION OF AL-JIHAD'S BASE IN THE LAND OF THE TWO RIVERS",
+        "MUJAHIDIN SHURA COUNCIL", "DAWLAT AL-IRAQ AL-ISLAMIYYA", "ISLAMIC STATE OF IRAQ AND SYRIA",
+        "AD-DAWLA AL-ISLAMIYYA FI AL-'IRAQ WA-SH-SHAM", "DAESH", "DAWLA AL ISLAMIYA",
+        "ISLAMIC STATE", "AMAQ NEWS AGENCY", "AL HAYAT MEDIA CENTER", "AL-FURQAN ESTABLISHMENT",
+        "AJNAD FOUNDATION FOR MEDIA PRODUCTION"}) {
+    names.emplace_back(n);
+  }
+  ASSERT_GT(names.size(), 16U);
+  WatchlistEntry e = Entry("8759", EntryKind::kOrganisation, names);
+  Screener screener(ScreeningConfig{});
+  ASSERT_TRUE(screener.Put(e).ok());
+  Subject s;
+  s.kind = EntryKind::kOrganisation;
+  for (const char* alias : {"AJNAD FOUNDATION FOR MEDIA PRODUCTION", "AL-HAYAT MEDIA CENTER"}) {
+    s.name = alias;
+    const auto hits = screener.Screen(s);
+    ASSERT_EQ(hits.size(), 1U) << alias;  // one hit per entry, not one per indexed record
+    EXPECT_EQ(hits[0].entry_id, "8759");
+    EXPECT_DOUBLE_EQ(hits[0].score, 1.0);
+  }
+  e.names.resize(10);
+  ASSERT_TRUE(screener.Put(e).ok());
+  EXPECT_TRUE(screener.Screen(s).empty());
+  s.name = "MUJAHIDIN SHURA COUNCIL";
+  EXPECT_EQ(screener.Screen(s).size(), 1U);
+  screener.Remove("test", "8759");
+  EXPECT_TRUE(screener.Screen(s).empty());
+  EXPECT_EQ(screener.entries(), 0U);
+}
+
+// Ranking (threshold under the name floor): an alias sharing one rare word with its entry ranks
+// it above entries sharing only a common word, although its fuzzy name score is lower.
+TEST(Screener, RankingWeighsRareSharedParts) {
+  Screener screener(ScreeningConfig{}, 0.01);
+  ASSERT_TRUE(screener
+                  .Put(Entry("735", EntryKind::kOrganisation,
+                             {"EMPRESA CUBANA DE AVIACION", "CUBANA DE AVIACION"}))
+                  .ok());
+  const char* airlines[] = {"BUTEMBO AIRLINES",     "MAHAN AIRLINES", "ARIANA AFGHAN AIRLINES",
+                            "SYRIAN ARAB AIRLINES", "CAIRO AIRLINES", "YAS AIRLINES",
+                            "MERIDIAN AIRLINES",    "ATLAS AIRLINES", "ZAGROS AIRLINES",
+                            "CASPIAN AIRLINES",     "POUYA AIRLINES", "QESHM AIRLINES"};
+  int n = 0;
+  for (const char* a : airlines) {
+    ASSERT_TRUE(screener.Put(Entry("a" + std::to_string(n++), EntryKind::kOrganisation, {a})).ok());
+  }
+  Subject s;
+  s.kind = EntryKind::kOrganisation;
+  s.name = "CUBANA AIRLINES";
+  auto rank_of = [&](const std::vector<ScreeningHit>& hits) {
+    for (size_t i = 0; i < hits.size(); ++i) {
+      if (hits[i].entry_id == "735") return static_cast<int>(i);
+    }
+    return -1;
+  };
+  // The ranking score chooses which entries are listed; they are listed by score, which stays
+  // the match score: the airlines kept score above the entry.
+  const auto hits = screener.Screen(s, 2, 0.0);
+  ASSERT_EQ(hits.size(), 2U);
+  EXPECT_EQ(rank_of(hits), 1);
+  EXPECT_GT(hits[0].score, hits[1].score);
+  // Without the token weight the fuzzy score alone ranks the airlines first.
+  ScreeningConfig plain;
+  plain.rank_token_weight = 0;
+  Screener fuzzy(plain, 0.01);
+  ASSERT_TRUE(fuzzy
+                  .Put(Entry("735", EntryKind::kOrganisation,
+                             {"EMPRESA CUBANA DE AVIACION", "CUBANA DE AVIACION"}))
+                  .ok());
+  n = 0;
+  for (const char* a : airlines) {
+    ASSERT_TRUE(fuzzy.Put(Entry("a" + std::to_string(n++), EntryKind::kOrganisation, {a})).ok());
+  }
+  EXPECT_EQ(rank_of(fuzzy.Screen(s, 2, 0.0)), -1);
+  // Letters written apart meet the acronym written as one word.
+  ASSERT_TRUE(
+      screener.Put(Entry("8247", EntryKind::kOrganisation, {"IAC INTERNATIONAL INC."})).ok());
+  s.name = "I A C INTERNATIONAL INC.";
+  const auto acronym = screener.Screen(s, 3, 0.0);
+  ASSERT_FALSE(acronym.empty());
+  EXPECT_EQ(acronym[0].entry_id, "8247");
+}
+
 TEST(ScreeningConfigToml, ReadsValuesAndNamesBadKeys) {
   auto c = ParseScreeningConfig(
       "[screening]\nalert_threshold = 0.85\ntop_k = 5\nas_of = \"2026-01-02\"\n"
+      "rank_token_weight = 0.4\n"
       "[screening.weights]\nbirth_date_bonus = 0.2\n",
       "s.toml");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_DOUBLE_EQ(c->alert_threshold, 0.85);
   EXPECT_EQ(c->top_k, 5U);
+  EXPECT_DOUBLE_EQ(c->rank_token_weight, 0.4);
+  EXPECT_FALSE(ParseScreeningConfig("[screening]\nrank_token_weight = 1.5\n", "s.toml").ok());
   EXPECT_EQ(FormatDate(c->as_of), "2026-01-02");
   EXPECT_DOUBLE_EQ(c->match.birth_date_bonus, 0.2);
   auto bad = ParseScreeningConfig("[screening]\nalert_threshold = 2\n", "s.toml");

@@ -26,6 +26,11 @@ struct ScreeningConfig {
   // A candidate found only through a weak alias (UN "Low" quality, OFAC a.k.a. in the remarks)
   // loses this much: such names are often single words or nicknames.
   double weak_alias_penalty = 0.10;
+  // Ranking mode (a threshold under the name floor, e.g. `--threshold 0 --top K`): candidates
+  // are ordered by (1 - w) × score + w × the share of the query's IDF-weighted name parts (and
+  // their consonant skeletons) that the entry's names hold, so that an alias sharing one rare
+  // word with the entry ranks above entries sharing only common words. Scores are unchanged.
+  double rank_token_weight = 0.60;
   // Alerts whose expiry date is before this day are not screened against (empty: none expire).
   PartialDate as_of;
   // Weights of every feature (docs/matching.md); its `threshold` is set by the Screener. Against
