@@ -350,14 +350,19 @@ class Screener::Impl {
           overlap[i] = Rarity(query_keys, Key(all[i].first->list, all[i].first->id));
         }
         // Only the best few by ranking score are explained (Explain compares every name).
-        const size_t keep = top * 2 + 10;
+        const size_t keep = top * 3 + 10;
         if (all.size() > keep) {
           std::vector<size_t> idx(all.size());
           for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
           std::partial_sort(idx.begin(), idx.begin() + static_cast<long>(keep), idx.end(),
                             [&](size_t a, size_t b) {
+                              // As the final order: to the hundredth, then rarer parts.
                               const double ra = rank_of(all[a].second.score, overlap[a]);
                               const double rb = rank_of(all[b].second.score, overlap[b]);
+                              const long ha = std::lround(ra * 100);
+                              const long hb = std::lround(rb * 100);
+                              if (ha != hb) return ha > hb;
+                              if (overlap[a] != overlap[b]) return overlap[a] > overlap[b];
                               return ra > rb || (ra == rb && a < b);
                             });
           idx.resize(keep);
@@ -471,7 +476,52 @@ class Screener::Impl {
       h.features.emplace_back("weak_alias");
       h.score = std::max(0.0, h.score - config_.weak_alias_penalty);
     }
+    if (ShortApproximateName(s, e, n, h)) {
+      h.features.emplace_back("name~short");
+      h.score = std::max(0.0, h.score - config_.short_name_penalty);
+    }
     std::sort(h.features.begin(), h.features.end());
+  }
+
+  // A person matched on an approximate name of at most two parts and nothing else (no date of
+  // birth agreeing, no identifier): a spelling variant ("name~fuzzy"), or a listed name whose
+  // first or last part is missing ("name~partial": the given name or a second surname absent;
+  // missing middle names and patronymics are not penalised). `listed`: the entry's name that
+  // matched best.
+  bool ShortApproximateName(const Subject& s, const WatchlistEntry& e, const EntryName& listed,
+                            const ScreeningHit& h) const {
+    if (config_.short_name_penalty <= 0 || s.kind != EntryKind::kPerson ||
+        e.kind != EntryKind::kPerson || s.name.empty())
+      return false;
+    bool fuzzy = false;
+    bool partial = false;
+    for (const std::string& f : h.features) {
+      fuzzy = fuzzy || f == "name~fuzzy";
+      partial = partial || f == "name~partial";
+      if (f.rfind("birth_date", 0) == 0) return false;
+    }
+    if ((!fuzzy && !partial) || HasIdentifierFeature(h.features)) return false;
+    // Core parts: regular parts that are not particles.
+    auto core = [](const matching::PreparedName& n) {
+      std::vector<std::string_view> out;
+      for (size_t i = 0; i < n.regular && i < n.units.size(); ++i) {
+        if ((n.units[i].flags & 1) == 0) out.push_back(n.units[i].text);
+      }
+      return out;
+    };
+    const matching::PreparedName prepared_query =
+        matching::PrepareName(s.name, matching::NameKind::kPerson);
+    const std::vector<std::string_view> query = core(prepared_query);
+    if (query.size() > 2) return false;
+    if (fuzzy) return true;
+    const matching::PreparedName prepared_name =
+        matching::PrepareName(listed.text, matching::NameKind::kPerson);
+    const std::vector<std::string_view> name = core(prepared_name);
+    if (name.empty()) return false;
+    auto in_query = [&](std::string_view part) {
+      return std::find(query.begin(), query.end(), part) != query.end();
+    };
+    return !in_query(name.front()) || !in_query(name.back());
   }
 
   Status PutLocked(const WatchlistEntry& e) {

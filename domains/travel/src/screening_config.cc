@@ -37,13 +37,15 @@ Result<ScreeningConfig> ParseScreeningConfig(std::string_view text, std::string_
   for (const auto& [k, v] : *s) {
     const std::string key(k.str());
     if (key != "alert_threshold" && key != "top_k" && key != "weak_alias_penalty" &&
-        key != "rank_token_weight" && key != "as_of" && key != "weights") {
+        key != "rank_token_weight" && key != "short_name_penalty" && key != "as_of" &&
+        key != "weights") {
       return Bad(file, "screening." + key, "unknown key");
     }
   }
   ISSA_RETURN_IF_ERROR(number(*s, "screening.", "alert_threshold", c.alert_threshold, 0, 1));
   ISSA_RETURN_IF_ERROR(number(*s, "screening.", "weak_alias_penalty", c.weak_alias_penalty, 0, 1));
   ISSA_RETURN_IF_ERROR(number(*s, "screening.", "rank_token_weight", c.rank_token_weight, 0, 1));
+  ISSA_RETURN_IF_ERROR(number(*s, "screening.", "short_name_penalty", c.short_name_penalty, 0, 1));
   if (const toml::node* n = s->get("top_k")) {
     const auto v = n->value<int64_t>();
     if (!v || *v < 1 || *v > 1000)

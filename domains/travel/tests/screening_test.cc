@@ -379,16 +379,60 @@ TEST(Screener, RankingWeighsRareSharedParts) {
   EXPECT_EQ(acronym[0].entry_id, "8247");
 }
 
+// Name-only calibration: an approximate name of two parts loses short_name_penalty; a third
+// part, an exact name or an agreeing date of birth keep the full score.
+TEST(Screener, ShortApproximateNamesAloneArePenalised) {
+  WatchlistEntry e = Entry("11943", EntryKind::kPerson, {"Erick GONZALEZ MARTINEZ"});
+  e.birth_dates.push_back(PartialDate{1975, 3, 14});
+  ScreeningConfig plain;
+  plain.short_name_penalty = 0;
+  Screener calibrated(ScreeningConfig{}, 0.01);
+  Screener uncalibrated(plain, 0.01);
+  ASSERT_TRUE(calibrated.Put(e).ok());
+  ASSERT_TRUE(uncalibrated.Put(e).ok());
+  auto top = [](const Screener& s, const Subject& subject) {
+    const auto hits = s.Screen(subject, 1, 0.0);
+    return hits.empty() ? ScreeningHit{} : hits.front();
+  };
+  auto has = [](const ScreeningHit& h, const char* f) {
+    return std::find(h.features.begin(), h.features.end(), f) != h.features.end();
+  };
+  Subject s = Named("Erik Martinez");
+  const ScreeningHit a = top(calibrated, s);
+  const ScreeningHit b = top(uncalibrated, s);
+  ASSERT_EQ(a.entry_id, "11943");
+  ASSERT_EQ(b.entry_id, "11943");
+  EXPECT_TRUE(has(a, "name~short"));
+  EXPECT_FALSE(has(b, "name~short"));
+  EXPECT_NEAR(b.score - a.score, ScreeningConfig{}.short_name_penalty, 1e-6);
+  EXPECT_GE(b.score, 0.80);  // an alert without the calibration
+  EXPECT_LT(a.score, 0.80);  // none with it
+  EXPECT_TRUE(calibrated.Screen(s).empty());
+  // Three parts, or the listed name exactly: no penalty.
+  s.name = "Erik Gonzalez Martinez";
+  EXPECT_FALSE(has(top(calibrated, s), "name~short"));
+  s.name = "Erick Gonzalez Martinez";
+  EXPECT_DOUBLE_EQ(top(calibrated, s).score, 1.0);
+  // The same short name with the listed date of birth.
+  s.name = "Erik Martinez";
+  s.birth_date = "1975-03-14";
+  const ScreeningHit dated = top(calibrated, s);
+  EXPECT_FALSE(has(dated, "name~short"));
+  EXPECT_TRUE(has(dated, "birth_date"));
+  EXPECT_GE(dated.score, 0.80);
+}
+
 TEST(ScreeningConfigToml, ReadsValuesAndNamesBadKeys) {
   auto c = ParseScreeningConfig(
       "[screening]\nalert_threshold = 0.85\ntop_k = 5\nas_of = \"2026-01-02\"\n"
-      "rank_token_weight = 0.4\n"
+      "rank_token_weight = 0.4\nshort_name_penalty = 0.05\n"
       "[screening.weights]\nbirth_date_bonus = 0.2\n",
       "s.toml");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_DOUBLE_EQ(c->alert_threshold, 0.85);
   EXPECT_EQ(c->top_k, 5U);
   EXPECT_DOUBLE_EQ(c->rank_token_weight, 0.4);
+  EXPECT_DOUBLE_EQ(c->short_name_penalty, 0.05);
   EXPECT_FALSE(ParseScreeningConfig("[screening]\nrank_token_weight = 1.5\n", "s.toml").ok());
   EXPECT_EQ(FormatDate(c->as_of), "2026-01-02");
   EXPECT_DOUBLE_EQ(c->match.birth_date_bonus, 0.2);

@@ -31,6 +31,12 @@ struct ScreeningConfig {
   // their consonant skeletons) that the entry's names hold, so that an alias sharing one rare
   // word with the entry ranks above entries sharing only common words. Scores are unchanged.
   double rank_token_weight = 0.60;
+  // A person found on an approximate name ("name~fuzzy" or "name~partial") of at most two
+  // parts, with nothing else agreeing (no date of birth, no identifier), loses this much
+  // (feature "name~short"): a spelling variant of a given name and a surname, or a listed name
+  // with parts missing, says little about who it is (bench/RESULTS.md: the alert rate on names
+  // not listed against the alert rate of true aliases).
+  double short_name_penalty = 0.10;
   // Alerts whose expiry date is before this day are not screened against (empty: none expire).
   PartialDate as_of;
   // Weights of every feature (docs/matching.md); its `threshold` is set by the Screener. Against
@@ -80,7 +86,7 @@ struct ScreeningHit {
   // What matched and what contradicted: "name", "name~fuzzy", "name~partial", "alias",
   // "weak_alias", "original_script", "birth_date", "birth_date~year", "birth_date~month",
   // "birth_date~swapped", "!birth_date", "nationality", "!nationality", "!gender",
-  // "document_number", "imo", "mmsi", "registration", "name~common"...
+  // "document_number", "imo", "mmsi", "registration", "name~common", "name~short"...
   std::vector<std::string> features;
   std::optional<AlertDetails> alert;  // alert lists: the category and the action to take
 };
