@@ -340,9 +340,11 @@ class Screener::Impl {
         all.emplace_back(&it->second, c);
       }
       // Ranking below the name floor: the index blocks on two paired parts; also take the
-      // entries holding the query's rarest parts.
-      if (!exhaustive && ranking && q.id == "\x1fsubject" && !s.name.empty()) {
-        Fallback(s, q, limit, threshold, w, seen, all);
+      // entries holding the query's rarest parts (for names in another script, ranked by score
+      // alone, only when the index found few: more candidates are only more competitors).
+      if (!exhaustive && ranking && q.id == "\x1fsubject" && !s.name.empty() &&
+          (w > 0 || all.size() < limit)) {
+        Fallback(s, q, limit - (w > 0 ? 0 : all.size()), threshold, w, seen, all);
       }
       std::vector<float> overlap(all.size(), 0.0F);
       if (ranking) {
