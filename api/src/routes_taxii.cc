@@ -82,7 +82,7 @@ HttpResponse TaxiiError(const Status& s, std::string_view request_id, int http =
   r.status = http;
   r.content_type = std::string(kTaxiiMedia);
   r.body = o.dump();
-  if (http == 401) r.AddHeader("WWW-Authenticate", "Bearer");
+  if (http == 401) r.AddHeader("WWW-Authenticate", R"(Basic realm="issa-taxii", Bearer)");
   return r;
 }
 

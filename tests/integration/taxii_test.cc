@@ -4,6 +4,7 @@
 // manifest, status, DELETE, media types, errors). No TAXII 2.1 client package exists in Debian
 // or npm (taxii2-client is on PyPI only), so the client here is a plain HTTP client that does
 // what a TAXII client does: discovery -> API root -> collections -> POST -> page through `next`.
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <set>
@@ -14,6 +15,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sodium.h>
 
 #include "issa/cti/service.h"
 
@@ -174,6 +176,51 @@ TEST_P(TaxiiTest, MediaTypesAndAuthentication) {
   // Writing into another authority's collection: 403.
   Response other = de_->Post(own_ + "objects/", Envelope({Indicator(1)}));
   EXPECT_EQ(other.status, 403) << other.body;
+}
+
+// TAXII 2.1 §1.6.8: HTTP Basic (RFC 7617) is the scheme every TAXII server implements. The API
+// token is the password; the user-id is empty or the token's own user.
+TEST_P(TaxiiTest, HttpBasicAuthentication) {
+  const std::string token =
+      h_->Token("NL-CERT", core::Role::kAnalyst, core::Classification::kRestricted);
+  HttpClient http(h_->port());
+  const std::string me = http.Get("/api/v1/me", token).Json()["user"].get<std::string>();
+  ASSERT_FALSE(me.empty());
+  auto basic = [](const std::string& credentials) {
+    std::string out(sodium_base64_encoded_len(credentials.size(), sodium_base64_VARIANT_ORIGINAL),
+                    '\0');
+    sodium_bin2base64(out.data(), out.size(),
+                      reinterpret_cast<const unsigned char*>(credentials.data()),
+                      credentials.size(), sodium_base64_VARIANT_ORIGINAL);
+    out.resize(std::strlen(out.c_str()));
+    return "Basic " + out;
+  };
+  auto get = [&](const std::string& target, const std::string& authorization) {
+    return http.Request("GET", target, {}, {}, "application/json",
+                        {{"Accept", kTaxii}, {"Authorization", authorization}});
+  };
+  // Empty user-id, and the token's own user: the caller's collections.
+  Response anonymous_user = get("/taxii2/cti/collections/", basic(":" + token));
+  ASSERT_EQ(anonymous_user.status, 200) << anonymous_user.body;
+  Response own_user = get("/taxii2/cti/collections/", basic(me + ":" + token));
+  ASSERT_EQ(own_user.status, 200) << own_user.body;
+  EXPECT_EQ(own_user.Json()["collections"].size(), anonymous_user.Json()["collections"].size());
+  EXPECT_EQ(get(own_ + "objects/", basic(":" + token)).status, 200);
+  // Another user-id with a valid token, a wrong token, not base64, no colon: 401 as TAXII errors
+  // that advertise Basic.
+  for (const std::string& bad : {basic("someone-else:" + token), basic(":not-a-token"),
+                                 std::string("Basic %%%%"), basic(token)}) {
+    Response r = get("/taxii2/cti/collections/", bad);
+    EXPECT_EQ(r.status, 401) << bad;
+    EXPECT_EQ(r.Header("content-type"), kTaxii);
+    EXPECT_EQ(r.Json()["http_status"], "401");
+    EXPECT_NE(r.Header("www-authenticate").find("Basic"), std::string::npos);
+  }
+  // Outside TAXII the API takes bearer tokens only.
+  EXPECT_EQ(http.Request("GET", "/api/v1/me", {}, {}, "application/json",
+                         {{"Authorization", basic(":" + token)}})
+                .status,
+            401);
 }
 
 TEST_P(TaxiiTest, AddObjectsStatusAndPerObjectFailures) {
