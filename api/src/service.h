@@ -141,6 +141,9 @@ class Service {
   Result<HttpResponse> AdvisoryList(Call& c);
   Result<HttpResponse> AdvisoryCreate(Call& c);
   Result<HttpResponse> AdvisoryPublish(Call& c);
+  Result<HttpResponse> AdvisoryRevise(Call& c);
+  // 201 with the service's answer; an InvalidArgument audited as http.invalid.
+  Result<HttpResponse> AdvisoryMade(Call& c, Result<std::string> made);
   Result<HttpResponse> AdvisoryCsaf(Call& c);
   using AdvisoryByIdFn = Result<std::string> (eisas::AdvisoryService::*)(const node::Context&,
                                                                          std::string_view);
