@@ -9,6 +9,7 @@
 #include "issa/cyber/advisory.h"
 #include "issa/cyber/csaf.h"
 #include "issa/cyber/incident.h"
+#include "issa/cyber/tlp.h"
 
 namespace issa::eisas {
 namespace {
@@ -31,24 +32,9 @@ std::string StringOr(const json& obj, std::string_view key) {
   return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-// The TLP 2.0 label a record's handling amounts to (the local reading of the node's handling;
-// h-taxii's TLP module maps the other way round): PUBLIC to all is CLEAR, shared with all
-// participants GREEN, with named authorities or a group AMBER, owner only AMBER+STRICT, and
-// RESTRICTED or above RED.
+// The TLP 2.0 label a record's handling amounts to (cyber::TlpOfHandling, read strictly).
 std::string HandlingTlp(const core::Handling& h) {
-  if (static_cast<int>(h.classification) >= static_cast<int>(core::Classification::kRestricted)) {
-    return "RED";
-  }
-  switch (h.distribution) {
-    case core::Distribution::kAll:
-      return h.classification == core::Classification::kPublic ? "CLEAR" : "GREEN";
-    case core::Distribution::kAuthorities:
-    case core::Distribution::kGroup:
-      return "AMBER";
-    case core::Distribution::kOwner:
-      return "AMBER+STRICT";
-  }
-  return "RED";
+  return std::string(cyber::TlpLabel(cyber::TlpOfHandling(h)));
 }
 
 // The handling of an advisory of a TLP: the converse of HandlingTlp.
