@@ -180,6 +180,24 @@ Result<Entry> ToEntry(core::Record& r) {
   constexpr std::string_view kPrefix = R"({"object":)";
   json rest;
   bool read = false;
+  // The service writes spec_version with every object, and it is the first key after "object":
+  // the object ends at the last `},"spec_version":` when the text after it is a flat tail to
+  // the end (an occurrence inside the object is followed by the object's closing brace, which
+  // a flat tail cannot hold). Else the object is measured by scanning it.
+  constexpr std::string_view kTailStart = R"(},"spec_version":)";
+  if (const size_t brace = p.rfind(kTailStart);
+      p.starts_with(kPrefix) && brace != std::string_view::npos && brace >= kPrefix.size()) {
+    Entry fast;
+    if (ReadFlatTail(p.substr(brace + 1), fast)) {
+      fast.properties = std::move(e.properties);
+      fast.object_at = kPrefix.size();
+      fast.object_size = brace + 1 - kPrefix.size();
+      fast.record_id = std::move(r.id);
+      fast.owner = std::move(r.owner);
+      fast.created_at = r.created_at;
+      return fast;
+    }
+  }
   if (p.starts_with(kPrefix)) {
     const size_t end = ValueEnd(p, kPrefix.size());
     if (end == std::string_view::npos || end >= p.size()) {
