@@ -3,8 +3,9 @@
 -- collection it starts over). Usage:
 --   TAXII_PATH=/taxii2/cti/collections/<id>/objects/?limit=100 TAXII_TOKEN=<token> \
 --     wrk -t2 -c4 -d10s --latency -s bench/taxii_next.lua http://127.0.0.1:<port>
--- One cursor chain per connection: wrk calls request/response for a connection in turn, and
--- each thread's connections are kept apart by the order of their requests (a queue).
+-- Cursors go through a queue per wrk thread: wrk calls response() when a page arrives and then
+-- request() for that connection's next request, so each connection mostly continues its own
+-- chain; a connection that finds the queue empty starts at the first page again.
 local path = os.getenv("TAXII_PATH")
 local token = os.getenv("TAXII_TOKEN")
 local headers = {
