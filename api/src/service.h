@@ -192,6 +192,7 @@ class Service {
   Result<HttpResponse> TaxiiCollections(Call& c);
   Result<HttpResponse> TaxiiCollection(Call& c);
   Result<HttpResponse> TaxiiGetObjects(Call& c);
+  bool TaxiiGetObjectsAsync(Call& c, const Responder& respond);
   Result<HttpResponse> TaxiiAddObjects(Call& c);
   Result<HttpResponse> TaxiiGetObject(Call& c);
   Result<HttpResponse> TaxiiDeleteObject(Call& c);

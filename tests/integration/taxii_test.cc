@@ -365,6 +365,70 @@ TEST_P(TaxiiTest, CursorsWorkAcrossServerProcesses) {
   second.Stop();
 }
 
+// Once its token and collection are known, a page of objects is answered on the I/O thread
+// without a worker (docs/adr/0005), and the page's audit entry (one `record.search`) is
+// committed before the page arrives. Requests the fast path does not take are answered by the
+// blocking one, with the same TAXII errors.
+TEST_P(TaxiiTest, ObjectPagesTakeTheNonBlockingPathAndAreAuditedFirst) {
+  std::vector<std::string> objs;
+  for (int i = 0; i < 12; ++i) objs.push_back(Indicator(300 + i));
+  ASSERT_EQ(nl_->Post(own_ + "objects/", Envelope(objs)).status, 202);
+  HttpClient http(h_->port());
+  const std::string dpo = h_->Token("NL-CERT", core::Role::kDpo, core::Classification::kRestricted);
+  auto async_count = [&]() -> long {
+    const std::string text = http.Get("/metrics").body;
+    const std::string key = "\nissa_http_async_requests_total ";
+    const size_t at = text.find(key);
+    return at == std::string::npos ? -1 : std::stol(text.substr(at + key.size()));
+  };
+  auto page_searches = [&]() {
+    Response a = http.Get("/api/v1/audit?action=record.search&limit=1000", dpo);
+    EXPECT_EQ(a.status, 200) << a.body;
+    const json entries = a.Json()["entries"];
+    int n = 0;
+    for (const auto& e : entries) {
+      const std::string detail = e["detail"];
+      if (detail.starts_with("type=StixObject owner=NL-CERT") && e["authority"] == "NL-CERT") {
+        ++n;
+      }
+    }
+    return n;
+  };
+  ASSERT_EQ(nl_->Get(own_ + "objects/?limit=5").status, 200);  // token and collection known
+  const long before = async_count();
+  ASSERT_GE(before, 0);
+  const int searched = page_searches();
+  std::string next;
+  std::set<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    Response r = nl_->Get(own_ + "objects/?limit=5" + (next.empty() ? "" : "&next=" + next));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.Header("content-type"), kTaxii);
+    EXPECT_FALSE(r.Header("x-taxii-date-added-first").empty());
+    const json page = r.Json();
+    ASSERT_EQ(page["objects"].size(), i < 2 ? 5u : 2u);
+    for (const auto& o : page["objects"]) ids.insert(o["id"].get<std::string>());
+    EXPECT_EQ(page["more"].get<bool>(), i < 2);
+    next = page.value("next", "");
+    // This page's audit entry is committed by the time the page arrives.
+    EXPECT_EQ(page_searches(), searched + i + 1);
+  }
+  EXPECT_EQ(ids.size(), 12u);
+  EXPECT_EQ(async_count(), before + 3);
+  // Another authority's officer: the same non-blocking path, and the store still decides (the
+  // unmarked objects are AMBER: NL-CERT's own).
+  ASSERT_EQ(fr_->Get(own_ + "objects/").status, 200);
+  const long fr_before = async_count();
+  Response fr_page = fr_->Get(own_ + "objects/?limit=5");
+  ASSERT_EQ(fr_page.status, 200);
+  EXPECT_FALSE(fr_page.Json().contains("objects"));
+  EXPECT_EQ(async_count(), fr_before + 1);
+  // A malformed cursor and match[version]=first are declined and answered by the blocking path.
+  EXPECT_EQ(nl_->Get(own_ + "objects/?limit=5&next=abc.def").status, 400);
+  EXPECT_EQ(nl_->Get(own_ + "objects/?match[version]=first").status, 200);
+  EXPECT_EQ(async_count(), fr_before + 1);
+}
+
 TEST_P(TaxiiTest, TlpOverTaxii) {
   const std::string red = Indicator(
       1, "2016-04-06T20:03:48.000Z",
