@@ -1,6 +1,7 @@
 #include "issa/cyber/ioc_scan.h"
 
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,42 @@ TEST(ExtractLogObservables, DnsFirewallMailAndHashes) {
                                "10.1.1.1\xc3",
                                26)),
             (std::vector<std::string>{"domain:evil.example", "ipv4:10.1.1.1"}));
+}
+
+// The line classifier has a SIMD path (AVX2, when the CPU has it) and a portable one: both give
+// the same tokens on log lines of every kind, on lines longer than 64 bytes, and on random bytes.
+TEST(ExtractLogObservables, SimdAndPortableClassifiersAgree) {
+  std::vector<std::string> lines = {
+      "1700000000.123    45 10.0.0.1 TCP_MISS/200 1234 GET HTTP://Sub.Evil.Example.COM:80/a?b=1 - "
+      "HIER_DIRECT/93.184.216.34 text/html",
+      "23-Nov-2026 10:00:00.000 queries: info: client @0x7f3a8c 10.1.2.3#5353 (a.b.example): "
+      "query: a.b.example IN A +E(0)K (10.0.0.53)",
+      "Nov 23 10:00:01 fw kernel: [UFW BLOCK] IN=eth0 OUT= MAC=00:16:3e:aa:bb:cc SRC=10.0.0.1 "
+      "DST=2001:db8::1 LEN=60",
+      "Nov 23 10:00:02 mx postfix/smtp[12]: AB: to=<u@x.example>, relay=mx.x.example[192.0.2.1]:25",
+      "x=https://a.example/%7Efoo/../b?c=d#e ftp://[2001:db8::2]:2121/f "
+      "sha256=E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855",
+  };
+  std::mt19937 rng(7);
+  for (int i = 0; i < 300; ++i) {
+    std::string line(rng() % 300, '\0');
+    for (auto& c : line) {
+      const auto r = rng() % 8;
+      c = r < 4   ? "abcdef0123456789.:@/=#%-[]<> \t"[rng() % 31]
+          : r < 6 ? static_cast<char>('a' + rng() % 26)
+                  : static_cast<char>(rng() % 256);
+    }
+    lines.push_back(line);
+  }
+  for (const auto& line : lines) {
+    detail::UseScalarLineClassifier(false);
+    const auto simd = Tokens(line);
+    detail::UseScalarLineClassifier(true);
+    const auto portable = Tokens(line);
+    detail::UseScalarLineClassifier(false);
+    EXPECT_EQ(simd, portable) << line;
+  }
+  EXPECT_EQ(Tokens(lines[0]).size(), 6u);
 }
 
 TEST(IocScanner, ExactCidrParentDomainUrlAndPatterns) {
