@@ -5,13 +5,15 @@
 
 #include "issa/cyber/misp.h"
 #include "issa/cyber/pattern.h"
-
-#include "name_uuid.h"
+#include "issa/cyber/stix.h"
 
 namespace issa::cyber {
 namespace {
 
 using Json = nlohmann::json;
+
+// Namespace of the ids of scan sightings and of the node's authority identities (fixed).
+constexpr std::string_view kAuthorityIdentityNamespace = "2b7c5e1d-3f4a-4c8b-9e6d-0a1b2c3d4e5f";
 
 std::optional<ObservableType> TypeOfPath(const std::string& path, const std::string& value) {
   auto ip = [&]() -> std::optional<ObservableType> {
@@ -129,6 +131,10 @@ Result<std::vector<ScanIndicator>> LoadScanIndicators(std::string_view json, cor
   return StixScanIndicators(json, now, problems);
 }
 
+std::string AuthorityIdentityId(std::string_view authority) {
+  return "identity--" + UuidV5(kAuthorityIdentityNamespace, "authority:" + std::string(authority));
+}
+
 std::string SightingStixJson(const IocSighting& sighting, std::string_view sighted_by_identity,
                              core::Timestamp now) {
   const auto indicator = sighting.indicator_id.starts_with("indicator--")
@@ -137,8 +143,10 @@ std::string SightingStixJson(const IocSighting& sighting, std::string_view sight
   Json o;
   o["type"] = "sighting";
   o["spec_version"] = "2.1";
-  o["id"] = "sighting--" + detail::NameUuid(fmt::format("{}|{}|{}", indicator, sighting.log_file,
-                                                        sighting.first_line));
+  // A version 5 UUID (the STIX id pattern admits versions 1-5 only).
+  o["id"] = "sighting--" + UuidV5(kAuthorityIdentityNamespace,
+                                  fmt::format("sighting|{}|{}|{}", indicator, sighting.log_file,
+                                              sighting.first_line));
   o["created"] = core::FormatTimestamp(now);
   o["modified"] = core::FormatTimestamp(now);
   o["first_seen"] = core::FormatTimestamp(sighting.first_seen.value_or(now));

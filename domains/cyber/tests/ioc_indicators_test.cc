@@ -1,6 +1,7 @@
 #include "issa/cyber/ioc_indicators.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace issa::cyber {
 namespace {
@@ -79,6 +80,10 @@ TEST(SightingStixJson, PostableSighting) {
   EXPECT_NE(json.find(R"("last_seen":"2026-11-23T10:00:00.000Z")"), std::string::npos);
   EXPECT_NE(json.find(R"("count":2)"), std::string::npos);
   EXPECT_NE(json.find(R"("x_issa_lines":[3,9])"), std::string::npos);
+  // The id is a version 5 UUID, as the STIX id pattern asks.
+  const auto id = nlohmann::json::parse(json)["id"].get<std::string>();
+  ASSERT_EQ(id.size(), std::string("sighting--").size() + 36) << id;
+  EXPECT_EQ(id[10 + 14], '5') << id;
   EXPECT_EQ(json, SightingStixJson(s, "identity--0b5c8f4a-1f2e-4b7a-9a11-222222222222",
                                    kNow));  // same id
 }

@@ -32,6 +32,10 @@ Result<std::vector<ScanIndicator>> LoadScanIndicators(std::string_view json, cor
 // indicator (a MISP attribute uuid becomes indicator--<uuid>), where_sighted_refs the scanning
 // authority's identity, first/last seen from the log lines (or `now`), count, and the log file
 // and lines as x_issa_log / x_issa_lines. Its id is derived from indicator, log and first line.
+// The STIX identity id that stands for an authority of the node in the sightings it posts
+// (where_sighted_refs): identity--<UUIDv5 of "authority:ID">, the same on every node.
+std::string AuthorityIdentityId(std::string_view authority);
+
 std::string SightingStixJson(const IocSighting& sighting, std::string_view sighted_by_identity,
                              core::Timestamp now);
 
