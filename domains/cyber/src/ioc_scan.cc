@@ -95,6 +95,28 @@ constexpr std::array<std::uint8_t, 256> MakeTokenBytes() {
 }
 constexpr auto kTokenBytes = MakeTokenBytes();
 
+// Bytes equal to `c` in an 8-byte word: their high bits set, exactly (no false positives).
+inline std::uint64_t BytesEqual(std::uint64_t word, char c) {
+  constexpr std::uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fULL;
+  const std::uint64_t x = word ^ (0x0101010101010101ULL * static_cast<unsigned char>(c));
+  return ~(((x & kLow7) + kLow7) | x | kLow7);
+}
+
+// True when `text` has a '%' or a "/." (the URL then takes the full normalisation); 8 bytes a
+// step.
+bool HasPercentOrDotSegment(std::string_view text) {
+  std::uint64_t slash_carry = 0;  // a '/' in the last byte of the previous word
+  for (size_t i = 0; i < text.size(); i += 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, text.data() + i, std::min<size_t>(8, text.size() - i));
+    const std::uint64_t slash = BytesEqual(w, '/');
+    const std::uint64_t dot = BytesEqual(w, '.');
+    if ((BytesEqual(w, '%') | (((slash << 8) | slash_carry) & dot)) != 0) return true;
+    slash_carry = slash >> 56;
+  }
+  return false;
+}
+
 // Byte kinds of a URL's authority (LineTokenizer::Url).
 enum : std::uint8_t {
   kAuthorityEnd = 1,      // '/', '?', '#'
@@ -285,10 +307,61 @@ struct LineMasks {
     return bits != 0;
   }
 
-  // Calls on_field(begin, end) for each run of non-separator bytes.
+  // Calls on_field(begin, end) for each field (run of non-separator bytes) of at least 4 bytes that
+  // holds a '.', ':' or '@' or is 32 bytes or longer, walking every field.
   template <class OnField>
   void ForEachField(size_t n, OnField&& on_field) const {
-    ForEachRun(separator, 0, n, on_field);
+    ForEachRun(separator, 0, n, [&](size_t begin, size_t end) {
+      if (end - begin >= 4 && (end - begin >= 32 || AnyMarker(begin, end))) on_field(begin, end);
+    });
+  }
+
+  // Calls on_field(begin, end), in order, for each field (run of non-separator bytes) of at least
+  // 4 bytes that holds a '.', ':' or '@' or is 32 bytes or longer: the fields that can hold a
+  // token. Walks the marker bytes and the aligned 16-byte blocks without a separator (a field of
+  // 32 bytes or more holds one) instead of every field.
+  template <class OnField>
+  void ForEachCandidateField(size_t n, OnField&& on_field) const {
+    const size_t words = (n + 63) / 64;
+    size_t covered = 0;  // fields before this offset are done
+    for (size_t w = 0; w < words; ++w) {
+      const std::uint64_t inside = ~separator[w];
+      std::uint64_t blocks = 0;
+      for (unsigned lane = 0; lane < 64; lane += 16)
+        if (((inside >> lane) & 0xffff) == 0xffff) blocks |= std::uint64_t{1} << lane;
+      std::uint64_t triggers = (marker[w] & inside) | blocks;
+      while (triggers != 0) {
+        const size_t at = (w << 6) + static_cast<size_t>(__builtin_ctzll(triggers));
+        triggers &= triggers - 1;
+        if (at < covered) continue;
+        const size_t begin = FieldBegin(at);
+        const size_t end = FieldEnd(at);
+        covered = end;
+        if (end - begin >= 4 && (end - begin >= 32 || AnyMarker(begin, end))) on_field(begin, end);
+        if ((end >> 6) > w) {
+          // The field ran into a later word: go on from its end there.
+          w = (end >> 6) - 1;
+          break;
+        }
+      }
+    }
+  }
+
+  // The first byte of the field holding byte `at` / the separator after it.
+  size_t FieldBegin(size_t at) const {
+    size_t w = at >> 6;
+    std::uint64_t bits = separator[w] & ((std::uint64_t{1} << (at & 63)) - 1);
+    while (bits == 0) {
+      if (w == 0) return 0;
+      bits = separator[--w];
+    }
+    return (w << 6) + 64 - static_cast<size_t>(__builtin_clzll(bits));
+  }
+  size_t FieldEnd(size_t at) const {
+    size_t w = at >> 6;
+    std::uint64_t bits = separator[w] & (~std::uint64_t{0} << (at & 63));
+    while (bits == 0) bits = separator[++w];
+    return (w << 6) + static_cast<size_t>(__builtin_ctzll(bits));
   }
 
   // Calls on_token(begin, end) for each run in [from, to) of bytes that neither separate fields
@@ -427,10 +500,11 @@ class LineTokenizer {
   // Line() with the masks already made by Classify.
   void Fields(std::string_view line) {
     line_ = line;
-    masks_.ForEachField(line.size(), [&](size_t begin, size_t end) {
-      if (end - begin >= 4 && (end - begin >= 32 || masks_.AnyMarker(begin, end)))
-        Field(line.substr(begin, end - begin));
-    });
+    auto field = [&](size_t begin, size_t end) { Field(line.substr(begin, end - begin)); };
+    if (g_force_scalar)
+      masks_.ForEachField(line.size(), field);  // the plain walk, the tests' reference
+    else
+      masks_.ForEachCandidateField(line.size(), field);
   }
 
   LineMasks& Masks() { return masks_; }
@@ -483,8 +557,7 @@ class LineTokenizer {
     const size_t at = (kinds & kAt) != 0 ? t.rfind('@') : std::string_view::npos;
     if (at != std::string_view::npos) {
       if (at == 0 || at + 1 >= t.size()) return;
-      LowerInto(t, buffer_);
-      probe_(std::string_view(buffer_));
+      probe_(LowerInto(t, buffer_));
       Name(t.substr(at + 1));
       return;
     }
@@ -507,8 +580,7 @@ class LineTokenizer {
     }
     if (hex && colons == 0 &&
         (t.size() == 32 || t.size() == 40 || t.size() == 64 || t.size() == 128)) {
-      LowerInto(t, buffer_);
-      probe_(std::string_view(buffer_));
+      probe_(LowerInto(t, buffer_));
       return;
     }
     if (dots > 0 && alpha) {
@@ -526,24 +598,26 @@ class LineTokenizer {
 
   void Name(std::string_view name) {
     while (!name.empty() && name.back() == '.') name.remove_suffix(1);
-    LowerInto(name, name_buffer_);
-    LoweredName(name_buffer_);
+    LoweredName(LowerInto(name, name_buffer_));
   }
 
   // A lower-case name without trailing dots, and its parent domains.
   void LoweredName(std::string_view n) {
     probe_(n);
     // Parent domains with at least two labels.
-    for (auto dot = n.find('.'); dot != std::string_view::npos; dot = n.find('.')) {
-      n.remove_prefix(dot + 1);
-      if (n.find('.') == std::string_view::npos) break;
-      probe_(n);
+    size_t dots = 0;
+    for (const char c : n) dots += c == '.';
+    for (size_t i = 0; dots >= 2; ++i) {
+      if (n[i] != '.') continue;
+      --dots;
+      probe_(n.substr(i + 1));
     }
   }
 
   void V4(std::uint32_t address) {
-    key_ = V4Key(address, 32);
-    probe_(std::string_view(key_));
+    char key[6] = {'\x01'};
+    for (int i = 0; i < 4; ++i) key[1 + i] = static_cast<char>((address >> (24 - 8 * i)) & 0xff);
+    probe_(std::string_view(key, 5));
     for (int length = 31; length >= 0; --length) {
       if (!v4_prefixes_[static_cast<size_t>(length)]) continue;
       const std::uint32_t mask = length == 0 ? 0 : ~((1u << (32 - length)) - 1);
@@ -590,14 +664,7 @@ class LineTokenizer {
     const auto authority = rest.substr(0, authority_end);
     const auto tail = rest.substr(authority_end);
     bool slow = authority.empty() || (kinds & kNeedsNormalising) != 0;
-    char previous = 0;
-    unsigned tail_odd = 0;
-    for (const char c : tail) {
-      tail_odd |=
-          static_cast<unsigned>(c == '%') | static_cast<unsigned>(c == '.' && previous == '/');
-      previous = c;
-    }
-    slow = slow || tail_odd != 0;
+    slow = slow || HasPercentOrDotSegment(tail);
     std::string_view host = authority;
     std::string_view port;
     if (!slow) {
@@ -659,9 +726,12 @@ class LineTokenizer {
     return {scheme_, scheme.size()};
   }
 
-  static void LowerInto(std::string_view in, std::string& out) {
-    out.resize(in.size());
-    for (size_t i = 0; i < in.size(); ++i) out[i] = Lower(in[i]);
+  // Lower-cases into `out` (grown when short, never shrunk) and returns the lowered text.
+  static std::string_view LowerInto(std::string_view in, std::string& out) {
+    if (out.size() < in.size()) out.resize(std::max<size_t>(in.size(), 256));
+    char* o = out.data();
+    for (size_t i = 0; i < in.size(); ++i) o[i] = Lower(in[i]);
+    return {o, in.size()};
   }
 
   Probe& probe_;

@@ -67,6 +67,11 @@ TEST(ExtractLogObservables, SimdAndPortableClassifiersAgree) {
       "x=https://a.example/%7Efoo/../b?c=d#e ftp://[2001:db8::2]:2121/f "
       "sha256=E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855",
   };
+  const std::string hex64 = "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855";
+  lines.push_back("sha256 " + hex64 + " end");                  // a long field without markers
+  lines.push_back(std::string(50, ' ') + hex64 + " " + hex64);  // across 64-byte words
+  lines.push_back(std::string(70, 'a') + ".example " + std::string(40, 'b') + "@c.example");
+  lines.push_back("GET http://a.example/x/../y?q=%41 http://b.example/./z");  // dot segments
   std::mt19937 rng(7);
   for (int i = 0; i < 300; ++i) {
     std::string line(rng() % 300, '\0');
@@ -87,6 +92,13 @@ TEST(ExtractLogObservables, SimdAndPortableClassifiersAgree) {
     EXPECT_EQ(simd, portable) << line;
   }
   EXPECT_EQ(Tokens(lines[0]).size(), 6u);
+  EXPECT_EQ(Tokens(lines[5]),
+            (std::vector<std::string>{"sha256:" + std::string("e3b0c44298fc1c149afbf4c8996fb92427"
+                                                              "ae41e4649b934ca495991b7852b855")}));
+  EXPECT_EQ(Tokens(lines[6]).size(), 2u);
+  const auto urls = Tokens(lines[8]);
+  ASSERT_FALSE(urls.empty());
+  EXPECT_EQ(urls[0], "url:http://a.example/y?q=A") << ::testing::PrintToString(urls);
 }
 
 TEST(IocScanner, ExactCidrParentDomainUrlAndPatterns) {

@@ -101,8 +101,8 @@ void ExtractLogObservables(std::string_view line,
 std::string SightingNdjson(const IocSighting& sighting);
 
 namespace detail {
-// Tests only: classify line bytes without SIMD (the portable path), to compare both. Not
-// thread-safe; set before scanning.
+// Tests only: classify line bytes without SIMD (the portable path) and walk every field instead
+// of the marker bytes (the reference), to compare both. Not thread-safe; set before scanning.
 void UseScalarLineClassifier(bool scalar);
 }  // namespace detail
 
