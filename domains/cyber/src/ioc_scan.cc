@@ -142,24 +142,36 @@ constexpr auto kUrlBytes = MakeUrlBytes();
 
 // Parses a dotted quad without leading zeros; false otherwise.
 bool ParseV4(std::string_view t, std::uint32_t& out) {
+  const char* p = t.data();
+  const char* const end = p + t.size();
+  auto digit = [&](unsigned& d) {
+    if (p == end) return false;
+    d = static_cast<unsigned>(static_cast<unsigned char>(*p)) - '0';
+    return d <= 9;
+  };
   std::uint32_t value = 0;
-  int parts = 0;
-  size_t i = 0;
-  while (parts < 4) {
-    if (i >= t.size() || !IsDigit(t[i])) return false;
-    unsigned part = 0;
-    const size_t start = i;
-    while (i < t.size() && IsDigit(t[i]) && i - start < 3)
-      part = part * 10 + static_cast<unsigned>(t[i++] - '0');
-    if (part > 255 || (t[start] == '0' && i - start > 1)) return false;
-    value = (value << 8) | part;
-    ++parts;
-    if (parts < 4) {
-      if (i >= t.size() || t[i] != '.') return false;
-      ++i;
+  for (int part = 0; part < 4; ++part) {
+    unsigned first, d;
+    if (!digit(first)) return false;
+    ++p;
+    unsigned number = first;
+    if (digit(d)) {
+      ++p;
+      if (first == 0) return false;  // leading zero
+      number = number * 10 + d;
+      if (digit(d)) {
+        ++p;
+        number = number * 10 + d;
+      }
+    }
+    if (number > 255) return false;
+    value = (value << 8) | number;
+    if (part < 3) {
+      if (p == end || *p != '.') return false;
+      ++p;
     }
   }
-  if (i != t.size()) return false;
+  if (p != end) return false;
   out = value;
   return true;
 }

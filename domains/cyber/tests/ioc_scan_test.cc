@@ -45,6 +45,9 @@ TEST(ExtractLogObservables, DnsFirewallMailAndHashes) {
   EXPECT_EQ(Tokens("file sha256=E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"),
             (std::vector<std::string>{
                 "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}));
+  // Dotted quads: no leading zeros, parts up to 255, four parts.
+  EXPECT_EQ(Tokens("a=01.2.3.4 b=1.2.3.256 c=1.2.3.4.5 d=1234.1.1.1 e=0.0.0.0 f=255.255.255.255"),
+            (std::vector<std::string>{"ipv4:0.0.0.0", "ipv4:255.255.255.255"}));
   // Binary bytes and invalid UTF-8 separate tokens; no crash.
   EXPECT_EQ(Tokens(std::string("\xff\xfe"
                                "evil.example\x00\x01"
