@@ -501,7 +501,11 @@ class LineTokenizer {
  public:
   LineTokenizer(Probe& probe, const std::array<bool, 33>& v4_prefixes,
                 const std::array<bool, 129>& v6_prefixes)
-      : probe_(probe), v4_prefixes_(v4_prefixes), v6_prefixes_(v6_prefixes) {}
+      : probe_(probe), v6_prefixes_(v6_prefixes) {
+    // The IPv4 prefix lengths in use, longest first: most index sets have none.
+    for (int length = 31; length >= 0; --length)
+      if (v4_prefixes[static_cast<size_t>(length)]) v4_lengths_.push_back(length);
+  }
 
   // Fields of fewer than 32 bytes without '.', ':' or '@' hold no token and are skipped.
   void Line(std::string_view line) {
@@ -630,8 +634,7 @@ class LineTokenizer {
     char key[6] = {'\x01'};
     for (int i = 0; i < 4; ++i) key[1 + i] = static_cast<char>((address >> (24 - 8 * i)) & 0xff);
     probe_(std::string_view(key, 5));
-    for (int length = 31; length >= 0; --length) {
-      if (!v4_prefixes_[static_cast<size_t>(length)]) continue;
+    for (const int length : v4_lengths_) {
       const std::uint32_t mask = length == 0 ? 0 : ~((1u << (32 - length)) - 1);
       key_ = V4Key(address & mask, length);
       probe_(std::string_view(key_));
@@ -747,7 +750,7 @@ class LineTokenizer {
   }
 
   Probe& probe_;
-  const std::array<bool, 33>& v4_prefixes_;
+  std::vector<int> v4_lengths_;  // IPv4 prefix lengths of CIDR indicators, longest first
   const std::array<bool, 129>& v6_prefixes_;
   LineMasks masks_;
   std::string_view line_;  // the line of the masks
