@@ -1,9 +1,9 @@
 #pragma once
 
-// The spatial index of the SQLite store: an in-memory R*-tree (Boost.Geometry) over the boxes of
+// The spatial index of the SQLite store: an in-memory R-tree (Boost.Geometry) over the boxes of
 // the current record rows, derived from the records table (columns min_lon … max_lat, read
 // through the partial index records_box) when the store opens and kept in step by the writer.
-// docs/adr/ "in-memory R*-tree" explains why it replaced SQLite's R*Tree module.
+// docs/adr/ "in-memory spatial index" explains why it replaced SQLite's R*Tree module.
 //
 // The index answers "which rows may intersect this box" with a superset: every box that any
 // open read snapshot holds is in it, plus possibly boxes of rows not (yet, or no longer) in that

@@ -218,7 +218,7 @@ constexpr const char* kSchemaV3 = R"sql(
 CREATE INDEX records_group ON records (share_group, id);
 )sql";
 
-// Version 4: the spatial index moves into memory (box_index.h, docs/adr "in-memory R*-tree"):
+// Version 4: the spatial index moves into memory (box_index.h, docs/adr "in-memory spatial index"):
 // SQLite's R*Tree goes; the boxes stay in the records columns, and a covering partial index in
 // row order lets the store read them all quickly at open. record_box_generation counts the
 // transactions that changed a box, so that a store notices boxes written by another process.
