@@ -88,9 +88,9 @@ class BoxIndex {
   int64_t generation_ = 0;      // guarded by tree_mu_
 
   std::mutex epoch_mu_;
-  uint64_t epoch_ = 0;                                        // guarded by epoch_mu_
-  std::map<uint64_t, int> open_snapshots_;                    // epoch -> count; epoch_mu_
-  std::vector<std::pair<uint64_t, IndexedBox>> retired_;      // epoch_mu_; (retired at, box)
+  uint64_t epoch_ = 0;                                    // guarded by epoch_mu_
+  std::map<uint64_t, int> open_snapshots_;                // epoch -> count; epoch_mu_
+  std::vector<std::pair<uint64_t, IndexedBox>> retired_;  // epoch_mu_; (retired at, box)
 };
 
 }  // namespace issa::storage_sqlite

@@ -1,10 +1,10 @@
 #include "issa/storage_sqlite/sqlite_store.h"
 
-#include <condition_variable>
 #include <algorithm>
+#include <condition_variable>
 #include <deque>
-#include <iterator>
 #include <exception>
+#include <iterator>
 #include <mutex>
 #include <span>
 #include <stop_token>
@@ -462,9 +462,9 @@ class SqliteStore final : public storage::Store {
   }
 
   const SqliteOptions options_;
-  std::unique_ptr<Db> writer_db_;  // after construction, used on the writer thread only
+  std::unique_ptr<Db> writer_db_;    // after construction, used on the writer thread only
   std::unique_ptr<BoxIndex> boxes_;  // changed by the writer thread, read by every reader
-  audit::Head head_;               // writer thread only: the head including uncommitted entries
+  audit::Head head_;                 // writer thread only: the head including uncommitted entries
 
   std::mutex queue_mu_;
   std::condition_variable_any queue_cv_;                   // writer waits for work (or stop)
@@ -537,8 +537,8 @@ Result<std::unique_ptr<storage::Store>> OpenSqliteStore(const SqliteOptions& opt
     return FailedPrecondition(fmt::format("{}: the checkpoint connection sees journal_mode {}",
                                           options.path, checkpoint_mode));
   }
-  return std::unique_ptr<storage::Store>(
-      std::make_unique<SqliteStore>(options, std::move(db), std::move(checkpoint), std::move(boxes)));
+  return std::unique_ptr<storage::Store>(std::make_unique<SqliteStore>(
+      options, std::move(db), std::move(checkpoint), std::move(boxes)));
 }
 
 }  // namespace issa::storage_sqlite

@@ -30,6 +30,10 @@ namespace {
 // Selected after the record columns.
 constexpr int kGrantsCol = kRecordColumnCount;
 constexpr int kRidCol = kRecordColumnCount + 1;
+// The column of the record id (the first of ISSA_SQLITE_RECORD_COLUMNS).
+constexpr int kIdCol = 0;
+// From this many box candidates on, QueryRecords first walks the records in id order.
+constexpr size_t kWalkMinCandidates = 256;
 
 constexpr const char* kSelectCurrent =
     "SELECT " ISSA_SQLITE_RECORD_COLUMNS ", grants, rid FROM records WHERE id = ?1";
@@ -283,52 +287,82 @@ Result<storage::RecordPage> SqliteReader<Base>::QueryRecords(const access::Viewe
     ISSA_ASSIGN_OR_RETURN(candidates, BoxCandidates(*query.bbox));
     if (candidates && candidates->empty()) return storage::RecordPage{};
   }
-  // Assembled from constant fragments only; every value is a bound parameter.
-  std::string sql = "SELECT " ISSA_SQLITE_RECORD_COLUMNS ", grants FROM records WHERE id > :after";
-  if (query.type) sql += " AND type = :type";
-  if (query.owner) sql += " AND owner = :owner";
-  if (query.group) sql += " AND share_group = :group";
-  if (query.since) sql += " AND updated_at >= :since";
-  if (query.until) sql += " AND updated_at < :until";
-  if (!words.empty()) {
-    sql += " AND rid IN (SELECT rowid FROM record_fts WHERE record_fts MATCH :match)";
-  }
-  if (candidates) {
-    // The spatial index returns a superset (boxes rounded outwards to float, boxes of rows
-    // outside this snapshot); RowIntersects below decides on the exact doubles.
-    sql += " AND rid IN (SELECT value FROM json_each(:rids))";
-  } else if (query.bbox) {
-    sql += " AND min_lon IS NOT NULL";
-  }
-  sql += " ORDER BY id";
-  ISSA_ASSIGN_OR_RETURN(Stmt s, db().Prepare(sql));
-  s.BindText(s.Index(":after"), query.after_id);
-  if (query.type) s.BindText(s.Index(":type"), *query.type);
-  if (query.owner) s.BindText(s.Index(":owner"), *query.owner);
-  if (query.group) s.BindText(s.Index(":group"), *query.group);
-  if (query.since) s.BindInt(s.Index(":since"), *query.since);
-  if (query.until) s.BindInt(s.Index(":until"), *query.until);
-  if (!words.empty()) s.BindText(s.Index(":match"), match);
-  std::string rids;
-  if (candidates) {
-    rids = RidArray(*candidates);
-    s.BindText(s.Index(":rids"), rids);
+  // Many candidates: walking `records` in id order and testing membership usually fills the
+  // first page long before reading and sorting every candidate would. The walk is bounded (about
+  // the cost of the other plan); past the bound the candidate plan goes on after the last id
+  // walked, so the rows still come in id order.
+  std::vector<int64_t> members;
+  if (candidates && candidates->size() >= kWalkMinCandidates) {
+    members = *candidates;
+    std::sort(members.begin(), members.end());
   }
   storage::RecordPage page;
   const size_t limit = static_cast<size_t>(query.limit);
-  for (;;) {
-    ISSA_ASSIGN_OR_RETURN(const bool row, s.Step());
-    if (!row) break;
-    if (query.bbox && !RowIntersects(s, 0, *query.bbox)) continue;
-    ISSA_ASSIGN_OR_RETURN(const bool visible, RowVisible(viewer, s, 0, kGrantsCol));
-    if (!visible) continue;
-    if (page.records.size() == limit) {  // one more visible row exists: there is a next page
-      page.next_cursor = page.records.back().id;
-      break;
+  // Runs one plan from `after`; a walk that stops at its bound sets `last` to the last id it
+  // stepped over.
+  enum class Ended { kPageFull, kNoMoreRows, kWalkBound };
+  const auto run = [&](bool walk, const std::string& after, std::string& last) -> Result<Ended> {
+    // Assembled from constant fragments only; every value is a bound parameter.
+    std::string sql =
+        "SELECT " ISSA_SQLITE_RECORD_COLUMNS ", grants, rid FROM records WHERE id > :after";
+    if (query.type) sql += " AND type = :type";
+    if (query.owner) sql += " AND owner = :owner";
+    if (query.group) sql += " AND share_group = :group";
+    if (query.since) sql += " AND updated_at >= :since";
+    if (query.until) sql += " AND updated_at < :until";
+    if (!words.empty()) {
+      sql += " AND rid IN (SELECT rowid FROM record_fts WHERE record_fts MATCH :match)";
     }
-    ISSA_ASSIGN_OR_RETURN(core::Record r, ReadCurrent(s));
-    page.records.push_back(std::move(r));
+    if (candidates && !walk) {
+      // The spatial index returns a superset (boxes rounded outwards to float, boxes of rows
+      // outside this snapshot); RowIntersects below decides on the exact doubles.
+      sql += " AND rid IN (SELECT value FROM json_each(:rids))";
+    } else if (query.bbox) {
+      sql += " AND min_lon IS NOT NULL";
+    }
+    sql += " ORDER BY id";
+    ISSA_ASSIGN_OR_RETURN(Stmt s, db().Prepare(sql));
+    s.BindText(s.Index(":after"), after);
+    if (query.type) s.BindText(s.Index(":type"), *query.type);
+    if (query.owner) s.BindText(s.Index(":owner"), *query.owner);
+    if (query.group) s.BindText(s.Index(":group"), *query.group);
+    if (query.since) s.BindInt(s.Index(":since"), *query.since);
+    if (query.until) s.BindInt(s.Index(":until"), *query.until);
+    if (!words.empty()) s.BindText(s.Index(":match"), match);
+    std::string rids;
+    if (candidates && !walk) {
+      rids = RidArray(*candidates);
+      s.BindText(s.Index(":rids"), rids);
+    }
+    size_t budget = members.size();
+    for (;;) {
+      ISSA_ASSIGN_OR_RETURN(const bool row, s.Step());
+      if (!row) return Ended::kNoMoreRows;
+      if (walk) {
+        if (budget-- == 0) return Ended::kWalkBound;
+        last = s.Text(kIdCol);
+        if (!std::binary_search(members.begin(), members.end(), s.Int(kRidCol))) continue;
+      }
+      if (query.bbox && !RowIntersects(s, 0, *query.bbox)) continue;
+      ISSA_ASSIGN_OR_RETURN(const bool visible, RowVisible(viewer, s, 0, kGrantsCol));
+      if (!visible) continue;
+      if (page.records.size() == limit) {  // one more visible row exists: there is a next page
+        page.next_cursor = page.records.back().id;
+        return Ended::kPageFull;
+      }
+      ISSA_ASSIGN_OR_RETURN(core::Record r, ReadCurrent(s));
+      page.records.push_back(std::move(r));
+    }
+  };
+  std::string after = query.after_id;
+  if (!members.empty()) {
+    std::string last;
+    ISSA_ASSIGN_OR_RETURN(const Ended ended, run(/*walk=*/true, after, last));
+    if (ended != Ended::kWalkBound) return page;
+    after = last;
   }
+  std::string unused;
+  ISSA_RETURN_IF_ERROR(run(/*walk=*/false, after, unused).status());
   return page;
 }
 
@@ -896,7 +930,8 @@ Status WriteBoxGeneration(Db& db, int64_t generation) {
                                            "WHERE id = 1"));
   s.BindInt(1, generation);
   ISSA_RETURN_IF_ERROR(s.Run());
-  if (sqlite3_changes(db.handle()) != 1) return DataLoss("the record_box_generation row is missing");
+  if (sqlite3_changes(db.handle()) != 1)
+    return DataLoss("the record_box_generation row is missing");
   return Status::Ok();
 }
 
@@ -908,8 +943,8 @@ Result<std::vector<IndexedBox>> ReadAllBoxes(Db& db) {
   for (;;) {
     ISSA_ASSIGN_OR_RETURN(const bool row, s.Step());
     if (!row) break;
-    out.push_back(IndexedBox::Of(core::BBox{s.Double(1), s.Double(2), s.Double(3), s.Double(4)},
-                                 s.Int(0)));
+    out.push_back(
+        IndexedBox::Of(core::BBox{s.Double(1), s.Double(2), s.Double(3), s.Double(4)}, s.Int(0)));
   }
   std::sort(out.begin(), out.end());
   return out;

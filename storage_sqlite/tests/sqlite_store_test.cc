@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "issa/storage/testing/store_conformance.h"
@@ -525,7 +526,6 @@ TEST_F(SqliteStoreTest, SynchronousFullOpensAndWrites) {
   EXPECT_TRUE((*store->BeginRead())->GetRecord(System(), "rec-1").ok());
 }
 
-
 TEST_F(SqliteStoreTest, OpenRejectsABadCheckpointSize) {
   SqliteOptions o = Options();
   o.checkpoint_pages = 0;
@@ -711,6 +711,70 @@ TEST_F(SqliteStoreTest, MigratesAVersion3StoreToTheInMemoryBoxIndex) {
   store = Open();
   auto txn = std::move(store->BeginRead()).value();
   EXPECT_EQ(QueryIds(*txn, BoxQuery({9, 44, 11, 46})), (Ids{"rec-b", "rec-c"}));
+}
+
+// Box queries with many candidates first walk the records in id order, within a bound, and
+// continue with the candidate list after it: pages come out complete and in id order whether
+// the boxed records come first, last or interleaved, also for a viewer who sees only some.
+TEST_F(SqliteStoreTest, LargeBoxQueriesPageInIdOrderWhicheverPlanAnswers) {
+  std::vector<core::Record> records;
+  const auto add = [&](int n, bool boxed, const char* prefix) {
+    for (int i = 0; i < n; ++i) {
+      core::Record r = Person(fmt::format("{}{:05}", prefix, i), "IT-NCC",
+                              i % 3 == 0 ? core::Distribution::kAll : core::Distribution::kOwner);
+      if (boxed) r.bbox = core::BBox{10.0 + i % 7, 45.0 + i % 5, 10.0 + i % 7, 45.0 + i % 5};
+      records.push_back(std::move(r));
+    }
+  };
+  add(400, true, "rec-a");         // boxed first
+  add(3000, false, "rec-b");       // a long run without boxes
+  add(300, true, "rec-c");         // boxed last: the walk stops at its bound before reaching them
+  for (int i = 0; i < 600; ++i) {  // interleaved
+    core::Record r = Person(fmt::format("rec-d{:05}", i));
+    if (i % 4 == 0) r.bbox = core::BBox{12, 46, 12.5, 46.5};
+    records.push_back(std::move(r));
+  }
+  auto store = Open();
+  for (size_t from = 0; from < records.size(); from += 500) {
+    MustWrite(*store, [&](storage::WriteTxn& txn) {
+      for (size_t i = from; i < std::min(records.size(), from + 500); ++i) {
+        ISSA_RETURN_IF_ERROR(txn.PutRecord(records[i]));
+      }
+      return Status::Ok();
+    });
+  }
+  access::Viewer other = System();
+  other.principal = access::Principal{};
+  other.principal.authority = "FR-PIU";
+  other.principal.clearance = core::Classification::kConfidential;
+  other.principal.purposes = core::kAllPurposes;
+  auto txn = std::move(store->BeginRead()).value();
+  for (const core::BBox& box : {core::BBox{0, 0, 30, 60}, core::BBox{11.5, 45.5, 13, 47}}) {
+    for (const access::Viewer& viewer : {System(), other}) {
+      for (const int limit : {1, 7, 100, 1000}) {
+        Ids want;
+        for (const core::Record& r : records) {
+          if (r.bbox && r.bbox->Intersects(box) && access::MaySee(viewer, r)) {
+            want.push_back(r.id);
+          }
+        }
+        Ids got;
+        storage::RecordQuery q = BoxQuery(box);
+        q.limit = limit;
+        for (int pages = 0; pages < 2000; ++pages) {
+          auto page = txn->QueryRecords(viewer, q);
+          ASSERT_TRUE(page.ok()) << page.status().ToString();
+          if (page->records.size() != static_cast<size_t>(limit)) {
+            EXPECT_TRUE(page->next_cursor.empty());
+          }
+          for (const core::Record& r : page->records) got.push_back(r.id);
+          if (page->next_cursor.empty()) break;
+          q.after_id = page->next_cursor;
+        }
+        EXPECT_EQ(got, want) << "limit " << limit;
+      }
+    }
+  }
 }
 
 // A read snapshot keeps finding a record by the box it had when the snapshot began, after a
