@@ -291,10 +291,17 @@ Result<storage::RecordPage> SqliteReader<Base>::QueryRecords(const access::Viewe
   // first page long before reading and sorting every candidate would. The walk is bounded (about
   // the cost of the other plan); past the bound the candidate plan goes on after the last id
   // walked, so the rows still come in id order.
+  // Walk only when the candidates are dense enough that a page is expected within the bound:
+  // (limit + 1) × rows / candidates <= candidates, with max(rid) standing for the row count.
   std::vector<int64_t> members;
   if (candidates && candidates->size() >= kWalkMinCandidates) {
-    members = *candidates;
-    std::sort(members.begin(), members.end());
+    ISSA_ASSIGN_OR_RETURN(Stmt rows, db().Prepare("SELECT max(rid) FROM records"));
+    ISSA_ASSIGN_OR_RETURN(const bool found, rows.Step());
+    const double n = static_cast<double>(candidates->size());
+    if (found && static_cast<double>(query.limit + 1) * static_cast<double>(rows.Int(0)) <= n * n) {
+      members = *candidates;
+      std::sort(members.begin(), members.end());
+    }
   }
   storage::RecordPage page;
   const size_t limit = static_cast<size_t>(query.limit);
