@@ -9,8 +9,10 @@
 // g++ 12 at -O2 reports false -Warray-bounds and -Wmaybe-uninitialized inside Boost.Geometry's
 // R-tree (its fixed-capacity node arrays); they are raised where the templates are
 // instantiated, that is in this file, so they are turned off for this file only.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Warray-bounds"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <boost/geometry.hpp>
 #include <boost/geometry/index/rtree.hpp>
 
