@@ -112,11 +112,22 @@ void BoxIndex::Retire(std::vector<IndexedBox> boxes) {
   Erase(due);
 }
 
-std::vector<IndexedBox> BoxIndex::Contents() const {
-  std::shared_lock<std::shared_mutex> lock(tree_mu_);
-  std::vector<IndexedBox> out(tree_->rtree.begin(), tree_->rtree.end());
-  lock.unlock();
-  std::sort(out.begin(), out.end());
+std::vector<IndexedBox> BoxIndex::Contents() {
+  std::vector<IndexedBox> held;
+  {
+    std::shared_lock<std::shared_mutex> lock(tree_mu_);
+    held.assign(tree_->rtree.begin(), tree_->rtree.end());
+  }
+  std::vector<IndexedBox> retiring;
+  {
+    std::lock_guard<std::mutex> lock(epoch_mu_);
+    for (const auto& r : retired_) retiring.push_back(r.second);
+  }
+  std::sort(held.begin(), held.end());
+  std::sort(retiring.begin(), retiring.end());
+  std::vector<IndexedBox> out;
+  std::set_difference(held.begin(), held.end(), retiring.begin(), retiring.end(),
+                      std::back_inserter(out));
   return out;
 }
 

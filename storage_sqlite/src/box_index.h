@@ -67,8 +67,9 @@ class BoxIndex {
   // opened before this call is closed. Also removes what earlier retirements may now remove.
   void Retire(std::vector<IndexedBox> boxes);
 
-  // Every box held, sorted (to compare with the database after another process wrote).
-  std::vector<IndexedBox> Contents() const;
+  // Every box held and not waiting to be retired, sorted (to compare with the database after
+  // another process wrote). Only on the thread that changes the index (the writer).
+  std::vector<IndexedBox> Contents();
 
   // The database generation whose boxes the index holds (at least).
   int64_t generation() const;

@@ -713,6 +713,41 @@ TEST_F(SqliteStoreTest, MigratesAVersion3StoreToTheInMemoryBoxIndex) {
   EXPECT_EQ(QueryIds(*txn, BoxQuery({9, 44, 11, 46})), (Ids{"rec-b", "rec-c"}));
 }
 
+// Another store moves a box back while this one still keeps the old copy for an open snapshot:
+// after syncing, the box stays found once that snapshot has ended and old copies are removed.
+TEST_F(SqliteStoreTest, BoxMovedBackByAnotherStoreSurvivesTheRetiredCopy) {
+  const core::BBox rome{12.4, 41.8, 12.6, 42.0};
+  const core::BBox oslo{10.6, 59.8, 10.9, 60.0};
+  auto mine = Open();
+  auto other = Open();
+  const auto put = [](storage::Store& store, int64_t version, const core::BBox& box) {
+    MustWrite(store, [&](storage::WriteTxn& txn) {
+      core::Record r = Person("rec-1");
+      r.version = version;
+      r.bbox = box;
+      return txn.PutRecord(r);
+    });
+  };
+  const auto touch = [](storage::Store& store, const std::string& id) {
+    MustWrite(store, [&](storage::WriteTxn& txn) {
+      core::Record r = Person(id);
+      r.bbox = core::BBox{0, 0, 1, 1};
+      return txn.PutRecord(r);
+    });
+  };
+  put(*mine, 1, rome);
+  auto old = std::move(mine->BeginRead()).value();
+  put(*mine, 2, oslo);     // the rome copy waits for `old`
+  put(*other, 3, rome);    // moved back by the other store
+  touch(*mine, "rec-t1");  // syncs
+  old.reset();
+  touch(*mine, "rec-t2");  // removes what waited
+  touch(*mine, "rec-t3");
+  auto txn = std::move(mine->BeginRead()).value();
+  EXPECT_EQ(QueryIds(*txn, BoxQuery(rome)), Ids{"rec-1"});
+  EXPECT_EQ(QueryIds(*txn, BoxQuery(oslo)), Ids{});
+}
+
 // Box queries with many candidates first walk the records in id order, within a bound, and
 // continue with the candidate list after it: pages come out complete and in id order whether
 // the boxed records come first, last or interleaved, also for a viewer who sees only some.
