@@ -9,6 +9,11 @@
 //
 // ISSA_INGEST_BATCHES=<n> fixes the number of timed batches per benchmark (for profilers such as
 // callgrind, whose figures grow with the database).
+//
+// BM_IssaBoxQuery measures what the spatial index buys the readers: Store::QueryRecords with a
+// bbox (limit 100, first page) over a store of 200,000 of the same records (30 % with a point),
+// for boxes of 0.05°, 0.5°, 2° and 20° at random places in the records' extent, as the node
+// itself (sees all) and as another authority (sees the 25 % shared with all participants).
 
 #include <array>
 #include <chrono>
@@ -26,6 +31,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "issa/access/policy.h"
 #include "issa/audit/chain.h"
 #include "issa/core/ids.h"
 #include "issa/core/model.h"
@@ -229,6 +235,101 @@ void BM_PeerBareSqliteInsert(benchmark::State& state) {
                [&](std::span<const Record> batch) { return (*peer)->InsertBatch(batch); });
 }
 
+// ---- Box queries -------------------------------------------------------------------------------
+
+constexpr int kQueryStoreRecords = 200'000;
+
+// One store for every box query benchmark, filled at first use (not timed).
+struct QueryFixture {
+  TempDir dir;
+  std::unique_ptr<issa::storage::Store> store;
+  issa::Status status;
+  double reopen_ms = 0;      // closing and opening the filled store again (rebuilds its indexes)
+  double reopen_cpu_ms = 0;  // the same in process CPU time
+};
+
+QueryFixture& SharedQueryStore() {
+  static QueryFixture* fixture = [] {
+    auto* f = new QueryFixture;
+    issa::storage_sqlite::SqliteOptions options;
+    options.path = f->dir.File("query.db");
+    auto store = issa::storage_sqlite::OpenSqliteStore(options);
+    if (!store.ok()) {
+      f->status = store.status();
+      return f;
+    }
+    f->store = std::move(store).value();
+    RecordFactory factory(30);
+    for (int done = 0; done < kQueryStoreRecords && f->status.ok(); done += kBatch) {
+      const std::vector<std::vector<Record>> batch = MakeBatches(factory, 1);
+      f->status = f->store->Write([&](issa::storage::WriteTxn& txn) {
+        for (const Record& r : batch[0]) ISSA_RETURN_IF_ERROR(txn.PutRecord(r));
+        return issa::Status::Ok();
+      });
+    }
+    if (!f->status.ok()) return f;
+    f->store.reset();
+    const double cpu_start = ProcessCpuSeconds();
+    const auto start = std::chrono::steady_clock::now();
+    store = issa::storage_sqlite::OpenSqliteStore(options);
+    f->reopen_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    f->reopen_cpu_ms = (ProcessCpuSeconds() - cpu_start) * 1000;
+    if (!store.ok()) {
+      f->status = store.status();
+      return f;
+    }
+    f->store = std::move(store).value();
+    return f;
+  }();
+  return *fixture;
+}
+
+// Arguments: box side in millidegrees; 1 = as the node (sees all), 0 = as another authority.
+void BM_IssaBoxQuery(benchmark::State& state) {
+  QueryFixture& fixture = SharedQueryStore();
+  if (!fixture.status.ok()) {
+    state.SkipWithError(fixture.status.ToString().c_str());
+    return;
+  }
+  const double side = static_cast<double>(state.range(0)) / 1000.0;
+  issa::access::Viewer viewer{issa::access::Principal::System(), kT0, {}};
+  if (state.range(1) == 0) {
+    viewer.principal = issa::access::Principal{};
+    viewer.principal.user_id = "u-fr";
+    viewer.principal.authority = "FR-PIU";
+    viewer.principal.role = issa::core::Role::kAnalyst;
+    viewer.principal.clearance = issa::core::Classification::kRestricted;
+    viewer.principal.purposes = issa::core::kAllPurposes;
+  }
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> lon(-9.0, 24.0 - side);
+  std::uniform_real_distribution<double> lat(36.0, 56.0 - side);
+  int64_t rows = 0;
+  for (auto _ : state) {
+    auto txn = fixture.store->BeginRead();
+    if (!txn.ok()) {
+      state.SkipWithError(txn.status().ToString().c_str());
+      break;
+    }
+    issa::storage::RecordQuery query;
+    const double x = lon(rng);
+    const double y = lat(rng);
+    query.bbox = issa::core::BBox{x, y, x + side, y + side};
+    query.limit = 100;
+    auto page = (*txn)->QueryRecords(viewer, query);
+    if (!page.ok()) {
+      state.SkipWithError(page.status().ToString().c_str());
+      break;
+    }
+    rows += static_cast<int64_t>(page->records.size());
+  }
+  state.counters["rows_per_query"] =
+      benchmark::Counter(static_cast<double>(rows), benchmark::Counter::kAvgIterations);
+  state.counters["store_reopen_ms"] = fixture.reopen_ms;
+  state.counters["store_reopen_cpu_ms"] = fixture.reopen_cpu_ms;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -242,6 +343,10 @@ int main(int argc, char** argv) {
   for (benchmark::internal::Benchmark* b : {issa, peer}) {
     b->Unit(benchmark::kMillisecond)->UseRealTime();
   }
+  benchmark::RegisterBenchmark("BM_IssaBoxQuery", BM_IssaBoxQuery)
+      ->ArgNames({"side_millideg", "sees_all"})
+      ->ArgsProduct({{50, 500, 2000, 20000}, {1, 0}})
+      ->Unit(benchmark::kMicrosecond);
   if (const char* batches = std::getenv("ISSA_INGEST_BATCHES"); batches != nullptr) {
     const int n = std::atoi(batches);
     if (n < 1) {

@@ -218,10 +218,26 @@ constexpr const char* kSchemaV3 = R"sql(
 CREATE INDEX records_group ON records (share_group, id);
 )sql";
 
+// Version 4: the spatial index moves into memory (box_index.h, docs/adr "in-memory spatial index"):
+// SQLite's R*Tree goes; the boxes stay in the records columns, and a covering partial index in
+// row order lets the store read them all quickly at open. record_box_generation counts the
+// transactions that changed a box, so that a store notices boxes written by another process.
+constexpr const char* kSchemaV4 = R"sql(
+DROP TABLE record_rtree;
+CREATE INDEX records_box ON records (rid, min_lon, min_lat, max_lon, max_lat)
+  WHERE min_lon IS NOT NULL;
+CREATE TABLE record_box_generation (
+  id         INTEGER PRIMARY KEY CHECK (id = 1),
+  generation INTEGER NOT NULL
+);
+INSERT INTO record_box_generation (id, generation) VALUES (1, 1);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kSchemaV1},
     {2, "cheaper ingest: leaner text index", kSchemaV2},
     {3, "index of records by sharing group (TAXII collections)", kSchemaV3},
+    {4, "in-memory spatial index: boxes read from records at open", kSchemaV4},
 };
 
 Result<int> ParseVersion(std::string_view text, std::string_view path) {

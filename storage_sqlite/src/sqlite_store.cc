@@ -1,8 +1,10 @@
 #include "issa/storage_sqlite/sqlite_store.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <iterator>
 #include <mutex>
 #include <span>
 #include <stop_token>
@@ -12,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "box_index.h"
 #include "sqlite_db.h"
 #include "sqlite_schema.h"
 #include "sqlite_txn.h"
@@ -70,9 +73,11 @@ struct WriteRequest {
 // sqlite_store.h and docs/formats/storage-sqlite.md.
 class SqliteStore final : public storage::Store {
  public:
-  SqliteStore(SqliteOptions options, std::unique_ptr<Db> writer, std::unique_ptr<Db> checkpoint)
+  SqliteStore(SqliteOptions options, std::unique_ptr<Db> writer, std::unique_ptr<Db> checkpoint,
+              std::unique_ptr<BoxIndex> boxes)
       : options_(std::move(options)),
         writer_db_(std::move(writer)),
+        boxes_(std::move(boxes)),
         checkpoint_db_(std::move(checkpoint)) {
     // Replaces SQLite's auto-checkpoint on the writer connection (which ran checkpoints, with
     // their fsyncs, inside the writer's COMMIT): the hook only notes the WAL size.
@@ -104,6 +109,9 @@ class SqliteStore final : public storage::Store {
   SqliteStore& operator=(const SqliteStore&) = delete;
 
   Result<std::unique_ptr<storage::ReadTxn>> BeginRead() override {
+    // Registered before the snapshot starts: boxes retired from now on stay in the spatial
+    // index until this snapshot ends.
+    const uint64_t snapshot = boxes_->OpenSnapshot();
     std::unique_ptr<Db> db;
     {
       std::lock_guard<std::mutex> lock(pool_mu_);
@@ -114,6 +122,7 @@ class SqliteStore final : public storage::Store {
       ++checked_out_;
     }
     const auto give_back = [&](const Status& error) -> Status {
+      boxes_->CloseSnapshot(snapshot);
       std::lock_guard<std::mutex> lock(pool_mu_);
       --checked_out_;
       return {error.code(), fmt::format("cannot start a read transaction on {}: {}", options_.path,
@@ -131,8 +140,11 @@ class SqliteStore final : public storage::Store {
       (void)db->Exec("ROLLBACK", "ROLLBACK");
       return give_back(head.status());
     }
-    return std::unique_ptr<storage::ReadTxn>(std::make_unique<SqliteReadTxn>(
-        std::move(db), [this](std::unique_ptr<Db> done) { ReleaseReader(std::move(done)); }));
+    return std::unique_ptr<storage::ReadTxn>(
+        std::make_unique<SqliteReadTxn>(std::move(db), *boxes_, [this, snapshot](auto done) {
+          ReleaseReader(std::move(done));
+          boxes_->CloseSnapshot(snapshot);
+        }));
   }
 
   Status Write(const WriteFn& fn) override {
@@ -298,17 +310,43 @@ class SqliteStore final : public storage::Store {
     for (WriteRequest* r : group) r->status = status;
   }
 
-  Status RunFn(const WriteFn& fn) {
-    SqliteWriteTxn txn(*writer_db_, head_);
+  // Runs one call; `changes` receives what it did to the spatial index (its inserted boxes are
+  // in the index, also when it fails: the caller takes them back).
+  Status RunFn(const WriteFn& fn, BoxChanges& changes) {
+    SqliteWriteTxn txn(*writer_db_, *boxes_, head_);
+    Status status;
     try {
-      Status status = fn(txn);
+      status = fn(txn);
       if (status.ok()) status = txn.Finish();
-      return status;
     } catch (const std::exception& e) {
-      return Internal(fmt::format("write function threw: {}", e.what()));
+      status = Internal(fmt::format("write function threw: {}", e.what()));
     } catch (...) {
-      return Internal("write function threw a non-standard exception");
+      status = Internal("write function threw a non-standard exception");
     }
+    changes = std::move(txn.box_changes());
+    return status;
+  }
+
+  // At the start of a write transaction: when the database holds boxes of a generation the
+  // index has not seen (another process wrote), brings the index to the database's boxes. Boxes
+  // the index holds but the database no longer does are retired, not dropped: older snapshots
+  // may still hold them.
+  Result<int64_t> SyncBoxIndex() {
+    Db& db = *writer_db_;
+    ISSA_ASSIGN_OR_RETURN(const int64_t generation, ReadBoxGeneration(db));
+    if (generation == boxes_->generation()) return generation;
+    ISSA_ASSIGN_OR_RETURN(const std::vector<IndexedBox> stored, ReadAllBoxes(db));
+    const std::vector<IndexedBox> held = boxes_->Contents();
+    std::vector<IndexedBox> missing;
+    std::vector<IndexedBox> gone;
+    std::set_difference(stored.begin(), stored.end(), held.begin(), held.end(),
+                        std::back_inserter(missing));
+    std::set_difference(held.begin(), held.end(), stored.begin(), stored.end(),
+                        std::back_inserter(gone));
+    boxes_->Insert(missing);
+    boxes_->set_generation(generation);
+    boxes_->Retire(std::move(gone));
+    return generation;
   }
 
   Status SignHead() {
@@ -344,18 +382,32 @@ class SqliteStore final : public storage::Store {
       return fail_rest(first, committed.status());
     }
     head_ = *committed;
+    auto box_generation = SyncBoxIndex();
+    if (!box_generation.ok()) {
+      (void)db.Exec("ROLLBACK", "ROLLBACK");
+      return fail_rest(first, box_generation.status());
+    }
+    BoxChanges box_changes;  // of the calls that succeeded
+    const auto take_back_boxes = [&] { boxes_->Erase(box_changes.inserted); };
     std::vector<size_t> succeeded;
     for (size_t i = first; i < group.size(); ++i) {
       WriteRequest& request = *group[i];
       const audit::Head before = head_;
       Status status = db.Exec("SAVEPOINT issa_write", "starting a savepoint");
       if (status.ok()) {
-        status = RunFn(*request.fn);
+        BoxChanges call_boxes;
+        status = RunFn(*request.fn, call_boxes);
         if (status.ok()) status = db.Exec("RELEASE issa_write", "releasing a savepoint");
         if (!status.ok()) {  // undo this call only
           (void)db.Exec("ROLLBACK TO issa_write", "rolling back a savepoint");
           (void)db.Exec("RELEASE issa_write", "releasing a savepoint");
           head_ = before;
+          boxes_->Erase(call_boxes.inserted);
+        } else {
+          box_changes.inserted.insert(box_changes.inserted.end(), call_boxes.inserted.begin(),
+                                      call_boxes.inserted.end());
+          box_changes.retired.insert(box_changes.retired.end(), call_boxes.retired.begin(),
+                                     call_boxes.retired.end());
         }
       }
       request.status = status;
@@ -368,6 +420,7 @@ class SqliteStore final : public storage::Store {
                         status.ok() ? std::string() : ": " + status.message()));
         for (const size_t j : succeeded) group[j]->status = lost;
         head_ = *committed;
+        take_back_boxes();
         return i + 1;
       }
     }
@@ -376,7 +429,9 @@ class SqliteStore final : public storage::Store {
       return group.size();
     }
     Status sealed = Status::Ok();
-    if (head_.seq != committed->seq) {
+    const bool boxes_changed = !box_changes.empty();
+    if (boxes_changed) sealed = WriteBoxGeneration(db, *box_generation + 1);
+    if (sealed.ok() && head_.seq != committed->seq) {
       sealed = SignHead();
       if (sealed.ok()) sealed = WriteAuditHead(db, head_);
     }
@@ -386,8 +441,15 @@ class SqliteStore final : public storage::Store {
     if (!sealed.ok()) {
       if (sqlite3_get_autocommit(db.handle()) == 0) (void)db.Exec("ROLLBACK", "ROLLBACK");
       head_ = *committed;
+      take_back_boxes();
       for (const size_t j : succeeded) group[j]->status = sealed;
       return group.size();
+    }
+    if (boxes_changed) {
+      // Readers whose snapshot holds this commit may now use the index (it holds the inserted
+      // boxes since before the commit); the replaced boxes leave it when older snapshots end.
+      boxes_->set_generation(*box_generation + 1);
+      boxes_->Retire(std::move(box_changes.retired));
     }
     AfterCommit();
     if (options_.on_commit) {
@@ -400,8 +462,9 @@ class SqliteStore final : public storage::Store {
   }
 
   const SqliteOptions options_;
-  std::unique_ptr<Db> writer_db_;  // after construction, used on the writer thread only
-  audit::Head head_;               // writer thread only: the head including uncommitted entries
+  std::unique_ptr<Db> writer_db_;    // after construction, used on the writer thread only
+  std::unique_ptr<BoxIndex> boxes_;  // changed by the writer thread, read by every reader
+  audit::Head head_;                 // writer thread only: the head including uncommitted entries
 
   std::mutex queue_mu_;
   std::condition_variable_any queue_cv_;                   // writer waits for work (or stop)
@@ -454,6 +517,16 @@ Result<std::unique_ptr<storage::Store>> OpenSqliteStore(const SqliteOptions& opt
                "PRAGMA journal_size_limit = 67108864",
                "tuning the writer connection"));
   ISSA_RETURN_IF_ERROR(Migrate(*db, Migrations(), options.path).status());
+  // The spatial index, from the boxes and their generation in one read transaction.
+  auto boxes = std::make_unique<BoxIndex>();
+  {
+    ISSA_RETURN_IF_ERROR(db->Exec("BEGIN", fmt::format("{}: reading the boxes", options.path)));
+    auto generation = ReadBoxGeneration(*db);
+    auto stored = generation.ok() ? ReadAllBoxes(*db) : generation.status();
+    (void)db->Exec("ROLLBACK", "ROLLBACK");
+    ISSA_RETURN_IF_ERROR(stored.status());
+    boxes->Load(std::move(stored).value(), *generation);
+  }
   ISSA_ASSIGN_OR_RETURN(std::unique_ptr<Db> checkpoint,
                         Db::Open(options.path, SQLITE_OPEN_READWRITE, options.busy_timeout_ms));
   // A connection opens the file lazily; until it has read it, it does not know the file is in
@@ -464,8 +537,8 @@ Result<std::unique_ptr<storage::Store>> OpenSqliteStore(const SqliteOptions& opt
     return FailedPrecondition(fmt::format("{}: the checkpoint connection sees journal_mode {}",
                                           options.path, checkpoint_mode));
   }
-  return std::unique_ptr<storage::Store>(
-      std::make_unique<SqliteStore>(options, std::move(db), std::move(checkpoint)));
+  return std::unique_ptr<storage::Store>(std::make_unique<SqliteStore>(
+      options, std::move(db), std::move(checkpoint), std::move(boxes)));
 }
 
 }  // namespace issa::storage_sqlite

@@ -1,5 +1,6 @@
 #include "sqlite_txn.h"
 
+#include <algorithm>
 #include <utility>
 
 #include <fmt/format.h>
@@ -29,6 +30,10 @@ namespace {
 // Selected after the record columns.
 constexpr int kGrantsCol = kRecordColumnCount;
 constexpr int kRidCol = kRecordColumnCount + 1;
+// The column of the record id (the first of ISSA_SQLITE_RECORD_COLUMNS).
+constexpr int kIdCol = 0;
+// From this many box candidates on, QueryRecords first walks the records in id order.
+constexpr size_t kWalkMinCandidates = 256;
 
 constexpr const char* kSelectCurrent =
     "SELECT " ISSA_SQLITE_RECORD_COLUMNS ", grants, rid FROM records WHERE id = ?1";
@@ -171,39 +176,35 @@ audit::Entry ReadEntry(const Stmt& s) {
   return e;
 }
 
-// The R*Tree holds at most one box per record row (rid).
-Status IndexBBox(Db& db, int64_t rid, const core::BBox& b) {
-  ISSA_ASSIGN_OR_RETURN(Stmt s, db.Prepare("INSERT INTO record_rtree (rid, min_lon, max_lon, "
-                                           "min_lat, max_lat) VALUES (?1, ?2, ?3, ?4, ?5)"));
-  s.BindInt(1, rid);
-  s.BindDouble(2, b.min_lon);
-  s.BindDouble(3, b.max_lon);
-  s.BindDouble(4, b.min_lat);
-  s.BindDouble(5, b.max_lat);
-  return s.Run();
-}
-
-Status UnindexBBox(Db& db, int64_t rid) {
-  ISSA_ASSIGN_OR_RETURN(Stmt s, db.Prepare("DELETE FROM record_rtree WHERE rid = ?1"));
-  s.BindInt(1, rid);
-  return s.Run();
-}
-
 // The stored row of a record id, for writes.
 struct StoredRecord {
   int64_t rid = 0;
   int64_t version = 0;
   std::string search_text;
-  bool has_bbox = false;
+  std::optional<core::BBox> bbox;
 };
 
 Result<std::optional<StoredRecord>> FindStored(Db& db, std::string_view id) {
-  ISSA_ASSIGN_OR_RETURN(Stmt s, db.Prepare("SELECT rid, version, search_text, min_lon IS NOT "
-                                           "NULL FROM records WHERE id = ?1"));
+  ISSA_ASSIGN_OR_RETURN(Stmt s, db.Prepare("SELECT rid, version, search_text, min_lon, min_lat, "
+                                           "max_lon, max_lat, min_lon IS NOT NULL FROM records "
+                                           "WHERE id = ?1"));
   s.BindText(1, id);
   ISSA_ASSIGN_OR_RETURN(const bool found, s.Step());
   if (!found) return std::optional<StoredRecord>();
-  return std::optional<StoredRecord>(StoredRecord{s.Int(0), s.Int(1), s.Text(2), s.Int(3) != 0});
+  StoredRecord stored{s.Int(0), s.Int(1), s.Text(2), std::nullopt};
+  if (s.Int(7) != 0) stored.bbox = core::BBox{s.Double(3), s.Double(4), s.Double(5), s.Double(6)};
+  return std::optional<StoredRecord>(std::move(stored));
+}
+
+// "[rid,rid,...]" for json_each.
+std::string RidArray(const std::vector<int64_t>& rids) {
+  std::string out = "[";
+  for (const int64_t rid : rids) {
+    if (out.size() > 1) out += ',';
+    out += std::to_string(rid);
+  }
+  out += ']';
+  return out;
 }
 
 }  // namespace
@@ -280,55 +281,104 @@ Result<storage::RecordPage> SqliteReader<Base>::QueryRecords(const access::Viewe
   ISSA_RETURN_IF_ERROR(storage::ValidateRecordQuery(query));
   const std::vector<std::string> words = storage::SearchWords(query.text);
   const std::string match = FtsQuery(words);
-  if (!words.empty() || query.bbox) ISSA_RETURN_IF_ERROR(BeforeIndexedQuery());
-  // Assembled from constant fragments only; every value is a bound parameter.
-  std::string sql = "SELECT " ISSA_SQLITE_RECORD_COLUMNS ", grants FROM records WHERE id > :after";
-  if (query.type) sql += " AND type = :type";
-  if (query.owner) sql += " AND owner = :owner";
-  if (query.group) sql += " AND share_group = :group";
-  if (query.since) sql += " AND updated_at >= :since";
-  if (query.until) sql += " AND updated_at < :until";
-  if (!words.empty()) {
-    sql += " AND rid IN (SELECT rowid FROM record_fts WHERE record_fts MATCH :match)";
-  }
+  if (!words.empty()) ISSA_RETURN_IF_ERROR(BeforeIndexedQuery());
+  std::optional<std::vector<int64_t>> candidates;
   if (query.bbox) {
-    // The R*Tree stores boxes rounded outwards to float, so it may return a few extra rows;
-    // RowIntersects below decides on the exact doubles.
-    sql +=
-        " AND rid IN (SELECT rid FROM record_rtree WHERE max_lon >= :min_lon AND min_lon <= "
-        ":max_lon AND max_lat >= :min_lat AND min_lat <= :max_lat)";
+    ISSA_ASSIGN_OR_RETURN(candidates, BoxCandidates(*query.bbox));
+    if (candidates && candidates->empty()) return storage::RecordPage{};
   }
-  sql += " ORDER BY id";
-  ISSA_ASSIGN_OR_RETURN(Stmt s, db().Prepare(sql));
-  s.BindText(s.Index(":after"), query.after_id);
-  if (query.type) s.BindText(s.Index(":type"), *query.type);
-  if (query.owner) s.BindText(s.Index(":owner"), *query.owner);
-  if (query.group) s.BindText(s.Index(":group"), *query.group);
-  if (query.since) s.BindInt(s.Index(":since"), *query.since);
-  if (query.until) s.BindInt(s.Index(":until"), *query.until);
-  if (!words.empty()) s.BindText(s.Index(":match"), match);
-  if (query.bbox) {
-    s.BindDouble(s.Index(":min_lon"), query.bbox->min_lon);
-    s.BindDouble(s.Index(":max_lon"), query.bbox->max_lon);
-    s.BindDouble(s.Index(":min_lat"), query.bbox->min_lat);
-    s.BindDouble(s.Index(":max_lat"), query.bbox->max_lat);
+  // Many candidates: walking `records` in id order and testing membership usually fills the
+  // first page long before reading and sorting every candidate would. The walk is bounded (about
+  // the cost of the other plan); past the bound the candidate plan goes on after the last id
+  // walked, so the rows still come in id order.
+  // Walk only when the candidates are dense enough that a page is expected within the bound:
+  // (limit + 1) × rows / candidates <= candidates, with max(rid) standing for the row count.
+  std::vector<int64_t> members;
+  if (candidates && candidates->size() >= kWalkMinCandidates) {
+    ISSA_ASSIGN_OR_RETURN(Stmt rows, db().Prepare("SELECT max(rid) FROM records"));
+    ISSA_ASSIGN_OR_RETURN(const bool found, rows.Step());
+    const double n = static_cast<double>(candidates->size());
+    if (found && static_cast<double>(query.limit + 1) * static_cast<double>(rows.Int(0)) <= n * n) {
+      members = *candidates;
+      std::sort(members.begin(), members.end());
+    }
   }
   storage::RecordPage page;
   const size_t limit = static_cast<size_t>(query.limit);
-  for (;;) {
-    ISSA_ASSIGN_OR_RETURN(const bool row, s.Step());
-    if (!row) break;
-    if (query.bbox && !RowIntersects(s, 0, *query.bbox)) continue;
-    ISSA_ASSIGN_OR_RETURN(const bool visible, RowVisible(viewer, s, 0, kGrantsCol));
-    if (!visible) continue;
-    if (page.records.size() == limit) {  // one more visible row exists: there is a next page
-      page.next_cursor = page.records.back().id;
-      break;
+  // Runs one plan from `after`; a walk that stops at its bound sets `last` to the last id it
+  // stepped over.
+  enum class Ended { kPageFull, kNoMoreRows, kWalkBound };
+  const auto run = [&](bool walk, const std::string& after, std::string& last) -> Result<Ended> {
+    // Assembled from constant fragments only; every value is a bound parameter.
+    std::string sql =
+        "SELECT " ISSA_SQLITE_RECORD_COLUMNS ", grants, rid FROM records WHERE id > :after";
+    if (query.type) sql += " AND type = :type";
+    if (query.owner) sql += " AND owner = :owner";
+    if (query.group) sql += " AND share_group = :group";
+    if (query.since) sql += " AND updated_at >= :since";
+    if (query.until) sql += " AND updated_at < :until";
+    if (!words.empty()) {
+      sql += " AND rid IN (SELECT rowid FROM record_fts WHERE record_fts MATCH :match)";
     }
-    ISSA_ASSIGN_OR_RETURN(core::Record r, ReadCurrent(s));
-    page.records.push_back(std::move(r));
+    if (candidates && !walk) {
+      // The spatial index returns a superset (boxes rounded outwards to float, boxes of rows
+      // outside this snapshot); RowIntersects below decides on the exact doubles.
+      sql += " AND rid IN (SELECT value FROM json_each(:rids))";
+    } else if (query.bbox) {
+      sql += " AND min_lon IS NOT NULL";
+    }
+    sql += " ORDER BY id";
+    ISSA_ASSIGN_OR_RETURN(Stmt s, db().Prepare(sql));
+    s.BindText(s.Index(":after"), after);
+    if (query.type) s.BindText(s.Index(":type"), *query.type);
+    if (query.owner) s.BindText(s.Index(":owner"), *query.owner);
+    if (query.group) s.BindText(s.Index(":group"), *query.group);
+    if (query.since) s.BindInt(s.Index(":since"), *query.since);
+    if (query.until) s.BindInt(s.Index(":until"), *query.until);
+    if (!words.empty()) s.BindText(s.Index(":match"), match);
+    std::string rids;
+    if (candidates && !walk) {
+      rids = RidArray(*candidates);
+      s.BindText(s.Index(":rids"), rids);
+    }
+    size_t budget = members.size();
+    for (;;) {
+      ISSA_ASSIGN_OR_RETURN(const bool row, s.Step());
+      if (!row) return Ended::kNoMoreRows;
+      if (walk) {
+        if (budget-- == 0) return Ended::kWalkBound;
+        last = s.Text(kIdCol);
+        if (!std::binary_search(members.begin(), members.end(), s.Int(kRidCol))) continue;
+      }
+      if (query.bbox && !RowIntersects(s, 0, *query.bbox)) continue;
+      ISSA_ASSIGN_OR_RETURN(const bool visible, RowVisible(viewer, s, 0, kGrantsCol));
+      if (!visible) continue;
+      if (page.records.size() == limit) {  // one more visible row exists: there is a next page
+        page.next_cursor = page.records.back().id;
+        return Ended::kPageFull;
+      }
+      ISSA_ASSIGN_OR_RETURN(core::Record r, ReadCurrent(s));
+      page.records.push_back(std::move(r));
+    }
+  };
+  std::string after = query.after_id;
+  if (!members.empty()) {
+    std::string last;
+    ISSA_ASSIGN_OR_RETURN(const Ended ended, run(/*walk=*/true, after, last));
+    if (ended != Ended::kWalkBound) return page;
+    after = last;
   }
+  std::string unused;
+  ISSA_RETURN_IF_ERROR(run(/*walk=*/false, after, unused).status());
   return page;
+}
+
+template <typename Base>
+Result<std::optional<std::vector<int64_t>>> SqliteReader<Base>::BoxCandidates(
+    const core::BBox& box) {
+  ISSA_ASSIGN_OR_RETURN(const int64_t generation, ReadBoxGeneration(db()));
+  if (generation > boxes().generation()) return std::optional<std::vector<int64_t>>();
+  return std::optional<std::vector<int64_t>>(boxes().Candidates(box));
 }
 
 template <typename Base>
@@ -555,8 +605,8 @@ template class SqliteReader<storage::WriteTxn>;
 
 // ---- Read transaction --------------------------------------------------------------------------
 
-SqliteReadTxn::SqliteReadTxn(std::unique_ptr<Db> db, Release release)
-    : SqliteReader(*db), owned_(std::move(db)), release_(std::move(release)) {}
+SqliteReadTxn::SqliteReadTxn(std::unique_ptr<Db> db, BoxIndex& boxes, Release release)
+    : SqliteReader(*db, boxes), owned_(std::move(db)), release_(std::move(release)) {}
 
 SqliteReadTxn::~SqliteReadTxn() { release_(std::move(owned_)); }
 
@@ -621,6 +671,7 @@ Status SqliteWriteTxn::PutRecord(const core::Record& r) {
     }
     const int64_t rid = sqlite3_last_insert_rowid(db().handle());
     if (!first_new_rid_ || rid < *first_new_rid_) first_new_rid_ = rid;
+    if (r.bbox) pending_boxes_.push_back(IndexedBox::Of(*r.bbox, rid));
     return Status::Ok();
   }
   ISSA_ASSIGN_OR_RETURN(const std::optional<StoredRecord> stored, FindStored(db(), r.id));
@@ -640,13 +691,10 @@ Status SqliteWriteTxn::PutRecord(const core::Record& r) {
     update.BindInt(kRecordColumnCount + 1, stored->rid);
     ISSA_RETURN_IF_ERROR(update.Run());
   }
-  // A row inserted since the last flush gets its index entries from its final state at the
-  // flush; a row the indexes already hold is re-indexed now (box) or queued (text).
-  if (!Unindexed(stored->rid)) {
-    QueueText(stored->rid, stored->search_text, r.search_text);
-    if (stored->has_bbox) ISSA_RETURN_IF_ERROR(UnindexBBox(db(), stored->rid));
-    if (r.bbox) ISSA_RETURN_IF_ERROR(IndexBBox(db(), stored->rid, *r.bbox));
-  }
+  // A row inserted since the last flush gets its text indexed from its final state at the
+  // flush; a row the text index already holds is queued.
+  if (!Unindexed(stored->rid)) QueueText(stored->rid, stored->search_text, r.search_text);
+  ChangeBox(stored->rid, stored->bbox, r.bbox);
   return Status::Ok();
 }
 
@@ -664,10 +712,8 @@ Status SqliteWriteTxn::SetGrants(std::string_view record_id,
 Status SqliteWriteTxn::DeleteRecord(std::string_view id) {
   ISSA_ASSIGN_OR_RETURN(const std::optional<StoredRecord> stored, FindStored(db(), id));
   if (!stored) return storage::RecordNotFound(id);
-  if (!Unindexed(stored->rid)) {
-    QueueText(stored->rid, stored->search_text, std::nullopt);
-    if (stored->has_bbox) ISSA_RETURN_IF_ERROR(UnindexBBox(db(), stored->rid));
-  }
+  if (!Unindexed(stored->rid)) QueueText(stored->rid, stored->search_text, std::nullopt);
+  ChangeBox(stored->rid, stored->bbox, std::nullopt);
   {
     ISSA_ASSIGN_OR_RETURN(Stmt s, db().Prepare("DELETE FROM record_versions WHERE rid = ?1"));
     s.BindInt(1, stored->rid);
@@ -789,6 +835,31 @@ Status SqliteWriteTxn::SetMeta(std::string_view key, std::string_view value) {
   return s.Run();
 }
 
+void SqliteWriteTxn::ChangeBox(int64_t rid, const std::optional<core::BBox>& stored,
+                               const std::optional<core::BBox>& wanted) {
+  const std::optional<IndexedBox> before =
+      stored ? std::optional<IndexedBox>(IndexedBox::Of(*stored, rid)) : std::nullopt;
+  const std::optional<IndexedBox> after =
+      wanted ? std::optional<IndexedBox>(IndexedBox::Of(*wanted, rid)) : std::nullopt;
+  if (before == after) return;
+  if (before) box_changes_.retired.push_back(*before);
+  if (after) pending_boxes_.push_back(*after);
+}
+
+void SqliteWriteTxn::FlushBoxes() {
+  if (pending_boxes_.empty()) return;
+  boxes().Insert(pending_boxes_);
+  box_changes_.inserted.insert(box_changes_.inserted.end(), pending_boxes_.begin(),
+                               pending_boxes_.end());
+  pending_boxes_.clear();
+}
+
+Result<std::optional<std::vector<int64_t>>> SqliteWriteTxn::BoxCandidates(const core::BBox& box) {
+  // The writer's transaction started by bringing the index up to the database's generation.
+  FlushBoxes();
+  return std::optional<std::vector<int64_t>>(boxes().Candidates(box));
+}
+
 void SqliteWriteTxn::QueueText(int64_t rid, std::optional<std::string_view> indexed,
                                std::optional<std::string_view> wanted) {
   auto [it, added] = text_changes_.try_emplace(rid);
@@ -847,15 +918,43 @@ Status SqliteWriteTxn::FlushIndexes() {
                                                   "rid >= ?1"));
     text.BindInt(1, first);
     ISSA_RETURN_IF_ERROR(text.Run());
-    ISSA_ASSIGN_OR_RETURN(Stmt boxes, db().Prepare("INSERT INTO record_rtree (rid, min_lon, "
-                                                   "max_lon, min_lat, max_lat) SELECT rid, "
-                                                   "min_lon, max_lon, min_lat, max_lat FROM "
-                                                   "records WHERE rid >= ?1 AND min_lon IS NOT "
-                                                   "NULL"));
-    boxes.BindInt(1, first);
-    ISSA_RETURN_IF_ERROR(boxes.Run());
   }
   return Status::Ok();
+}
+
+// ---- Spatial index -----------------------------------------------------------------------------
+
+Result<int64_t> ReadBoxGeneration(Db& db) {
+  ISSA_ASSIGN_OR_RETURN(Stmt s, db.Prepare("SELECT generation FROM record_box_generation WHERE "
+                                           "id = 1"));
+  ISSA_ASSIGN_OR_RETURN(const bool found, s.Step());
+  if (!found) return DataLoss("the record_box_generation row is missing");
+  return s.Int(0);
+}
+
+Status WriteBoxGeneration(Db& db, int64_t generation) {
+  ISSA_ASSIGN_OR_RETURN(Stmt s, db.Prepare("UPDATE record_box_generation SET generation = ?1 "
+                                           "WHERE id = 1"));
+  s.BindInt(1, generation);
+  ISSA_RETURN_IF_ERROR(s.Run());
+  if (sqlite3_changes(db.handle()) != 1)
+    return DataLoss("the record_box_generation row is missing");
+  return Status::Ok();
+}
+
+Result<std::vector<IndexedBox>> ReadAllBoxes(Db& db) {
+  // Served by the covering partial index records_box.
+  ISSA_ASSIGN_OR_RETURN(Stmt s, db.Prepare("SELECT rid, min_lon, min_lat, max_lon, max_lat FROM "
+                                           "records WHERE min_lon IS NOT NULL ORDER BY rid"));
+  std::vector<IndexedBox> out;
+  for (;;) {
+    ISSA_ASSIGN_OR_RETURN(const bool row, s.Step());
+    if (!row) break;
+    out.push_back(
+        IndexedBox::Of(core::BBox{s.Double(1), s.Double(2), s.Double(3), s.Double(4)}, s.Int(0)));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 // ---- Audit head --------------------------------------------------------------------------------

@@ -20,9 +20,24 @@
 #include "issa/core/status.h"
 #include "issa/storage/store.h"
 
+#include "box_index.h"
 #include "sqlite_db.h"
 
 namespace issa::storage_sqlite {
+
+// The generation of the boxes in the database (record_box_generation): every write transaction
+// that adds, moves or removes a box increments it.
+Result<int64_t> ReadBoxGeneration(Db& db);
+Status WriteBoxGeneration(Db& db, int64_t generation);
+// Every box of a current record row, sorted.
+Result<std::vector<IndexedBox>> ReadAllBoxes(Db& db);
+
+// What one write call (or one transaction) did to the spatial index.
+struct BoxChanges {
+  std::vector<IndexedBox> inserted;  // already in the index; taken back if not committed
+  std::vector<IndexedBox> retired;   // replaced or deleted; retired once committed
+  bool empty() const { return inserted.empty() && retired.empty(); }
+};
 
 // Every ReadTxn method over one connection. Base is storage::ReadTxn or storage::WriteTxn.
 // Not thread-safe. Record reads check access row by row (access::MaySee) while stepping, so
@@ -30,7 +45,7 @@ namespace issa::storage_sqlite {
 template <typename Base>
 class SqliteReader : public Base {
  public:
-  explicit SqliteReader(Db& db) : db_(&db) {}
+  SqliteReader(Db& db, BoxIndex& boxes) : db_(&db), boxes_(&boxes) {}
 
   Result<access::Viewer> ResolveViewer(const access::Principal& principal,
                                        core::Timestamp now) override;
@@ -58,12 +73,18 @@ class SqliteReader : public Base {
 
  protected:
   Db& db() { return *db_; }
-  // Called before a query that uses the full-text or the spatial index.
+  BoxIndex& boxes() { return *boxes_; }
+  // Called before a query that uses the full-text index.
   virtual Status BeforeIndexedQuery() { return Status::Ok(); }
+  // The rows whose boxes may intersect `box` (a superset), or nullopt when the spatial index
+  // does not cover this snapshot (another process wrote boxes since the index was last brought
+  // up to date): the query then tests the box of every row.
+  virtual Result<std::optional<std::vector<int64_t>>> BoxCandidates(const core::BBox& box);
 
  private:
   Result<core::SharingGroup> ReadGroup(const Stmt& stmt);
   Db* db_;
+  BoxIndex* boxes_;
 };
 
 // A read snapshot on a pooled connection; `release` gets the connection back when done (the
@@ -71,7 +92,7 @@ class SqliteReader : public Base {
 class SqliteReadTxn final : public SqliteReader<storage::ReadTxn> {
  public:
   using Release = std::function<void(std::unique_ptr<Db>)>;
-  SqliteReadTxn(std::unique_ptr<Db> db, Release release);
+  SqliteReadTxn(std::unique_ptr<Db> db, BoxIndex& boxes, Release release);
   ~SqliteReadTxn() override;
   SqliteReadTxn(const SqliteReadTxn&) = delete;
   SqliteReadTxn& operator=(const SqliteReadTxn&) = delete;
@@ -84,20 +105,30 @@ class SqliteReadTxn final : public SqliteReader<storage::ReadTxn> {
 // The writer's view of one Write call. `head` is the writer's in-memory audit head: AppendAudit
 // seals after it and advances it; the store signs and stores it at commit.
 //
-// Index changes are deferred and applied by Finish, or before a text or box query in the same
+// Text index changes are deferred and applied by Finish, or before a text query in the same
 // call: FTS5 flushes its pending terms at every statement savepoint, so indexing row by row
-// would write one index segment per record, and one INSERT ... SELECT into the R*Tree costs less
-// than a statement per box. Rows inserted since the last flush are indexed from `records` (they
-// are exactly the rows with rid >= the smallest rid inserted: a new rowid is always above every
-// existing one). Text changes to rows the index already holds are queued (net per row) and
-// applied with two statements; their boxes are replaced at once.
+// would write one index segment per record. Rows inserted since the last flush are indexed from
+// `records` (they are exactly the rows with rid >= the smallest rid inserted: a new rowid is
+// always above every existing one). Text changes to rows the index already holds are queued (net
+// per row) and applied with two statements.
+//
+// Box changes go to the in-memory spatial index (box_index.h): new boxes are inserted by Finish
+// or before a box query in the call, and listed in box_changes() with the replaced and deleted
+// boxes; the store takes them back if the call does not commit and retires the replaced ones
+// after the commit.
 class SqliteWriteTxn final : public SqliteReader<storage::WriteTxn> {
  public:
-  SqliteWriteTxn(Db& db, audit::Head& head) : SqliteReader(db), head_(head) {}
+  SqliteWriteTxn(Db& db, BoxIndex& boxes, audit::Head& head)
+      : SqliteReader(db, boxes), head_(head) {}
 
   // Applies queued index changes. The store calls it after fn returned OK, inside fn's
   // savepoint; an error fails the call.
-  Status Finish() { return FlushIndexes(); }
+  Status Finish() {
+    FlushBoxes();
+    return FlushIndexes();
+  }
+  // The call's changes to the spatial index so far (inserted ones are in the index).
+  BoxChanges& box_changes() { return box_changes_; }
 
   // The head including this transaction's entries (unsigned until committed).
   Result<audit::Head> GetAuditHead() override { return head_; }
@@ -116,6 +147,7 @@ class SqliteWriteTxn final : public SqliteReader<storage::WriteTxn> {
 
  protected:
   Status BeforeIndexedQuery() override { return FlushIndexes(); }
+  Result<std::optional<std::vector<int64_t>>> BoxCandidates(const core::BBox& box) override;
 
  private:
   // What the FTS index holds for a row (`indexed`) and what it must hold (`wanted`).
@@ -130,8 +162,15 @@ class SqliteWriteTxn final : public SqliteReader<storage::WriteTxn> {
   void QueueText(int64_t rid, std::optional<std::string_view> indexed,
                  std::optional<std::string_view> wanted);
   Status FlushIndexes();
+  // Moves the pending boxes into the spatial index.
+  void FlushBoxes();
+  // The box of a row changes from `stored` to `wanted` (either may be absent).
+  void ChangeBox(int64_t rid, const std::optional<core::BBox>& stored,
+                 const std::optional<core::BBox>& wanted);
 
   audit::Head& head_;
+  std::vector<IndexedBox> pending_boxes_;  // not yet in the index
+  BoxChanges box_changes_;
   std::map<int64_t, TextChange> text_changes_;
   std::optional<int64_t> first_new_rid_;  // smallest rid inserted since the last flush
 };

@@ -50,10 +50,18 @@ Result<int> ApplyTestMigration(const std::string& path, bool fail_halfway) {
 }
 
 Status WriteVersion1Store(const std::string& path, std::span<const core::Record> records) {
+  return WriteOldStore(path, 1, records);
+}
+
+Status WriteOldStore(const std::string& path, int version, std::span<const core::Record> records) {
+  if (version < 1 || version > 3) {
+    return InvalidArgument("WriteOldStore writes schema versions 1 to 3", "version");
+  }
   ISSA_ASSIGN_OR_RETURN(auto db, OpenFile(path, true));
   ISSA_RETURN_IF_ERROR(
       db->QueryText("PRAGMA journal_mode = WAL", "switching to WAL mode").status());
-  ISSA_RETURN_IF_ERROR(Migrate(*db, Migrations().first(1), path).status());
+  ISSA_RETURN_IF_ERROR(
+      Migrate(*db, Migrations().first(static_cast<size_t>(version)), path).status());
   ISSA_RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE", "BEGIN"));
   for (const core::Record& r : records) {
     ISSA_ASSIGN_OR_RETURN(Stmt find,
@@ -168,6 +176,15 @@ Result<int64_t> CountRtreeRows(const std::string& path) {
   ISSA_ASSIGN_OR_RETURN(auto db, OpenFile(path, false));
   ISSA_ASSIGN_OR_RETURN(const std::string n,
                         db->QueryText("SELECT count(*) FROM record_rtree", "counting rtree rows"));
+  return std::stoll(n);
+}
+
+Result<int64_t> CountBoxIndexRows(const std::string& path) {
+  ISSA_ASSIGN_OR_RETURN(auto db, OpenFile(path, false));
+  ISSA_ASSIGN_OR_RETURN(const std::string n,
+                        db->QueryText("SELECT count(*) FROM records INDEXED BY records_box WHERE "
+                                      "min_lon IS NOT NULL",
+                                      "counting records_box rows"));
   return std::stoll(n);
 }
 

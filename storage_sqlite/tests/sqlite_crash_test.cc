@@ -1,6 +1,7 @@
 // kill -9 durability: a writer process is killed at random moments; every write it had
 // acknowledged must be in the file afterwards, and the audit chain must verify.
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <set>
@@ -73,6 +74,7 @@ TEST(SqliteCrashTest, KillNineLosesNoAcknowledgedWrite) {
   std::mt19937 rng(std::random_device{}());
   std::uniform_int_distribution<int> run_ms(30, 400);
   std::set<std::string> acknowledged;
+  size_t boxed_found = 0;  // records found by box after the last reopen
   const auto deadline = Clock::now() + std::chrono::seconds(18);
   int rounds = 0;
   for (; rounds < 20 && Clock::now() < deadline; ++rounds) {
@@ -99,13 +101,30 @@ TEST(SqliteCrashTest, KillNineLosesNoAcknowledgedWrite) {
       ASSERT_EQ(missing, 0u) << "round " << rounds << ": acknowledged writes lost";
       // Every Write put one record and one audit entry, atomically.
       int64_t records = 0;
+      std::set<std::string> boxed;  // every third record has a box
       ASSERT_TRUE(txn->ScanRecords(system, {},
-                                   [&](const core::Record&) {
+                                   [&](const core::Record& r) {
                                      ++records;
+                                     if (r.bbox) boxed.insert(r.id);
                                      return true;
                                    })
                       .ok());
       EXPECT_EQ(records, txn->GetAuditHead()->seq);
+      // The spatial index, rebuilt at open, finds exactly the records with a box, and so every
+      // acknowledged one.
+      std::set<std::string> found;
+      storage::RecordQuery query;
+      query.bbox = core::BBox{12.2, 41.2, 12.3, 41.3};
+      query.limit = 1000;
+      for (;;) {
+        auto page = txn->QueryRecords(system, query);
+        ASSERT_TRUE(page.ok()) << page.status().ToString();
+        for (const core::Record& r : page->records) found.insert(r.id);
+        if (page->next_cursor.empty()) break;
+        query.after_id = page->next_cursor;
+      }
+      ASSERT_EQ(found, boxed) << "round " << rounds << ": the box query misses records";
+      boxed_found = std::max(boxed_found, found.size());
     }
     const audit::VerifyReport report = storage::testing::VerifyStoreAudit(**store, key.PublicHex());
     ASSERT_TRUE(report.ok) << "round " << rounds << ": " << report.problem;
@@ -114,6 +133,7 @@ TEST(SqliteCrashTest, KillNineLosesNoAcknowledgedWrite) {
   }
   EXPECT_GE(rounds, 10);
   EXPECT_GT(acknowledged.size(), 100u);
+  EXPECT_GT(boxed_found, 30u);  // the box check saw records
   std::printf("[ info ] %d rounds, %zu acknowledged writes, all present\n", rounds,
               acknowledged.size());
 }

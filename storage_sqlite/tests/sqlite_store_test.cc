@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "issa/storage/testing/store_conformance.h"
@@ -67,6 +68,34 @@ audit::Event Event(std::string target) {
 }
 
 access::Viewer System() { return access::Viewer{access::Principal::System(), kT0, {}}; }
+
+std::vector<std::string> QueryIds(storage::ReadTxn& txn, storage::RecordQuery q) {
+  q.limit = 1000;
+  std::vector<std::string> ids;
+  for (;;) {
+    auto page = txn.QueryRecords(System(), q);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    if (!page.ok()) break;
+    for (const core::Record& r : page->records) ids.push_back(r.id);
+    if (page->next_cursor.empty()) break;
+    q.after_id = page->next_cursor;
+  }
+  return ids;
+}
+
+storage::RecordQuery TextQuery(std::string text) {
+  storage::RecordQuery q;
+  q.text = std::move(text);
+  return q;
+}
+
+storage::RecordQuery BoxQuery(core::BBox box) {
+  storage::RecordQuery q;
+  q.bbox = box;
+  return q;
+}
+
+using Ids = std::vector<std::string>;
 
 class SqliteStoreTest : public ::testing::Test {
  protected:
@@ -410,10 +439,11 @@ TEST_F(SqliteStoreTest, TextAndBoxIndexesStayConsistent) {
     if (deleted) continue;
     if (updated ? i % 4 == 0 : i % 2 == 0) ++want;
   }
-  auto counted = hooks::CountRtreeRows(path_);
+  auto counted = hooks::CountBoxIndexRows(path_);
   ASSERT_TRUE(counted.ok()) << counted.status().ToString();
   EXPECT_EQ(*counted, want);
   auto txn = std::move(store->BeginRead()).value();
+  EXPECT_EQ(static_cast<int64_t>(QueryIds(*txn, BoxQuery({-180, -90, 180, 90})).size()), want);
   storage::RecordQuery q;
   q.limit = 1000;
   q.text = "renamed";
@@ -496,34 +526,6 @@ TEST_F(SqliteStoreTest, SynchronousFullOpensAndWrites) {
   EXPECT_TRUE((*store->BeginRead())->GetRecord(System(), "rec-1").ok());
 }
 
-std::vector<std::string> QueryIds(storage::ReadTxn& txn, storage::RecordQuery q) {
-  q.limit = 1000;
-  std::vector<std::string> ids;
-  for (;;) {
-    auto page = txn.QueryRecords(System(), q);
-    EXPECT_TRUE(page.ok()) << page.status().ToString();
-    if (!page.ok()) break;
-    for (const core::Record& r : page->records) ids.push_back(r.id);
-    if (page->next_cursor.empty()) break;
-    q.after_id = page->next_cursor;
-  }
-  return ids;
-}
-
-storage::RecordQuery TextQuery(std::string text) {
-  storage::RecordQuery q;
-  q.text = std::move(text);
-  return q;
-}
-
-storage::RecordQuery BoxQuery(core::BBox box) {
-  storage::RecordQuery q;
-  q.bbox = box;
-  return q;
-}
-
-using Ids = std::vector<std::string>;
-
 TEST_F(SqliteStoreTest, OpenRejectsABadCheckpointSize) {
   SqliteOptions o = Options();
   o.checkpoint_pages = 0;
@@ -553,9 +555,9 @@ TEST_F(SqliteStoreTest, MigratesAVersion1FileWithRecordsTextAndBoxes) {
   auto store = Open();
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(*hooks::ReadSchemaVersion(path_), hooks::LatestSchemaVersion());
-  EXPECT_TRUE(*hooks::TableExists(path_, "record_rtree"));
+  EXPECT_FALSE(*hooks::TableExists(path_, "record_rtree"));
   EXPECT_TRUE(hooks::CheckIntegrity(path_).ok()) << hooks::CheckIntegrity(path_).ToString();
-  EXPECT_EQ(*hooks::CountRtreeRows(path_), 2);  // a and c have boxes
+  EXPECT_EQ(*hooks::CountBoxIndexRows(path_), 2);  // a and c have boxes
   {
     auto txn = std::move(store->BeginRead()).value();
     auto history = txn->GetHistory(System(), "rec-a");
@@ -627,8 +629,8 @@ TEST_F(SqliteStoreTest, BoxQueriesMatchABruteForceScan) {
   }
 }
 
-// New rows reach the R*Tree at the end of the call or before a box query in it; rows it already
-// holds are re-indexed when their box changes or goes, and deleted rows leave it.
+// New boxes reach the spatial index at the end of the call or before a box query in it; rows it
+// already holds are re-indexed when their box changes or goes, and deleted rows leave it.
 TEST_F(SqliteStoreTest, BoxIndexFollowsInsertsUpdatesAndDeletesWithinACall) {
   const auto at = [](std::string id, std::optional<core::BBox> box, int64_t version = 1) {
     core::Record r = Person(std::move(id));
@@ -650,7 +652,7 @@ TEST_F(SqliteStoreTest, BoxIndexFollowsInsertsUpdatesAndDeletesWithinACall) {
     return txn.PutRecord(at("rec-b3", std::nullopt, 2));  // new row loses its box
   });
   EXPECT_TRUE(hooks::CheckIntegrity(path_).ok()) << hooks::CheckIntegrity(path_).ToString();
-  EXPECT_EQ(*hooks::CountRtreeRows(path_), 2);
+  EXPECT_EQ(*hooks::CountBoxIndexRows(path_), 2);
   {
     auto txn = std::move(store->BeginRead()).value();
     EXPECT_EQ(QueryIds(*txn, BoxQuery(rome)), Ids{"rec-b1"});
@@ -661,10 +663,291 @@ TEST_F(SqliteStoreTest, BoxIndexFollowsInsertsUpdatesAndDeletesWithinACall) {
     ISSA_RETURN_IF_ERROR(txn.DeleteRecord("rec-b3"));
     return txn.PutRecord(at("rec-b4", oslo));  // takes a deleted row's id
   });
-  EXPECT_EQ(*hooks::CountRtreeRows(path_), 2);
+  EXPECT_EQ(*hooks::CountBoxIndexRows(path_), 2);
   auto txn = std::move(store->BeginRead()).value();
   EXPECT_EQ(QueryIds(*txn, BoxQuery(oslo)), Ids{"rec-b4"});
   EXPECT_EQ(QueryIds(*txn, BoxQuery(rome)), Ids{"rec-b1"});
+}
+
+// A store of the previous schema version (3, SQLite's R*Tree) opens, migrates to the in-memory
+// index with its boxes, text and history intact, and its records are found by box.
+TEST_F(SqliteStoreTest, MigratesAVersion3StoreToTheInMemoryBoxIndex) {
+  core::Record a = Person("rec-a");
+  a.bbox = core::BBox{10, 45, 10, 45};
+  core::Record a2 = a;
+  a2.version = 2;
+  a2.bbox = core::BBox{-5, 40, -4, 41};
+  core::Record b = Person("rec-b");
+  b.bbox = core::BBox{-20, -10, 30, 60};
+  core::Record c = Person("rec-c");  // no box
+  c.search_text = "charlie";
+  const std::vector<core::Record> v3 = {a, b, a2, c};
+  ASSERT_TRUE(hooks::WriteOldStore(path_, 3, v3).ok());
+  ASSERT_EQ(*hooks::ReadSchemaVersion(path_), 3);
+  ASSERT_EQ(*hooks::CountRtreeRows(path_), 2);
+
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(*hooks::ReadSchemaVersion(path_), hooks::LatestSchemaVersion());
+  EXPECT_FALSE(*hooks::TableExists(path_, "record_rtree"));
+  EXPECT_TRUE(*hooks::TableExists(path_, "record_box_generation"));
+  EXPECT_EQ(*hooks::CountBoxIndexRows(path_), 2);
+  EXPECT_TRUE(hooks::CheckIntegrity(path_).ok()) << hooks::CheckIntegrity(path_).ToString();
+  {
+    auto txn = std::move(store->BeginRead()).value();
+    EXPECT_EQ(QueryIds(*txn, BoxQuery({-6, 39, -3, 42})), (Ids{"rec-a", "rec-b"}));
+    EXPECT_EQ(QueryIds(*txn, BoxQuery({9, 44, 11, 46})), Ids{"rec-b"});  // a moved away
+    EXPECT_EQ(QueryIds(*txn, BoxQuery({100, 0, 101, 1})), Ids{});
+    EXPECT_EQ(QueryIds(*txn, TextQuery("charlie")), Ids{"rec-c"});
+    EXPECT_EQ(txn->GetHistory(System(), "rec-a")->size(), 2u);
+  }
+  MustWrite(*store, [&](storage::WriteTxn& txn) {
+    core::Record c2 = c;
+    c2.version = 2;
+    c2.bbox = core::BBox{10, 45, 10.5, 45.5};
+    return txn.PutRecord(c2);
+  });
+  store.reset();  // and the boxes come back from the file at the next open
+  store = Open();
+  auto txn = std::move(store->BeginRead()).value();
+  EXPECT_EQ(QueryIds(*txn, BoxQuery({9, 44, 11, 46})), (Ids{"rec-b", "rec-c"}));
+}
+
+// Another store moves a box back while this one still keeps the old copy for an open snapshot:
+// after syncing, the box stays found once that snapshot has ended and old copies are removed.
+TEST_F(SqliteStoreTest, BoxMovedBackByAnotherStoreSurvivesTheRetiredCopy) {
+  const core::BBox rome{12.4, 41.8, 12.6, 42.0};
+  const core::BBox oslo{10.6, 59.8, 10.9, 60.0};
+  auto mine = Open();
+  auto other = Open();
+  const auto put = [](storage::Store& store, int64_t version, const core::BBox& box) {
+    MustWrite(store, [&](storage::WriteTxn& txn) {
+      core::Record r = Person("rec-1");
+      r.version = version;
+      r.bbox = box;
+      return txn.PutRecord(r);
+    });
+  };
+  const auto touch = [](storage::Store& store, const std::string& id) {
+    MustWrite(store, [&](storage::WriteTxn& txn) {
+      core::Record r = Person(id);
+      r.bbox = core::BBox{0, 0, 1, 1};
+      return txn.PutRecord(r);
+    });
+  };
+  put(*mine, 1, rome);
+  auto old = std::move(mine->BeginRead()).value();
+  put(*mine, 2, oslo);     // the rome copy waits for `old`
+  put(*other, 3, rome);    // moved back by the other store
+  touch(*mine, "rec-t1");  // syncs
+  old.reset();
+  touch(*mine, "rec-t2");  // removes what waited
+  touch(*mine, "rec-t3");
+  auto txn = std::move(mine->BeginRead()).value();
+  EXPECT_EQ(QueryIds(*txn, BoxQuery(rome)), Ids{"rec-1"});
+  EXPECT_EQ(QueryIds(*txn, BoxQuery(oslo)), Ids{});
+}
+
+// Box queries with many candidates first walk the records in id order, within a bound, and
+// continue with the candidate list after it: pages come out complete and in id order whether
+// the boxed records come first, last or interleaved, also for a viewer who sees only some.
+TEST_F(SqliteStoreTest, LargeBoxQueriesPageInIdOrderWhicheverPlanAnswers) {
+  std::vector<core::Record> records;
+  const auto add = [&](int n, bool boxed, const char* prefix) {
+    for (int i = 0; i < n; ++i) {
+      core::Record r = Person(fmt::format("{}{:05}", prefix, i), "IT-NCC",
+                              i % 3 == 0 ? core::Distribution::kAll : core::Distribution::kOwner);
+      if (boxed) r.bbox = core::BBox{10.0 + i % 7, 45.0 + i % 5, 10.0 + i % 7, 45.0 + i % 5};
+      records.push_back(std::move(r));
+    }
+  };
+  add(400, true, "rec-a");         // boxed first
+  add(3000, false, "rec-b");       // a long run without boxes
+  add(300, true, "rec-c");         // boxed last: the walk stops at its bound before reaching them
+  for (int i = 0; i < 600; ++i) {  // interleaved
+    core::Record r = Person(fmt::format("rec-d{:05}", i));
+    if (i % 4 == 0) r.bbox = core::BBox{12, 46, 12.5, 46.5};
+    records.push_back(std::move(r));
+  }
+  auto store = Open();
+  for (size_t from = 0; from < records.size(); from += 500) {
+    MustWrite(*store, [&](storage::WriteTxn& txn) {
+      for (size_t i = from; i < std::min(records.size(), from + 500); ++i) {
+        ISSA_RETURN_IF_ERROR(txn.PutRecord(records[i]));
+      }
+      return Status::Ok();
+    });
+  }
+  access::Viewer other = System();
+  other.principal = access::Principal{};
+  other.principal.authority = "FR-PIU";
+  other.principal.clearance = core::Classification::kConfidential;
+  other.principal.purposes = core::kAllPurposes;
+  auto txn = std::move(store->BeginRead()).value();
+  for (const core::BBox& box : {core::BBox{0, 0, 30, 60}, core::BBox{11.5, 45.5, 13, 47}}) {
+    for (const access::Viewer& viewer : {System(), other}) {
+      for (const int limit : {1, 7, 100, 1000}) {
+        Ids want;
+        for (const core::Record& r : records) {
+          if (r.bbox && r.bbox->Intersects(box) && access::MaySee(viewer, r)) {
+            want.push_back(r.id);
+          }
+        }
+        Ids got;
+        storage::RecordQuery q = BoxQuery(box);
+        q.limit = limit;
+        for (int pages = 0; pages < 2000; ++pages) {
+          auto page = txn->QueryRecords(viewer, q);
+          ASSERT_TRUE(page.ok()) << page.status().ToString();
+          if (page->records.size() != static_cast<size_t>(limit)) {
+            EXPECT_TRUE(page->next_cursor.empty());
+          }
+          for (const core::Record& r : page->records) got.push_back(r.id);
+          if (page->next_cursor.empty()) break;
+          q.after_id = page->next_cursor;
+        }
+        EXPECT_EQ(got, want) << "limit " << limit;
+      }
+    }
+  }
+}
+
+// A read snapshot keeps finding a record by the box it had when the snapshot began, after a
+// commit moved or deleted it; a later snapshot finds it only by its new box.
+TEST_F(SqliteStoreTest, BoxQueriesFollowTheReadersSnapshot) {
+  const core::BBox rome{12.4, 41.8, 12.6, 42.0};
+  const core::BBox oslo{10.6, 59.8, 10.9, 60.0};
+  auto store = Open();
+  MustWrite(*store, [&](storage::WriteTxn& txn) -> Status {
+    for (const char* id : {"rec-m", "rec-d"}) {
+      core::Record r = Person(id);
+      r.bbox = rome;
+      ISSA_RETURN_IF_ERROR(txn.PutRecord(r));
+    }
+    return Status::Ok();
+  });
+  auto before = std::move(store->BeginRead()).value();
+  MustWrite(*store, [&](storage::WriteTxn& txn) -> Status {
+    core::Record m = Person("rec-m");
+    m.version = 2;
+    m.bbox = oslo;
+    ISSA_RETURN_IF_ERROR(txn.PutRecord(m));
+    return txn.DeleteRecord("rec-d");
+  });
+  // More commits, so that retired boxes whose snapshots are gone would be removed.
+  for (int i = 0; i < 3; ++i) {
+    MustWrite(*store, [&](storage::WriteTxn& txn) {
+      core::Record r = Person("rec-x" + std::to_string(i));
+      r.bbox = core::BBox{0, 0, 1, 1};
+      return txn.PutRecord(r);
+    });
+  }
+  auto after = std::move(store->BeginRead()).value();
+  EXPECT_EQ(QueryIds(*before, BoxQuery(rome)), (Ids{"rec-d", "rec-m"}));
+  EXPECT_EQ(QueryIds(*before, BoxQuery(oslo)), Ids{});
+  EXPECT_EQ(QueryIds(*after, BoxQuery(rome)), Ids{});
+  EXPECT_EQ(QueryIds(*after, BoxQuery(oslo)), Ids{"rec-m"});
+  before.reset();
+  MustWrite(*store, [&](storage::WriteTxn& txn) {
+    core::Record r = Person("rec-y");
+    r.bbox = oslo;
+    return txn.PutRecord(r);
+  });
+  EXPECT_EQ(QueryIds(*after, BoxQuery(oslo)), Ids{"rec-m"});
+  auto latest = std::move(store->BeginRead()).value();
+  EXPECT_EQ(QueryIds(*latest, BoxQuery(rome)), Ids{});
+  EXPECT_EQ(QueryIds(*latest, BoxQuery(oslo)), (Ids{"rec-m", "rec-y"}));
+}
+
+// A call that fails leaves no box behind, even one a box query in the call had already indexed;
+// a moved box can move back.
+TEST_F(SqliteStoreTest, BoxesOfFailedCallsAreTakenBack) {
+  const core::BBox rome{12.4, 41.8, 12.6, 42.0};
+  const core::BBox oslo{10.6, 59.8, 10.9, 60.0};
+  auto store = Open();
+  MustWrite(*store, [&](storage::WriteTxn& txn) {
+    core::Record r = Person("rec-k");
+    r.bbox = rome;
+    return txn.PutRecord(r);
+  });
+  const Status failed = store->Write([&](storage::WriteTxn& txn) -> Status {
+    core::Record n = Person("rec-n");
+    n.bbox = oslo;
+    ISSA_RETURN_IF_ERROR(txn.PutRecord(n));
+    core::Record k = Person("rec-k");
+    k.version = 2;
+    k.bbox = oslo;
+    ISSA_RETURN_IF_ERROR(txn.PutRecord(k));
+    auto page = txn.QueryRecords(System(), BoxQuery(oslo));
+    ISSA_RETURN_IF_ERROR(page.status());
+    if (page->records.size() != 2) return Internal("own boxes not found");
+    return Aborted("changed my mind");
+  });
+  EXPECT_EQ(failed.code(), StatusCode::kAborted);
+  // rec-n's row id is taken by a record without a box.
+  MustWrite(*store, [&](storage::WriteTxn& txn) { return txn.PutRecord(Person("rec-o")); });
+  {
+    auto txn = std::move(store->BeginRead()).value();
+    EXPECT_EQ(QueryIds(*txn, BoxQuery(oslo)), Ids{});
+    EXPECT_EQ(QueryIds(*txn, BoxQuery(rome)), Ids{"rec-k"});
+  }
+  for (int v = 2; v <= 5; ++v) {  // rome, oslo, rome, ...: each move retires the other box
+    MustWrite(*store, [&](storage::WriteTxn& txn) {
+      core::Record k = Person("rec-k");
+      k.version = v;
+      k.bbox = v % 2 == 0 ? oslo : rome;
+      return txn.PutRecord(k);
+    });
+    auto txn = std::move(store->BeginRead()).value();
+    EXPECT_EQ(QueryIds(*txn, BoxQuery(v % 2 == 0 ? oslo : rome)), Ids{"rec-k"});
+    EXPECT_EQ(QueryIds(*txn, BoxQuery(v % 2 == 0 ? rome : oslo)), Ids{});
+  }
+}
+
+// Two stores on one file (as two processes would be): boxes written through one are found
+// through the other, before and after the other writes itself.
+TEST_F(SqliteStoreTest, BoxesWrittenByAnotherStoreOnTheFileAreFound) {
+  const core::BBox rome{12.4, 41.8, 12.6, 42.0};
+  const core::BBox oslo{10.6, 59.8, 10.9, 60.0};
+  auto mine = Open();
+  auto other = Open();
+  ASSERT_NE(mine, nullptr);
+  ASSERT_NE(other, nullptr);
+  MustWrite(*mine, [&](storage::WriteTxn& txn) {
+    core::Record r = Person("rec-1");
+    r.bbox = rome;
+    return txn.PutRecord(r);
+  });
+  MustWrite(*other, [&](storage::WriteTxn& txn) -> Status {
+    core::Record r = Person("rec-2");
+    r.bbox = rome;
+    ISSA_RETURN_IF_ERROR(txn.PutRecord(r));
+    core::Record moved = Person("rec-1");
+    moved.version = 2;
+    moved.bbox = oslo;
+    return txn.PutRecord(moved);
+  });
+  {  // before `mine` wrote again: its index does not know rec-2 or the move
+    auto txn = std::move(mine->BeginRead()).value();
+    EXPECT_EQ(QueryIds(*txn, BoxQuery(rome)), Ids{"rec-2"});
+    EXPECT_EQ(QueryIds(*txn, BoxQuery(oslo)), Ids{"rec-1"});
+  }
+  MustWrite(*mine, [&](storage::WriteTxn& txn) -> Status {
+    core::Record r = Person("rec-3");
+    r.bbox = oslo;
+    ISSA_RETURN_IF_ERROR(txn.PutRecord(r));
+    auto page = txn.QueryRecords(System(), BoxQuery(rome));  // inside the write: synced
+    ISSA_RETURN_IF_ERROR(page.status());
+    if (page->records.size() != 1 || page->records[0].id != "rec-2") {
+      return Internal("the writer's index missed the other store's box");
+    }
+    return Status::Ok();
+  });
+  auto txn = std::move(mine->BeginRead()).value();
+  EXPECT_EQ(QueryIds(*txn, BoxQuery(rome)), Ids{"rec-2"});
+  EXPECT_EQ(QueryIds(*txn, BoxQuery(oslo)), (Ids{"rec-1", "rec-3"}));
+  auto theirs = std::move(other->BeginRead()).value();
+  EXPECT_EQ(QueryIds(*theirs, BoxQuery(oslo)), (Ids{"rec-1", "rec-3"}));
 }
 
 // New rows reach the text index from `records` at the end of the call (every rid at or above

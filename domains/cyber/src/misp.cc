@@ -11,11 +11,17 @@
 #include "issa/core/file.h"
 #include "issa/core/ids.h"
 #include "issa/core/time.h"
-
-#include "name_uuid.h"
+#include "issa/cyber/stix.h"
 
 namespace issa::cyber {
 namespace {
+
+// Ids derived from content (relationships, sightings, bundles): UUIDv5 in ISSA's namespace for
+// MISP-derived objects, so the same event gives the same ids and they pass the STIX identifier
+// pattern (RFC 4122 versions 1-5).
+constexpr std::string_view kMispDerivedNamespace = "6f1f3c55-2d0e-4a51-9b7e-5a0c7d2e8b41";
+
+std::string MispDerivedUuid(std::string_view name) { return UuidV5(kMispDerivedNamespace, name); }
 
 using Json = nlohmann::ordered_json;
 
@@ -236,7 +242,10 @@ Status RenderAttribute(const std::string& type, const std::string& value, const 
   } else if (type == "mutex") {
     simple("mutex", "name", value);
   } else if (type == "regkey") {
-    simple("windows-registry-key", "key", value);
+    // STIX 2.1 forbids the hive abbreviations MISP events commonly use (HKLM\…).
+    auto key = NormaliseObservable(ObservableType::kRegistryKey, value);
+    if (!key.ok()) return bad(key.status().message());
+    simple("windows-registry-key", "key", *key);
   } else {
     return Unimplemented(type);
   }
@@ -288,7 +297,7 @@ void EmitObservation(EventContext& ctx, const std::string& uuid, std::int64_t ts
   const std::string target = observed["id"];
   relationship["type"] = "relationship";
   relationship["spec_version"] = "2.1";
-  relationship["id"] = "relationship--" + detail::NameUuid(source + "|based-on|" + target);
+  relationship["id"] = "relationship--" + MispDerivedUuid(source + "|based-on|" + target);
   relationship["created"] = StixTime(ts);
   relationship["modified"] = StixTime(ts);
   relationship["relationship_type"] = "based-on";
@@ -335,7 +344,7 @@ void EmitSightings(EventContext& ctx, const Json& a, const std::string& uuid, bo
     const auto kind = JsonString(s, "type");
     auto sighting_uuid = JsonString(s, "uuid");
     if (!core::IsUuid(sighting_uuid))
-      sighting_uuid = detail::NameUuid(uuid + "|sighting|" + std::to_string(i));
+      sighting_uuid = MispDerivedUuid(uuid + "|sighting|" + std::to_string(i));
     Json o;
     o["type"] = "sighting";
     o["spec_version"] = "2.1";
@@ -672,7 +681,7 @@ std::string StixBundle(const std::vector<std::string>& objects) {
   std::string all;
   for (const auto& o : objects) all += o;
   std::string out =
-      R"({"type":"bundle","id":"bundle--)" + detail::NameUuid(all) + R"(","objects":[)";
+      R"({"type":"bundle","id":"bundle--)" + MispDerivedUuid(all) + R"(","objects":[)";
   for (size_t i = 0; i < objects.size(); ++i) {
     if (i) out.push_back(',');
     out += objects[i];

@@ -11,6 +11,26 @@
 namespace issa::cyber {
 namespace {
 
+// A registry key with its hive written out (HKLM\\Software\\… → HKEY_LOCAL_MACHINE\\Software\\…):
+// STIX 2.1 forbids the abbreviations in windows-registry-key `key`, and both spellings name the
+// same key. The rest of the key is kept as written.
+std::string FullHiveKey(std::string_view key) {
+  static constexpr std::pair<std::string_view, std::string_view> kHives[] = {
+      {"hklm", "HKEY_LOCAL_MACHINE"},
+      {"hkcu", "HKEY_CURRENT_USER"},
+      {"hkcr", "HKEY_CLASSES_ROOT"},
+      {"hkcc", "HKEY_CURRENT_CONFIG"},
+      {"hku", "HKEY_USERS"}};
+  const size_t end = std::min(key.find('\\'), key.size());
+  std::string hive(key.substr(0, end));
+  std::transform(hive.begin(), hive.end(), hive.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (const auto& [abbreviation, full] : kHives) {
+    if (hive == abbreviation) return std::string(full) + std::string(key.substr(end));
+  }
+  return std::string(key);
+}
+
 constexpr std::array<std::string_view, kObservableTypeCount> kTypeNames = {
     "ipv4",   "ipv6",   "domain", "hostname", "url",   "email",        "md5", "sha1",
     "sha256", "sha512", "ssdeep", "filename", "mutex", "registry-key", "asn", "text"};
@@ -421,9 +441,10 @@ Result<std::string> NormaliseObservable(ObservableType type, std::string_view va
         return BadValue(fmt::format("AS number out of range: '{}'", value));
       return fmt::format("AS{}", number);
     }
+    case ObservableType::kRegistryKey:
+      return FullHiveKey(value);
     case ObservableType::kFilename:
     case ObservableType::kMutex:
-    case ObservableType::kRegistryKey:
     case ObservableType::kText:
       return std::string(value);
   }

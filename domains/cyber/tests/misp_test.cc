@@ -9,6 +9,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "issa/cyber/observable.h"
+#include "issa/cyber/stix.h"
+
 namespace issa::cyber {
 namespace {
 
@@ -160,9 +163,12 @@ TEST(MispToStix, RealEventsRoundTrip) {
     for (const auto& t : tags_before) EXPECT_TRUE(tags_after.contains(t)) << t;
     auto attribute_key = [](const Json& a) {
       auto to_ids = a["to_ids"].is_boolean() ? a["to_ids"].get<bool>() : a["to_ids"] == "1";
+      // A registry key comes back with its hive written out, as STIX requires (HKLM\… →
+      // HKEY_LOCAL_MACHINE\…): the same key.
+      std::string value = a["value"].get<std::string>();
+      if (a["type"] == "regkey") value = *NormaliseObservable(ObservableType::kRegistryKey, value);
       return a["uuid"].get<std::string>() + "|" + a["type"].get<std::string>() + "|" +
-             a["category"].get<std::string>() + "|" + a["value"].get<std::string>() + "|" +
-             (to_ids ? "1" : "0");
+             a["category"].get<std::string>() + "|" + value + "|" + (to_ids ? "1" : "0");
     };
     std::set<std::string> before, after;
     for (const auto& a : original.value("Attribute", Json::array()))
@@ -186,16 +192,41 @@ TEST(MispToStix, RealEventsRoundTrip) {
   }
 }
 
-TEST(MispToStix, TlpTagsBecomeMarkingsAndSightingsSightings) {
-  const auto event =
-      R"({"Event":{"uuid":"aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee","info":"x","timestamp":"1700000000",
+// An event with TLP tags and two sightings (one a false positive).
+constexpr const char* kEventWithSightings =
+    R"({"Event":{"uuid":"aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee","info":"x","timestamp":"1700000000",
     "Orgc":{"uuid":"0b5c8f4a-1f2e-4b7a-9a11-222222222222","name":"CERT-EU"},
     "Tag":[{"name":"tlp:amber+strict"}],
     "Attribute":[{"uuid":"5f1a0b1c-0000-4000-8000-000000000001","type":"ip-dst","category":"Network activity",
       "value":"198.51.100.7","to_ids":true,"timestamp":"1700000000","Tag":[{"name":"tlp:red"}],
       "Sighting":[{"type":"0","date_sighting":"1700000100","Organisation":{"uuid":"0b5c8f4a-1f2e-4b7a-9a11-333333333333"}},
                   {"type":"1","date_sighting":"1700000200"}]}]}})";
-  auto conversion = MispEventToStix(event);
+
+// What the import makes is valid STIX: every object of the real events, the derived
+// relationships and sightings included, passes the STIX 2.1 schemas (ids of RFC 4122 versions).
+TEST(MispToStix, EveryObjectPassesTheStixSchemas) {
+  auto validator = StixValidator::Builtin();
+  ASSERT_TRUE(validator.ok()) << validator.status().ToString();
+  std::set<std::string> types;
+  for (const auto* file :
+       {"pymisp-osint-ransomware-xorist-57c4445b.json", "pymisp-osint-sednit-existing_event.json",
+        "misp-tests-event.json", "pymisp-misp_event.json", ""}) {
+    SCOPED_TRACE(file);
+    auto conversion =
+        MispEventToStix(*file == '\0' ? std::string(kEventWithSightings) : ReadData(file));
+    ASSERT_TRUE(conversion.ok()) << conversion.status().ToString();
+    for (const auto& object : conversion->objects) {
+      const auto checked = (*validator)->Validate(object);
+      EXPECT_TRUE(checked.ok()) << checked.status().ToString() << " in " << object.substr(0, 200);
+      types.insert(Json::parse(object)["type"].get<std::string>());
+    }
+  }
+  EXPECT_TRUE(types.contains("relationship"));
+  EXPECT_TRUE(types.contains("sighting"));
+}
+
+TEST(MispToStix, TlpTagsBecomeMarkingsAndSightingsSightings) {
+  auto conversion = MispEventToStix(kEventWithSightings);
   ASSERT_TRUE(conversion.ok());
   const auto objects = ById(conversion->objects);
   EXPECT_EQ(objects.at("grouping--aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee")["object_marking_refs"][0],

@@ -64,6 +64,15 @@ TEST(NormaliseObservable, PerType) {
   EXPECT_FALSE(NormaliseObservable(ObservableType::kDomain, "").ok());
   EXPECT_EQ(ParseObservableType("sha256"), ObservableType::kSha256);
   EXPECT_EQ(ObservableTypeName(ObservableType::kRegistryKey), "registry-key");
+  // Registry keys: the hive written out, the rest as written.
+  EXPECT_EQ(*NormaliseObservable(ObservableType::kRegistryKey, R"( hklm\Software\Run )"),
+            R"(HKEY_LOCAL_MACHINE\Software\Run)");
+  EXPECT_EQ(*NormaliseObservable(ObservableType::kRegistryKey, R"(HKU\S-1-5-18)"),
+            R"(HKEY_USERS\S-1-5-18)");
+  EXPECT_EQ(*NormaliseObservable(ObservableType::kRegistryKey, "HKCU"), "HKEY_CURRENT_USER");
+  EXPECT_EQ(*NormaliseObservable(ObservableType::kRegistryKey, R"(HKEY_CLASSES_ROOT\.exe)"),
+            R"(HKEY_CLASSES_ROOT\.exe)");
+  EXPECT_EQ(*NormaliseObservable(ObservableType::kRegistryKey, R"(HKLMX\a)"), R"(HKLMX\a)");
 }
 
 }  // namespace

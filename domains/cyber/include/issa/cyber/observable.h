@@ -79,8 +79,9 @@ Result<std::string> NormaliseUrl(std::string_view text);
 std::string UrlHost(std::string_view normalised_url);
 
 // Normalises a value of the given type (see the functions above; hashes lower-case hex of the
-// right length; e-mail with its domain part normalised; ASN as "AS<number>"; filename, mutex,
-// registry key and text kept as written, with surrounding white space trimmed).
+// right length; e-mail with its domain part normalised; ASN as "AS<number>"; a registry key with
+// its hive abbreviation written out (HKLM → HKEY_LOCAL_MACHINE, as STIX requires); filename,
+// mutex, registry key and text otherwise kept as written, with surrounding white space trimmed).
 Result<std::string> NormaliseObservable(ObservableType type, std::string_view value);
 
 // A typed, normalised value.
