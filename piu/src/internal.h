@@ -29,4 +29,24 @@ Result<std::vector<core::Record>> ListAll(node::Node& node, const node::Context&
 // The body's "handling", or LIMITED, owner-only, for `purpose`.
 nlohmann::json HandlingOr(const nlohmann::json& body, const char* purpose);
 
+// The record a ScreeningMatch is about: its "subject" property, else its "about" link (a match
+// created in one batch with its subject).
+std::string MatchSubject(const core::Record& match);
+
+// What queueing a match would do: the active suppression of the caller's authority that holds
+// it back (same subject fingerprint, list, entry, version), or the ScreeningMatch record JSON
+// (pending, linked "about" `subject_target`: a record id or "@<index>" of the same batch).
+// `request` is the QueueMatch body (source, list, entry_id, version, score, features,
+// entry_name). InvalidArgument naming the field.
+struct MatchPlan {
+  std::string suppression;  // set when held back
+  int64_t suppressed_count = 0;
+  nlohmann::json record;
+};
+Result<MatchPlan> PlanMatch(const nlohmann::json& request, const nlohmann::json& subject_props,
+                            std::string_view subject_type, std::string_view subject_target,
+                            const nlohmann::json& handling,
+                            const std::vector<core::Record>& suppressions,
+                            std::string_view authority, std::string_view now);
+
 }  // namespace issa::piu::detail

@@ -2,12 +2,14 @@
 // passenger against a list held by the service, review items, registered travellers re-screened
 // when a list changes, masking after six months, and cross-matching of passengers with another
 // authority's records.
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "issa/piu/service.h"
+#include "issa/schema/registry.h"
 #include "issa/travel/watchlist.h"
 
 #include "node_fixture.h"
@@ -122,6 +124,72 @@ TEST_F(IngestTest, EveryPassengerIsScreenedAndHitsAwaitReview) {
   // A new list version is screened afresh.
   Load(false, "v2");
   EXPECT_GE(Ingest()["queued"].get<int>(), 1);
+}
+
+// A node whose ScreeningMatch schema refuses the entry names screening writes: the review-queue
+// match, the last record of the message's batch, fails validation.
+class FailingMatchIngestTest : public IngestTest {
+ protected:
+  std::string SchemaDir() override {
+    namespace fs = std::filesystem;
+    dir_ = fs::temp_directory_path() /
+           ("issa-piu-ingest-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+    for (const auto& [name, text] : schema::Registry::BuiltinFiles()) {
+      std::string t = text;
+      if (name == "ScreeningMatch.json") {
+        const std::string from = R"("entry_name": {"type": "string", "maxLength": 300})";
+        const size_t at = t.find(from);
+        EXPECT_NE(at, std::string::npos);
+        if (at != std::string::npos) {
+          t.replace(at, from.size(), R"("entry_name": {"type": "string", "maxLength": 2})");
+        }
+      }
+      std::ofstream(dir_ / name) << t;
+    }
+    return dir_.string();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  size_t Count(const std::string& type) {
+    storage::RecordQuery q;
+    q.type = type;
+    q.limit = 1000;
+    auto page = node_->ListRecords(system_, q);
+    EXPECT_TRUE(page.ok());
+    return page.ok() ? page->records.size() : 0;
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(FailingMatchIngestTest, AMessageIsOneWriteAndAFailureLeavesNothingOfIt) {
+  Load(false, "v1");
+  const json report = Ingest();
+  EXPECT_EQ(report["rejected"], 1) << report.dump();
+  EXPECT_EQ(report["records"], 0);
+  EXPECT_EQ(report["queued"], 0);
+  ASSERT_EQ(report["errors"].size(), 1u);
+  const std::string error = report["errors"][0];
+  EXPECT_NE(error.find("message 1"), std::string::npos) << error;
+  EXPECT_NE(error.find("properties.entry_name"), std::string::npos) << error;
+  for (const char* type :
+       {"Flight", "Booking", "Payment", "Document", "Passenger", "ScreeningMatch"}) {
+    EXPECT_EQ(Count(type), 0u) << type;
+  }
+  EXPECT_TRUE(Logged("record.create", "invalid"));
+  EXPECT_TRUE(VerifyChain().ok);
+
+  // Without a list there is no match to write: the same message is stored whole.
+  service_ = std::make_unique<PiuService>(*node_);
+  const json stored = Ingest();
+  EXPECT_EQ(stored["rejected"], 0) << stored.dump();
+  EXPECT_GT(stored["records"].get<int>(), 0);
+  EXPECT_EQ(Count("Passenger"), stored["passengers"].get<size_t>());
+  EXPECT_GT(Count("Booking"), 0u);
+  EXPECT_EQ(Count("ScreeningMatch"), 0u);
+  EXPECT_TRUE(VerifyChain().ok);
 }
 
 TEST_F(IngestTest, RiskRuleHitsAreQueuedAsRuleMatches) {

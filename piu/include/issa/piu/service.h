@@ -22,6 +22,9 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "issa/core/model.h"
 #include "issa/core/status.h"
@@ -133,6 +136,13 @@ class PiuService {
   // Screens one record (Passenger, RegisteredTraveller, …) and queues its hits.
   Result<std::string> ScreenRecord(const node::Context& ctx, const core::Record& record,
                                    uint64_t& queued, uint64_t& suppressed);
+  // The QueueMatch requests (without subject) of a subject's list hits.
+  Result<std::vector<nlohmann::json>> ListHitRequests(const nlohmann::json& subject_props);
+  // QueueMatch with mu_ held.
+  Result<std::string> QueueMatchLocked(const node::Context& ctx, const nlohmann::json& request,
+                                       const std::string& subject_id);
+  // Adds `n` to a suppression's suppressed_count; returns the new count.
+  Result<int64_t> CountSuppressed(const node::Context& ctx, const std::string& id, int64_t n);
   std::string ListVersion(std::string_view list) const;
 
   node::Node& node_;
