@@ -498,7 +498,7 @@ Result<RetentionReport> NodeImpl::RunRetention(const Context& ctx) {
     return v;
   };
   for (const auto& r : to_depersonalise) {
-    const bool mask = registry_->MasksOnRetention(r.type);
+    const bool mask = registry_->MasksOnRetention(r.type, r.properties_json);
     ISSA_RETURN_IF_ERROR(store_->Write([&](storage::WriteTxn& t) -> Status {
       // Every stored version loses its personal data, not only the current one.
       const access::Viewer system{access::Principal::System(), now, {}};

@@ -288,6 +288,73 @@ TEST_F(IngestTest, PassengersAreMaskedAfterSixMonthsAndRepersonalisedOnApproval)
   EXPECT_TRUE(VerifyChain().ok);
 }
 
+TEST_F(IngestTest, PnrDocumentsAreMaskedNotErasedAndDeletedAfterFiveYears) {
+  // A stolen-document alert held as a record with a depersonalisation date: erased, not masked.
+  const std::string alert_doc =
+      Create(officer_,
+             R"({"type":"Document","properties":{"number":"ZZ1234567","holder_name":"Jan Novak",)"
+             R"("status":"stolen","source":"alert"},"handling":{"classification":"LIMITED",)"
+             R"("distribution":"owner","purposes":["crime"],)"
+             R"("depersonalise_after":"2026-06-30T00:00:00Z"}})");
+  Ingest();
+  storage::RecordQuery q;
+  q.type = "Document";
+  q.limit = 100;
+  auto page = node_->ListRecords(officer_, q);
+  ASSERT_TRUE(page.ok());
+  std::string id;
+  for (const auto& r : page->records) {
+    if (r.properties_json.find("YA0196755") != std::string::npos) id = r.id;
+  }
+  ASSERT_FALSE(id.empty()) << "Carrera's passport (SSR DOCS) as a Document record";
+  const auto before = node_->GetRecord(officer_, id);
+  ASSERT_TRUE(before.ok());
+  EXPECT_NE(before->properties_json.find(R"("source":"pnr")"), std::string::npos);
+  EXPECT_NE(before->properties_json.find("CARRERA"), std::string::npos) << before->properties_json;
+
+  clock_.Advance(182 * core::kMsPerDay);
+  ASSERT_TRUE(node_->RunRetention(system_).ok());
+  EXPECT_NE(node_->GetRecord(officer_, id)->properties_json.find("YA0196755"), std::string::npos);
+  clock_.Advance(2 * core::kMsPerDay);
+  ASSERT_TRUE(node_->RunRetention(system_).ok());
+  EXPECT_TRUE(Logged("retention.mask", "ok", id));
+  EXPECT_TRUE(Logged("retention.depersonalise", "ok", alert_doc));
+  const auto masked = node_->GetRecord(officer_, id);
+  ASSERT_TRUE(masked.ok());
+  EXPECT_TRUE(masked->depersonalised);
+  for (const char* gone : {"YA0196755", "CARRERA", "holder_birth_date"}) {
+    EXPECT_EQ(masked->properties_json.find(gone), std::string::npos) << masked->properties_json;
+  }
+  EXPECT_NE(masked->properties_json.find(R"("issuing_country":"IT")"), std::string::npos);
+  EXPECT_EQ(node_->GetRecord(officer_, alert_doc)->properties_json.find("ZZ1234567"),
+            std::string::npos);
+  // The erased alert document has nothing sealed to give back.
+  EXPECT_EQ(node_->RequestRepersonalisation(officer_, alert_doc, "case 9").status().code(),
+            StatusCode::kFailedPrecondition);
+
+  // Re-personalisation: requested with a justification, approved by another officer.
+  const node::Context approver = As("FR-PIU", core::Role::kOfficer);
+  auto request = node_->RequestRepersonalisation(officer_, id, "serious crime, case 12");
+  ASSERT_TRUE(request.ok()) << request.status().ToString();
+  EXPECT_EQ(node_->Repersonalise(officer_, request->id).status().code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(node_->DecideRepersonalisation(officer_, request->id, true, "self").status().code(),
+            StatusCode::kPermissionDenied);
+  ASSERT_TRUE(node_->DecideRepersonalisation(approver, request->id, true, "necessary").ok());
+  auto full = node_->Repersonalise(officer_, request->id);
+  ASSERT_TRUE(full.ok()) << full.status().ToString();
+  EXPECT_NE(full->properties_json.find("YA0196755"), std::string::npos);
+  EXPECT_NE(full->properties_json.find("CARRERA"), std::string::npos);
+  EXPECT_EQ(node_->GetRecord(officer_, id)->properties_json.find("YA0196755"), std::string::npos)
+      << "the stored record stays masked";
+
+  clock_.Advance(5 * 365 * core::kMsPerDay);
+  ASSERT_TRUE(node_->RunRetention(system_).ok());
+  EXPECT_EQ(node_->GetRecord(officer_, id).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(Logged("retention.delete", "ok", id));
+  EXPECT_TRUE(VerifyChain().ok);
+}
+
 TEST_F(IngestTest, APassengerMeetsAnotherAuthoritysPerson) {
   // The police hold a person record shared for cross-matching; the PIU's passenger hits it.
   const node::Context police = As("DE-BKA", core::Role::kOfficer);
