@@ -3,6 +3,7 @@
 // re-screening of registered travellers when a list changes.
 #include <algorithm>
 #include <map>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -19,10 +20,9 @@
 #include "internal.h"
 
 namespace issa::piu {
-namespace {
+namespace detail {
 
 using nlohmann::json;
-using namespace detail;  // NOLINT(google-build-using-namespace): this module's own helpers
 
 travel::Subject SubjectOf(const json& p) {
   travel::Subject s;
@@ -52,12 +52,12 @@ json HitFeatures(const travel::ScreeningHit& hit) {
   return out;
 }
 
-}  // namespace
+}  // namespace detail
 
-// Here, where the screener and rule set are complete types.
-PiuService::PiuService(node::Node& node, PiuOptions options)
-    : node_(node), options_(std::move(options)) {}
-PiuService::~PiuService() = default;
+namespace {
+using nlohmann::json;
+using namespace detail;  // NOLINT(google-build-using-namespace): this module's own helpers
+}  // namespace
 
 Result<std::vector<json>> PiuService::ListHitRequests(const json& subject_props) {
   std::vector<json> out;
@@ -75,25 +75,31 @@ Result<std::vector<json>> PiuService::ListHitRequests(const json& subject_props)
   return out;
 }
 
-Result<std::string> PiuService::ScreenRecord(const node::Context& ctx, const core::Record& record,
-                                             uint64_t& queued, uint64_t& suppressed) {
+Status PiuService::ScreenRecord(const node::Context& ctx, const core::Record& record,
+                                const std::string& list, const std::set<std::string>& entries,
+                                uint64_t& queued, uint64_t& suppressed) {
   ISSA_ASSIGN_OR_RETURN(const std::vector<json> requests, ListHitRequests(Properties(record)));
-  json out = json::array();
   for (const auto& request : requests) {
-    std::string result;
-    {
-      std::lock_guard lock(mu_);
-      ISSA_ASSIGN_OR_RETURN(result, QueueMatchLocked(ctx, request, record.id));
-    }
-    const json r = json::parse(result);
-    if (r.value("queued", false)) {
-      ++queued;
-    } else {
-      ++suppressed;
-    }
-    out.push_back(r);
+    if (Str(request, "list") != list || entries.count(Str(request, "entry_id")) == 0) continue;
+    ISSA_RETURN_IF_ERROR(QueueCounted(ctx, request, record.id, queued, suppressed));
   }
-  return Dump(out);
+  return Status::Ok();
+}
+
+Status PiuService::QueueCounted(const node::Context& ctx, const json& request,
+                                const std::string& subject_id, uint64_t& queued,
+                                uint64_t& suppressed) {
+  std::string result;
+  {
+    std::lock_guard lock(mu_);
+    ISSA_ASSIGN_OR_RETURN(result, QueueMatchLocked(ctx, request, subject_id));
+  }
+  if (json::parse(result).value("queued", false)) {
+    ++queued;
+  } else {
+    ++suppressed;
+  }
+  return Status::Ok();
 }
 
 std::string PiuService::ListVersion(std::string_view list) const {
@@ -119,13 +125,16 @@ Result<std::string> PiuService::LoadList(const node::Context& ctx, const travel:
               {"added", delta.added.size()},
               {"changed", delta.changed.size()},
               {"removed", delta.removed.size()}};
-  // A changed list: every active registered traveller is screened again.
+  // A changed list: every active registered traveller is screened again; its hits on the added
+  // and changed entries are queued (those on unchanged entries were queued before).
+  std::set<std::string> entries(delta.added.begin(), delta.added.end());
+  for (const auto& c : delta.changed) entries.insert(c.id);
   uint64_t rescreened = 0, queued = 0, suppressed = 0;
-  if (!delta.empty()) {
+  if (!entries.empty()) {
     ISSA_ASSIGN_OR_RETURN(const auto travellers, ListAll(node_, ctx, "RegisteredTraveller"));
     for (const auto& t : travellers) {
       if (t.owner != ctx.principal.authority || Str(Properties(t), "status") != "active") continue;
-      ISSA_RETURN_IF_ERROR(ScreenRecord(ctx, t, queued, suppressed).status());
+      ISSA_RETURN_IF_ERROR(ScreenRecord(ctx, t, list.id, entries, queued, suppressed));
       ++rescreened;
     }
   }

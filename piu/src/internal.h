@@ -11,6 +11,7 @@
 #include "issa/core/model.h"
 #include "issa/core/status.h"
 #include "issa/node/node.h"
+#include "issa/travel/screening.h"
 
 namespace issa::piu::detail {
 
@@ -28,6 +29,11 @@ Result<std::vector<core::Record>> ListAll(node::Node& node, const node::Context&
                                           const std::string& type);
 // The body's "handling", or LIMITED, owner-only, for `purpose`.
 nlohmann::json HandlingOr(const nlohmann::json& body, const char* purpose);
+
+// The screening subject of a Passenger, RegisteredTraveller or Person record's properties.
+travel::Subject SubjectOf(const nlohmann::json& properties);
+// A hit's features as [{"feature","outcome": matches|contradicts}].
+nlohmann::json HitFeatures(const travel::ScreeningHit& hit);
 
 // The record a ScreeningMatch is about: its "subject" property, else its "about" link (a match
 // created in one batch with its subject).

@@ -16,12 +16,15 @@
 // dismissed match used for a decision, a match reviewed twice), plus whatever the node returns.
 // Thread-safe: queueing and review steps are serialised by one mutex.
 
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -81,6 +84,26 @@ class PiuService {
   // {"messages","rejected","records","passengers","queued","suppressed","rule_hits","errors"}.
   Result<std::string> IngestPassengerData(const node::Context& ctx, std::string_view text);
 
+  // ---- Lists held as node records ----
+  // Re-screens the caller's authority's active registered travellers against the watchlist
+  // entries held as node records (travel::EntryFromRecord: Person, Organisation, Vessel,
+  // Aircraft, Document records whose notes start "list <list> entry <id>", as travel::ToRecord
+  // writes them) that the caller may see — the node decides which, under the sharing rules —,
+  // imported by this or any other authority. Only hits on entries added or changed since the
+  // last run for this authority are queued (a match names the list, the entry and the record
+  // version "record <id> v<n>"); a match already queued for the same subject, entry and version
+  // is not queued again. Returns {"lists","entries","added","changed","removed",
+  // "travellers_rescreened","queued","suppressed"}. An analyst or officer; audited
+  // (`piu.node_lists`).
+  Result<std::string> RescreenNodeLists(const node::Context& ctx);
+  // Re-screens automatically: subscribes to the node's record notices as `ctx` and runs
+  // RescreenNodeLists(ctx) on a worker thread whenever a list record the caller may see is
+  // created or changed. One watch per authority (a second call for it is a no-op). Registering
+  // a traveller starts the watch for the registering user's authority.
+  Status WatchNodeLists(const node::Context& ctx);
+  // Waits until the list changes noticed so far have been re-screened (tests, shutdown).
+  void SettleNodeLists();
+
   // ---- Review queue ----
   // Body {"subject": record id, "source": "list"|"rule", "list", "entry_id", "version"?,
   // "score", "features"?: [objects], "entry_name"?}. The subject must be visible to the caller;
@@ -133,20 +156,36 @@ class PiuService {
   const PiuOptions& options() const { return options_; }
 
  private:
-  // Screens one record (Passenger, RegisteredTraveller, …) and queues its hits.
-  Result<std::string> ScreenRecord(const node::Context& ctx, const core::Record& record,
-                                   uint64_t& queued, uint64_t& suppressed);
+  // Screens one record (a RegisteredTraveller) and queues its hits on the entries of `list`
+  // named in `entries` (those the list's new version added or changed).
+  Status ScreenRecord(const node::Context& ctx, const core::Record& record, const std::string& list,
+                      const std::set<std::string>& entries, uint64_t& queued, uint64_t& suppressed);
   // The QueueMatch requests (without subject) of a subject's list hits.
   Result<std::vector<nlohmann::json>> ListHitRequests(const nlohmann::json& subject_props);
   // QueueMatch with mu_ held.
   Result<std::string> QueueMatchLocked(const node::Context& ctx, const nlohmann::json& request,
                                        const std::string& subject_id);
+  // QueueMatch of one request (mu_ taken here), counted as queued or suppressed.
+  Status QueueCounted(const node::Context& ctx, const nlohmann::json& request,
+                      const std::string& subject_id, uint64_t& queued, uint64_t& suppressed);
   // Adds `n` to a suppression's suppressed_count; returns the new count.
   Result<int64_t> CountSuppressed(const node::Context& ctx, const std::string& id, int64_t n);
   std::string ListVersion(std::string_view list) const;
 
+  struct NodeListState;  // per authority: the screener over its visible list records
+  struct Watch;          // per authority: the subscription and whether a run is due
+  void WatchLoop();
+
   node::Node& node_;
   PiuOptions options_;
+  std::mutex node_lists_mu_;  // serialises RescreenNodeLists
+  std::map<std::string, std::unique_ptr<NodeListState>> node_lists_;
+  std::mutex watch_mu_;
+  std::condition_variable watch_cv_;
+  std::map<std::string, std::unique_ptr<Watch>> watches_;
+  bool watch_busy_ = false;
+  bool watch_stop_ = false;
+  std::thread watch_worker_;
   std::mutex mu_;                        // serialises queueing and review steps
   mutable std::shared_mutex screen_mu_;  // guards the screener, list versions and rules
   std::unique_ptr<travel::Screener> screener_;
