@@ -37,7 +37,9 @@ struct PiuService::Watch {
 PiuService::PiuService(node::Node& node, PiuOptions options)
     : node_(node), options_(std::move(options)) {}
 
-PiuService::~PiuService() {
+PiuService::~PiuService() { StopWatching(); }
+
+void PiuService::StopWatching() {
   // No notice after this: the subscriptions go first (the node serialises them with delivery).
   std::map<std::string, std::unique_ptr<Watch>> watches;
   {

@@ -54,7 +54,7 @@ enum class Review { kConfirm, kDismiss };
 
 class PiuService {
  public:
-  // `node` is borrowed and must outlive the service.
+  // `node` is borrowed and must outlive the service (or StopWatching is called before it goes).
   explicit PiuService(node::Node& node, PiuOptions options = {});
   ~PiuService();
   PiuService(const PiuService&) = delete;
@@ -103,6 +103,9 @@ class PiuService {
   Status WatchNodeLists(const node::Context& ctx);
   // Waits until the list changes noticed so far have been re-screened (tests, shutdown).
   void SettleNodeLists();
+  // Ends every watch (the node's subscriptions) and joins the worker; no watch starts after.
+  // The destructor does it: call it first where the node is destroyed before the service.
+  void StopWatching();
 
   // ---- Review queue ----
   // Body {"subject": record id, "source": "list"|"rule", "list", "entry_id", "version"?,
