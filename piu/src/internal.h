@@ -46,7 +46,6 @@ std::string MatchSubject(const core::Record& match);
 // entry_name). InvalidArgument naming the field.
 struct MatchPlan {
   std::string suppression;  // set when held back
-  int64_t suppressed_count = 0;
   nlohmann::json record;
 };
 Result<MatchPlan> PlanMatch(const nlohmann::json& request, const nlohmann::json& subject_props,

@@ -236,7 +236,6 @@ Result<MatchPlan> PlanMatch(const json& request, const json& subject_props,
       continue;
     }
     plan.suppression = s.id;
-    plan.suppressed_count = p.value("suppressed_count", int64_t{0});
     return plan;
   }
   json props = {{"subject_type", subject_type},

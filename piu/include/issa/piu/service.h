@@ -62,8 +62,8 @@ class PiuService {
 
   // ---- Passenger data and screening ----
   // Loads (or replaces) a watchlist in the service's screener, at `version`. When entries were
-  // added, changed or removed, every active RegisteredTraveller of the caller's authority is
-  // screened again and its hits queued for review. Returns {"list","version","added",
+  // added or changed, every active RegisteredTraveller of the caller's authority is screened
+  // again and its hits on those entries are queued for review. Returns {"list","version","added",
   // "changed","removed","travellers_rescreened","queued","suppressed"}.
   // An analyst or officer; audited (`piu.list_load`).
   Result<std::string> LoadList(const node::Context& ctx, const travel::Watchlist& list,
@@ -80,7 +80,10 @@ class PiuService {
   // good message becomes Flight, Booking, Payment, Document and Passenger records of the
   // caller's authority (owner-only, purposes crime/terrorism, masked 6 months and deleted 5
   // years after receipt); every passenger and crew member is screened and every risk rule
-  // evaluated; hits are queued for review. A bad message is reported and skipped. Returns
+  // evaluated; hits are queued for review. One message is one write: its records and the
+  // matches it queues are created in one Node::CreateRecords batch, so a message that fails
+  // (validation) leaves nothing and is reported with the field; the rest go on. A bad message
+  // is reported and skipped. Returns
   // {"messages","rejected","records","passengers","queued","suppressed","rule_hits","errors"}.
   Result<std::string> IngestPassengerData(const node::Context& ctx, std::string_view text);
 
