@@ -105,6 +105,11 @@ void Service::AddPiuRoutes(std::vector<RouteDef>& r) {
                        "Load or replace a watchlist (UN SC XML or alert JSON body) at a version; "
                        "registered travellers are re-screened when it changed.",
                        {}, kObjectSchema, &Service::PiuLoadList));
+  r.push_back(JsonPost("piu", "/api/v1/piu/lists/rescreen", "rescreenNodeLists",
+                       "Re-screen the caller's registered travellers against the watchlist "
+                       "entries held as node records that the caller may see (added or changed "
+                       "entries since the last run).",
+                       {}, kObjectSchema, &Service::PiuRescreenNodeLists));
   r.push_back(JsonPost("piu", "/api/v1/piu/risk-rules", "setRiskRules",
                        "Set the pre-determined risk criteria (rule JSON; Art. 6(4) refusals name "
                        "the field).",
@@ -248,6 +253,12 @@ Result<HttpResponse> Service::PiuLoadList(Call& c) {
                    return p.LoadListText(c.ctx, Param(q, "format"), Param(q, "id"), c.req.body,
                                          Param(q, "version"));
                  });
+}
+
+Result<HttpResponse> Service::PiuRescreenNodeLists(Call& c) {
+  return PiuCall(
+      c, PiuId::kNone, false, {}, 200,
+      [&](Piu& p, const std::string&, const QueryParams&) { return p.RescreenNodeLists(c.ctx); });
 }
 
 Result<HttpResponse> Service::PiuSetRiskRules(Call& c) {

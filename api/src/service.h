@@ -229,6 +229,7 @@ class Service {
   Result<HttpResponse> PiuTravellers(Call& c);
   Result<HttpResponse> PiuIngest(Call& c);
   Result<HttpResponse> PiuLoadList(Call& c);
+  Result<HttpResponse> PiuRescreenNodeLists(Call& c);
   Result<HttpResponse> PiuSetRiskRules(Call& c);
 
   node::Node& node_;

@@ -1,5 +1,6 @@
 // Records: create, read, patch, history, search, export, retention, with cross-matching.
 #include <algorithm>
+#include <charconv>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -32,6 +33,39 @@ std::string QuerySummary(const storage::RecordQuery& q) {
   if (q.until) add("until", core::FormatTimestamp(*q.until));
   if (!q.after_id.empty()) add("cursor", q.after_id);
   return s;
+}
+
+// A record of a batch whose links name earlier records of the same batch by index
+// ("target": "@0"): the JSON with those targets replaced by the ids drawn for them, or nullopt
+// when the record has no such link (the text is used as it is).
+Result<std::optional<std::string>> ResolveBatchLinks(const std::string& text,
+                                                     const std::vector<std::string>& ids,
+                                                     size_t index) {
+  if (text.find("\"@") == std::string::npos) return std::optional<std::string>();
+  nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+  if (!doc.is_object() || !doc.contains("links") || !doc["links"].is_array()) {
+    return std::optional<std::string>();  // validation reports what is wrong
+  }
+  bool changed = false;
+  auto& links = doc["links"];
+  for (size_t j = 0; j < links.size(); ++j) {
+    if (!links[j].is_object() || !links[j].contains("target") || !links[j]["target"].is_string())
+      continue;
+    const std::string target = links[j]["target"].get<std::string>();
+    if (target.empty() || target[0] != '@') continue;
+    size_t k = 0;
+    const char* first = target.data() + 1;
+    const char* last = target.data() + target.size();
+    const auto [end, ec] = std::from_chars(first, last, k);
+    if (ec != std::errc() || end != last || first == last || k >= index) {
+      return InvalidArgument("must be a record id, or @<index> of an earlier record of the batch",
+                             fmt::format("links[{}].target", j));
+    }
+    links[j]["target"] = ids[k];
+    changed = true;
+  }
+  if (!changed) return std::optional<std::string>();
+  return std::optional<std::string>(doc.dump());
 }
 
 }  // namespace
@@ -197,12 +231,23 @@ Result<std::vector<std::string>> NodeImpl::CreateRecords(const Context& ctx,
   std::vector<PreparedRecord> prepared;
   prepared.reserve(jsons.size());
   const core::Timestamp now = Now();
+  // The ids are drawn first, so that a link to an earlier record of the batch ("@<index>")
+  // resolves before the record is validated.
+  std::vector<std::string> ids;
+  ids.reserve(jsons.size());
+  for (size_t i = 0; i < jsons.size(); ++i) ids.push_back(core::NewUuidV7(now));
   for (size_t i = 0; i < jsons.size(); ++i) {
-    auto p = Prepare(ctx, jsons[i], now);
+    auto resolved = ResolveBatchLinks(jsons[i], ids, i);
+    if (!resolved.ok()) {
+      return Invalid(ctx, "record.create",
+                     resolved.status().WithFieldPrefix(fmt::format("records[{}]", i)));
+    }
+    auto p = Prepare(ctx, *resolved ? **resolved : jsons[i], now);
     if (!p.ok()) {
       return Invalid(ctx, "record.create",
                      p.status().WithFieldPrefix(fmt::format("records[{}]", i)));
     }
+    p->record.id = ids[i];
     prepared.push_back(std::move(p).value());
   }
   return WriteRecords(ctx, std::move(prepared));
@@ -498,7 +543,7 @@ Result<RetentionReport> NodeImpl::RunRetention(const Context& ctx) {
     return v;
   };
   for (const auto& r : to_depersonalise) {
-    const bool mask = registry_->MasksOnRetention(r.type);
+    const bool mask = registry_->MasksOnRetention(r.type, r.properties_json);
     ISSA_RETURN_IF_ERROR(store_->Write([&](storage::WriteTxn& t) -> Status {
       // Every stored version loses its personal data, not only the current one.
       const access::Viewer system{access::Principal::System(), now, {}};

@@ -191,6 +191,36 @@ TEST_F(NodeFixture, BatchCreateIsAllOrNothing) {
   EXPECT_TRUE(node_->ListRecords(fr, {})->records.empty());
 }
 
+TEST_F(NodeFixture, BatchLinksResolveToEarlierRecordsOfTheBatch) {
+  const Context fr = As("FR-PIU");
+  const std::string doc =
+      R"({"type":"Document","properties":{"number":"X1234567","document_type":"passport"},)"
+      R"("handling":)" +
+      std::string(kOwnerOnly) + "}";
+  const std::string holder =
+      R"({"type":"Person","properties":{"name":"Anna Schmidt"},"links":[{"rel":"holder_of",)"
+      R"("target":"@0"}],"handling":)" +
+      std::string(kOwnerOnly) + "}";
+  const auto ids = node_->CreateRecords(fr, {doc, holder});
+  ASSERT_TRUE(ids.ok()) << ids.status().ToString();
+  ASSERT_EQ(ids->size(), 2u);
+  const auto person = node_->GetRecord(fr, (*ids)[1]);
+  ASSERT_TRUE(person.ok());
+  ASSERT_EQ(person->links.size(), 1u);
+  EXPECT_EQ(person->links[0].target, (*ids)[0]);
+  EXPECT_EQ(node_->GetRecord(fr, (*ids)[0])->type, "Document");
+
+  // A link forward, to itself or to no index: the batch is refused, nothing is written.
+  for (const char* target : {"@1", "@2", "@", "@x"}) {
+    std::string bad = holder;
+    bad.replace(bad.find("@0"), 2, target);
+    const auto r = node_->CreateRecords(fr, {doc, bad});
+    ASSERT_FALSE(r.ok()) << target;
+    EXPECT_EQ(r.status().field(), "records[1].links[0].target") << target;
+  }
+  EXPECT_EQ(node_->ListRecords(fr, {})->records.size(), 2u);
+}
+
 TEST_F(NodeFixture, ImportRejectsBadLinesAndKeepsTheRest) {
   const Context fr = As("FR-PIU");
   std::istringstream in(PersonJson("Anna Schmidt", "1980-05-05", kOwnerOnly) + "\n" +

@@ -288,6 +288,8 @@ Result<std::string> PiuService::RegisterTraveller(const node::Context& ctx, std:
                         node_.CreateRecord(ctx, Dump({{"type", "RegisteredTraveller"},
                                                       {"properties", props},
                                                       {"handling", HandlingOr(j, "border")}})));
+  // From now on list records the authority may see re-screen its travellers when they change.
+  (void)WatchNodeLists(ctx);
   return Dump({{"id", id}, {"traveller_key", *key}});
 }
 

@@ -1,6 +1,12 @@
 // Passenger data ingestion (PNRGOV/PAXLST EDIFACT or the JSON form) as node records with PNR
 // handling, screening of every passenger against the loaded lists and the risk rules, and
 // re-screening of registered travellers when a list changes.
+#include <algorithm>
+#include <map>
+#include <set>
+#include <utility>
+#include <vector>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -14,10 +20,9 @@
 #include "internal.h"
 
 namespace issa::piu {
-namespace {
+namespace detail {
 
 using nlohmann::json;
-using namespace detail;  // NOLINT(google-build-using-namespace): this module's own helpers
 
 travel::Subject SubjectOf(const json& p) {
   travel::Subject s;
@@ -47,41 +52,54 @@ json HitFeatures(const travel::ScreeningHit& hit) {
   return out;
 }
 
+}  // namespace detail
+
+namespace {
+using nlohmann::json;
+using namespace detail;  // NOLINT(google-build-using-namespace): this module's own helpers
 }  // namespace
 
-// Here, where the screener and rule set are complete types.
-PiuService::PiuService(node::Node& node, PiuOptions options)
-    : node_(node), options_(std::move(options)) {}
-PiuService::~PiuService() = default;
+Result<std::vector<json>> PiuService::ListHitRequests(const json& subject_props) {
+  std::vector<json> out;
+  std::shared_lock lock(screen_mu_);
+  if (!screener_) return out;
+  for (const auto& hit : screener_->Screen(SubjectOf(subject_props))) {
+    out.push_back({{"source", "list"},
+                   {"list", hit.list},
+                   {"entry_id", hit.entry_id},
+                   {"version", ListVersion(hit.list)},
+                   {"score", std::min(1.0, std::max(0.0, hit.score))},
+                   {"entry_name", hit.name},
+                   {"features", HitFeatures(hit)}});
+  }
+  return out;
+}
 
-Result<std::string> PiuService::ScreenRecord(const node::Context& ctx, const core::Record& record,
-                                             uint64_t& queued, uint64_t& suppressed) {
-  std::vector<travel::ScreeningHit> hits;
+Status PiuService::ScreenRecord(const node::Context& ctx, const core::Record& record,
+                                const std::string& list, const std::set<std::string>& entries,
+                                uint64_t& queued, uint64_t& suppressed) {
+  ISSA_ASSIGN_OR_RETURN(const std::vector<json> requests, ListHitRequests(Properties(record)));
+  for (const auto& request : requests) {
+    if (Str(request, "list") != list || entries.count(Str(request, "entry_id")) == 0) continue;
+    ISSA_RETURN_IF_ERROR(QueueCounted(ctx, request, record.id, queued, suppressed));
+  }
+  return Status::Ok();
+}
+
+Status PiuService::QueueCounted(const node::Context& ctx, const json& request,
+                                const std::string& subject_id, uint64_t& queued,
+                                uint64_t& suppressed) {
+  std::string result;
   {
-    std::shared_lock lock(screen_mu_);
-    if (!screener_) return std::string();
-    hits = screener_->Screen(SubjectOf(Properties(record)));
+    std::lock_guard lock(mu_);
+    ISSA_ASSIGN_OR_RETURN(result, QueueMatchLocked(ctx, request, subject_id));
   }
-  json out = json::array();
-  for (const auto& hit : hits) {
-    const json body = {{"subject", record.id},
-                       {"source", "list"},
-                       {"list", hit.list},
-                       {"entry_id", hit.entry_id},
-                       {"version", ListVersion(hit.list)},
-                       {"score", std::min(1.0, std::max(0.0, hit.score))},
-                       {"entry_name", hit.name},
-                       {"features", HitFeatures(hit)}};
-    ISSA_ASSIGN_OR_RETURN(const std::string result, QueueMatch(ctx, body.dump()));
-    const json r = json::parse(result);
-    if (r.value("queued", false)) {
-      ++queued;
-    } else {
-      ++suppressed;
-    }
-    out.push_back(r);
+  if (json::parse(result).value("queued", false)) {
+    ++queued;
+  } else {
+    ++suppressed;
   }
-  return Dump(out);
+  return Status::Ok();
 }
 
 std::string PiuService::ListVersion(std::string_view list) const {
@@ -107,13 +125,16 @@ Result<std::string> PiuService::LoadList(const node::Context& ctx, const travel:
               {"added", delta.added.size()},
               {"changed", delta.changed.size()},
               {"removed", delta.removed.size()}};
-  // A changed list: every active registered traveller is screened again.
+  // A changed list: every active registered traveller is screened again; its hits on the added
+  // and changed entries are queued (those on unchanged entries were queued before).
+  std::set<std::string> entries(delta.added.begin(), delta.added.end());
+  for (const auto& c : delta.changed) entries.insert(c.id);
   uint64_t rescreened = 0, queued = 0, suppressed = 0;
-  if (!delta.empty()) {
+  if (!entries.empty()) {
     ISSA_ASSIGN_OR_RETURN(const auto travellers, ListAll(node_, ctx, "RegisteredTraveller"));
     for (const auto& t : travellers) {
       if (t.owner != ctx.principal.authority || Str(Properties(t), "status") != "active") continue;
-      ISSA_RETURN_IF_ERROR(ScreenRecord(ctx, t, queued, suppressed).status());
+      ISSA_RETURN_IF_ERROR(ScreenRecord(ctx, t, list.id, entries, queued, suppressed));
       ++rescreened;
     }
   }
@@ -186,6 +207,11 @@ Result<std::string> PiuService::IngestPassengerData(const node::Context& ctx,
                  {"rule_hits", 0},
                  {"errors", json::array()}};
   for (const auto& e : batch.errors) report["errors"].push_back(e.ToString());
+  // The review-queue matches share the PNR's handling, owner-only, without the masking date.
+  const json match_handling = {{"classification", options_.pnr_classification},
+                               {"distribution", "owner"},
+                               {"purposes", core::PurposeNames(purposes)},
+                               {"delete_after", handling["delete_after"]}};
   uint64_t queued = 0, suppressed = 0, records = 0, passengers = 0, rejected = 0, rule_hits = 0;
   for (const auto& message : batch.messages) {
     if (!message.status.ok()) {
@@ -194,57 +220,98 @@ Result<std::string> PiuService::IngestPassengerData(const node::Context& ctx,
           fmt::format("message {}: {}", message.reference, message.status.ToString()));
       continue;
     }
+    // One message, one write: its records and the matches it queues are created in one
+    // transaction (Node::CreateRecords), linked by their index in the batch ("@<i>").
     const std::vector<travel::RecordBody> bodies = travel::MessageRecords(message);
-    std::vector<std::string> ids;
-    std::map<std::string, std::string> passenger_ids;  // passenger key -> record id
-    for (const auto& body : bodies) {
-      auto id = node_.CreateRecord(ctx, travel::RecordJson(body, ids, handling_text));
-      if (!id.ok())
-        return id.status().WithFieldPrefix(fmt::format("message {}", message.reference));
-      ids.push_back(*id);
-      ++records;
+    std::vector<std::string> batch_ids;
+    for (size_t i = 0; i < bodies.size(); ++i) batch_ids.push_back(fmt::format("@{}", i));
+    std::vector<std::string> jsons;
+    jsons.reserve(bodies.size());
+    std::map<std::string, size_t> passenger_index;  // passenger key -> body index
+    std::map<size_t, json> passenger_props;
+    uint64_t message_passengers = 0;
+    for (size_t i = 0; i < bodies.size(); ++i) {
+      const auto& body = bodies[i];
+      jsons.push_back(travel::RecordJson(body, batch_ids, handling_text));
       if (body.type != "Passenger") continue;
-      ++passengers;
+      ++message_passengers;
       // Keyed as rule hits name travellers: the Passenger's passenger_key.
-      const json props = json::parse(body.properties_json, nullptr, false);
-      const std::string key = props.is_object() ? Str(props, "passenger_key") : std::string();
-      passenger_ids[key.empty() ? body.key : key] = *id;
+      json props = json::parse(body.properties_json, nullptr, false);
+      if (!props.is_object()) props = json::object();
+      const std::string key = Str(props, "passenger_key");
+      passenger_index[key.empty() ? body.key : key] = i;
+      passenger_props[i] = std::move(props);
     }
-    // Screening of every passenger and crew member.
-    for (const auto& [key, id] : passenger_ids) {
-      ISSA_ASSIGN_OR_RETURN(const core::Record record, node_.GetRecord(ctx, id));
-      ISSA_RETURN_IF_ERROR(ScreenRecord(ctx, record, queued, suppressed).status());
+    // Screening of every passenger and crew member, and the pre-determined criteria on every
+    // PNR: the QueueMatch requests with the index of their subject.
+    std::vector<std::pair<size_t, json>> requests;
+    for (const auto& [key, index] : passenger_index) {
+      ISSA_ASSIGN_OR_RETURN(auto hits, ListHitRequests(passenger_props[index]));
+      for (auto& h : hits) requests.emplace_back(index, std::move(h));
     }
-    // Pre-determined criteria on every PNR.
     std::vector<travel::RuleHit> hits;
     {
       std::shared_lock lock(screen_mu_);
       if (rules_ && message.pnr) hits = rules_->Evaluate(*message.pnr, travel::EvaluationInput{});
     }
+    uint64_t message_rule_hits = 0;
     for (const auto& hit : hits) {
-      const auto it = passenger_ids.find(hit.passenger_key);
-      if (it == passenger_ids.end()) continue;
+      const auto it = passenger_index.find(hit.passenger_key);
+      if (it == passenger_index.end()) continue;
       json facts = json::array();
       for (const auto& f : hit.facts) {
         facts.push_back(
             {{"feature", f.fact}, {"op", f.op}, {"expected", f.expected}, {"actual", f.actual}});
       }
-      const json body = {{"subject", it->second},
-                         {"source", "rule"},
-                         {"list", hit.rule_id},
-                         {"entry_id", hit.rule_id},
-                         {"version", std::to_string(hit.version)},
-                         {"score", 1.0},
-                         {"entry_name", hit.title},
-                         {"features", facts}};
-      ISSA_ASSIGN_OR_RETURN(const std::string r, QueueMatch(ctx, body.dump()));
-      ++rule_hits;
-      if (json::parse(r).value("queued", false)) {
-        ++queued;
-      } else {
-        ++suppressed;
-      }
+      requests.emplace_back(it->second, json{{"source", "rule"},
+                                             {"list", hit.rule_id},
+                                             {"entry_id", hit.rule_id},
+                                             {"version", std::to_string(hit.version)},
+                                             {"score", 1.0},
+                                             {"entry_name", hit.title},
+                                             {"features", facts}});
+      ++message_rule_hits;
     }
+
+    std::lock_guard lock(mu_);
+    std::vector<core::Record> suppressions;
+    if (!requests.empty()) {
+      ISSA_ASSIGN_OR_RETURN(suppressions, ListAll(node_, ctx, "ScreeningSuppression"));
+    }
+    std::map<std::string, int64_t> held_back;  // suppression id -> matches it held back
+    uint64_t message_queued = 0;
+    const std::string now = core::FormatTimestamp(node_.clock().Now());
+    for (const auto& [index, request] : requests) {
+      ISSA_ASSIGN_OR_RETURN(
+          MatchPlan plan, PlanMatch(request, passenger_props[index], "Passenger", batch_ids[index],
+                                    match_handling, suppressions, ctx.principal.authority, now));
+      if (!plan.suppression.empty()) {
+        ++held_back[plan.suppression];
+        continue;
+      }
+      jsons.push_back(Dump(plan.record));
+      ++message_queued;
+    }
+    auto ids = node_.CreateRecords(ctx, jsons);
+    if (!ids.ok()) {
+      if (ids.status().code() != StatusCode::kInvalidArgument) {
+        return ids.status().WithFieldPrefix(fmt::format("message {}", message.reference));
+      }
+      // Nothing of the message was written; the rest of the batch goes on.
+      ++rejected;
+      report["errors"].push_back(
+          fmt::format("message {}: {}", message.reference, ids.status().ToString()));
+      continue;
+    }
+    // Counters of the suppressions that held matches back, once the message is stored.
+    for (const auto& [id, n] : held_back) {
+      ISSA_RETURN_IF_ERROR(CountSuppressed(ctx, id, n).status());
+      suppressed += static_cast<uint64_t>(n);
+    }
+    records += bodies.size();
+    passengers += message_passengers;
+    queued += message_queued;
+    rule_hits += message_rule_hits;
   }
   report["rejected"] = rejected;
   report["records"] = records;

@@ -82,6 +82,7 @@ Result<std::string> RequiredString(const json& j, const char* field, size_t max 
 
 json RecordView(const core::Record& r) {
   json p = Properties(r);
+  if (r.type == "ScreeningMatch" && !p.contains("subject")) p["subject"] = MatchSubject(r);
   p["id"] = r.id;
   p["owner"] = r.owner;
   p["record_version"] = r.version;
@@ -198,66 +199,105 @@ Result<std::string> TravellerKey(std::string_view nationality, std::string_view 
 
 // ---- Review queue -------------------------------------------------------------------------------
 
-Result<std::string> PiuService::QueueMatch(const node::Context& ctx, std::string_view body) {
-  ISSA_ASSIGN_OR_RETURN(json j, ParseBody(body));
-  ISSA_ASSIGN_OR_RETURN(const std::string subject_id, RequiredString(j, "subject", 64));
-  ISSA_ASSIGN_OR_RETURN(const std::string source, RequiredString(j, "source", 10));
+namespace detail {
+
+std::string MatchSubject(const core::Record& match) {
+  const std::string subject = Str(Properties(match), "subject");
+  if (!subject.empty()) return subject;
+  for (const auto& l : match.links) {
+    if (l.rel == "about") return l.target;
+  }
+  return {};
+}
+
+Result<MatchPlan> PlanMatch(const json& request, const json& subject_props,
+                            std::string_view subject_type, std::string_view subject_target,
+                            const json& handling, const std::vector<core::Record>& suppressions,
+                            std::string_view authority, std::string_view now) {
+  ISSA_ASSIGN_OR_RETURN(const std::string source, RequiredString(request, "source", 10));
   if (source != "list" && source != "rule")
     return InvalidArgument("must be list or rule", "source");
-  ISSA_ASSIGN_OR_RETURN(const std::string list, RequiredString(j, "list", 120));
-  ISSA_ASSIGN_OR_RETURN(const std::string entry_id, RequiredString(j, "entry_id", 120));
-  const std::string version = Str(j, "version");
-  if (!j.contains("score") || !j["score"].is_number() || j["score"].get<double>() < 0 ||
-      j["score"].get<double>() > 1) {
+  ISSA_ASSIGN_OR_RETURN(const std::string list, RequiredString(request, "list", 120));
+  ISSA_ASSIGN_OR_RETURN(const std::string entry_id, RequiredString(request, "entry_id", 120));
+  const std::string version = Str(request, "version");
+  if (!request.contains("score") || !request["score"].is_number() ||
+      request["score"].get<double>() < 0 || request["score"].get<double>() > 1) {
     return InvalidArgument("is required: a number from 0 to 1", "score");
   }
-  ISSA_ASSIGN_OR_RETURN(json features, Features(j));
-
-  std::lock_guard lock(mu_);
-  ISSA_ASSIGN_OR_RETURN(const core::Record subject, node_.GetRecord(ctx, subject_id));
-  const json subject_props = Properties(subject);
+  ISSA_ASSIGN_OR_RETURN(json features, Features(request));
   const std::string fingerprint = Fingerprint(subject_props);
 
-  ISSA_ASSIGN_OR_RETURN(const auto suppressions, ListAll(node_, ctx, "ScreeningSuppression"));
+  MatchPlan plan;
   for (const auto& s : suppressions) {
-    if (s.owner != ctx.principal.authority) continue;
+    if (s.owner != authority) continue;
     const json p = Properties(s);
     if (Str(p, "status") != "active" || Str(p, "subject_fingerprint") != fingerprint ||
         Str(p, "list") != list || Str(p, "entry_id") != entry_id || Str(p, "version") != version) {
       continue;
     }
-    const int64_t count = p.value("suppressed_count", int64_t{0}) + 1;
-    ISSA_RETURN_IF_ERROR(
-        node_
-            .PatchRecord(
-                ctx, s.id,
-                Dump({{"properties",
-                       {{"suppressed_count", count}, {"last_suppressed_at", NowText(node_)}}}}))
-            .status());
-    return Dump({{"queued", false}, {"suppression", s.id}, {"suppressed_count", count}});
+    plan.suppression = s.id;
+    return plan;
   }
-
-  json props = {{"subject", subject.id},
-                {"subject_type", subject.type},
+  json props = {{"subject_type", subject_type},
                 {"subject_fingerprint", fingerprint},
                 {"source", source},
                 {"list", list},
                 {"entry_id", entry_id},
-                {"score", j["score"]},
+                {"score", request["score"]},
                 {"features", std::move(features)},
                 {"status", "pending"},
-                {"queued_at", NowText(node_)}};
+                {"queued_at", now}};
+  // A record id; a subject of the same batch ("@<index>") is named by the "about" link only.
+  if (subject_target.empty() || subject_target[0] != '@') props["subject"] = subject_target;
   if (!version.empty()) props["version"] = version;
-  if (const std::string n = Str(j, "entry_name"); !n.empty()) props["entry_name"] = n;
+  if (const std::string n = Str(request, "entry_name"); !n.empty()) props["entry_name"] = n;
   const std::string subject_name = Str(subject_props, "name");
   if (!subject_name.empty()) props["subject_name"] = subject_name;
-  ISSA_ASSIGN_OR_RETURN(
-      const std::string id,
-      node_.CreateRecord(ctx, Dump({{"type", "ScreeningMatch"},
-                                    {"properties", std::move(props)},
-                                    {"handling", OwnerHandlingLike(subject, ctx.principal)},
-                                    {"links", {{{"rel", "about"}, {"target", subject.id}}}}})));
+  plan.record = {{"type", "ScreeningMatch"},
+                 {"properties", std::move(props)},
+                 {"handling", handling},
+                 {"links", {{{"rel", "about"}, {"target", subject_target}}}}};
+  return plan;
+}
+
+}  // namespace detail
+
+Result<std::string> PiuService::QueueMatch(const node::Context& ctx, std::string_view body) {
+  ISSA_ASSIGN_OR_RETURN(json j, ParseBody(body));
+  ISSA_ASSIGN_OR_RETURN(const std::string subject_id, RequiredString(j, "subject", 64));
+  std::lock_guard lock(mu_);
+  return QueueMatchLocked(ctx, j, subject_id);
+}
+
+Result<std::string> PiuService::QueueMatchLocked(const node::Context& ctx, const nlohmann::json& j,
+                                                 const std::string& subject_id) {
+  ISSA_ASSIGN_OR_RETURN(const core::Record subject, node_.GetRecord(ctx, subject_id));
+  ISSA_ASSIGN_OR_RETURN(const auto suppressions, ListAll(node_, ctx, "ScreeningSuppression"));
+  ISSA_ASSIGN_OR_RETURN(MatchPlan plan,
+                        PlanMatch(j, Properties(subject), subject.type, subject.id,
+                                  OwnerHandlingLike(subject, ctx.principal), suppressions,
+                                  ctx.principal.authority, NowText(node_)));
+  if (!plan.suppression.empty()) {
+    ISSA_ASSIGN_OR_RETURN(const int64_t count, CountSuppressed(ctx, plan.suppression, 1));
+    return Dump(
+        {{"queued", false}, {"suppression", plan.suppression}, {"suppressed_count", count}});
+  }
+  ISSA_ASSIGN_OR_RETURN(const std::string id, node_.CreateRecord(ctx, Dump(plan.record)));
   return Dump({{"queued", true}, {"id", id}});
+}
+
+Result<int64_t> PiuService::CountSuppressed(const node::Context& ctx, const std::string& id,
+                                            int64_t n) {
+  ISSA_ASSIGN_OR_RETURN(const core::Record s, node_.GetRecord(ctx, id));
+  const int64_t count = Properties(s).value("suppressed_count", int64_t{0}) + n;
+  ISSA_RETURN_IF_ERROR(
+      node_
+          .PatchRecord(
+              ctx, id,
+              Dump({{"properties",
+                     {{"suppressed_count", count}, {"last_suppressed_at", NowText(node_)}}}}))
+          .status());
+  return count;
 }
 
 Result<std::string> PiuService::ListMatches(const node::Context& ctx, std::string_view status) {
@@ -349,7 +389,7 @@ Result<std::string> PiuService::ReviewMatch(const node::Context& ctx, std::strin
 
   // A confirmed hit on a registered traveller ends the status.
   if (review == Review::kConfirm && Str(p, "subject_type") == "RegisteredTraveller") {
-    auto traveller = node_.GetRecord(ctx, Str(p, "subject"));
+    auto traveller = node_.GetRecord(ctx, MatchSubject(match));
     if (traveller.ok() && traveller->owner == ctx.principal.authority) {
       ISSA_RETURN_IF_ERROR(
           node_

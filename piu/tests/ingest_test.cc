@@ -2,12 +2,14 @@
 // passenger against a list held by the service, review items, registered travellers re-screened
 // when a list changes, masking after six months, and cross-matching of passengers with another
 // authority's records.
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "issa/piu/service.h"
+#include "issa/schema/registry.h"
 #include "issa/travel/watchlist.h"
 
 #include "node_fixture.h"
@@ -124,6 +126,72 @@ TEST_F(IngestTest, EveryPassengerIsScreenedAndHitsAwaitReview) {
   EXPECT_GE(Ingest()["queued"].get<int>(), 1);
 }
 
+// A node whose ScreeningMatch schema refuses the entry names screening writes: the review-queue
+// match, the last record of the message's batch, fails validation.
+class FailingMatchIngestTest : public IngestTest {
+ protected:
+  std::string SchemaDir() override {
+    namespace fs = std::filesystem;
+    dir_ = fs::temp_directory_path() /
+           ("issa-piu-ingest-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+    for (const auto& [name, text] : schema::Registry::BuiltinFiles()) {
+      std::string t = text;
+      if (name == "ScreeningMatch.json") {
+        const std::string from = R"("entry_name": {"type": "string", "maxLength": 300})";
+        const size_t at = t.find(from);
+        EXPECT_NE(at, std::string::npos);
+        if (at != std::string::npos) {
+          t.replace(at, from.size(), R"("entry_name": {"type": "string", "maxLength": 2})");
+        }
+      }
+      std::ofstream(dir_ / name) << t;
+    }
+    return dir_.string();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  size_t Count(const std::string& type) {
+    storage::RecordQuery q;
+    q.type = type;
+    q.limit = 1000;
+    auto page = node_->ListRecords(system_, q);
+    EXPECT_TRUE(page.ok());
+    return page.ok() ? page->records.size() : 0;
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(FailingMatchIngestTest, AMessageIsOneWriteAndAFailureLeavesNothingOfIt) {
+  Load(false, "v1");
+  const json report = Ingest();
+  EXPECT_EQ(report["rejected"], 1) << report.dump();
+  EXPECT_EQ(report["records"], 0);
+  EXPECT_EQ(report["queued"], 0);
+  ASSERT_EQ(report["errors"].size(), 1u);
+  const std::string error = report["errors"][0];
+  EXPECT_NE(error.find("message 1"), std::string::npos) << error;
+  EXPECT_NE(error.find("properties.entry_name"), std::string::npos) << error;
+  for (const char* type :
+       {"Flight", "Booking", "Payment", "Document", "Passenger", "ScreeningMatch"}) {
+    EXPECT_EQ(Count(type), 0u) << type;
+  }
+  EXPECT_TRUE(Logged("record.create", "invalid"));
+  EXPECT_TRUE(VerifyChain().ok);
+
+  // Without a list there is no match to write: the same message is stored whole.
+  service_ = std::make_unique<PiuService>(*node_);
+  const json stored = Ingest();
+  EXPECT_EQ(stored["rejected"], 0) << stored.dump();
+  EXPECT_GT(stored["records"].get<int>(), 0);
+  EXPECT_EQ(Count("Passenger"), stored["passengers"].get<size_t>());
+  EXPECT_GT(Count("Booking"), 0u);
+  EXPECT_EQ(Count("ScreeningMatch"), 0u);
+  EXPECT_TRUE(VerifyChain().ok);
+}
+
 TEST_F(IngestTest, RiskRuleHitsAreQueuedAsRuleMatches) {
   const node::Context viewer = As("FR-PIU", core::Role::kViewer);
   const std::string rule =
@@ -217,6 +285,73 @@ TEST_F(IngestTest, PassengersAreMaskedAfterSixMonthsAndRepersonalisedOnApproval)
   report = node_->RunRetention(system_);
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(node_->GetRecord(officer_, id).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(VerifyChain().ok);
+}
+
+TEST_F(IngestTest, PnrDocumentsAreMaskedNotErasedAndDeletedAfterFiveYears) {
+  // A stolen-document alert held as a record with a depersonalisation date: erased, not masked.
+  const std::string alert_doc =
+      Create(officer_,
+             R"({"type":"Document","properties":{"number":"ZZ1234567","holder_name":"Jan Novak",)"
+             R"("status":"stolen","source":"alert"},"handling":{"classification":"LIMITED",)"
+             R"("distribution":"owner","purposes":["crime"],)"
+             R"("depersonalise_after":"2026-06-30T00:00:00Z"}})");
+  Ingest();
+  storage::RecordQuery q;
+  q.type = "Document";
+  q.limit = 100;
+  auto page = node_->ListRecords(officer_, q);
+  ASSERT_TRUE(page.ok());
+  std::string id;
+  for (const auto& r : page->records) {
+    if (r.properties_json.find("YA0196755") != std::string::npos) id = r.id;
+  }
+  ASSERT_FALSE(id.empty()) << "Carrera's passport (SSR DOCS) as a Document record";
+  const auto before = node_->GetRecord(officer_, id);
+  ASSERT_TRUE(before.ok());
+  EXPECT_NE(before->properties_json.find(R"("source":"pnr")"), std::string::npos);
+  EXPECT_NE(before->properties_json.find("CARRERA"), std::string::npos) << before->properties_json;
+
+  clock_.Advance(182 * core::kMsPerDay);
+  ASSERT_TRUE(node_->RunRetention(system_).ok());
+  EXPECT_NE(node_->GetRecord(officer_, id)->properties_json.find("YA0196755"), std::string::npos);
+  clock_.Advance(2 * core::kMsPerDay);
+  ASSERT_TRUE(node_->RunRetention(system_).ok());
+  EXPECT_TRUE(Logged("retention.mask", "ok", id));
+  EXPECT_TRUE(Logged("retention.depersonalise", "ok", alert_doc));
+  const auto masked = node_->GetRecord(officer_, id);
+  ASSERT_TRUE(masked.ok());
+  EXPECT_TRUE(masked->depersonalised);
+  for (const char* gone : {"YA0196755", "CARRERA", "holder_birth_date"}) {
+    EXPECT_EQ(masked->properties_json.find(gone), std::string::npos) << masked->properties_json;
+  }
+  EXPECT_NE(masked->properties_json.find(R"("issuing_country":"IT")"), std::string::npos);
+  EXPECT_EQ(node_->GetRecord(officer_, alert_doc)->properties_json.find("ZZ1234567"),
+            std::string::npos);
+  // The erased alert document has nothing sealed to give back.
+  EXPECT_EQ(node_->RequestRepersonalisation(officer_, alert_doc, "case 9").status().code(),
+            StatusCode::kFailedPrecondition);
+
+  // Re-personalisation: requested with a justification, approved by another officer.
+  const node::Context approver = As("FR-PIU", core::Role::kOfficer);
+  auto request = node_->RequestRepersonalisation(officer_, id, "serious crime, case 12");
+  ASSERT_TRUE(request.ok()) << request.status().ToString();
+  EXPECT_EQ(node_->Repersonalise(officer_, request->id).status().code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(node_->DecideRepersonalisation(officer_, request->id, true, "self").status().code(),
+            StatusCode::kPermissionDenied);
+  ASSERT_TRUE(node_->DecideRepersonalisation(approver, request->id, true, "necessary").ok());
+  auto full = node_->Repersonalise(officer_, request->id);
+  ASSERT_TRUE(full.ok()) << full.status().ToString();
+  EXPECT_NE(full->properties_json.find("YA0196755"), std::string::npos);
+  EXPECT_NE(full->properties_json.find("CARRERA"), std::string::npos);
+  EXPECT_EQ(node_->GetRecord(officer_, id)->properties_json.find("YA0196755"), std::string::npos)
+      << "the stored record stays masked";
+
+  clock_.Advance(5 * 365 * core::kMsPerDay);
+  ASSERT_TRUE(node_->RunRetention(system_).ok());
+  EXPECT_EQ(node_->GetRecord(officer_, id).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(Logged("retention.delete", "ok", id));
   EXPECT_TRUE(VerifyChain().ok);
 }
 

@@ -110,6 +110,13 @@ bool Registry::MasksOnRetention(std::string_view type) const {
   return it != types_.end() && it->second->masked();
 }
 
+bool Registry::MasksOnRetention(std::string_view type, std::string_view properties_json) const {
+  const auto it = types_.find(type);
+  if (it == types_.end()) return false;
+  if (it->second->masked()) return true;
+  return it->second->MasksRecord(nlohmann::json::parse(properties_json, nullptr, false));
+}
+
 Result<Registry::ValidProperties> Registry::ValidateProperties(std::string_view type,
                                                                std::string_view text) const {
   const auto it = types_.find(type);

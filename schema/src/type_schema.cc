@@ -1,5 +1,6 @@
 #include "type_schema.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <set>
@@ -385,15 +386,55 @@ Result<std::unique_ptr<TypeSchema>> TypeSchema::Compile(const json& doc) {
     return InvalidArgument("a record schema must have \"type\": \"object\"", "type");
   }
   if (doc.contains("x-retention")) {
-    const std::string mode =
-        doc["x-retention"].is_string() ? doc["x-retention"].get<std::string>() : "";
-    if (mode != "mask" && mode != "erase") {
-      return InvalidArgument("must be \"mask\" or \"erase\"", "x-retention");
+    const json& r = doc["x-retention"];
+    if (r.is_object()) {
+      // {"mask_when": {"<property>": ["<value>", …]}}: records whose property holds one of the
+      // values are masked, the others erased.
+      const auto when = r.find("mask_when");
+      if (r.size() != 1 || when == r.end() || !when->is_object() || when->empty()) {
+        return InvalidArgument(
+            "must be \"mask\", \"erase\" or {\"mask_when\": {\"<property>\": [values]}}",
+            "x-retention");
+      }
+      for (const auto& [property, values] : when->items()) {
+        const std::string at = "x-retention.mask_when." + property;
+        if (!doc.contains("properties") || !doc["properties"].is_object() ||
+            !doc["properties"].contains(property)) {
+          return InvalidArgument("names no property of the type", at);
+        }
+        if (!values.is_array() || values.empty()) {
+          return InvalidArgument("must be a non-empty array of strings", at);
+        }
+        std::vector<std::string>& out = schema->mask_when_[property];
+        for (const auto& v : values) {
+          if (!v.is_string()) return InvalidArgument("must be a non-empty array of strings", at);
+          out.push_back(v.get<std::string>());
+        }
+      }
+    } else {
+      const std::string mode = r.is_string() ? r.get<std::string>() : "";
+      if (mode != "mask" && mode != "erase") {
+        return InvalidArgument(
+            "must be \"mask\", \"erase\" or {\"mask_when\": {\"<property>\": [values]}}",
+            "x-retention");
+      }
+      schema->masked_ = mode == "mask";
     }
-    schema->masked_ = mode == "mask";
   }
   ISSA_ASSIGN_OR_RETURN(schema->root_, CompileNode(doc, ""));
   return schema;
+}
+
+bool TypeSchema::MasksRecord(const json& properties) const {
+  if (masked_) return true;
+  if (mask_when_.empty() || !properties.is_object()) return false;
+  for (const auto& [property, values] : mask_when_) {
+    const auto it = properties.find(property);
+    if (it == properties.end() || !it->is_string()) continue;
+    if (std::find(values.begin(), values.end(), it->get_ref<const std::string&>()) != values.end())
+      return true;
+  }
+  return false;
 }
 
 Status TypeSchema::Validate(const json& value) const {

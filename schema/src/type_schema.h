@@ -53,12 +53,16 @@ class TypeSchema {
   std::vector<std::string> PersonalProperties() const;
   // "x-retention": "mask": personal properties are sealed, not erased, at depersonalisation.
   bool masked() const { return masked_; }
+  // Whether a record with these properties is masked: "x-retention": "mask", or
+  // {"mask_when": {"<property>": [values]}} and one of the properties holds one of its values.
+  bool MasksRecord(const nlohmann::json& properties) const;
   const std::string& title() const { return title_; }
 
  private:
   std::unique_ptr<SchemaNode> root_;
   std::string title_;
   bool masked_ = false;
+  std::map<std::string, std::vector<std::string>> mask_when_;
 };
 
 bool IsIsoCountry(std::string_view code);

@@ -51,5 +51,33 @@ TEST(RegistryTest, RejectsUnsupportedSchemas) {
   EXPECT_FALSE(Registry::Load({}).ok());
 }
 
+TEST(RegistryTest, RetentionMasksByTypeOrByAPropertyValue) {
+  auto reg = *Registry::LoadBuiltin();
+  EXPECT_TRUE(reg->MasksOnRetention("Passenger"));
+  EXPECT_TRUE(reg->MasksOnRetention("Passenger", R"({"name":"A"})"));
+  EXPECT_FALSE(reg->MasksOnRetention("Person", R"({"name":"A"})"));
+  // Document: only PNR and API documents are masked; the others are erased.
+  EXPECT_FALSE(reg->MasksOnRetention("Document"));
+  EXPECT_TRUE(reg->MasksOnRetention("Document", R"({"number":"X1","source":"pnr"})"));
+  EXPECT_TRUE(reg->MasksOnRetention("Document", R"({"number":"X1","source":"api"})"));
+  EXPECT_FALSE(reg->MasksOnRetention("Document", R"({"number":"X1","source":"alert"})"));
+  EXPECT_FALSE(reg->MasksOnRetention("Document", R"({"number":"X1"})"));
+  EXPECT_FALSE(reg->MasksOnRetention("Document", "not json"));
+
+  const auto field_of = [](const char* retention) {
+    const std::string schema =
+        std::string(R"({"title":"X","type":"object","properties":{"kind":{"type":"string"}},)") +
+        R"("x-retention":)" + retention + "}";
+    return Registry::Load({{"X.json", schema}}).status().field();
+  };
+  EXPECT_EQ(field_of(R"({"mask_when":{"kind":["a"]}})"), "");
+  EXPECT_EQ(field_of(R"("seal")"), "X.json:x-retention");
+  EXPECT_EQ(field_of(R"({"mask_when":{}})"), "X.json:x-retention");
+  EXPECT_EQ(field_of(R"({"mask_when":{"kind":["a"]},"other":1})"), "X.json:x-retention");
+  EXPECT_EQ(field_of(R"({"mask_when":{"kind":[]}})"), "X.json:x-retention.mask_when.kind");
+  EXPECT_EQ(field_of(R"({"mask_when":{"kind":[1]}})"), "X.json:x-retention.mask_when.kind");
+  EXPECT_EQ(field_of(R"({"mask_when":{"colour":["a"]}})"), "X.json:x-retention.mask_when.colour");
+}
+
 }  // namespace
 }  // namespace issa::schema

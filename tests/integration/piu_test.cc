@@ -40,6 +40,7 @@ class PiuApiTest : public ::testing::Test {
   }
 
   void TearDown() override {
+    if (piu_) piu_->StopWatching();  // its subscriptions go before the harness's node
     c_.reset();
     h_.reset();  // the server stops before the service goes
     piu_.reset();
@@ -156,6 +157,108 @@ TEST_F(PiuApiTest, CrossingsVisasAndOverstayers) {
                          {"document_number", "Z123"}},
                         400);
   EXPECT_EQ(bad["error"]["field"], "crossed_on");
+}
+
+TEST_F(PiuApiTest, VisasAreCheckedAtEntry) {
+  const auto crossing = [](const std::string& direction, const std::string& on,
+                           const std::string& doc) {
+    return json{{"direction", direction}, {"crossed_on", on},    {"border_crossing_point", "FCO"},
+                {"member_state", "IT"},   {"nationality", "IN"}, {"document_number", doc}};
+  };
+  // No visa: refused, with the reason.
+  const json none = Post("/crossings/check", guard_, crossing("entry", "2026-03-01", "Z1"), 200);
+  EXPECT_FALSE(none["allowed"].get<bool>()) << none.dump();
+  EXPECT_TRUE(none["visa"].is_null());
+  EXPECT_EQ(none["reasons"][0], "no valid short-stay visa for the day of entry");
+  // A visa-exempt traveller enters.
+  json exempt = crossing("entry", "2026-03-01", "Z1");
+  exempt["visa_required"] = false;
+  EXPECT_TRUE(Post("/crossings/check", guard_, exempt, 200)["allowed"].get<bool>());
+
+  // A single-entry visa: the first entry uses it, the second is refused.
+  Post("/visas", guard_,
+       {{"visa_number", "ITA0002"},
+        {"nationality", "IN"},
+        {"document_number", "Z1"},
+        {"visa_type", "short-stay"},
+        {"status", "issued"},
+        {"applied_on", "2026-02-01"},
+        {"valid_from", "2026-03-01"},
+        {"valid_until", "2026-06-30"},
+        {"entries", 1}},
+       201);
+  // Not valid yet on the day of entry.
+  EXPECT_FALSE(
+      Post("/crossings/check", guard_, crossing("entry", "2026-02-28", "Z1"), 200)["allowed"]
+          .get<bool>());
+  const json first = Post("/crossings", guard_, crossing("entry", "2026-03-02", "Z1"), 201);
+  EXPECT_TRUE(first["check"]["allowed"].get<bool>()) << first.dump();
+  EXPECT_EQ(first["check"]["visa"]["visa_number"], "ITA0002");
+  EXPECT_EQ(first["check"]["visa"]["entries_left"], 1);
+  EXPECT_EQ(first["check"]["authorised_until"], "2026-05-30");
+  Post("/crossings", guard_, crossing("exit", "2026-03-10", "Z1"), 201);
+  const json second = Post("/crossings/check", guard_, crossing("entry", "2026-04-01", "Z1"), 200);
+  EXPECT_FALSE(second["allowed"].get<bool>()) << second.dump();
+  EXPECT_EQ(second["visa"]["entries_left"], 0);
+  EXPECT_EQ(second["reasons"][0], "the visa's entries are used up");
+  // The PIU does not see the border authority's visa: for it the traveller has none.
+  const json piu_view =
+      Post("/crossings/check", officer_, crossing("entry", "2026-04-01", "Z1"), 200);
+  EXPECT_TRUE(piu_view["visa"].is_null());
+}
+
+TEST_F(PiuApiTest, RegisteredTravellerLosesStatusOnAConfirmedHit) {
+  const json registered =
+      Post("/travellers", officer_,
+           {{"name", "Mei Lin Tan"},
+            {"nationality", "SG"},
+            {"birth_date", "1985-02-03"},
+            {"document_numbers", {"E1234567K"}},
+            {"expires_on", "2028-01-01"},
+            {"handling",
+             {{"classification", "LIMITED"}, {"distribution", "owner"}, {"purposes", {"crime"}}}}},
+           201);
+  const std::string traveller = registered["id"];
+  EXPECT_EQ(Get("/travellers", officer_)["travellers"][0]["status"], "active");
+
+  // The police hold an alert list as records, shared with the PIU: the traveller is on it.
+  const json alert = {{"type", "Person"},
+                      {"properties",
+                       {{"name", "Mei Lin Tan"},
+                        {"birth_date", "1985-02-03"},
+                        {"notes",
+                         "list de-alerts entry DE-7; alert refusal-of-entry; action: refuse entry; "
+                         "issued by DE-BKA; expires 2030-12-31"}}},
+                      {"handling",
+                       {{"classification", "LIMITED"},
+                        {"distribution", "authorities"},
+                        {"authorities", {"FR-PIU"}},
+                        {"purposes", {"crime"}}}}};
+  const std::string record =
+      Call("POST", "/api/v1/records", police_, alert.dump(), 201).value("id", "");
+  piu_->SettleNodeLists();  // the watch registering a traveller started
+  const json rescreened = Post("/lists/rescreen", officer_, json::object(), 200);
+  EXPECT_EQ(rescreened["lists"], 1) << rescreened.dump();
+  EXPECT_EQ(rescreened["queued"], 0) << "queued once already, by the watch";
+  Post("/lists/rescreen", viewer_, json::object(), 403);
+  const json pending = Get("/matches?status=pending", officer_)["matches"];
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0]["subject"], traveller);
+  EXPECT_EQ(pending[0]["list"], "de-alerts");
+  EXPECT_EQ(pending[0]["version"], "record " + record + " v1");
+  // Pending: the traveller keeps the status.
+  EXPECT_EQ(Get("/travellers", officer_)["travellers"][0]["status"], "active");
+
+  const json confirmed = Post("/matches/" + pending[0]["id"].get<std::string>() + "/confirm",
+                              analyst_, {{"reason", "same person, same birth date"}}, 200);
+  EXPECT_EQ(confirmed["traveller_revoked"], traveller);
+  const json after = Get("/travellers", officer_)["travellers"];
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0]["status"], "revoked");
+  EXPECT_EQ(after[0]["status_match"], pending[0]["id"]);
+  // The police neither see the traveller nor the match.
+  EXPECT_EQ(Get("/travellers", police_)["travellers"].size(), 0u);
+  Get("/matches/" + pending[0]["id"].get<std::string>(), police_, 404);
 }
 
 TEST_F(PiuApiTest, PassengerDataIngestedScreenedAndQueued) {

@@ -292,6 +292,8 @@ class RecordBuilder {
     Put(p, "holder_name", holder);
     if (d.birth_date.has_date()) p["holder_birth_date"] = d.birth_date.IsoDate();
     if (d.expiry.has_date()) p["expiry_date"] = d.expiry.IsoDate();
+    // PNR and API documents are masked, not erased, six months after receipt (ADR 0009).
+    p["source"] = m_.api ? "api" : "pnr";
     return Add("Document", fmt::format("document/{}/{}", owner_key, n), p, {});
   }
 

@@ -265,6 +265,7 @@ core::Record ToRecord(const WatchlistEntry& e) {
       if (!name.empty()) p["holder_name"] = name;
       if (!e.birth_dates.empty()) p["holder_birth_date"] = FormatDate(e.birth_dates.front());
       if (e.alert && e.alert->expiry.day != 0) p["expiry_date"] = FormatDate(e.alert->expiry);
+      p["source"] = "alert";
       break;
     }
   }

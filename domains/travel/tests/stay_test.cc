@@ -1,7 +1,7 @@
 // The 90/180-day rule. Worked examples: the Swiss State Secretariat for Migration's examples for
 // the European Commission's short-stay calculator (https://www.sem.admin.ch/sem/en/home/themen/
 // einreise/aufenthaltsrechner.html: bsp-1.html "Example 1 – Legal stay", bsp-2.html "Example 2 –
-// Legal stay", bsp-5.html "Example 5 – Shorter overstay"), which apply the rule as the
+// Legal stay", bsp-4.html, bsp-5.html "Example 5 – Shorter overstay"), which apply the rule as the
 // Commission's "User manual for the short-stay Schengen calculator" describes it.
 #include "issa/travel/stay.h"
 
@@ -51,6 +51,24 @@ TEST(StayTest, Example2PresentMayRemainUntil13December) {
   EXPECT_EQ(c->overstay_days, 0);
   ASSERT_TRUE(c->must_leave_by);
   EXPECT_EQ(FormatDay(*c->must_leave_by), "2014-12-13");
+}
+
+TEST(StayTest, Example4SeventySevenDaysUsedMayStayUntil31March) {
+  // SEM bsp-4.html, as recorded in ../shared/research/screening.md (§ Schengen 90/180):
+  // 01.06–13.07.2013, 15.08–30.09.2013, 01.01–30.01.2014: 77 days used at the exit on
+  // 30 January 2014; staying on from 1 January 2014, the person could have stayed until
+  // 31 March 2014.
+  const std::vector<Stay> stays = {S("2013-06-01", "2013-07-13"), S("2013-08-15", "2013-09-30"),
+                                   S("2014-01-01", "2014-01-30")};
+  auto at_exit = CheckStay(stays, D("2014-01-30"));
+  ASSERT_TRUE(at_exit.ok()) << at_exit.status().ToString();
+  EXPECT_EQ(at_exit->days_used, 77);
+  EXPECT_EQ(at_exit->days_remaining, 13);
+  EXPECT_EQ(at_exit->overstay_days, 0);
+  auto present = CheckStay({stays[0], stays[1], S("2014-01-01", "")}, D("2014-01-30"));
+  ASSERT_TRUE(present.ok());
+  ASSERT_TRUE(present->must_leave_by);
+  EXPECT_EQ(FormatDay(*present->must_leave_by), "2014-03-31");
 }
 
 TEST(StayTest, Example5ShorterOverstayAndReturnFor50Days) {

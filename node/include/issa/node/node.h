@@ -149,7 +149,8 @@ class Node {
   // Validates the JSON form against the schema registry and writes version 1; returns the id.
   // Cross-matching runs in the same transaction.
   virtual Result<std::string> CreateRecord(const Context& ctx, std::string_view json) = 0;
-  // Many records at once, one transaction per batch: all or none. Returns the ids.
+  // Many records at once, one transaction per batch: all or none. Returns the ids. A link may
+  // name an earlier record of the same batch by its index: {"rel":"holder_of","target":"@0"}.
   virtual Result<std::vector<std::string>> CreateRecords(const Context& ctx,
                                                          const std::vector<std::string>& jsons) = 0;
   virtual Result<core::Record> GetRecord(const Context& ctx, std::string_view id) = 0;

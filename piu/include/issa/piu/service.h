@@ -16,12 +16,18 @@
 // dismissed match used for a decision, a match reviewed twice), plus whatever the node returns.
 // Thread-safe: queueing and review steps are serialised by one mutex.
 
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "issa/core/model.h"
 #include "issa/core/status.h"
@@ -48,7 +54,7 @@ enum class Review { kConfirm, kDismiss };
 
 class PiuService {
  public:
-  // `node` is borrowed and must outlive the service.
+  // `node` is borrowed and must outlive the service (or StopWatching is called before it goes).
   explicit PiuService(node::Node& node, PiuOptions options = {});
   ~PiuService();
   PiuService(const PiuService&) = delete;
@@ -56,8 +62,8 @@ class PiuService {
 
   // ---- Passenger data and screening ----
   // Loads (or replaces) a watchlist in the service's screener, at `version`. When entries were
-  // added, changed or removed, every active RegisteredTraveller of the caller's authority is
-  // screened again and its hits queued for review. Returns {"list","version","added",
+  // added or changed, every active RegisteredTraveller of the caller's authority is screened
+  // again and its hits on those entries are queued for review. Returns {"list","version","added",
   // "changed","removed","travellers_rescreened","queued","suppressed"}.
   // An analyst or officer; audited (`piu.list_load`).
   Result<std::string> LoadList(const node::Context& ctx, const travel::Watchlist& list,
@@ -74,9 +80,35 @@ class PiuService {
   // good message becomes Flight, Booking, Payment, Document and Passenger records of the
   // caller's authority (owner-only, purposes crime/terrorism, masked 6 months and deleted 5
   // years after receipt); every passenger and crew member is screened and every risk rule
-  // evaluated; hits are queued for review. A bad message is reported and skipped. Returns
+  // evaluated; hits are queued for review. One message is one write: its records and the
+  // matches it queues are created in one Node::CreateRecords batch, so a message that fails
+  // (validation) leaves nothing and is reported with the field; the rest go on. A bad message
+  // is reported and skipped. Returns
   // {"messages","rejected","records","passengers","queued","suppressed","rule_hits","errors"}.
   Result<std::string> IngestPassengerData(const node::Context& ctx, std::string_view text);
+
+  // ---- Lists held as node records ----
+  // Re-screens the caller's authority's active registered travellers against the watchlist
+  // entries held as node records (travel::EntryFromRecord: Person, Organisation, Vessel,
+  // Aircraft, Document records whose notes start "list <list> entry <id>", as travel::ToRecord
+  // writes them) that the caller may see — the node decides which, under the sharing rules —,
+  // imported by this or any other authority. Only hits on entries added or changed since the
+  // last run for this authority are queued (a match names the list, the entry and the record
+  // version "record <id> v<n>"); a match already queued for the same subject, entry and version
+  // is not queued again. Returns {"lists","entries","added","changed","removed",
+  // "travellers_rescreened","queued","suppressed"}. An analyst or officer; audited
+  // (`piu.node_lists`).
+  Result<std::string> RescreenNodeLists(const node::Context& ctx);
+  // Re-screens automatically: subscribes to the node's record notices as `ctx` and runs
+  // RescreenNodeLists(ctx) on a worker thread whenever a list record the caller may see is
+  // created or changed. One watch per authority (a second call for it is a no-op). Registering
+  // a traveller starts the watch for the registering user's authority.
+  Status WatchNodeLists(const node::Context& ctx);
+  // Waits until the list changes noticed so far have been re-screened (tests, shutdown).
+  void SettleNodeLists();
+  // Ends every watch (the node's subscriptions) and joins the worker; no watch starts after.
+  // The destructor does it: call it first where the node is destroyed before the service.
+  void StopWatching();
 
   // ---- Review queue ----
   // Body {"subject": record id, "source": "list"|"rule", "list", "entry_id", "version"?,
@@ -130,13 +162,36 @@ class PiuService {
   const PiuOptions& options() const { return options_; }
 
  private:
-  // Screens one record (Passenger, RegisteredTraveller, …) and queues its hits.
-  Result<std::string> ScreenRecord(const node::Context& ctx, const core::Record& record,
-                                   uint64_t& queued, uint64_t& suppressed);
+  // Screens one record (a RegisteredTraveller) and queues its hits on the entries of `list`
+  // named in `entries` (those the list's new version added or changed).
+  Status ScreenRecord(const node::Context& ctx, const core::Record& record, const std::string& list,
+                      const std::set<std::string>& entries, uint64_t& queued, uint64_t& suppressed);
+  // The QueueMatch requests (without subject) of a subject's list hits.
+  Result<std::vector<nlohmann::json>> ListHitRequests(const nlohmann::json& subject_props);
+  // QueueMatch with mu_ held.
+  Result<std::string> QueueMatchLocked(const node::Context& ctx, const nlohmann::json& request,
+                                       const std::string& subject_id);
+  // QueueMatch of one request (mu_ taken here), counted as queued or suppressed.
+  Status QueueCounted(const node::Context& ctx, const nlohmann::json& request,
+                      const std::string& subject_id, uint64_t& queued, uint64_t& suppressed);
+  // Adds `n` to a suppression's suppressed_count; returns the new count.
+  Result<int64_t> CountSuppressed(const node::Context& ctx, const std::string& id, int64_t n);
   std::string ListVersion(std::string_view list) const;
+
+  struct NodeListState;  // per authority: the screener over its visible list records
+  struct Watch;          // per authority: the subscription and whether a run is due
+  void WatchLoop();
 
   node::Node& node_;
   PiuOptions options_;
+  std::mutex node_lists_mu_;  // serialises RescreenNodeLists
+  std::map<std::string, std::unique_ptr<NodeListState>> node_lists_;
+  std::mutex watch_mu_;
+  std::condition_variable watch_cv_;
+  std::map<std::string, std::unique_ptr<Watch>> watches_;
+  bool watch_busy_ = false;
+  bool watch_stop_ = false;
+  std::thread watch_worker_;
   std::mutex mu_;                        // serialises queueing and review steps
   mutable std::shared_mutex screen_mu_;  // guards the screener, list versions and rules
   std::unique_ptr<travel::Screener> screener_;

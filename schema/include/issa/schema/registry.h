@@ -40,6 +40,10 @@ class Registry {
   // Whether the type's schema says "x-retention": "mask": at depersonalisation its personal
   // properties are sealed (recoverable by an approved re-personalisation), not erased.
   bool MasksOnRetention(std::string_view type) const;
+  // Whether a record of the type with these properties is masked: the type masks, or its schema
+  // says {"x-retention": {"mask_when": {"<property>": [values]}}} and the record's property
+  // holds one of the values (Document: "source" pnr or api).
+  bool MasksOnRetention(std::string_view type, std::string_view properties_json) const;
 
   // Validates a properties object; returns its canonical compact form and the search text (the
   // values of properties marked "x-search"). Field names are prefixed "properties.".
