@@ -25,12 +25,13 @@ void Service::AddCyberRoutes(std::vector<RouteDef>& r) {
       {kStixId}, &Service::CyberCorrelations,
       {{"offset", "integer", "", "Correlations the caller may see to skip (0..10000)."},
        {"limit", "integer", "", "Correlations per page (1..1000, default 100)."}}));
-  r.push_back(JsonGet("cyber", "/api/v1/cyber/correlations/{id}/graph", "getCorrelationGraph",
-                      "The correlation graph around an object (value groups and relations), "
-                      "reduced to what the caller may see.",
-                      {kStixId}, &Service::CyberCorrelationGraph,
-                      {{"depth", "integer", "", "Relations from the object (1..5, default 2)."},
-                       {"limit", "integer", "", "Value groups looked at (1..1000, default 200)."}}));
+  r.push_back(
+      JsonGet("cyber", "/api/v1/cyber/correlations/{id}/graph", "getCorrelationGraph",
+              "The correlation graph around an object (value groups and relations), "
+              "reduced to what the caller may see.",
+              {kStixId}, &Service::CyberCorrelationGraph,
+              {{"depth", "integer", "", "Relations from the object (1..5, default 2)."},
+               {"limit", "integer", "", "Value groups looked at (1..1000, default 200)."}}));
 }
 
 Result<HttpResponse> Service::CyberCorrelations(Call& c) {

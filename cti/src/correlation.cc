@@ -254,7 +254,9 @@ Result<std::vector<node::DomainMatch>> StixCorrelator::Upsert(const core::Record
       }
       if (matches.size() == max_matches) continue;
       seen.emplace(h.member.id, matches.size());
-      matches.push_back({std::string(h.member.id), std::string(h.member.owner), ScoreOf(h.kind),
+      matches.push_back({std::string(h.member.id),
+                         std::string(h.member.owner),
+                         ScoreOf(h.kind),
                          {feature, type}});
     }
     if (!page->next_offset) break;
@@ -398,8 +400,8 @@ Result<Subject> FindSubject(node::Node& node, const StixCorrelator& correlator,
 }
 
 json ConfidenceJson(node::Node& node, const StixCorrelator& correlator,
-                    const cyber::ConfidenceModel& model, const node::Context& ctx,
-                    const Subject& s, Status* status) {
+                    const cyber::ConfidenceModel& model, const node::Context& ctx, const Subject& s,
+                    Status* status) {
   const std::string stix_id = StringOf(s.object, "id");
   const std::vector<SightingRecord> all = correlator.SightingsOf(stix_id);
   std::vector<std::string> ids;
@@ -433,8 +435,8 @@ json ConfidenceJson(node::Node& node, const StixCorrelator& correlator,
     initial = c->get<int>();
   }
   const core::Timestamp now = node.clock().Now();
-  const double score = cyber::ConfidenceScore(model, type, TimeOf(s.object, {"created"}), initial,
-                                              seen, now);
+  const double score =
+      cyber::ConfidenceScore(model, type, TimeOf(s.object, {"created"}), initial, seen, now);
   return json{{"score", std::round(score * 10) / 10},
               {"as_of", core::FormatTimestamp(now)},
               {"observable_type", cyber::ObservableTypeName(type)},
@@ -461,15 +463,15 @@ Result<json> ObjectJson(node::Node& node, const StixCorrelator& correlator,
 }
 
 json RecordRef(const CorrelatedRecord& r) {
-  return json{{"id", r.stix_id}, {"type", r.stix_type}, {"record", r.record_id}, {"owner", r.owner}};
+  return json{
+      {"id", r.stix_id}, {"type", r.stix_type}, {"record", r.record_id}, {"owner", r.owner}};
 }
 
 }  // namespace
 
 Result<std::string> CorrelationsJson(node::Node& node, const StixCorrelator& correlator,
-                                     const cyber::ConfidenceModel& model,
-                                     const node::Context& ctx, std::string_view stix_id,
-                                     const CorrelationQuery& query) {
+                                     const cyber::ConfidenceModel& model, const node::Context& ctx,
+                                     std::string_view stix_id, const CorrelationQuery& query) {
   if (query.limit < 1 || query.limit > kMaxBatch) {
     return InvalidArgument("must be 1..1000", "limit");
   }

@@ -19,9 +19,9 @@
 #include <nlohmann/json.hpp>
 
 #include "issa/core/time.h"
+#include "issa/cti/service.h"
 #include "issa/cyber/confidence.h"
 #include "issa/cyber/correlation.h"
-#include "issa/cti/service.h"
 #include "issa/cyber/observable.h"
 #include "issa/node/node.h"
 
@@ -112,20 +112,19 @@ class StixCorrelator final : public node::RecordMatcher {
   CorrelatedRecord Describe(const cyber::Member& m) const;
 
   mutable std::shared_mutex mu_;
-  cyber::CorrelationIndex index_;                                         // guarded by mu_
-  std::unordered_map<std::string, Indexed> indexed_;                      // by record id
-  std::unordered_multimap<std::string, std::string> records_of_;          // stix id -> record id
-  std::unordered_map<std::string, Sighted> sightings_;                    // by record id
-  std::unordered_multimap<std::string, std::string> sightings_of_;        // indicator -> record id
+  cyber::CorrelationIndex index_;                                   // guarded by mu_
+  std::unordered_map<std::string, Indexed> indexed_;                // by record id
+  std::unordered_multimap<std::string, std::string> records_of_;    // stix id -> record id
+  std::unordered_map<std::string, Sighted> sightings_;              // by record id
+  std::unordered_multimap<std::string, std::string> sightings_of_;  // indicator -> record id
 };
 
 // The answers of CtiService::Correlations and ::CorrelationGraph (JSON): every record id the
 // correlator names goes through node.GetRecords with the caller's context before anything of it
 // is written into the answer.
 Result<std::string> CorrelationsJson(node::Node& node, const StixCorrelator& correlator,
-                                     const cyber::ConfidenceModel& model,
-                                     const node::Context& ctx, std::string_view stix_id,
-                                     const CorrelationQuery& query);
+                                     const cyber::ConfidenceModel& model, const node::Context& ctx,
+                                     std::string_view stix_id, const CorrelationQuery& query);
 Result<std::string> CorrelationGraphJson(node::Node& node, const StixCorrelator& correlator,
                                          const cyber::ConfidenceModel& model,
                                          const node::Context& ctx, std::string_view stix_id,

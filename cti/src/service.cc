@@ -1101,8 +1101,8 @@ Result<std::unique_ptr<CtiService>> CtiService::Open(node::Node& node, CtiOption
   auto correlator = std::make_shared<StixCorrelator>(options.warning_lists);
   const node::Context system{access::Principal::System(), "", "cti"};
   ISSA_RETURN_IF_ERROR(node.AddMatcher(system, {std::string(kRecordType)}, correlator));
-  return std::unique_ptr<CtiService>(new CtiServiceImpl(node, std::move(options),
-                                                        std::move(validator), correlator));
+  return std::unique_ptr<CtiService>(
+      new CtiServiceImpl(node, std::move(options), std::move(validator), correlator));
 }
 
 std::string CtiService::AuthorityCollectionId(std::string_view authority) {

@@ -33,9 +33,9 @@ Status NodeImpl::AddMatcher(const Context& ctx, std::vector<std::string> record_
     }));
     ISSA_RETURN_IF_ERROR(status);
   }
-  ISSA_RETURN_IF_ERROR(AuditWrite(
-      ctx, "matcher.load", fmt::format("{}", fmt::join(record_types, ",")), "ok",
-      fmt::format("{} records of {} indexed", loaded, fmt::join(record_types, ", "))));
+  ISSA_RETURN_IF_ERROR(
+      AuditWrite(ctx, "matcher.load", fmt::format("{}", fmt::join(record_types, ",")), "ok",
+                 fmt::format("{} records of {} indexed", loaded, fmt::join(record_types, ", "))));
   std::unique_lock lock(domain_mu_);
   domain_matchers_.push_back({std::move(record_types), std::move(matcher)});
   return Status::Ok();

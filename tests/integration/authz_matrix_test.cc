@@ -508,8 +508,9 @@ class TlpMatrixTest : public ::testing::TestWithParam<Backend> {
     const std::string correlating = fmt::format(
         R"({{"type":"indicator","spec_version":"2.1","id":"{}","created":"2024-01-02T00:00:00.000Z","modified":"2024-01-02T00:00:00.000Z","pattern_type":"stix","pattern":"[{}]","valid_from":"2024-01-01T00:00:00Z","object_marking_refs":["{}"]}})",
         kCorrelating, pattern, kMarkings.at("green"));
-    Response nl = Taxii("POST", Path(cti::CtiService::AuthorityCollectionId("NL-CERT")) + "objects/",
-                        viewers_[2], R"({"objects":[)" + correlating + "]}");
+    Response nl =
+        Taxii("POST", Path(cti::CtiService::AuthorityCollectionId("NL-CERT")) + "objects/",
+              viewers_[2], R"({"objects":[)" + correlating + "]}");
     ASSERT_EQ(nl.status, 202) << nl.body;
     ASSERT_EQ(nl.Json()["success_count"], 1) << nl.body;
   }
@@ -527,8 +528,8 @@ class TlpMatrixTest : public ::testing::TestWithParam<Backend> {
   void CheckCorrelations(const Viewer& v, bool group_active) {
     const std::string phase = group_active ? "in window" : "after window";
     const bool sees_indicator = SeesCorrelating(v);
-    Response r = c_->Get("/api/v1/cyber/correlations/" + std::string(kCorrelating) + "?limit=1000",
-                         v.token);
+    Response r =
+        c_->Get("/api/v1/cyber/correlations/" + std::string(kCorrelating) + "?limit=1000", v.token);
     if (!sees_indicator) {
       EXPECT_EQ(r.status, 404) << v.label << " " << phase << " " << r.body;
       return;

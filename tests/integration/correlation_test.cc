@@ -90,9 +90,10 @@ class CorrelationTest : public ::testing::TestWithParam<Backend> {
   }
 
   void WriteAll() {
-    Post("DE-CERT",
-         IndicatorJson(kA, "[ipv4-addr:value = '203.0.113.7' OR domain-name:value = 'evil.example']",
-                       kAmber));
+    Post(
+        "DE-CERT",
+        IndicatorJson(kA, "[ipv4-addr:value = '203.0.113.7' OR domain-name:value = 'evil.example']",
+                      kAmber));
     Post("FR-CERT", IndicatorJson(kF, "[ipv4-addr:value = '203.0.113.0/24']", kGreen));
     Post("FR-CERT", IndicatorJson(kG, "[domain-name:value = 'cdn.www.evil.example']", kGreen));
     Post("NL-CERT",
@@ -217,8 +218,8 @@ TEST_P(CorrelationTest, SightingsTheCallerMaySeeMoveTheConfidence) {
   EXPECT_EQ(before["stated"], 60);
   EXPECT_EQ(before["sightings"], 0);
   // DE shares a sighting (GREEN); FR reports a false positive for itself only (AMBER).
-  Post("DE-CERT", SightingJson("sighting--0000d000-17d4-4cbf-938f-98ee46b3cd3f", kN, kGreen,
-                               "sighting"));
+  Post("DE-CERT",
+       SightingJson("sighting--0000d000-17d4-4cbf-938f-98ee46b3cd3f", kN, kGreen, "sighting"));
   Post("FR-CERT", SightingJson("sighting--0000f000-17d4-4cbf-938f-98ee46b3cd3f", kN, kAmber,
                                "false-positive"));
   const json nl = score("NL-CERT");

@@ -45,7 +45,7 @@ struct CtiOptions {
 
 // A page of an object's correlations. `offset` counts only correlations the caller may see.
 struct CorrelationQuery {
-  size_t offset = 0;  // at most 10,000
+  size_t offset = 0;   // at most 10,000
   size_t limit = 100;  // 1..1000
 };
 

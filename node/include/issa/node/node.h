@@ -174,8 +174,8 @@ class Node {
 
   // ---- Domain matchers ----
   // Adds a matcher for `record_types`: the node loads it with the current version of every record
-  // of those types (one system read, audited as "matcher.load") and calls it on every later write and
-  // deletion. Call before serving. Shared: the node's write path and the domain service that
+  // of those types (one system read, audited as "matcher.load") and calls it on every later write
+  // and deletion. Call before serving. Shared: the node's write path and the domain service that
   // queries the matcher both use it. Errors: those of the store and of the matcher.
   virtual Status AddMatcher(const Context& ctx, std::vector<std::string> record_types,
                             std::shared_ptr<RecordMatcher> matcher) {
