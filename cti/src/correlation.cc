@@ -277,6 +277,11 @@ std::vector<std::string> StixCorrelator::RecordsOf(std::string_view stix_id) con
   return out;
 }
 
+bool StixCorrelator::IsIndexed(std::string_view record_id) const {
+  std::shared_lock lock(mu_);
+  return indexed_.contains(std::string(record_id));
+}
+
 std::vector<std::string> StixCorrelator::WarningListsOf(std::string_view record_id) const {
   std::shared_lock lock(mu_);
   const auto it = indexed_.find(std::string(record_id));
@@ -513,6 +518,10 @@ Result<std::string> CorrelationsJson(node::Node& node, const StixCorrelator& cor
     ISSA_ASSIGN_OR_RETURN(std::vector<node::HitView> hits, node.ListHits(ctx));
     for (const node::HitView& h : hits) {
       if (h.your_record != s.record.id || h.other_record) continue;
+      // Only while the other side is a current version (not superseded, not withdrawn): its
+      // newer version made its own hit.
+      const std::string& other = h.hit.record_a == h.your_record ? h.hit.record_b : h.hit.record_a;
+      if (!correlator.IsIndexed(other)) continue;
       notices.push_back(json::parse(node::HitJson(h)));
     }
   }

@@ -83,6 +83,8 @@ class StixCorrelator final : public node::RecordMatcher {
   // Record ids of the current versions of a STIX object (one per authority holding it) that the
   // correlator indexes.
   std::vector<std::string> RecordsOf(std::string_view stix_id) const;
+  // True while the record is a current, indexed version.
+  bool IsIndexed(std::string_view record_id) const;
   // Warning lists the record's values hit (it is then not correlated).
   std::vector<std::string> WarningListsOf(std::string_view record_id) const;
   // Correlations of an indexed record, from `offset` (raw: the caller filters); `more` says

@@ -188,6 +188,32 @@ TEST_P(CorrelationTest, VisibleCorrelationsWithContentHiddenOnesAsHitNotices) {
   EXPECT_TRUE(after.Json()["notices"].empty()) << after.body;
 }
 
+TEST_P(CorrelationTest, NoNoticeOnceTheHiddenObjectIsWithdrawnOrReplaced) {
+  WriteAll();
+  ASSERT_EQ(Correlations("NL-CERT", kN).Json()["notices"].size(), 1u);
+  // DE replaces A by a version without the shared address: still a notice (the new version's
+  // own hit on the shared name), one only.
+  Post(
+      "DE-CERT",
+      fmt::format(
+          R"({{"type":"indicator","spec_version":"2.1","id":"{}","created":"2026-05-01T00:00:00.000Z","modified":"2026-05-02T00:00:00.000Z","pattern_type":"stix","pattern":"[domain-name:value = 'evil.example']","valid_from":"2026-05-01T00:00:00Z","object_marking_refs":["{}"]}})",
+          kA, kAmber));
+  Response replaced = Correlations("NL-CERT", kN);
+  ASSERT_EQ(replaced.Json()["notices"].size(), 1u) << replaced.body;
+  const auto features = replaced.Json()["notices"][0]["features"].get<std::vector<std::string>>();
+  EXPECT_EQ(std::find(features.begin(), features.end(), "same-value"), features.end());
+  // DE withdraws A: no notice is left.
+  Response deleted =
+      c_->Request("DELETE",
+                  "/taxii2/cti/collections/" + cti::CtiService::AuthorityCollectionId("DE-CERT") +
+                      "/objects/" + kA + "/",
+                  tokens_["DE-CERT"], {}, "application/json", {{"Accept", kTaxii}});
+  ASSERT_EQ(deleted.status, 200) << deleted.body;
+  Response gone = Correlations("NL-CERT", kN);
+  EXPECT_TRUE(gone.Json()["notices"].empty()) << gone.body;
+  EXPECT_EQ(Ids(gone.Json()), (std::set<std::string>{kF, kG}));
+}
+
 TEST_P(CorrelationTest, PagesOverWhatTheCallerMaySee) {
   WriteAll();
   std::set<std::string> seen;
