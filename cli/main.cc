@@ -275,6 +275,12 @@ int main(int argc, char** argv) {
                     "Maritime configuration of the vessel picture (TOML)");
   };
   add_feed_options(serve);
+  std::string warning_lists_dir;
+  std::string confidence_model;
+  serve->add_option("--warning-lists", warning_lists_dir,
+                    "Folder of MISP warning lists (*/list.json): listed values are not correlated");
+  serve->add_option("--confidence-model", confidence_model,
+                    "Indicator confidence model (JSON: base, sighting_boost, half_life_days, ...)");
 
   // demo
   auto* demo = app.add_subcommand("demo", "Start a demo node with seeded data");
@@ -510,6 +516,8 @@ int main(int argc, char** argv) {
     so.replay_speed = replay_speed;
     so.maritime_config = maritime_config;
     so.picture_authority = picture_authority;
+    so.warning_lists_dir = warning_lists_dir;
+    so.confidence_model = confidence_model;
     so.on_listening = [&](uint16_t p) {
       std::printf("issa node %s listening on http://%s:%u/\n", opened->node_id.c_str(),
                   address.c_str(), p);

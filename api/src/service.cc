@@ -354,6 +354,7 @@ std::vector<RouteDef> Service::Routes() {
   AddAdvisoryRoutes(r);
   AddPiuRoutes(r);
   AddTaxiiRoutes(r);
+  AddCyberRoutes(r);
   return r;
 }
 

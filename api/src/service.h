@@ -179,6 +179,10 @@ class Service {
   Result<HttpResponse> EurosurGetRequest(Call& c);
   Result<HttpResponse> EurosurAnswer(Call& c);
   Result<HttpResponse> EurosurLayer(Call& c);
+  // routes_cyber.cc
+  static void AddCyberRoutes(std::vector<RouteDef>& routes);
+  Result<HttpResponse> CyberCorrelations(Call& c);
+  Result<HttpResponse> CyberCorrelationGraph(Call& c);
   // routes_taxii.cc
   static void AddTaxiiRoutes(std::vector<RouteDef>& routes);
   // One TAXII call: media types, authentication, decoded path parameters, then `fn`; every

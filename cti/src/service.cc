@@ -22,6 +22,8 @@
 #include "issa/cyber/stix.h"
 #include "issa/cyber/taxii_query.h"
 
+#include "correlation.h"
+
 namespace issa::cti {
 namespace {
 
@@ -311,8 +313,12 @@ struct Known {
 class CtiServiceImpl final : public CtiService {
  public:
   CtiServiceImpl(node::Node& node, CtiOptions options,
-                 std::shared_ptr<const cyber::StixValidator> validator)
-      : node_(node), options_(std::move(options)), validator_(std::move(validator)) {}
+                 std::shared_ptr<const cyber::StixValidator> validator,
+                 std::shared_ptr<const StixCorrelator> correlator)
+      : node_(node),
+        options_(std::move(options)),
+        validator_(std::move(validator)),
+        correlator_(std::move(correlator)) {}
 
   Result<std::string> Discovery(const node::Context& ctx, std::string_view base_url) override {
     ISSA_RETURN_IF_ERROR(RequireRead(ctx));
@@ -466,6 +472,20 @@ class CtiServiceImpl final : public CtiService {
       return NotFound("status not found");
     }
     return it->second.Json();
+  }
+
+  Result<std::string> Correlations(const node::Context& ctx, std::string_view stix_id,
+                                   const CorrelationQuery& query) override {
+    ISSA_RETURN_IF_ERROR(RequireRead(ctx));
+    ISSA_RETURN_IF_ERROR(CheckObjectId(stix_id));
+    return CorrelationsJson(node_, *correlator_, options_.confidence, ctx, stix_id, query);
+  }
+
+  Result<std::string> CorrelationGraph(const node::Context& ctx, std::string_view stix_id,
+                                       const CorrelationGraphQuery& query) override {
+    ISSA_RETURN_IF_ERROR(RequireRead(ctx));
+    ISSA_RETURN_IF_ERROR(CheckObjectId(stix_id));
+    return CorrelationGraphJson(node_, *correlator_, options_.confidence, ctx, stix_id, query);
   }
 
   Result<ImportReport> Import(const node::Context& ctx, std::istream& bundle, cyber::Tlp tlp,
@@ -1056,6 +1076,8 @@ class CtiServiceImpl final : public CtiService {
   node::Node& node_;
   CtiOptions options_;
   std::shared_ptr<const cyber::StixValidator> validator_;
+  // Shared with the node, which calls it on every StixObject write (Node::AddMatcher).
+  std::shared_ptr<const StixCorrelator> correlator_;
   std::mutex write_mu_;
   std::unordered_map<std::string, Known> known_;  // guarded by write_mu_
   std::set<std::string> loaded_owners_;           // guarded by write_mu_
@@ -1074,8 +1096,13 @@ Result<std::unique_ptr<CtiService>> CtiService::Open(node::Node& node, CtiOption
   }
   ISSA_ASSIGN_OR_RETURN(std::shared_ptr<const cyber::StixValidator> validator,
                         cyber::StixValidator::Builtin());
+  // Correlation: the node indexes every StixObject record written from now on and loads those
+  // it holds (docs/cyber.md, "Correlation and handling").
+  auto correlator = std::make_shared<StixCorrelator>(options.warning_lists);
+  const node::Context system{access::Principal::System(), "", "cti"};
+  ISSA_RETURN_IF_ERROR(node.AddMatcher(system, {std::string(kRecordType)}, correlator));
   return std::unique_ptr<CtiService>(
-      new CtiServiceImpl(node, std::move(options), std::move(validator)));
+      new CtiServiceImpl(node, std::move(options), std::move(validator), correlator));
 }
 
 std::string CtiService::AuthorityCollectionId(std::string_view authority) {

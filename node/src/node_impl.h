@@ -31,7 +31,11 @@ class NodeImpl final : public Node {
   Result<std::string> CreateRecord(const Context& ctx, std::string_view json) override;
   Result<std::vector<std::string>> CreateRecords(const Context& ctx,
                                                  const std::vector<std::string>& jsons) override;
+  Status AddMatcher(const Context& ctx, std::vector<std::string> record_types,
+                    std::shared_ptr<RecordMatcher> matcher) override;
   Result<core::Record> GetRecord(const Context& ctx, std::string_view id) override;
+  Result<std::vector<core::Record>> GetRecords(const Context& ctx,
+                                               const std::vector<std::string>& ids) override;
   void GetRecordAsync(const Context& ctx, std::string_view id,
                       std::function<void(Result<core::Record>)> done) override;
   Result<core::Record> PatchRecord(const Context& ctx, std::string_view id,
@@ -102,6 +106,16 @@ class NodeImpl final : public Node {
     core::Timestamp viewer_at = 0;
   };
   class SubscriptionImpl;
+  struct DomainMatcherEntry {
+    std::vector<std::string> types;
+    std::shared_ptr<RecordMatcher> matcher;
+  };
+
+  std::vector<std::shared_ptr<RecordMatcher>> MatchersFor(std::string_view type) const;
+  // Indexes a record's current version in the domain matchers of its type and appends their
+  // matches to `candidates` (none asked for when null).
+  Status DomainUpsert(const core::Record& record, std::vector<matching::Candidate>* candidates);
+  void DomainRemove(const core::Record& record);
 
   core::Timestamp Now() const { return clock_->Now(); }
   audit::Event MakeEvent(const Context& ctx, std::string_view action, std::string_view target,
@@ -154,6 +168,8 @@ class NodeImpl final : public Node {
   storage::Store* store_;
   std::shared_ptr<const schema::Registry> registry_;
   matching::Matcher matcher_;
+  mutable std::shared_mutex domain_mu_;
+  std::vector<DomainMatcherEntry> domain_matchers_;  // guarded by domain_mu_
 
   mutable std::mutex subscribers_mu_;
   std::map<uint64_t, SubscriberEntry> subscribers_;

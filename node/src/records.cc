@@ -173,6 +173,14 @@ Result<std::vector<std::string>> NodeImpl::WriteRecords(const Context& ctx,
   for (const auto& p : prepared) {
     ISSA_RETURN_IF_ERROR(matcher_.Upsert(p.record));
   }
+  for (size_t i = 0; i < prepared.size(); ++i) {
+    const Status indexed = DomainUpsert(prepared[i].record, &prepared[i].candidates);
+    if (!indexed.ok()) {
+      for (size_t j = 0; j <= i; ++j) DomainRemove(prepared[j].record);
+      for (const auto& p : prepared) matcher_.Remove(p.record.id);
+      return indexed;
+    }
+  }
   std::vector<core::Hit> hits;
   const Status s = store_->Write([&](storage::WriteTxn& txn) -> Status {
     hits.clear();
@@ -193,7 +201,10 @@ Result<std::vector<std::string>> NodeImpl::WriteRecords(const Context& ctx,
     return Status::Ok();
   });
   if (!s.ok()) {
-    for (const auto& p : prepared) matcher_.Remove(p.record.id);
+    for (const auto& p : prepared) {
+      matcher_.Remove(p.record.id);
+      DomainRemove(p.record);
+    }
     return s;
   }
   records_written_ += prepared.size();
@@ -354,6 +365,7 @@ Result<core::Record> NodeImpl::PatchRecord(const Context& ctx, std::string_view 
     candidates = matcher_.Find(next, options_.match.max_candidates);
     ISSA_RETURN_IF_ERROR(matcher_.Upsert(next));
   }
+  ISSA_RETURN_IF_ERROR(DomainUpsert(next, &candidates));
   std::vector<core::Hit> hits;
   const Status s = store_->Write([&](storage::WriteTxn& txn) -> Status {
     hits.clear();
@@ -369,6 +381,7 @@ Result<core::Record> NodeImpl::PatchRecord(const Context& ctx, std::string_view 
   });
   if (!s.ok()) {
     if (matching::IsMatchable(current.type)) (void)matcher_.Upsert(current);
+    (void)DomainUpsert(current, nullptr);
     if (s.code() == StatusCode::kInvalidArgument) return Invalid(ctx, "record.update", s);
     if (s.code() == StatusCode::kAborted) {
       return Aborted("the record was changed concurrently; read it again and retry");
@@ -529,6 +542,7 @@ Result<RetentionReport> NodeImpl::RunRetention(const Context& ctx) {
           .status();
     }));
     matcher_.Remove(r.id);
+    DomainRemove(r);
     ++report.deleted;
   }
   const auto strip = [&](core::Record v) {

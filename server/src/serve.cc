@@ -12,6 +12,7 @@
 #include "issa/api/server.h"
 #include "issa/core/file.h"
 #include "issa/cti/service.h"
+#include "issa/cyber/warninglist.h"
 #include "issa/eisas/advisory_service.h"
 #include "issa/eurosur/service.h"
 #include "issa/maritime/anomaly_json.h"
@@ -175,6 +176,20 @@ Status Serve(OpenedNode& opened, const ServeOptions& options) {
   cti::CtiOptions cti_options;
   cti_options.cursor_key = opened.key.Sign("issa:taxii-cursor-key:v1");
   cti_options.title = opened.node->node_id();
+  cyber::WarningLists warning_lists;
+  if (!options.warning_lists_dir.empty()) {
+    std::vector<cyber::WarningListProblem> problems =
+        warning_lists.LoadDirectory(options.warning_lists_dir);
+    for (cyber::WarningListProblem& p : warning_lists.Compile()) problems.push_back(std::move(p));
+    for (const cyber::WarningListProblem& p : problems) {
+      std::fprintf(stderr, "warning list %s: %s\n", p.source.c_str(), p.status.ToString().c_str());
+    }
+    cti_options.warning_lists = &warning_lists;
+  }
+  if (!options.confidence_model.empty()) {
+    ISSA_ASSIGN_OR_RETURN(std::string text, core::ReadFile(options.confidence_model));
+    ISSA_ASSIGN_OR_RETURN(cti_options.confidence, cyber::ParseConfidenceModel(text));
+  }
   ISSA_ASSIGN_OR_RETURN(std::unique_ptr<cti::CtiService> cti,
                         cti::CtiService::Open(*opened.node, cti_options));
   o.cti = cti.get();

@@ -373,6 +373,8 @@ INSTANTIATE_TEST_SUITE_P(Backends, AuthzMatrixTest,
 // TAXII read (objects, object by id, manifest, versions) and the records API show exactly the
 // objects the TLP rules allow (docs/adr/0012-stix-taxii.md), and nothing else is hinted at.
 
+constexpr const char* kCorrelating = "indicator--0000c0c0-aaaa-4bbb-8ccc-0123456789ab";
+
 struct TlpObject {
   std::string stix_id;
   std::string tlp;        // clear, green, amber, amber+strict, red, none
@@ -498,6 +500,60 @@ class TlpMatrixTest : public ::testing::TestWithParam<Backend> {
         R"({"objects":[{"type":"indicator","spec_version":"2.1","id":"indicator--00007fff-aaaa-4bbb-8ccc-0123456789ab","created":"2024-01-01T00:00:00.000Z","modified":"2024-01-01T00:00:00.000Z","pattern_type":"stix","pattern":"[domain-name:value = 'x.example']","valid_from":"2024-01-01T00:00:00Z","object_marking_refs":["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"]}]})");
     ASSERT_EQ(refused.status, 202);
     EXPECT_EQ(refused.Json()["failure_count"], 1);
+    // NL-CERT shares (GREEN) an indicator of every domain above: it correlates with each object.
+    std::string pattern;
+    for (int i = 1; i <= n; ++i) {
+      pattern += fmt::format("{}domain-name:value = 'c2-{}.example'", i > 1 ? " OR " : "", i);
+    }
+    const std::string correlating = fmt::format(
+        R"({{"type":"indicator","spec_version":"2.1","id":"{}","created":"2024-01-02T00:00:00.000Z","modified":"2024-01-02T00:00:00.000Z","pattern_type":"stix","pattern":"[{}]","valid_from":"2024-01-01T00:00:00Z","object_marking_refs":["{}"]}})",
+        kCorrelating, pattern, kMarkings.at("green"));
+    Response nl =
+        Taxii("POST", Path(cti::CtiService::AuthorityCollectionId("NL-CERT")) + "objects/",
+              viewers_[2], R"({"objects":[)" + correlating + "]}");
+    ASSERT_EQ(nl.status, 202) << nl.body;
+    ASSERT_EQ(nl.Json()["success_count"], 1) << nl.body;
+  }
+
+  // NL-CERT's GREEN indicator: LIMITED clearance, and NL-CERT or the cyber purpose (the only
+  // purpose NL-CERT processes data for, so the only one its records carry).
+  static bool SeesCorrelating(const Viewer& v) {
+    return static_cast<int>(v.clearance) >= static_cast<int>(core::Classification::kLimited) &&
+           (v.authority == "NL-CERT" || (v.purposes & kCyber) != 0);
+  }
+
+  // Correlations of NL-CERT's indicator: exactly the objects the viewer may see, with content;
+  // for NL-CERT (whose record it is) a hit notice per object it may not see whose handling
+  // allows notices (not RED, not AMBER+STRICT); nothing of any other hidden object.
+  void CheckCorrelations(const Viewer& v, bool group_active) {
+    const std::string phase = group_active ? "in window" : "after window";
+    const bool sees_indicator = SeesCorrelating(v);
+    Response r =
+        c_->Get("/api/v1/cyber/correlations/" + std::string(kCorrelating) + "?limit=1000", v.token);
+    if (!sees_indicator) {
+      EXPECT_EQ(r.status, 404) << v.label << " " << phase << " " << r.body;
+      return;
+    }
+    ASSERT_EQ(r.status, 200) << v.label << " " << phase << " " << r.body;
+    const json answer = r.Json();
+    std::set<std::string> want, got;
+    size_t notices_wanted = 0;
+    for (const TlpObject& o : objects_) {
+      if (TlpExpected(v, o, group_active)) {
+        want.insert(o.stix_id);
+      } else {
+        EXPECT_EQ(r.body.find(o.stix_id), std::string::npos) << v.label << " " << phase;
+        if (o.tlp != "red" && o.tlp != "amber+strict") ++notices_wanted;
+      }
+    }
+    for (const auto& c : answer["correlations"]) got.insert(c["id"].get<std::string>());
+    EXPECT_EQ(got, want) << v.label << " " << phase;
+    if (v.authority != "NL-CERT") notices_wanted = 0;
+    EXPECT_EQ(answer["notices"].size(), notices_wanted) << v.label << " " << phase << r.body;
+    for (const auto& notice : answer["notices"]) {
+      EXPECT_TRUE(notice["other_record"].is_null());
+      EXPECT_EQ(notice["other_authority"], "DE-CERT");
+    }
   }
 
   std::set<std::string> Listed(const Viewer& v, const std::string& collection,
@@ -559,6 +615,8 @@ class TlpMatrixTest : public ::testing::TestWithParam<Backend> {
     for (const auto& rec : records["records"]) {
       listed.insert(rec["properties"]["stix_id"].get<std::string>());
     }
+    // ...and NL-CERT's GREEN indicator (CheckCorrelations) to whoever may see it.
+    if (SeesCorrelating(v)) want_own.insert(kCorrelating);
     EXPECT_EQ(listed, want_own) << v.label << " " << phase;
   }
 
@@ -573,9 +631,15 @@ class TlpMatrixTest : public ::testing::TestWithParam<Backend> {
 TEST_P(TlpMatrixTest, EveryTaxiiReadFollowsTlp) {
   WriteObjects();
   ASSERT_EQ(objects_.size(), 16u);
-  for (const Viewer& v : viewers_) Check(v, true);
+  for (const Viewer& v : viewers_) {
+    Check(v, true);
+    CheckCorrelations(v, true);
+  }
   h_->clock().Advance(2 * core::kMsPerDay);
-  for (const Viewer& v : viewers_) Check(v, false);
+  for (const Viewer& v : viewers_) {
+    Check(v, false);
+    CheckCorrelations(v, false);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TlpMatrixTest,

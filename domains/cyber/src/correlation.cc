@@ -198,9 +198,11 @@ struct CorrelationIndex::Impl {
   mutable std::vector<V4Item> v4;
   mutable std::vector<V6Item> v6;
   mutable std::vector<std::uint32_t> names;  // name groups, sorted by key on demand
-  mutable bool v4_sorted = true;
-  mutable bool v6_sorted = true;
-  mutable bool names_sorted = true;
+  // v4/v6/names are sorted up to these sizes; the rest (at most kUnsortedTail entries added
+  // since) is scanned, so a lookup between inserts does not re-sort everything.
+  mutable size_t v4_sorted = 0;
+  mutable size_t v6_sorted = 0;
+  mutable size_t names_sorted = 0;
   mutable std::mutex sort_mutex;
   std::unordered_map<std::string, std::vector<std::uint32_t>> urls_by_host;
   std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> families;  // root -> groups
@@ -265,18 +267,15 @@ struct CorrelationIndex::Impl {
         if (!ip.ok()) break;
         if (ip->v6) {
           v6.push_back({V6Address(*ip), static_cast<std::uint8_t>(ip->prefix_length), g});
-          v6_sorted = false;
           ++v6_prefix_groups[static_cast<size_t>(ip->prefix_length)];
         } else {
           v4.push_back({V4Address(*ip), static_cast<std::uint8_t>(ip->prefix_length), g});
-          v4_sorted = false;
           ++v4_prefix_groups[static_cast<size_t>(ip->prefix_length)];
         }
         break;
       }
       case 'N':
         names.push_back(g);
-        names_sorted = false;
         break;
       case 'U': {
         const auto host = UrlHost(value.value);
@@ -289,21 +288,24 @@ struct CorrelationIndex::Impl {
     return g;
   }
 
+  // Merges an unsorted tail into the sorted part once it is longer than kUnsortedTail (the
+  // tail is sorted, then merged: O(n) every kUnsortedTail inserts instead of a full sort per
+  // lookup after an insert).
+  static constexpr size_t kUnsortedTail = 1024;
+  template <class T, class Less>
+  static void MergeTail(std::vector<T>& v, size_t& sorted, Less less) {
+    if (v.size() - sorted <= kUnsortedTail) return;
+    const auto mid = v.begin() + static_cast<std::ptrdiff_t>(sorted);
+    std::sort(mid, v.end(), less);
+    std::inplace_merge(v.begin(), mid, v.end(), less);
+    sorted = v.size();
+  }
   void SortIndexes() const {
     std::lock_guard lock(sort_mutex);
-    if (!v4_sorted) {
-      std::sort(v4.begin(), v4.end());
-      v4_sorted = true;
-    }
-    if (!v6_sorted) {
-      std::sort(v6.begin(), v6.end());
-      v6_sorted = true;
-    }
-    if (!names_sorted) {
-      std::sort(names.begin(), names.end(),
-                [this](std::uint32_t a, std::uint32_t b) { return groups[a].key < groups[b].key; });
-      names_sorted = true;
-    }
+    MergeTail(v4, v4_sorted, std::less<V4Item>());
+    MergeTail(v6, v6_sorted, std::less<V6Item>());
+    MergeTail(names, names_sorted,
+              [this](std::uint32_t a, std::uint32_t b) { return groups[a].key < groups[b].key; });
   }
 
   // Calls `visit(kind, group)` for every group related to the value with key `key` (the value's
@@ -330,19 +332,29 @@ struct CorrelationIndex::Impl {
           if (ip->v6) {
             const auto low = V6Address(*ip);
             const auto high = V6High(low, ip->prefix_length);
-            for (auto it = std::lower_bound(v6.begin(), v6.end(), V6Item{low, 0, 0});
-                 it != v6.end() && it->address <= high; ++it)
-              if (it->prefix > ip->prefix_length)
-                visit(CorrelationKind::kContainsAddress, it->group);
+            const auto inside = [&](const V6Item& item) {
+              if (item.address >= low && item.address <= high && item.prefix > ip->prefix_length)
+                visit(CorrelationKind::kContainsAddress, item.group);
+            };
+            const auto end = v6.begin() + static_cast<std::ptrdiff_t>(v6_sorted);
+            for (auto it = std::lower_bound(v6.begin(), end, V6Item{low, 0, 0});
+                 it != end && it->address <= high; ++it)
+              inside(*it);
+            for (auto it = end; it != v6.end(); ++it) inside(*it);
           } else {
             const auto low = V4Address(*ip);
             const std::uint32_t span_mask =
                 ip->prefix_length == 0 ? 0xffffffffu : ((1u << (32 - ip->prefix_length)) - 1);
             const std::uint64_t high = static_cast<std::uint64_t>(low | span_mask);
-            for (auto it = std::lower_bound(v4.begin(), v4.end(), V4Item{low, 0, 0});
-                 it != v4.end() && it->address <= high; ++it)
-              if (it->prefix > ip->prefix_length)
-                visit(CorrelationKind::kContainsAddress, it->group);
+            const auto inside = [&](const V4Item& item) {
+              if (item.address >= low && item.address <= high && item.prefix > ip->prefix_length)
+                visit(CorrelationKind::kContainsAddress, item.group);
+            };
+            const auto end = v4.begin() + static_cast<std::ptrdiff_t>(v4_sorted);
+            for (auto it = std::lower_bound(v4.begin(), end, V4Item{low, 0, 0});
+                 it != end && it->address <= high; ++it)
+              inside(*it);
+            for (auto it = end; it != v4.end(); ++it) inside(*it);
           }
         } else if (auto it = urls_by_host.find(std::string(key)); it != urls_by_host.end()) {
           for (auto g : it->second) visit(CorrelationKind::kHostOfUrl, g);
@@ -359,11 +371,14 @@ struct CorrelationIndex::Impl {
         }
         SortIndexes();
         probe = std::string(key) + ".";
+        const auto end = names.begin() + static_cast<std::ptrdiff_t>(names_sorted);
         auto it = std::lower_bound(
-            names.begin(), names.end(), probe,
+            names.begin(), end, probe,
             [this](std::uint32_t g, const std::string& k) { return groups[g].key < k; });
-        for (; it != names.end() && groups[*it].key.starts_with(probe); ++it)
+        for (; it != end && groups[*it].key.starts_with(probe); ++it)
           visit(CorrelationKind::kParentDomainOf, *it);
+        for (it = end; it != names.end(); ++it)
+          if (groups[*it].key.starts_with(probe)) visit(CorrelationKind::kParentDomainOf, *it);
         if (auto u = urls_by_host.find(std::string(key)); u != urls_by_host.end())
           for (auto g : u->second) visit(CorrelationKind::kHostOfUrl, g);
         return;

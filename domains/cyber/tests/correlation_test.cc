@@ -37,6 +37,38 @@ TEST(CorrelationIndex, EqualValuesAcrossAuthoritiesFormOneGroup) {
   EXPECT_EQ(index.Stats().memberships, 3u);
 }
 
+// Lookups between inserts (the node correlates every write at once) find what was just added,
+// whether it still sits in the unsorted tail of the range indexes or was merged into them.
+TEST(CorrelationIndex, LookupsBetweenInsertsSeeEveryNetworkAndSubdomain) {
+  CorrelationIndex index;
+  ASSERT_TRUE(index.Add(Entry("net", "cert-fr", ObservableType::kIpv4, "10.1.0.0/16")).ok());
+  ASSERT_TRUE(index.Add(Entry("dom", "cert-fr", ObservableType::kDomain, "example.org")).ok());
+  for (int i = 0; i < 3000; ++i) {
+    // Addresses in and out of the network, interleaved with names, in no sorted order.
+    const int a = (i * 7919) % 3000;
+    ASSERT_TRUE(index
+                    .Add(Entry(fmt::format("ip{}", i), "cert-de", ObservableType::kIpv4,
+                               fmt::format("10.{}.{}.{}", a % 2 == 0 ? 1 : 2, a / 256, a % 256)))
+                    .ok());
+    ASSERT_TRUE(
+        index
+            .Add(Entry(fmt::format("name{}", i), "cert-de", ObservableType::kDomain,
+                       fmt::format("h{}.{}", a, a % 3 == 0 ? "example.org" : "example.net")))
+            .ok());
+    if (i % 499 != 0 && i != 2999) continue;
+    const auto net = index.Correlations("net", 0, 10000);
+    ASSERT_TRUE(net.ok());
+    size_t want = 0;
+    for (int j = 0; j <= i; ++j) want += ((j * 7919) % 3000) % 2 == 0 ? 1 : 0;
+    EXPECT_EQ(net->hits.size(), want) << "after " << i + 1;
+    const auto dom = index.Correlations("dom", 0, 10000);
+    ASSERT_TRUE(dom.ok());
+    size_t want_names = 0;
+    for (int j = 0; j <= i; ++j) want_names += ((j * 7919) % 3000) % 3 == 0 ? 1 : 0;
+    EXPECT_EQ(dom->hits.size(), want_names) << "after " << i + 1;
+  }
+}
+
 TEST(CorrelationIndex, StorageIsLinearInGroupSize) {
   CorrelationIndex index;
   for (int i = 0; i < 2000; ++i)

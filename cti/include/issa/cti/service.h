@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "issa/core/status.h"
+#include "issa/cyber/confidence.h"
 #include "issa/cyber/tlp.h"
 #include "issa/node/node.h"
 
@@ -19,6 +20,10 @@
 // through node::Node with the caller's Context, so what a caller may see is decided on the
 // store's read path and every step is audited by the node (docs/adr/0012-stix-taxii.md).
 // Thread-safe.
+namespace issa::cyber {
+class WarningLists;
+}  // namespace issa::cyber
+
 namespace issa::cti {
 
 struct CtiOptions {
@@ -31,6 +36,22 @@ struct CtiOptions {
   // How objects without a TLP marking are handled (AMBER: owner and named recipients).
   cyber::Tlp unmarked = cyber::Tlp::kAmber;
   size_t max_statuses = 10'000;  // status resources kept in memory (oldest dropped)
+  // Values hitting these lists are flagged and not correlated (borrowed, may be null; must
+  // outlive the service).
+  const cyber::WarningLists* warning_lists = nullptr;
+  // How sightings and time move an indicator's confidence (docs/cyber.md, "Sightings").
+  cyber::ConfidenceModel confidence = cyber::ConfidenceModel::Default();
+};
+
+// A page of an object's correlations. `offset` counts only correlations the caller may see.
+struct CorrelationQuery {
+  size_t offset = 0;   // at most 10,000
+  size_t limit = 100;  // 1..1000
+};
+
+struct CorrelationGraphQuery {
+  int depth = 2;           // 1..5
+  size_t max_nodes = 200;  // 1..1000 value groups before filtering
 };
 
 // A page of objects, versions or manifest entries: the TAXII envelope as JSON and the
@@ -90,6 +111,20 @@ class CtiService {
   virtual Status DeleteObject(const node::Context& ctx, std::string_view collection,
                               std::string_view object_id, std::string_view query) = 0;
   virtual Result<std::string> GetStatus(const node::Context& ctx, std::string_view id) = 0;
+
+  // ---- Correlation and confidence (docs/cyber.md, "Correlation and handling") ----
+  // The object's correlations with every observable on the node: those on records the caller
+  // may see with their content, and a hit notice (node::HitView, without the other record) for
+  // each cross-match hit of the caller's own record on a record it may not see; nothing else of
+  // what it may not see. An indicator comes with its confidence from the sightings the caller
+  // may see. NotFound when the caller may see no current version of `stix_id` holding an
+  // observable value (as for an unknown id).
+  virtual Result<std::string> Correlations(const node::Context& ctx, std::string_view stix_id,
+                                           const CorrelationQuery& query) = 0;
+  // The correlation graph around the object (value groups and relations), reduced to what the
+  // caller may see and what connects to the object through it.
+  virtual Result<std::string> CorrelationGraph(const node::Context& ctx, std::string_view stix_id,
+                                               const CorrelationGraphQuery& query) = 0;
 
   // ---- Reference knowledge (issa cyber import) ----
   // Imports a bundle into the caller's authority collection (or a group's) as `tlp` when an

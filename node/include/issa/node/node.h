@@ -116,6 +116,33 @@ struct RepersonalisationRequest {
   uint32_t uses = 0;  // disclosures made under an approval
 };
 
+// What a domain matcher found for a record: another record that resembles it or is linked to
+// it by value (the node writes a hit when it belongs to another authority).
+struct DomainMatch {
+  std::string record_id;
+  std::string owner;
+  double score = 1;                   // in [0, 1]
+  std::vector<std::string> features;  // what linked them, e.g. "same-value", "ipv4"
+};
+
+// A domain's matcher, for record types the built-in cross-matching does not cover (a domain plugs
+// in through Node::AddMatcher; e.g. cti/ correlates STIX observables by value). The node calls
+// Upsert with every new current version of a record of the types it was added for, before the write
+// transaction, and writes hits for what it returns exactly as for the built-in matcher's
+// candidates (other authorities only; HitView, access requests); when the write fails it calls
+// Upsert again with the previous version (or Remove for a new record). The node never passes
+// the matches to a caller: what a caller may see is decided on the node's read paths.
+// Implementations are thread-safe.
+class RecordMatcher {
+ public:
+  virtual ~RecordMatcher() = default;
+  // Indexes `record` (replacing an earlier version of it; a version that no longer takes part is
+  // removed) and returns up to `max_matches` records it matches, best first, never itself.
+  virtual Result<std::vector<DomainMatch>> Upsert(const core::Record& record,
+                                                  size_t max_matches) = 0;
+  virtual void Remove(std::string_view record_id) = 0;
+};
+
 class Node {
  public:
   static Result<std::unique_ptr<Node>> Open(NodeOptions options);
@@ -145,6 +172,17 @@ class Node {
                                        core::Role role, core::Classification clearance,
                                        std::string_view name) = 0;
 
+  // ---- Domain matchers ----
+  // Adds a matcher for `record_types`: the node loads it with the current version of every record
+  // of those types (one system read, audited as "matcher.load") and calls it on every later write
+  // and deletion. Call before serving. Shared: the node's write path and the domain service that
+  // queries the matcher both use it. Errors: those of the store and of the matcher.
+  virtual Status AddMatcher(const Context& ctx, std::vector<std::string> record_types,
+                            std::shared_ptr<RecordMatcher> matcher) {
+    (void)ctx, (void)record_types, (void)matcher;
+    return Unimplemented("domain matchers");
+  }
+
   // ---- Records ----
   // Validates the JSON form against the schema registry and writes version 1; returns the id.
   // Cross-matching runs in the same transaction.
@@ -154,6 +192,14 @@ class Node {
   virtual Result<std::vector<std::string>> CreateRecords(const Context& ctx,
                                                          const std::vector<std::string>& jsons) = 0;
   virtual Result<core::Record> GetRecord(const Context& ctx, std::string_view id) = 0;
+  // The current versions of those of `ids` the caller may see, in the order given; the others
+  // are left out, as if they did not exist. One audit entry ("record.read_many") for the call.
+  // At most 1000 ids (InvalidArgument on "ids").
+  virtual Result<std::vector<core::Record>> GetRecords(const Context& ctx,
+                                                       const std::vector<std::string>& ids) {
+    (void)ctx, (void)ids;
+    return Unimplemented("batch read");
+  }
   // GetRecord without waiting for its audit entry to commit: reads on the calling thread, then
   // calls `done` with what GetRecord would return once the entry is committed, on the calling
   // thread or on a store thread. `done` must not block. Used by the HTTP server's I/O threads.

@@ -77,6 +77,11 @@ struct ServeOptions {
   // The absolute base of the public advisory pages (/advisories), for the Atom feed's links and
   // the CSAF documents' references; http://<address>:<port> when empty.
   std::string public_base_url;
+  // MISP warning lists (<dir>/*/list.json): values hitting them are flagged and not correlated
+  // (docs/cyber.md, "Warning lists"); none when empty.
+  std::string warning_lists_dir;
+  // The indicator confidence model (JSON, cyber::ParseConfidenceModel); the default when empty.
+  std::string confidence_model;
 };
 
 // Serves the node until SIGINT or SIGTERM; runs retention periodically.

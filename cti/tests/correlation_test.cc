@@ -1,0 +1,159 @@
+// The CTI service's correlation as a node domain matcher: loaded from the node's records at
+// start, kept current on new versions and withdrawals, warning-listed values flagged and not
+// correlated, cross-authority correlations written as node hits.
+#include <algorithm>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "issa/cti/service.h"
+#include "issa/cyber/warninglist.h"
+
+#include "node_fixture.h"
+
+namespace issa::cti {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr const char* kGreen = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb";
+
+std::string Indicator(int n, const std::string& pattern,
+                      const std::string& modified = "2016-04-06T20:03:48.000Z") {
+  return fmt::format(
+      R"({{"type":"indicator","spec_version":"2.1","id":"indicator--{:08x}-17d4-4cbf-938f-98ee46b3cd3f","created":"2016-04-06T20:03:48.000Z","modified":"{}","pattern_type":"stix","pattern":"{}","valid_from":"2016-01-01T00:00:00Z","object_marking_refs":["{}"]}})",
+      n, modified, pattern, kGreen);
+}
+
+std::string IndicatorId(int n) {
+  return fmt::format("indicator--{:08x}-17d4-4cbf-938f-98ee46b3cd3f", n);
+}
+
+class CorrelationTest : public node::testing::NodeFixture {
+ protected:
+  void SetUp() override {
+    NodeFixture::SetUp();
+    ASSERT_TRUE(
+        lists_
+            .AddList(R"({"name":"Public DNS resolvers","type":"cidr","list":["8.8.8.0/24"]})",
+                     "resolvers")
+            .ok());
+    cti_ = OpenService();
+    ASSERT_NE(cti_, nullptr);
+    ASSERT_TRUE(
+        node_->AddAuthority(system_, {"DE-CERT", "DE", {core::AuthorityKind::kCert}, "", 0}).ok());
+    nl_ = As("NL-CERT");
+    de_ = As("DE-CERT");
+  }
+
+  std::unique_ptr<CtiService> OpenService() {
+    CtiOptions o;
+    o.cursor_key = "test cursor key of sixteen bytes or more";
+    o.warning_lists = &lists_;
+    auto s = CtiService::Open(*node_, o);
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? std::move(s).value() : nullptr;
+  }
+
+  void Post(const node::Context& ctx, const std::string& object) {
+    std::istringstream in(R"({"objects":[)" + object + "]}");
+    Result<std::string> r =
+        cti_->AddObjects(ctx, CtiService::AuthorityCollectionId(ctx.principal.authority), in);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_EQ(json::parse(*r)["success_count"], 1) << *r;
+  }
+
+  static std::set<std::string> Ids(CtiService& s, const node::Context& ctx, int n) {
+    Result<std::string> r = s.Correlations(ctx, IndicatorId(n), {});
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    std::set<std::string> out;
+    if (!r.ok()) return out;
+    const json answer = json::parse(*r);
+    for (const auto& c : answer["correlations"]) out.insert(c["id"].get<std::string>());
+    return out;
+  }
+
+  cyber::WarningLists lists_;
+  std::unique_ptr<CtiService> cti_;
+  node::Context nl_, de_;
+};
+
+TEST_F(CorrelationTest, CrossAuthorityCorrelationsBecomeNodeHits) {
+  Post(de_, Indicator(1, "[ipv4-addr:value = '198.51.100.7']"));
+  Post(nl_, Indicator(2, "[ipv4-addr:value = '198.51.100.0/24']"));
+  EXPECT_EQ(Ids(*cti_, nl_, 2), std::set<std::string>{IndicatorId(1)});
+  Result<std::vector<node::HitView>> hits = node_->ListHits(nl_);
+  ASSERT_TRUE(hits.ok());
+  ASSERT_EQ(hits->size(), 1u);
+  EXPECT_EQ((*hits)[0].other_authority, "DE-CERT");
+  EXPECT_EQ((*hits)[0].hit.features, (std::vector<std::string>{"contains-address", "ipv4"}));
+  EXPECT_TRUE((*hits)[0].other_record.has_value());  // GREEN: NL may see it
+}
+
+TEST_F(CorrelationTest, LoadedFromTheNodesRecordsAtStart) {
+  Post(de_, Indicator(1, "[domain-name:value = 'www.c2.example.org']"));
+  Post(nl_, Indicator(2, "[url:value = 'http://www.c2.example.org/gate.php']"));
+  EXPECT_EQ(Ids(*cti_, nl_, 2), std::set<std::string>{IndicatorId(1)});
+  // A second service over the same node: its index is loaded from the StixObject records.
+  std::unique_ptr<CtiService> again = OpenService();
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(Ids(*again, nl_, 2), std::set<std::string>{IndicatorId(1)});
+  EXPECT_TRUE(Logged("matcher.load", "ok"));
+}
+
+TEST_F(CorrelationTest, NewVersionsAndWithdrawalsUpdateTheIndex) {
+  Post(de_, Indicator(1, "[ipv4-addr:value = '203.0.113.9']"));
+  Post(nl_, Indicator(2, "[ipv4-addr:value = '203.0.113.9']"));
+  EXPECT_EQ(Ids(*cti_, nl_, 2), std::set<std::string>{IndicatorId(1)});
+  // DE's new version holds another address: the old one no longer correlates.
+  Post(de_, Indicator(1, "[ipv4-addr:value = '203.0.113.10']", "2016-05-01T00:00:00.000Z"));
+  EXPECT_TRUE(Ids(*cti_, nl_, 2).empty());
+  Post(de_, Indicator(3, "[ipv4-addr:value = '203.0.113.9']"));
+  EXPECT_EQ(Ids(*cti_, nl_, 2), std::set<std::string>{IndicatorId(3)});
+  ASSERT_TRUE(
+      cti_->DeleteObject(de_, CtiService::AuthorityCollectionId("DE-CERT"), IndicatorId(3), "")
+          .ok());
+  EXPECT_TRUE(Ids(*cti_, nl_, 2).empty());
+}
+
+TEST_F(CorrelationTest, WarningListedValuesAreFlaggedNotCorrelated) {
+  Post(de_, Indicator(1, "[ipv4-addr:value = '8.8.8.8']"));
+  Post(nl_, Indicator(2, "[ipv4-addr:value = '8.8.8.8']"));
+  Result<std::string> r = cti_->Correlations(nl_, IndicatorId(2), {});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const json answer = json::parse(*r);
+  EXPECT_TRUE(answer["correlations"].empty()) << *r;
+  EXPECT_EQ(answer["object"]["warning_lists"], json::array({"Public DNS resolvers"}));
+  Result<std::vector<node::HitView>> hits = node_->ListHits(nl_);
+  ASSERT_TRUE(hits.ok());
+  EXPECT_TRUE(hits->empty());
+}
+
+TEST_F(CorrelationTest, ObservablesOfScosAndPatterns) {
+  Post(
+      de_,
+      R"({"type":"file","spec_version":"2.1","id":"file--5a27d487-c542-5f97-a131-a8866b477b46","hashes":{"MD5":"d41d8cd98f00b204e9800998ecf8427e","SHA-256":"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},"object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]})");
+  // NL's indicator names the file by its SHA-256 only; the MD5 belongs to the same file.
+  Post(nl_, Indicator(2,
+                      "[file:hashes.'SHA-256' = "
+                      "'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855']"));
+  Result<std::string> r = cti_->Correlations(nl_, IndicatorId(2), {});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const json answer = json::parse(*r);
+  ASSERT_FALSE(answer["correlations"].empty()) << *r;
+  EXPECT_EQ(answer["correlations"][0]["type"], "file");
+  EXPECT_EQ(answer["correlations"][0]["owner"], "DE-CERT");
+  // Unknown and malformed ids.
+  EXPECT_EQ(cti_->Correlations(nl_, IndicatorId(99), {}).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(cti_->Correlations(nl_, "nope", {}).status().code(), StatusCode::kInvalidArgument);
+  CorrelationQuery bad;
+  bad.limit = 0;
+  EXPECT_EQ(cti_->Correlations(nl_, IndicatorId(2), bad).status().field(), "limit");
+}
+
+}  // namespace
+}  // namespace issa::cti
