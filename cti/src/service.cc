@@ -139,17 +139,6 @@ bool Newer(const std::string& a, const std::string& b) {
   return a > b;
 }
 
-std::string HandlingJson(const core::Handling& h) {
-  json o;
-  o["classification"] = core::ToString(h.classification);
-  o["distribution"] = core::ToString(h.distribution);
-  if (h.distribution == core::Distribution::kAuthorities) o["authorities"] = h.authorities;
-  if (h.distribution == core::Distribution::kGroup) o["group"] = h.group;
-  o["purposes"] = core::PurposeNames(h.purposes);
-  o["hit_notice"] = h.hit_notice;
-  return o.dump();
-}
-
 struct StatusItem {
   std::string id;
   std::string version;
@@ -634,8 +623,12 @@ class CtiServiceImpl final : public CtiService {
     std::string key;
     std::string stix_id;
     std::string version;
-    std::string record_json;  // without the superseded flag
-    std::string properties_prefix;
+    std::string type;
+    std::string spec_version;
+    cyber::Tlp tlp = cyber::Tlp::kNone;
+    std::string object_json;  // the object's canonical text, as validated
+    json properties;          // the record's properties, parsed (the object moved in)
+    core::Handling handling;
     bool superseded = false;
     std::string replaces;   // record id of the version this one supersedes
     std::string record_id;  // once written
@@ -667,8 +660,8 @@ class CtiServiceImpl final : public CtiService {
              "", s.field().empty() ? s.message() : s.field() + ": " + s.message()});
         continue;
       }
-      const cyber::StixObject& obj = *item.object;
-      json o = json::parse(obj.json);
+      cyber::StixObject& obj = *item.object;
+      const json& o = obj.value;
       cyber::TlpTarget target;
       target.owner = ctx.principal.authority;
       target.group = c.group;
@@ -725,33 +718,37 @@ class CtiServiceImpl final : public CtiService {
         p.superseded = true;
       }
       k.versions.push_back(obj.version);
-      json props;
-      props["stix_id"] = obj.id;
-      props["stix_type"] = obj.type;
-      props["spec_version"] = obj.spec_version;
-      props["version"] = obj.version;
-      props["tlp"] = cyber::ToString(obj.tlp);
-      props["object"] = std::move(o);
-      p.properties_prefix = props.dump();
-      p.record_json = HandlingJson(*handling);
+      p.type = obj.type;
+      p.spec_version = obj.spec_version;
+      p.tlp = obj.tlp;
+      p.object_json = std::move(obj.json);
+      p.properties["stix_id"] = obj.id;
+      p.properties["stix_type"] = obj.type;
+      p.properties["spec_version"] = obj.spec_version;
+      p.properties["version"] = obj.version;
+      p.properties["tlp"] = cyber::ToString(obj.tlp);
+      p.properties["object"] = std::move(obj.value);
+      p.handling = *std::move(handling);
       pending.push_back(std::move(p));
     }
     // Write in batches (one transaction each); a failed batch is retried object by object so
     // that each failure names its object and nothing of a failed object is written.
     for (size_t start = 0; start < pending.size(); start += kWriteBatch) {
       const size_t end = std::min(pending.size(), start + kWriteBatch);
-      std::vector<std::string> jsons;
-      jsons.reserve(end - start);
-      for (size_t i = start; i < end; ++i) jsons.push_back(RecordJson(pending[i]));
-      Result<std::vector<std::string>> ids = node_.CreateRecords(ctx, jsons);
-      if (ids.ok() && ids->size() == jsons.size()) {
+      std::vector<node::Node::ParsedRecord> records;
+      records.reserve(end - start);
+      for (size_t i = start; i < end; ++i) records.push_back(ParsedRecordOf(pending[i]));
+      Result<std::vector<std::string>> ids = node_.CreateParsedRecords(ctx, std::move(records));
+      if (ids.ok() && ids->size() == end - start) {
         for (size_t i = start; i < end; ++i) pending[i].record_id = (*ids)[i - start];
         continue;
       }
       for (size_t i = start; i < end; ++i) {
-        Result<std::string> id = node_.CreateRecord(ctx, jsons[i - start]);
-        if (id.ok()) {
-          pending[i].record_id = *id;
+        std::vector<node::Node::ParsedRecord> one;
+        one.push_back(ParsedRecordOf(pending[i]));
+        Result<std::vector<std::string>> id = node_.CreateParsedRecords(ctx, std::move(one));
+        if (id.ok() && id->size() == 1) {
+          pending[i].record_id = id->front();
         } else {
           const Status& s = id.status();
           pending[i].record_id.clear();
@@ -796,14 +793,38 @@ class CtiServiceImpl final : public CtiService {
     return status;
   }
 
-  static std::string RecordJson(const Pending& p) {
-    std::string props = p.properties_prefix;
+  // The record of a pending version: its properties parsed and as canonical text (keys in
+  // sorted order, values escaped as nlohmann writes them), built here without serialising the
+  // object a second time.
+  static node::Node::ParsedRecord ParsedRecordOf(Pending& p) {
     if (p.superseded) {
-      props.pop_back();  // '}'
-      props += R"(,"superseded":true})";
+      p.properties["superseded"] = true;
+    } else {
+      p.properties.erase("superseded");
     }
-    return fmt::format(R"({{"type":"{}","properties":{},"handling":{}}})", kRecordType, props,
-                       p.record_json);
+    const auto quoted = [](const std::string& v) { return json(v).dump(); };
+    std::string text;
+    text.reserve(p.object_json.size() + p.stix_id.size() + p.type.size() + 128);
+    text += R"({"object":)";
+    text += p.object_json;
+    text += R"(,"spec_version":)";
+    text += quoted(p.spec_version);
+    text += R"(,"stix_id":)";
+    text += quoted(p.stix_id);
+    text += R"(,"stix_type":)";
+    text += quoted(p.type);
+    if (p.superseded) text += R"(,"superseded":true)";
+    text += R"(,"tlp":)";
+    text += quoted(std::string(cyber::ToString(p.tlp)));
+    text += R"(,"version":)";
+    text += quoted(p.version);
+    text += '}';
+    node::Node::ParsedRecord r;
+    r.type = std::string(kRecordType);
+    r.properties = &p.properties;
+    r.properties_json = std::move(text);
+    r.handling = p.handling;
+    return r;
   }
 
   node::Node& node_;

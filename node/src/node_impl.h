@@ -31,6 +31,8 @@ class NodeImpl final : public Node {
   Result<std::string> CreateRecord(const Context& ctx, std::string_view json) override;
   Result<std::vector<std::string>> CreateRecords(const Context& ctx,
                                                  const std::vector<std::string>& jsons) override;
+  Result<std::vector<std::string>> CreateParsedRecords(const Context& ctx,
+                                                       std::vector<ParsedRecord> records) override;
   Result<core::Record> GetRecord(const Context& ctx, std::string_view id) override;
   void GetRecordAsync(const Context& ctx, std::string_view id,
                       std::function<void(Result<core::Record>)> done) override;
@@ -120,6 +122,8 @@ class NodeImpl final : public Node {
 
   // Parses, validates and matches one record (outside the write transaction).
   Result<PreparedRecord> Prepare(const Context& ctx, std::string_view json, core::Timestamp now);
+  Result<PreparedRecord> PrepareDraft(const Context& ctx, schema::RecordDraft d,
+                                      core::Timestamp now);
   // Checks what needs the store (authorities, group, links) inside the transaction.
   Status CheckReferences(storage::WriteTxn& txn, const access::Viewer& viewer,
                          const core::Record& record);
@@ -129,6 +133,11 @@ class NodeImpl final : public Node {
                                            const std::vector<matching::Candidate>& candidates);
   Result<std::vector<std::string>> WriteRecords(const Context& ctx,
                                                 std::vector<PreparedRecord> prepared);
+  // Prepares `count` records (prepare(i, now)) and writes them in one transaction; an invalid
+  // one is audited and named records[i].
+  Result<std::vector<std::string>> CreateEach(
+      const Context& ctx, size_t count,
+      const std::function<Result<PreparedRecord>(size_t, core::Timestamp)>& prepare);
   std::optional<HitView> ViewOf(storage::ReadTxn& txn, const access::Viewer& viewer,
                                 const core::Hit& hit,
                                 const std::vector<core::AccessRequest>& requests);

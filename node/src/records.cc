@@ -38,6 +38,11 @@ std::string QuerySummary(const storage::RecordQuery& q) {
 Result<NodeImpl::PreparedRecord> NodeImpl::Prepare(const Context& ctx, std::string_view json,
                                                    core::Timestamp now) {
   ISSA_ASSIGN_OR_RETURN(schema::RecordDraft d, schema::ParseRecord(*registry_, json));
+  return PrepareDraft(ctx, std::move(d), now);
+}
+
+Result<NodeImpl::PreparedRecord> NodeImpl::PrepareDraft(const Context& ctx, schema::RecordDraft d,
+                                                        core::Timestamp now) {
   const access::Principal& p = ctx.principal;
   if (static_cast<int>(d.handling.classification) > static_cast<int>(p.clearance)) {
     return InvalidArgument(fmt::format("exceeds your clearance ({})", core::ToString(p.clearance)),
@@ -189,15 +194,16 @@ Result<std::string> NodeImpl::CreateRecord(const Context& ctx, std::string_view 
   return ids->front();
 }
 
-Result<std::vector<std::string>> NodeImpl::CreateRecords(const Context& ctx,
-                                                         const std::vector<std::string>& jsons) {
+Result<std::vector<std::string>> NodeImpl::CreateEach(
+    const Context& ctx, size_t count,
+    const std::function<Result<PreparedRecord>(size_t, core::Timestamp)>& prepare) {
   ISSA_RETURN_IF_ERROR(RequireRole(ctx, access::Action::kWriteRecords));
-  if (jsons.empty()) return std::vector<std::string>{};
+  if (count == 0) return std::vector<std::string>{};
   std::vector<PreparedRecord> prepared;
-  prepared.reserve(jsons.size());
+  prepared.reserve(count);
   const core::Timestamp now = Now();
-  for (size_t i = 0; i < jsons.size(); ++i) {
-    auto p = Prepare(ctx, jsons[i], now);
+  for (size_t i = 0; i < count; ++i) {
+    auto p = prepare(i, now);
     if (!p.ok()) {
       return Invalid(ctx, "record.create",
                      p.status().WithFieldPrefix(fmt::format("records[{}]", i)));
@@ -205,6 +211,38 @@ Result<std::vector<std::string>> NodeImpl::CreateRecords(const Context& ctx,
     prepared.push_back(std::move(p).value());
   }
   return WriteRecords(ctx, std::move(prepared));
+}
+
+Result<std::vector<std::string>> NodeImpl::CreateRecords(const Context& ctx,
+                                                         const std::vector<std::string>& jsons) {
+  return CreateEach(ctx, jsons.size(),
+                    [&](size_t i, core::Timestamp now) { return Prepare(ctx, jsons[i], now); });
+}
+
+Result<std::vector<std::string>> NodeImpl::CreateParsedRecords(const Context& ctx,
+                                                               std::vector<ParsedRecord> records) {
+  return CreateEach(
+      ctx, records.size(), [&](size_t i, core::Timestamp now) -> Result<PreparedRecord> {
+        ParsedRecord& r = records[i];
+        if (r.properties == nullptr) return InvalidArgument("is required", "properties");
+        ISSA_ASSIGN_OR_RETURN(
+            schema::RecordDraft d,
+            schema::DraftFromParsed(*registry_, r.type, *r.properties, std::move(r.properties_json),
+                                    std::move(r.handling)));
+        return PrepareDraft(ctx, std::move(d), now);
+      });
+}
+
+Result<std::vector<std::string>> Node::CreateParsedRecords(const Context& ctx,
+                                                           std::vector<ParsedRecord> records) {
+  std::vector<std::string> jsons;
+  jsons.reserve(records.size());
+  for (const ParsedRecord& r : records) {
+    jsons.push_back(fmt::format(R"({{"type":{},"properties":{},"handling":{}}})",
+                                nlohmann::json(r.type).dump(), r.properties_json,
+                                schema::HandlingToJson(r.handling)));
+  }
+  return CreateRecords(ctx, jsons);
 }
 
 Result<core::Record> NodeImpl::GetRecord(const Context& ctx, std::string_view id) {

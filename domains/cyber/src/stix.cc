@@ -250,6 +250,7 @@ struct StixValidator::Impl {
     out.tlp = StrictestTlp(out.marking_refs);
     out.id = id;
     out.json = o.dump();
+    out.value = std::move(o);
     return out;
   }
 };
@@ -471,7 +472,7 @@ Status ReadBundle(const StixValidator& validator, std::istream& in, const Bundle
                        [&](const std::string& r) { return replaced.contains(r); })) {
         continue;
       }
-      json o = json::parse(obj.json);
+      json& o = obj.value;
       for (auto& [k, v] : o.items()) {
         if (!IsRefKey(k)) continue;
         if (v.is_string()) {
@@ -498,9 +499,9 @@ Status ReadBundle(const StixValidator& validator, std::istream& in, const Bundle
     bool any = false;
     for (size_t i = 0; i < items.size(); ++i) {
       if (!items[i].object.ok()) continue;
-      json o = json::parse(items[i].object->json);
+      const json& o = items[i].object->value;
       for (std::string_view key : *group) {
-        const auto it = o.find(std::string(key));
+        const auto it = o.find(key);
         if (it == o.end()) continue;
         const auto add = [&](const json& ref) {
           if (!ref.is_string()) return;
