@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <memory_resource>
 #include <mutex>
 #include <set>
 #include <unordered_map>
@@ -131,7 +132,7 @@ std::string IdBoundAfter(core::Timestamp t) {
 }
 
 // Compares STIX versions (timestamps): by time, then as text; "" (observables) is one version.
-bool Newer(const std::string& a, const std::string& b) {
+bool Newer(std::string_view a, std::string_view b) {
   if (a == b) return false;
   Result<core::Timestamp> ta = core::ParseTimestamp(a);
   Result<core::Timestamp> tb = core::ParseTimestamp(b);
@@ -152,37 +153,83 @@ struct StatusResource {
   std::vector<StatusItem> successes;
   std::vector<StatusItem> failures;
 
+  std::string json_text;  // the rendered resource, once complete
+
+  // The TAXII status resource, written directly (keys in the order nlohmann would sort them):
+  // a bundle of 10,000 objects is not built as a tree of 10,000 members first.
   std::string Json() const {
-    json o;
-    o["id"] = id;
-    o["status"] = "complete";
-    o["request_timestamp"] = request_timestamp;
-    o["total_count"] = successes.size() + failures.size();
-    o["success_count"] = successes.size();
-    o["failure_count"] = failures.size();
-    o["pending_count"] = 0;
-    auto list = [](const std::vector<StatusItem>& items) {
-      json a = json::array();
-      for (const StatusItem& s : items) {
-        json e{{"id", s.id}};
-        if (!s.version.empty()) e["version"] = s.version;
-        if (!s.message.empty()) e["message"] = s.message;
-        a.push_back(std::move(e));
+    const auto quoted = [](std::string& out, const std::string& v) { out += json(v).dump(); };
+    const auto list = [&](std::string& out, const std::vector<StatusItem>& items) {
+      out += '[';
+      for (size_t i = 0; i < items.size(); ++i) {
+        const StatusItem& s = items[i];
+        out += i == 0 ? R"({"id":)" : R"(,{"id":)";
+        quoted(out, s.id);
+        if (!s.message.empty()) {
+          out += R"(,"message":)";
+          quoted(out, s.message);
+        }
+        if (!s.version.empty()) {
+          out += R"(,"version":)";
+          quoted(out, s.version);
+        }
+        out += '}';
       }
-      return a;
+      out += ']';
     };
-    o["successes"] = list(successes);
-    o["failures"] = list(failures);
-    o["pendings"] = json::array();
-    return o.dump();
+    std::string out;
+    out.reserve(128 + 100 * (successes.size() + failures.size()));
+    out += fmt::format(R"({{"failure_count":{},"failures":)", failures.size());
+    list(out, failures);
+    out += R"(,"id":)";
+    quoted(out, id);
+    out += R"(,"pending_count":0,"pendings":[],"request_timestamp":)";
+    quoted(out, request_timestamp);
+    out += fmt::format(R"(,"status":"complete","success_count":{},"successes":)", successes.size());
+    list(out, successes);
+    out += fmt::format(R"(,"total_count":{}}})", successes.size() + failures.size());
+    return out;
   }
 };
 
-// What this node holds of one authority's object (key: owner + "\n" + STIX id).
+// A status resource as kept for GET …/status/{id}: its text, not its items.
+struct StoredStatus {
+  std::string authority;  // who may read it
+  std::string json;
+};
+
+// What this node holds of one authority's object (key: owner + "\n" + STIX id). Kept in a
+// memory pool of its own (uses-allocator construction): a million long-lived entries mixed
+// into the general heap with each bundle's short-lived parse trees fragment it, and malloc's
+// search time then grows with the store.
 struct Known {
-  std::string latest;            // latest version
-  std::string latest_record_id;  // its record (empty while being written)
-  std::vector<std::string> versions;
+  using allocator_type = std::pmr::polymorphic_allocator<char>;
+  explicit Known(allocator_type a = {}) : latest(a), latest_record_id(a), versions(a) {}
+  Known(const Known& o, allocator_type a)
+      : latest(o.latest, a), latest_record_id(o.latest_record_id, a), versions(o.versions, a) {}
+  Known(Known&& o, allocator_type a)
+      : latest(std::move(o.latest), a),
+        latest_record_id(std::move(o.latest_record_id), a),
+        versions(std::move(o.versions), a) {}
+
+  bool Holds(std::string_view version) const {
+    return std::any_of(versions.begin(), versions.end(),
+                       [&](const std::pmr::string& v) { return std::string_view(v) == version; });
+  }
+
+  std::pmr::string latest;            // latest version
+  std::pmr::string latest_record_id;  // its record (empty while being written)
+  std::pmr::vector<std::pmr::string> versions;
+};
+
+struct KeyHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+struct KeyEqual {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const { return a == b; }
 };
 
 class CtiServiceImpl final : public CtiService {
@@ -267,7 +314,7 @@ class CtiServiceImpl final : public CtiService {
     ISSA_ASSIGN_OR_RETURN(CollectionInfo c, FindCollection(ctx, collection));
     if (!c.can_write) return PermissionDenied("this collection is not writable for the caller");
     ISSA_ASSIGN_OR_RETURN(StatusResource status, AddBundle(ctx, c, body, options_.unmarked));
-    return status.Json();
+    return std::move(status.json_text);
   }
 
   Status DeleteObject(const node::Context& ctx, std::string_view collection,
@@ -294,7 +341,10 @@ class CtiServiceImpl final : public CtiService {
       Result<core::Record> r =
           node_.PatchRecord(ctx, e.record.id, R"({"properties":{"withdrawn":true}})");
       if (!r.ok()) return r.status();
-      known_.erase(KnownKey(e.record.owner, e.stix_id));  // reloaded on the next write
+      // Reloaded on the next write.
+      if (auto k = known_.find(KnownKey(e.record.owner, e.stix_id)); k != known_.end()) {
+        known_.erase(k);
+      }
       loaded_owners_.erase(e.record.owner);
     }
     return Status::Ok();
@@ -307,7 +357,7 @@ class CtiServiceImpl final : public CtiService {
     if (it == statuses_.end() || it->second.authority != ctx.principal.authority) {
       return NotFound("status not found");
     }
-    return it->second.Json();
+    return it->second.json;
   }
 
   Result<ImportReport> Import(const node::Context& ctx, std::istream& bundle, cyber::Tlp tlp,
@@ -321,7 +371,7 @@ class CtiServiceImpl final : public CtiService {
     report.succeeded = status.successes.size();
     report.failed = status.failures.size();
     report.total = report.succeeded + report.failed;
-    report.status_json = status.Json();
+    report.status_json = std::move(status.json_text);
     return report;
   }
 
@@ -584,6 +634,11 @@ class CtiServiceImpl final : public CtiService {
 
   // ---- Writing ----
 
+  Known& KnownFor(std::string_view key) {
+    if (auto it = known_.find(key); it != known_.end()) return it->second;
+    return known_.try_emplace(std::pmr::string(key, &known_pool_)).first->second;
+  }
+
   static std::string KnownKey(std::string_view owner, std::string_view stix_id) {
     std::string k(owner);
     k += '\n';
@@ -604,8 +659,8 @@ class CtiServiceImpl final : public CtiService {
       for (core::Record& r : page.records) {
         ISSA_ASSIGN_OR_RETURN(Entry e, ToEntry(std::move(r)));
         if (e.withdrawn) continue;
-        Known& k = known_[KnownKey(owner, e.stix_id)];
-        k.versions.push_back(e.version);
+        Known& k = KnownFor(KnownKey(owner, e.stix_id));
+        k.versions.emplace_back(e.version);
         if (!e.superseded) {
           k.latest = e.version;
           k.latest_record_id = e.record.id;
@@ -694,8 +749,8 @@ class CtiServiceImpl final : public CtiService {
         continue;
       }
       const std::string key = KnownKey(ctx.principal.authority, obj.id);
-      Known& k = known_[key];
-      if (std::find(k.versions.begin(), k.versions.end(), obj.version) != k.versions.end()) {
+      Known& k = KnownFor(key);
+      if (k.Holds(obj.version)) {
         status.successes.push_back({obj.id, obj.version, "already held"});
         continue;
       }
@@ -717,7 +772,7 @@ class CtiServiceImpl final : public CtiService {
       } else {
         p.superseded = true;
       }
-      k.versions.push_back(obj.version);
+      k.versions.emplace_back(obj.version);
       p.type = obj.type;
       p.spec_version = obj.spec_version;
       p.tlp = obj.tlp;
@@ -759,15 +814,18 @@ class CtiServiceImpl final : public CtiService {
       }
     }
     for (Pending& p : pending) {
-      Known& k = known_[p.key];
+      Known& k = KnownFor(p.key);
       if (p.record_id.empty()) {
         // Not written: forget this version (and reload the key's state on the next write).
-        std::erase(k.versions, p.version);
+        std::erase_if(k.versions,
+                      [&](const std::pmr::string& v) { return std::string_view(v) == p.version; });
         loaded_owners_.erase(ctx.principal.authority);
         continue;
       }
       status.successes.push_back({p.stix_id, p.version, ""});
-      if (!p.superseded && k.latest == p.version) k.latest_record_id = p.record_id;
+      if (!p.superseded && std::string_view(k.latest) == p.version) {
+        k.latest_record_id = p.record_id;
+      }
       if (!p.replaces.empty()) {
         Result<core::Record> patched =
             node_.PatchRecord(ctx, p.replaces, R"({"properties":{"superseded":true}})");
@@ -783,8 +841,9 @@ class CtiServiceImpl final : public CtiService {
     }
     {
       std::lock_guard<std::mutex> slock(status_mu_);
+      status.json_text = status.Json();
       status_order_.push_back(status.id);
-      statuses_.emplace(status.id, status);
+      statuses_.emplace(status.id, StoredStatus{status.authority, status.json_text});
       while (status_order_.size() > options_.max_statuses) {
         statuses_.erase(status_order_.front());
         status_order_.pop_front();
@@ -831,11 +890,13 @@ class CtiServiceImpl final : public CtiService {
   CtiOptions options_;
   std::shared_ptr<const cyber::StixValidator> validator_;
   std::mutex write_mu_;
-  std::unordered_map<std::string, Known> known_;  // guarded by write_mu_
-  std::set<std::string> loaded_owners_;           // guarded by write_mu_
+  std::pmr::unsynchronized_pool_resource known_pool_;  // guarded by write_mu_
+  std::pmr::unordered_map<std::pmr::string, Known, KeyHash, KeyEqual> known_{
+      &known_pool_};                     // guarded by write_mu_
+  std::set<std::string> loaded_owners_;  // guarded by write_mu_
   std::mutex status_mu_;
-  std::map<std::string, StatusResource> statuses_;  // guarded by status_mu_
-  std::deque<std::string> status_order_;            // guarded by status_mu_
+  std::map<std::string, StoredStatus> statuses_;  // guarded by status_mu_
+  std::deque<std::string> status_order_;          // guarded by status_mu_
 };
 
 }  // namespace
