@@ -8,7 +8,10 @@
 // collection (memory backend, Flask dev server), and 15–40 ms per `next` page.
 //
 // Usage: taxii_bench [--objects N] [--dir PATH] [--pages N] [--clients N] [--keep]
+//                    [--serve SECONDS]
 //   --dir: a data folder; a store already holding the objects is reused (no ingest).
+//   --serve: no client threads; serve for SECONDS and print the URL and token, for an outside
+//     client (wrk with bench/taxii_next.lua), then the server's CPU time and memory.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -50,7 +53,7 @@ int Fail(const issa::Status& s) {
   return 1;
 }
 
-double CpuSeconds(int who) {
+double CpuSeconds(int who = RUSAGE_SELF) {
   rusage u{};
   getrusage(who, &u);
   return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
@@ -107,6 +110,7 @@ int main(int argc, char** argv) {
   int pages = 5000;
   int clients = 4;
   bool keep = false;
+  int serve_seconds = 0;
   std::filesystem::path dir =
       std::filesystem::temp_directory_path() / fmt::format("issa_taxii_bench_{}", ::getpid());
   for (int i = 1; i < argc; ++i) {
@@ -121,12 +125,14 @@ int main(int argc, char** argv) {
     } else if (a == "--dir") {
       dir = next();
       keep = true;
+    } else if (a == "--serve") {
+      serve_seconds = std::atoi(next().c_str());
     } else if (a == "--keep") {
       keep = true;
     } else {
       fmt::print(stderr,
                  "usage: taxii_bench [--objects N] [--dir PATH] [--pages N] "
-                 "[--clients N] [--keep]\n");
+                 "[--clients N] [--keep] [--serve SECONDS]\n");
       return 2;
     }
   }
@@ -245,6 +251,27 @@ int main(int argc, char** argv) {
   if (auto s = server.Start(); !s.ok()) return Fail(s);
   const uint16_t port = server.port();
   const std::string base = "/taxii2/cti/collections/" + collection + "/objects/?limit=100";
+  if (serve_seconds > 0) {
+    fmt::print("serving http://127.0.0.1:{}{} for {} s\ntoken {}\nload average {}\n", port, base,
+               serve_seconds, token->token, LoadAverage());
+    std::fflush(stdout);
+    const double cpu0 = CpuSeconds();
+    std::this_thread::sleep_for(std::chrono::seconds(serve_seconds));
+    fmt::print("server CPU {:.2f} s over {} s; resident memory {} MB\n", CpuSeconds() - cpu0,
+               serve_seconds, RssKb() / 1024);
+    server.Stop();
+    return 0;
+  }
+  // Warm the caches a long-running server has (the token, the collection table).
+  {
+    boost::asio::io_context io;
+    Get get(io, port);
+    int status = 0;
+    (void)get.Fetch(base, token->token, status);
+    if (status != 200) return Fail(issa::Internal(fmt::format("warm-up page: HTTP {}", status)));
+  }
+  fmt::print("load average at the paging run's start: {}\n", LoadAverage());
+  const double cpu0 = CpuSeconds();
   std::atomic<int> remaining{pages};
   std::atomic<int> errors{0};
   std::vector<std::vector<double>> latencies(clients);
@@ -284,6 +311,7 @@ int main(int argc, char** argv) {
   const auto pct = [&](double p) {
     return all.empty() ? 0.0 : all[std::min(all.size() - 1, static_cast<size_t>(p * all.size()))];
   };
+  const double cpu = CpuSeconds() - cpu0;
   const double rate = all.size() / secs;
   fmt::print(
       "paging: {} pages of 100 (GET objects/?limit=100 following next, {} clients, "
@@ -291,6 +319,10 @@ int main(int argc, char** argv) {
       "max {:.2f} ms; errors {}\n",
       all.size(), clients, secs, rate, pct(0.50), pct(0.99), all.empty() ? 0 : all.back(),
       errors.load());
+  fmt::print(
+      "CPU time (server and clients, one process, getrusage): {:.2f} s = {:.0f} pages per "
+      "CPU-second; {:.0f} us of CPU per page\n",
+      cpu, all.size() / cpu, cpu * 1e6 / all.size());
   fmt::print("resident memory (server and clients, one process): {} MB; peak {} MB\n",
              RssKb() / 1024, [] {
                rusage u{};

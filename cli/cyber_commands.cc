@@ -1,19 +1,112 @@
 #include "cyber_commands.h"
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "issa/core/file.h"
 #include "issa/core/time.h"
+#include "issa/cti/service.h"
 #include "issa/cyber/ioc_indicators.h"
 #include "issa/cyber/ioc_scan.h"
 #include "issa/cyber/warninglist.h"
+#include "issa/server/data_dir.h"
 
 namespace issa::cli {
+namespace {
+
+// The node's collection as the caller: the node, the caller's context, the CTI service.
+struct CollectionSession {
+  std::unique_ptr<server::OpenedNode> opened;
+  node::Context ctx;
+  std::unique_ptr<cti::CtiService> cti;
+  std::string collection;  // TAXII collection id
+};
+
+Result<CollectionSession> OpenCollection(const IocScanArgs& args) {
+  if (args.data_dir.empty()) return InvalidArgument("--collection needs --data-dir", "data-dir");
+  std::string token = args.token;
+  if (const char* env = std::getenv("ISSA_TOKEN"); token.empty() && env != nullptr) token = env;
+  if (token.empty()) return InvalidArgument("a token is needed: --token T or ISSA_TOKEN", "token");
+  CollectionSession s;
+  ISSA_ASSIGN_OR_RETURN(s.opened, server::OpenDataDir(args.data_dir));
+  ISSA_ASSIGN_OR_RETURN(auto principal, s.opened->node->Authenticate(token, "cli"));
+  s.ctx = node::Context{std::move(principal), "", "cli"};
+  cti::CtiOptions options;
+  options.cursor_key = s.opened->key.Sign("issa:taxii-cursor-key:v1");
+  ISSA_ASSIGN_OR_RETURN(s.cti, cti::CtiService::Open(*s.opened->node, options));
+  const std::string_view c = args.collection;
+  s.collection = c.starts_with("authority:") ? cti::CtiService::AuthorityCollectionId(c.substr(10))
+                 : c.starts_with("group:")   ? cti::CtiService::GroupCollectionId(c.substr(6))
+                                             : std::string(c);
+  return s;
+}
+
+std::string QueryEscape(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '~')
+      out.push_back(c);
+    else
+      out += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+  }
+  return out;
+}
+
+// The active indicators of the collection that the caller may read, page by page through the
+// TAXII objects resource (each page an audited read of the node).
+Result<std::vector<cyber::ScanIndicator>> CollectionIndicators(
+    CollectionSession& s, core::Timestamp now, std::vector<cyber::ScanProblem>& problems) {
+  const std::string filter = "match[type]=indicator&limit=1000";
+  std::string query = filter;
+  std::vector<cyber::ScanIndicator> out;
+  for (;;) {
+    ISSA_ASSIGN_OR_RETURN(auto page, s.cti->GetObjects(s.ctx, s.collection, query));
+    const auto envelope = nlohmann::json::parse(page.json);
+    if (envelope.contains("objects")) {
+      ISSA_ASSIGN_OR_RETURN(auto indicators, cyber::StixScanIndicators(page.json, now, problems));
+      for (auto& i : indicators) out.push_back(std::move(i));
+    }
+    if (!envelope.value("more", false) || !envelope.contains("next")) break;
+    query = filter + "&next=" + QueryEscape(envelope["next"].get<std::string>());
+  }
+  return out;
+}
+
+// Posts the sightings to the collection as STIX sightings, 1,000 an envelope. Returns the
+// number added; refusals are printed per object.
+Result<size_t> PostSightings(CollectionSession& s, const std::vector<cyber::IocSighting>& sightings,
+                             core::Timestamp now, size_t& refused) {
+  const std::string identity = cyber::AuthorityIdentityId(s.ctx.principal.authority);
+  size_t added = 0;
+  for (size_t from = 0; from < sightings.size(); from += 1000) {
+    std::string body = R"({"objects":[)";
+    for (size_t i = from; i < std::min(sightings.size(), from + 1000); ++i) {
+      if (i > from) body += ',';
+      body += cyber::SightingStixJson(sightings[i], identity, now);
+    }
+    body += "]}";
+    std::istringstream in(body);
+    ISSA_ASSIGN_OR_RETURN(auto status_text, s.cti->AddObjects(s.ctx, s.collection, in));
+    const auto status = nlohmann::json::parse(status_text);
+    added += status.value("success_count", size_t{0});
+    for (const auto& f : status.value("failures", nlohmann::json::array())) {
+      ++refused;
+      std::fprintf(stderr, "sighting %s refused: %s\n", f.value("id", "").c_str(),
+                   f.value("message", "").c_str());
+    }
+  }
+  return added;
+}
+
+}  // namespace
 
 std::unique_ptr<CyberCommands> AddCyberCommands(CLI::App& app) {
   auto commands = std::make_unique<CyberCommands>();
@@ -27,12 +120,17 @@ std::unique_ptr<CyberCommands> AddCyberCommands(CLI::App& app) {
   scan->add_option("LOG", a.logs, "Log files")->required();
   scan->add_option("--indicators", a.indicators, "STIX 2.1 bundle or MISP event JSON (repeatable)");
   scan->add_option("--collection", a.collection,
-                   "The node's collection of indicators (TAXII; not available yet in this build)");
+                   "Scan for the active indicators of this TAXII collection of the node that the "
+                   "caller may read: collection id, authority:ID or group:NAME");
+  scan->add_option("--data-dir", a.data_dir, "The node's data folder (with --collection)");
+  scan->add_option("--token", a.token, "API token (or ISSA_TOKEN; with --collection)");
   scan->add_option(
       "--warninglists", a.warninglists,
       "MISP warning lists folder (<dir>/<name>/list.json): listed values are not scanned");
   scan->add_option("--output,-o", a.output, "NDJSON output (default: stdout)");
-  scan->add_flag("--post", a.post, "Post the sightings back to the collection");
+  scan->add_flag("--post", a.post,
+                 "Add the sightings to the collection as STIX sighting objects (needs "
+                 "--collection)");
   commands->ioc_scan = scan;
   return commands;
 }
@@ -44,16 +142,24 @@ std::optional<int> RunCyberCommands(const CyberCommands& commands) {
 }
 
 int IocScan(const IocScanArgs& args) {
-  if (!args.collection.empty() || args.post) {
-    std::fprintf(
-        stderr,
-        "issa ioc scan: --collection/--post need the node's TAXII routes, which this build "
-        "does not have yet; use --indicators FILE\n");
+  if (args.post && args.collection.empty()) {
+    std::fprintf(stderr, "issa ioc scan: --post needs --collection\n");
     return 2;
   }
-  if (args.indicators.empty()) {
-    std::fprintf(stderr, "issa ioc scan: give --indicators FILE (STIX bundle or MISP event)\n");
+  if (args.indicators.empty() && args.collection.empty()) {
+    std::fprintf(stderr,
+                 "issa ioc scan: give --indicators FILE (STIX bundle or MISP event) or "
+                 "--collection C\n");
     return 2;
+  }
+  std::optional<CollectionSession> session;
+  if (!args.collection.empty()) {
+    auto opened = OpenCollection(args);
+    if (!opened.ok()) {
+      std::fprintf(stderr, "issa ioc scan: %s\n", opened.status().ToString().c_str());
+      return opened.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
+    }
+    session = std::move(opened).value();
   }
   cyber::WarningLists lists;
   if (!args.warninglists.empty()) {
@@ -65,18 +171,29 @@ int IocScan(const IocScanArgs& args) {
   cyber::IocScanner scanner;
   size_t loaded = 0, warned = 0, rejected = 0;
   const auto now = core::SystemClock().Now();
-  for (const auto& file : args.indicators) {
-    auto text = core::ReadFile(file);
-    if (!text.ok()) {
-      std::fprintf(stderr, "issa ioc scan: %s\n", text.status().ToString().c_str());
-      return 2;
-    }
+  // The sources: each --indicators file, then the collection.
+  std::vector<std::string> sources = args.indicators;
+  if (session) sources.push_back("collection " + session->collection);
+  for (size_t source = 0; source < sources.size(); ++source) {
+    const auto& file = sources[source];
     std::vector<cyber::ScanProblem> problems;
-    auto indicators = cyber::LoadScanIndicators(*text, now, problems);
+    Result<std::vector<cyber::ScanIndicator>> indicators = std::vector<cyber::ScanIndicator>{};
+    const bool from_file = source < args.indicators.size();
+    if (from_file) {
+      auto text = core::ReadFile(file);
+      if (!text.ok()) {
+        std::fprintf(stderr, "issa ioc scan: %s\n", text.status().ToString().c_str());
+        return 2;
+      }
+      indicators = cyber::LoadScanIndicators(*text, now, problems);
+    } else {
+      indicators = CollectionIndicators(*session, now, problems);
+    }
     if (!indicators.ok()) {
       std::fprintf(stderr, "issa ioc scan: %s: %s\n", file.c_str(),
                    indicators.status().ToString().c_str());
-      return 2;
+      // A file that is no indicator JSON is a usage error; the node's refusals are failures.
+      return from_file || indicators.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
     }
     for (const auto& p : problems)
       std::fprintf(stderr, "%s: indicator %s: %s\n", file.c_str(), p.indicator_id.c_str(),
@@ -115,7 +232,7 @@ int IocScan(const IocScanArgs& args) {
     out = &file_out;
   }
   cyber::ScanSummary total;
-  size_t sightings_count = 0;
+  size_t sightings_count = 0, posted = 0, refused_sightings = 0;
   const auto started = std::chrono::steady_clock::now();
   int status = 0;
   for (const auto& log : args.logs) {
@@ -132,6 +249,16 @@ int IocScan(const IocScanArgs& args) {
     total.matched_lines += summary->matched_lines;
     for (const auto& s : sightings) *out << cyber::SightingNdjson(s) << '\n';
     sightings_count += sightings.size();
+    if (args.post && !sightings.empty()) {
+      auto added = PostSightings(*session, sightings, now, refused_sightings);
+      if (!added.ok()) {
+        std::fprintf(stderr, "issa ioc scan: posting the sightings of %s: %s\n", log.c_str(),
+                     added.status().ToString().c_str());
+        status = 1;
+        continue;
+      }
+      posted += *added;
+    }
   }
   out->flush();
   const double seconds =
@@ -143,6 +270,10 @@ int IocScan(const IocScanArgs& args) {
                static_cast<unsigned long long>(total.binary_lines), total.bytes / 1e6, seconds,
                loaded, warned, rejected, static_cast<unsigned long long>(total.matched_lines),
                sightings_count);
+  if (args.post)
+    std::fprintf(stderr, "posted %zu sighting(s) to collection %s, %zu refused\n", posted,
+                 session->collection.c_str(), refused_sightings);
+  if (status == 0 && refused_sightings > 0) status = 4;
   return status;
 }
 

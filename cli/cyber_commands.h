@@ -15,7 +15,9 @@ namespace issa::cli {
 struct IocScanArgs {
   std::vector<std::string> logs;        // text logs to scan
   std::vector<std::string> indicators;  // STIX bundles or MISP events (JSON)
-  std::string collection;               // the node's collection (needs the TAXII routes)
+  std::string collection;               // the node's TAXII collection (id, authority:ID, group:G)
+  std::string data_dir;                 // the node's data folder (with --collection)
+  std::string token;                    // the caller's API token (or ISSA_TOKEN)
   std::string warninglists;             // MISP warning lists folder: listed values are dropped
   std::string output;                   // NDJSON sightings; stdout when empty
   bool post = false;                    // post the sightings back to the collection
@@ -31,8 +33,11 @@ std::unique_ptr<CyberCommands> AddCyberCommands(CLI::App& app);
 // The exit code when a cyber command was given, nullopt otherwise.
 std::optional<int> RunCyberCommands(const CyberCommands& commands);
 
-// Scans the logs; one NDJSON sighting per line on the output, a summary on stderr. Exit codes:
-// 0 done (with or without sightings), 2 usage or input errors.
+// Scans the logs; one NDJSON sighting per line on the output, a summary on stderr. With
+// --collection the indicators are the active ones of that TAXII collection that the caller may
+// read (through the node's CTI service, audited); --post adds the sightings to it as STIX
+// `sighting` objects. Exit codes: 0 done (with or without sightings), 1 the node failed or
+// refused, 2 usage or input errors, 4 some sightings were refused (the others were added).
 int IocScan(const IocScanArgs& args);
 
 }  // namespace issa::cli

@@ -19,6 +19,8 @@ constexpr std::string_view kObject = R"({"type":"object"})";
 constexpr std::string_view kText = R"({"type":"string"})";
 constexpr std::string_view kCreateIn =
     R"({"type":"object","required":["profile","advisory"],"properties":{"profile":{"type":"string","enum":["security_incident_response","informational_advisory"]},"incident":{"type":"string","description":"Incident record id."},"indicators":{"type":"array","items":{"type":"string"},"description":"Record ids of STIX indicators or vulnerabilities."},"stix":{"type":"object","description":"A STIX 2.1 bundle."},"advisory":{"type":"object","description":"The plain-language advisory (docs/cyber.md#advisory-json)."}}})";
+constexpr std::string_view kReviseIn =
+    R"({"type":"object","required":["summary"],"properties":{"summary":{"type":"string","description":"What changed (the CSAF revision summary)."},"advisory":{"type":"object","description":"The whole plain-language advisory of the new version (same tracking id and TLP); the current text when absent."}}})";
 const std::vector<int> kPublicErrors = {400, 404, 500, 503};
 const std::vector<int> kWriteErrors = {400, 401, 403, 404, 409, 413, 415, 500, 503};
 const std::vector<int> kReadErrors = {400, 401, 403, 404, 500, 503};
@@ -114,6 +116,19 @@ void Service::AddAdvisoryRoutes(std::vector<RouteDef>& r) {
                .response_schema = kObject,
                .error_statuses = kWriteErrors,
                .handler = &Service::AdvisoryPublish});
+  r.push_back({.method = Method::kPost,
+               .pattern = "/api/v1/advisories/{id}/revisions",
+               .operation_id = "reviseAdvisory",
+               .summary = "A new version of an advisory (draft until published; a published "
+                          "advisory stays public in its released version until then).",
+               .tag = "advisories",
+               .path_params = {kRecordId},
+               .request_content_type = "application/json",
+               .request_schema = kReviseIn,
+               .success_status = 201,
+               .response_schema = kObject,
+               .error_statuses = kWriteErrors,
+               .handler = &Service::AdvisoryRevise});
   r.push_back({.method = Method::kGet,
                .pattern = "/api/v1/advisories/{id}/csaf",
                .operation_id = "getAdvisoryCsaf",
@@ -160,7 +175,17 @@ Result<HttpResponse> Service::AdvisoryList(Call& c) {
 Result<HttpResponse> Service::AdvisoryCreate(Call& c) {
   if (advisories_ == nullptr) return NoAdvisories();
   ISSA_RETURN_IF_ERROR(JsonBody(c, false, true).status());
-  Result<std::string> made = advisories_->Create(c.ctx, c.req.body);
+  return AdvisoryMade(c, advisories_->Create(c.ctx, c.req.body));
+}
+
+Result<HttpResponse> Service::AdvisoryRevise(Call& c) {
+  if (advisories_ == nullptr) return NoAdvisories();
+  ISSA_ASSIGN_OR_RETURN(const std::string id, PathParam(c, 0, "id", true));
+  ISSA_RETURN_IF_ERROR(JsonBody(c, false, true).status());
+  return AdvisoryMade(c, advisories_->Revise(c.ctx, id, c.req.body));
+}
+
+Result<HttpResponse> Service::AdvisoryMade(Call& c, Result<std::string> made) {
   if (!made.ok()) {
     if (made.status().code() == StatusCode::kInvalidArgument) return Invalid(c, made.status());
     return made.status();

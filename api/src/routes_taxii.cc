@@ -82,7 +82,7 @@ HttpResponse TaxiiError(const Status& s, std::string_view request_id, int http =
   r.status = http;
   r.content_type = std::string(kTaxiiMedia);
   r.body = o.dump();
-  if (http == 401) r.AddHeader("WWW-Authenticate", "Bearer");
+  if (http == 401) r.AddHeader("WWW-Authenticate", R"(Basic realm="issa-taxii", Bearer)");
   return r;
 }
 
@@ -146,6 +146,9 @@ void Service::AddTaxiiRoutes(std::vector<RouteDef>& r) {
   r.push_back(TaxiiRoute(Method::kGet, "/taxii2/cti/collections/{id}/objects/", "taxiiGetObjects",
                          "A page of the objects the caller may see (cursor paging).",
                          {kCollectionId}, &Service::TaxiiGetObjects, true));
+  // The hot read: answered on the I/O thread when the node can (docs/adr/0005).
+  r.back().exec = Exec::kAsync;
+  r.back().async_handler = &Service::TaxiiGetObjectsAsync;
   r.push_back(TaxiiRoute(Method::kPost, "/taxii2/cti/collections/{id}/objects/", "taxiiAddObjects",
                          "Add objects; answers a status resource with per-object failures.",
                          {kCollectionId}, &Service::TaxiiAddObjects, false, 202));
@@ -195,8 +198,8 @@ Result<HttpResponse> Service::TaxiiCall(Call& c, bool body, const TaxiiFn& fn) {
 
 namespace {
 
-HttpResponse PageResponse(const cti::TaxiiPage& page) {
-  HttpResponse r = TaxiiOk(page.json);
+HttpResponse PageResponse(cti::TaxiiPage page) {
+  HttpResponse r = TaxiiOk(std::move(page.json));
   if (!page.date_added_first.empty()) {
     r.AddHeader("X-TAXII-Date-Added-First", page.date_added_first);
     r.AddHeader("X-TAXII-Date-Added-Last", page.date_added_last);
@@ -211,7 +214,7 @@ Result<HttpResponse> Wrap(Result<std::string> r, int status = 200) {
 
 Result<HttpResponse> WrapPage(Result<cti::TaxiiPage> r) {
   if (!r.ok()) return r.status();
-  return PageResponse(*r);
+  return PageResponse(std::move(r).value());
 }
 
 }  // namespace
@@ -251,6 +254,28 @@ Result<HttpResponse> Service::TaxiiGetObjects(Call& c) {
   return TaxiiCall(c, false, [&](cti::CtiService& s, const std::vector<std::string>& p) {
     return WrapPage(s.GetObjects(c.ctx, p[0], c.query));
   });
+}
+
+// The common case of a page of objects without blocking the I/O thread: a token the node has
+// validated recently, a cached collection and a well-formed query; anything else (errors to
+// audit, a first login) is declined and runs TaxiiGetObjects on a worker.
+bool Service::TaxiiGetObjectsAsync(Call& c, const Responder& respond) {
+  if (cti_ == nullptr || !AcceptsTaxii(c.req.accept)) return false;
+  Result<std::string_view> token = BearerToken(c.req);
+  if (!token.ok()) return false;
+  std::optional<access::Principal> principal = node_.CachedPrincipal(*token);
+  if (!principal) return false;
+  c.ctx.principal = std::move(*principal);
+  Result<std::string> id = PercentDecode(c.match.params.at(0), false, "id");
+  if (!id.ok()) return false;
+  return cti_->GetObjectsAsync(
+      c.ctx, *id, c.query, [respond, request_id = c.req.request_id](Result<cti::TaxiiPage> page) {
+        respond([page = std::make_shared<Result<cti::TaxiiPage>>(std::move(page)),
+                 request_id]() -> HttpResponse {
+          if (!page->ok()) return TaxiiError(page->status(), request_id);
+          return PageResponse(std::move(**page));
+        });
+      });
 }
 
 Result<HttpResponse> Service::TaxiiAddObjects(Call& c) {

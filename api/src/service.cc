@@ -5,6 +5,7 @@
 #include <utility>
 
 #include <fmt/format.h>
+#include <sodium.h>
 
 #include "issa/core/ids.h"
 #include "issa/maritime/picture.h"
@@ -446,16 +447,73 @@ Result<std::string_view> Service::BearerToken(const HttpRequest& req) {
   return token;
 }
 
-Result<access::Principal> Service::Authenticate(const HttpRequest& req, std::string_view path) {
-  Result<std::string_view> parsed = BearerToken(req);
-  if (!parsed.ok()) {
-    AuditRejected(
-        req, "http.unauthenticated",
-        req.authorization.empty() ? "missing bearer token" : "malformed Authorization header");
-    return parsed.status();
+namespace {
+
+constexpr std::string_view kBasicScheme = "basic ";
+
+bool IsBasicScheme(std::string_view header) {
+  if (header.size() <= kBasicScheme.size()) return false;
+  for (size_t i = 0; i < kBasicScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(header[i])) != kBasicScheme[i]) return false;
   }
-  const std::string_view token = *parsed;
-  (void)path;
+  return true;
+}
+
+}  // namespace
+
+Result<Service::BasicCredentials> Service::ParseBasic(std::string_view header) {
+  if (!IsBasicScheme(header)) return Unauthenticated("not HTTP Basic credentials");
+  std::string_view encoded = header.substr(kBasicScheme.size());
+  while (!encoded.empty() && encoded.front() == ' ') encoded.remove_prefix(1);
+  while (!encoded.empty() && encoded.back() == ' ') encoded.remove_suffix(1);
+  // user-id ":" password, the password being the API token (at most 512 bytes, as a bearer).
+  if (encoded.empty() || encoded.size() > 1024) {
+    return Unauthenticated("malformed Authorization header; expected 'Basic <base64(user:token)>'");
+  }
+  std::string decoded(encoded.size(), '\0');
+  size_t decoded_size = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(decoded.data()), decoded.size(),
+                        encoded.data(), encoded.size(), nullptr, &decoded_size, nullptr,
+                        sodium_base64_VARIANT_ORIGINAL) != 0) {
+    return Unauthenticated("malformed Authorization header; Basic credentials are not base64");
+  }
+  decoded.resize(decoded_size);
+  const size_t colon = decoded.find(':');
+  if (colon == std::string::npos) {
+    return Unauthenticated("malformed Authorization header; Basic credentials lack 'user:'");
+  }
+  BasicCredentials out;
+  out.user = decoded.substr(0, colon);
+  out.token = decoded.substr(colon + 1);
+  return out;
+}
+
+Result<access::Principal> Service::Authenticate(const HttpRequest& req, std::string_view path) {
+  // TAXII 2.1 makes HTTP Basic (RFC 7617) the scheme every server implements (§1.6.8): under
+  // /taxii2/ a client may send the API token as the password, with an empty user-id or the
+  // token's own user. Everywhere else, and for bearer credentials, the bearer rules apply.
+  std::optional<BasicCredentials> basic;
+  if (path.starts_with("/taxii2/") && IsBasicScheme(req.authorization)) {
+    Result<BasicCredentials> b = ParseBasic(req.authorization);
+    if (!b.ok()) {
+      AuditRejected(req, "http.unauthenticated", "malformed Basic credentials");
+      return b.status();
+    }
+    basic = std::move(b).value();
+  }
+  std::string_view token;
+  if (basic) {
+    token = basic->token;
+  } else {
+    Result<std::string_view> parsed = BearerToken(req);
+    if (!parsed.ok()) {
+      AuditRejected(
+          req, "http.unauthenticated",
+          req.authorization.empty() ? "missing bearer token" : "malformed Authorization header");
+      return parsed.status();
+    }
+    token = *parsed;
+  }
   Result<access::Principal> p = node_.Authenticate(token, req.remote);
   if (!p.ok()) {
     // The node audits failed logins itself (login.failed).
@@ -463,6 +521,10 @@ Result<access::Principal> Service::Authenticate(const HttpRequest& req, std::str
       return Unauthenticated("invalid or expired token");
     }
     return p.status();
+  }
+  if (basic && !basic->user.empty() && basic->user != p->user_id) {
+    AuditRejected(req, "http.unauthenticated", "Basic user-id is not the token's user");
+    return Unauthenticated("invalid credentials: the user-id is not the token's user");
   }
   return p;
 }

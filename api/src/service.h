@@ -93,6 +93,12 @@ class Service {
   Result<access::Principal> Authenticate(const HttpRequest& req, std::string_view path);
   // The bearer token of the Authorization header; the message says what is wrong (no audit).
   static Result<std::string_view> BearerToken(const HttpRequest& req);
+  // HTTP Basic credentials (RFC 7617) of an Authorization header; TAXII paths only.
+  struct BasicCredentials {
+    std::string user;
+    std::string token;
+  };
+  static Result<BasicCredentials> ParseBasic(std::string_view header);
   Status Invalid(Call& c, Status s);
   Result<std::string> PathParam(Call& c, size_t i, std::string_view name, bool uuid);
   Result<nlohmann::json> JsonBody(Call& c, bool merge_patch, bool required);
@@ -135,6 +141,9 @@ class Service {
   Result<HttpResponse> AdvisoryList(Call& c);
   Result<HttpResponse> AdvisoryCreate(Call& c);
   Result<HttpResponse> AdvisoryPublish(Call& c);
+  Result<HttpResponse> AdvisoryRevise(Call& c);
+  // 201 with the service's answer; an InvalidArgument audited as http.invalid.
+  Result<HttpResponse> AdvisoryMade(Call& c, Result<std::string> made);
   Result<HttpResponse> AdvisoryCsaf(Call& c);
   using AdvisoryByIdFn = Result<std::string> (eisas::AdvisoryService::*)(const node::Context&,
                                                                          std::string_view);
@@ -183,6 +192,7 @@ class Service {
   Result<HttpResponse> TaxiiCollections(Call& c);
   Result<HttpResponse> TaxiiCollection(Call& c);
   Result<HttpResponse> TaxiiGetObjects(Call& c);
+  bool TaxiiGetObjectsAsync(Call& c, const Responder& respond);
   Result<HttpResponse> TaxiiAddObjects(Call& c);
   Result<HttpResponse> TaxiiGetObject(Call& c);
   Result<HttpResponse> TaxiiDeleteObject(Call& c);

@@ -518,6 +518,88 @@ TEST_F(CliTest, CyberImportReportsPerObject) {
       2);
 }
 
+// issa ioc scan --collection: the active indicators of a TAXII collection that the caller may
+// read, through the node; --post adds the sightings to it as STIX sightings (audited). Another
+// CERT sees only what TLP lets it see, and may not post to a collection it cannot write.
+TEST_F(CliTest, IocScanAgainstACollectionPostsSightings) {
+  for (const char* id : {"NL-CERT", "DE-CERT"})
+    ASSERT_EQ(Issa("authority add --data-dir " + dir_ + " --id " + id + " --country " +
+                   std::string(id, 2) + " --kind cert")
+                  .code,
+              0);
+  const std::string nl = Token("NL-CERT", "officer");
+  const std::string de = Token("DE-CERT", "officer");
+  const auto indicator = [](const char* uuid, const char* pattern, const char* tlp,
+                            const char* extra) {
+    return std::string(R"({"type":"indicator","spec_version":"2.1","id":"indicator--)") + uuid +
+           R"(","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z",)"
+           R"("pattern_type":"stix","pattern":")" +
+           pattern + R"(","valid_from":"2020-01-01T00:00:00Z","object_marking_refs":[)" +
+           R"("marking-definition--)" + tlp + "\"]" + extra + "}";
+  };
+  constexpr const char* kGreen = "bab4a63c-aed9-4cf5-a766-dfca5abac2bb";
+  constexpr const char* kRed = "e828b379-4e03-4974-9ac4-e53a884c97c1";
+  const std::string bundle = WriteFile(
+      "indicators.json",
+      R"({"type":"bundle","id":"bundle--44af6c39-c09b-49c5-9de2-394224b04982","objects":[)" +
+          indicator("8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "[domain-name:value = 'evil.example']",
+                    kGreen, "") +
+          "," +
+          indicator("1c2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "[ipv4-addr:value = '203.0.113.7']",
+                    kRed, "") +
+          "," +
+          indicator("2d2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "[ipv4-addr:value = '198.51.100.1']",
+                    kGreen, R"(,"valid_until":"2021-01-01T00:00:00Z")") +
+          "]}");
+  ASSERT_EQ(Issa("cyber import --data-dir " + dir_ + " --token " + nl + " " + bundle).code, 0);
+  const std::string log = WriteFile(
+      "proxy.log",
+      "1700000000.123 45 10.0.0.1 TCP_MISS/200 1 GET http://www.evil.example/x - "
+      "HIER_DIRECT/203.0.113.7 text/html\n"
+      "1700000060.000 45 10.0.0.1 TCP_MISS/200 1 GET http://ok.example/ - HIER_DIRECT/198.51.100.1 "
+      "text/html\n");
+  auto values = [](const std::string& ndjson) {
+    std::vector<std::string> out;
+    std::istringstream in(ndjson);
+    for (std::string line; std::getline(in, line);)
+      out.push_back(nlohmann::json::parse(line)["value"].get<std::string>());
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const std::string own = "authority:NL-CERT";
+  const RunResult mine = Issa("ioc scan --data-dir " + dir_ + " --token " + nl + " --collection " +
+                              own + " --post " + log);
+  ASSERT_EQ(mine.code, 0) << mine.err;
+  // The expired indicator is not scanned; GREEN and RED both visible to their owner.
+  EXPECT_EQ(values(mine.out), (std::vector<std::string>{"203.0.113.7", "evil.example"}))
+      << mine.out;
+  EXPECT_NE(mine.err.find("posted 2 sighting(s)"), std::string::npos) << mine.err;
+  // The sightings are STIX objects of the collection now, searchable by their owner.
+  const RunResult found =
+      Issa("search --data-dir " + dir_ + " --token " + nl + " --type StixObject --q sighting");
+  ASSERT_EQ(found.code, 0) << found.err;
+  EXPECT_NE(found.out.find("sighting--"), std::string::npos) << found.out;
+  // Another CERT: the RED indicator is not shown to it, nor counted; it cannot post there.
+  const RunResult other =
+      Issa("ioc scan --data-dir " + dir_ + " --token " + de + " --collection " + own + " " + log);
+  ASSERT_EQ(other.code, 0) << other.err;
+  EXPECT_EQ(values(other.out), (std::vector<std::string>{"evil.example"})) << other.out;
+  EXPECT_EQ(other.out.find("203.0.113.7"), std::string::npos);
+  EXPECT_EQ(other.err.find("203.0.113.7"), std::string::npos);
+  const RunResult post = Issa("ioc scan --data-dir " + dir_ + " --token " + de + " --collection " +
+                              own + " --post " + log);
+  EXPECT_EQ(post.code, 1) << post.err;
+  EXPECT_NE(post.err.find("PermissionDenied"), std::string::npos) << post.err;
+  // Bad use: --post without --collection, --collection without a data folder, a wrong token.
+  EXPECT_EQ(Issa("ioc scan --post --indicators " + bundle + " " + log).code, 2);
+  EXPECT_EQ(Issa("ioc scan --collection " + own + " --token " + nl + " " + log).code, 2);
+  EXPECT_EQ(
+      Issa("ioc scan --data-dir " + dir_ + " --token issa_wrong --collection " + own + " " + log)
+          .code,
+      1);
+  EXPECT_EQ(Issa("audit verify --data-dir " + dir_).code, 0);
+}
+
 TEST_F(CliTest, DemoServesTheScenarioWithCrossSiloHits) {
   NodeProcess demo("demo --port 0 --data-dir " + (root_ / "demo").string() + " --ais-replay " +
                    std::string(ISSA_TEST_DATA) +
@@ -626,7 +708,7 @@ TEST(IocScanCli, MispAndStixIndicatorsOnAProxyLog) {
                  (dir / "access.log").string())
                 .code,
             2);
-  EXPECT_EQ(Issa("ioc scan --collection c " + (dir / "access.log").string()).code, 2);
+  EXPECT_EQ(Issa("ioc scan --collection c " + (dir / "access.log").string()).code, 2);  // no node
   fs::remove_all(dir);
 }
 

@@ -1,11 +1,16 @@
 #include "issa/cti/service.h"
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstring>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory_resource>
 #include <mutex>
 #include <set>
+#include <shared_mutex>
 #include <unordered_map>
 #include <utility>
 
@@ -51,34 +56,49 @@ struct CollectionInfo {
 
 // One stored version as read back from a record.
 struct Entry {
-  core::Record record;
-  std::string object;  // the STIX object's JSON text
+  std::string record_id;
+  std::string owner;
+  core::Timestamp created_at = 0;  // date_added
+  std::string properties;          // the record's properties (JSON)
+  size_t object_at = 0;            // the STIX object's JSON text within `properties`
+  size_t object_size = 0;
   std::string stix_id;
   std::string version;
-  std::string spec_version;
+  std::string spec_version = "2.1";
   std::string type;
   bool superseded = false;
   bool withdrawn = false;
+  std::string object_text;  // only when the properties are not in canonical form
+
+  std::string_view object() const {
+    if (!object_text.empty()) return object_text;
+    return std::string_view(properties).substr(object_at, object_size);
+  }
 };
+
+// The closing quote of the JSON string whose opening quote is s[open], or npos.
+size_t StringEnd(std::string_view s, size_t open) {
+  for (size_t from = open + 1;;) {
+    const void* q = std::memchr(s.data() + from, '"', s.size() - from);
+    if (q == nullptr) return std::string_view::npos;
+    const size_t at = static_cast<size_t>(static_cast<const char*>(q) - s.data());
+    size_t backslashes = 0;
+    while (at - backslashes > open + 1 && s[at - backslashes - 1] == '\\') ++backslashes;
+    if (backslashes % 2 == 0) return at;
+    from = at + 1;
+  }
+}
 
 // The end of the JSON value starting at s[i] (an object, array, string or scalar), or npos.
 size_t ValueEnd(std::string_view s, size_t i) {
   if (i >= s.size()) return std::string_view::npos;
   int depth = 0;
-  bool in_string = false;
   for (size_t j = i; j < s.size(); ++j) {
     const char c = s[j];
-    if (in_string) {
-      if (c == '\\') {
-        ++j;
-      } else if (c == '"') {
-        in_string = false;
-        if (depth == 0) return j + 1;
-      }
-      continue;
-    }
     if (c == '"') {
-      in_string = true;
+      j = StringEnd(s, j);
+      if (j == std::string_view::npos) return j;
+      if (depth == 0) return j + 1;
     } else if (c == '{' || c == '[') {
       ++depth;
     } else if (c == '}' || c == ']') {
@@ -91,37 +111,129 @@ size_t ValueEnd(std::string_view s, size_t i) {
   return std::string_view::npos;
 }
 
+// The bookkeeping properties after "object" (stix_id, version, superseded, ...) are flat
+// strings and booleans: read without a JSON parser. False when the text is not of that simple
+// form (escapes, other values), and the caller parses it.
+bool ReadFlatTail(std::string_view t, Entry& e) {
+  size_t i = 0;
+  const auto skip_ws = [&] {
+    while (i < t.size() && (t[i] == ' ' || t[i] == '\n' || t[i] == '\t' || t[i] == '\r')) ++i;
+  };
+  const auto string_at = [&](std::string_view& out) {
+    if (i >= t.size() || t[i] != '"') return false;
+    const size_t end = StringEnd(t, i);
+    if (end == std::string_view::npos) return false;
+    out = t.substr(i + 1, end - i - 1);
+    if (out.find('\\') != std::string_view::npos) return false;  // escapes: the parser decodes
+    i = end + 1;
+    return true;
+  };
+  for (;;) {
+    skip_ws();
+    if (i < t.size() && t[i] == '}') return i + 1 == t.size();
+    if (i < t.size() && t[i] == ',') ++i;
+    skip_ws();
+    std::string_view key;
+    if (!string_at(key)) return false;
+    skip_ws();
+    if (i >= t.size() || t[i] != ':') return false;
+    ++i;
+    skip_ws();
+    std::string_view text;
+    bool flag = false;
+    bool is_flag = false;
+    if (t.substr(i).starts_with("true")) {
+      flag = is_flag = true;
+      i += 4;
+    } else if (t.substr(i).starts_with("false")) {
+      is_flag = true;
+      i += 5;
+    } else if (!string_at(text)) {
+      return false;
+    }
+    if (key == "stix_id" && !is_flag) {
+      e.stix_id = text;
+    } else if (key == "version" && !is_flag) {
+      e.version = text;
+    } else if (key == "spec_version" && !is_flag) {
+      e.spec_version = text;
+    } else if (key == "stix_type" && !is_flag) {
+      e.type = text;
+    } else if (key == "superseded" && is_flag) {
+      e.superseded = flag;
+    } else if (key == "withdrawn" && is_flag) {
+      e.withdrawn = flag;
+    } else if (key == "stix_id" || key == "version" || key == "spec_version" ||
+               key == "stix_type" || key == "superseded" || key == "withdrawn") {
+      return false;  // a known key with a value of another kind: let the parser judge
+    }
+  }
+}
+
 // Reads a StixObject record. The node stores properties as canonical JSON with sorted keys, so
-// "object" comes first: its text is cut out without parsing it, and only the small rest is
-// parsed (a page of 100 objects is not parsed and re-serialised).
-Result<Entry> ToEntry(core::Record r) {
+// "object" comes first: its text is located without parsing it, and only the small rest is
+// read (a page of 100 objects is neither parsed nor copied, the envelope splices the text).
+// Takes what it keeps out of `r`.
+Result<Entry> ToEntry(core::Record& r) {
   Entry e;
-  const std::string_view p = r.properties_json;
+  e.properties = std::move(r.properties_json);
+  const std::string_view p = e.properties;
   constexpr std::string_view kPrefix = R"({"object":)";
   json rest;
+  bool read = false;
+  // The service writes spec_version with every object, and it is the first key after "object":
+  // the object ends at the last `},"spec_version":` when the text after it is a flat tail to
+  // the end (an occurrence inside the object is followed by the object's closing brace, which
+  // a flat tail cannot hold). Else the object is measured by scanning it.
+  constexpr std::string_view kTailStart = R"(},"spec_version":)";
+  if (const size_t brace = p.rfind(kTailStart);
+      p.starts_with(kPrefix) && brace != std::string_view::npos && brace >= kPrefix.size()) {
+    Entry fast;
+    if (ReadFlatTail(p.substr(brace + 1), fast)) {
+      fast.properties = std::move(e.properties);
+      fast.object_at = kPrefix.size();
+      fast.object_size = brace + 1 - kPrefix.size();
+      fast.record_id = std::move(r.id);
+      fast.owner = std::move(r.owner);
+      fast.created_at = r.created_at;
+      return fast;
+    }
+  }
   if (p.starts_with(kPrefix)) {
     const size_t end = ValueEnd(p, kPrefix.size());
     if (end == std::string_view::npos || end >= p.size()) {
       return DataLoss("StixObject record with bad properties");
     }
-    e.object = std::string(p.substr(kPrefix.size(), end - kPrefix.size()));
-    std::string tail = "{";
-    tail += p.substr(p[end] == ',' ? end + 1 : end);
-    rest = json::parse(tail, nullptr, false);
+    e.object_at = kPrefix.size();
+    e.object_size = end - kPrefix.size();
+    read = ReadFlatTail(p.substr(end), e);
+    if (!read) {
+      std::string tail = "{";
+      tail += p.substr(p[end] == ',' ? end + 1 : end);
+      rest = json::parse(tail, nullptr, false);
+    }
   } else {
     rest = json::parse(p, nullptr, false);
-    if (rest.is_object() && rest.contains("object")) e.object = rest["object"].dump();
+    if (rest.is_object() && rest.contains("object")) {
+      e.object_text = rest["object"].dump();
+      e.object_size = e.object_text.size();
+    }
   }
-  if (!rest.is_object() || e.object.empty()) {
-    return DataLoss("StixObject record with bad properties");
+  if (!read) {
+    if (!rest.is_object() || e.object_size == 0) {
+      return DataLoss("StixObject record with bad properties");
+    }
+    e.stix_id = rest.value("stix_id", "");
+    e.version = rest.value("version", "");
+    e.spec_version = rest.value("spec_version", "2.1");
+    e.type = rest.value("stix_type", "");
+    e.superseded = rest.value("superseded", false);
+    e.withdrawn = rest.value("withdrawn", false);
   }
-  e.stix_id = rest.value("stix_id", "");
-  e.version = rest.value("version", "");
-  e.spec_version = rest.value("spec_version", "2.1");
-  e.type = rest.value("stix_type", "");
-  e.superseded = rest.value("superseded", false);
-  e.withdrawn = rest.value("withdrawn", false);
-  e.record = std::move(r);
+  if (e.object_size == 0) return DataLoss("StixObject record with bad properties");
+  e.record_id = std::move(r.id);
+  e.owner = std::move(r.owner);
+  e.created_at = r.created_at;
   return e;
 }
 
@@ -279,6 +391,41 @@ class CtiServiceImpl final : public CtiService {
     return Page(ctx, c, q, PageKind::kObjects);
   }
 
+  bool GetObjectsAsync(const node::Context& ctx, std::string_view collection,
+                       std::string_view query,
+                       std::function<void(Result<TaxiiPage>)> done) override {
+    // Whatever would fail, audit a refusal, read beyond the cache or read again per record
+    // (match[version]=first) takes the blocking path.
+    if (!RequireRead(ctx).ok()) return false;
+    std::optional<CollectionInfo> c = CachedCollection(ctx, collection);
+    if (!c || !c->can_read) return false;
+    Result<cyber::TaxiiQuery> q = cyber::ParseTaxiiQuery(query, kObjectParams);
+    if (!q.ok() || std::find(q->versions.begin(), q->versions.end(),
+                             cyber::VersionFilter::kFirst) != q->versions.end()) {
+      return false;
+    }
+    Result<std::unique_ptr<PageRead>> p = PlanPage(*c, std::move(q).value(), PageKind::kObjects);
+    if (!p.ok()) return false;
+    auto state = std::make_shared<AsyncPage>();
+    state->done = std::move(done);
+    PageRead& read = **p;
+    Result<node::Node::RecordScan> scan = node_.ScanRecords(
+        ctx, read.rq, MaxRows(read), [&](core::Record& r) { return Select(ctx, read, r); },
+        [state](Status s) {
+          state->committed = std::move(s);
+          state->Finish();
+        });
+    // A failed scan queued no audit entry and answered nothing: the blocking path reports it.
+    if (!scan.ok()) return false;
+    if (read.error.ok()) {
+      state->page = Render(read, *scan);
+    } else {
+      state->page = read.error;
+    }
+    state->Finish();
+    return true;
+  }
+
   Result<TaxiiPage> GetObject(const node::Context& ctx, std::string_view collection,
                               std::string_view object_id, std::string_view query) override {
     ISSA_ASSIGN_OR_RETURN(CollectionInfo c, ReadableCollection(ctx, collection));
@@ -332,20 +479,20 @@ class CtiServiceImpl final : public CtiService {
     }
     if (chosen.empty()) return NotFound("object not found");
     for (const Entry& e : chosen) {
-      if (e.record.owner != ctx.principal.authority) {
+      if (e.owner != ctx.principal.authority) {
         return PermissionDenied("only the authority that wrote an object may delete it");
       }
     }
     std::lock_guard<std::mutex> lock(write_mu_);
     for (const Entry& e : chosen) {
       Result<core::Record> r =
-          node_.PatchRecord(ctx, e.record.id, R"({"properties":{"withdrawn":true}})");
+          node_.PatchRecord(ctx, e.record_id, R"({"properties":{"withdrawn":true}})");
       if (!r.ok()) return r.status();
       // Reloaded on the next write.
-      if (auto k = known_.find(KnownKey(e.record.owner, e.stix_id)); k != known_.end()) {
+      if (auto k = known_.find(KnownKey(e.owner, e.stix_id)); k != known_.end()) {
         known_.erase(k);
       }
-      loaded_owners_.erase(e.record.owner);
+      loaded_owners_.erase(e.owner);
     }
     return Status::Ok();
   }
@@ -407,41 +554,80 @@ class CtiServiceImpl final : public CtiService {
     return o;
   }
 
+  // What a collection id names. Authorities and sharing groups are only ever added (an
+  // authority is written once; a group is created with a new id and never changed), so an entry
+  // stays true once read; an id not in the cache reloads the table (a collection added since,
+  // maybe by another process of the node).
+  struct KnownCollection {
+    CollectionInfo info;  // can_read and can_write are the caller's, set by ForCaller
+    std::optional<core::SharingGroup> group;
+  };
+
+  // The collection as `ctx` sees it, or nullopt when it is not one of the caller's.
+  std::optional<CollectionInfo> ForCaller(const node::Context& ctx, const KnownCollection& k,
+                                          core::Timestamp now) const {
+    CollectionInfo c = k.info;
+    const bool can_write = access::RoleAllows(ctx.principal.role, access::Action::kWriteRecords);
+    if (!k.group) {
+      c.can_read = true;
+      c.can_write = can_write && c.owner == ctx.principal.authority;
+      return c;
+    }
+    const core::SharingGroup& g = *k.group;
+    const bool member =
+        g.owner == ctx.principal.authority ||
+        std::find(g.members.begin(), g.members.end(), ctx.principal.authority) != g.members.end();
+    if (!member) return std::nullopt;
+    c.can_read = true;
+    c.can_write = can_write && g.ActiveAt(now);
+    return c;
+  }
+
+  // Reads the authorities and the caller's groups, refreshing the cache.
   Result<std::vector<CollectionInfo>> ListCollections(const node::Context& ctx) {
     ISSA_RETURN_IF_ERROR(RequireRead(ctx));
-    const bool can_write = access::RoleAllows(ctx.principal.role, access::Action::kWriteRecords);
-    std::vector<CollectionInfo> out;
+    std::vector<KnownCollection> known;
     ISSA_ASSIGN_OR_RETURN(std::vector<core::Authority> authorities, node_.ListAuthorities(ctx));
     for (const core::Authority& a : authorities) {
-      CollectionInfo c;
-      c.id = AuthorityCollectionId(a.id);
-      c.title = fmt::format("{} ({})", a.id, a.name);
-      c.description = fmt::format("STIX objects shared by {} that the caller may see", a.id);
-      c.owner = a.id;
-      c.can_read = true;
-      c.can_write = can_write && a.id == ctx.principal.authority;
-      out.push_back(std::move(c));
+      KnownCollection k;
+      k.info.id = AuthorityCollectionId(a.id);
+      k.info.title = fmt::format("{} ({})", a.id, a.name);
+      k.info.description = fmt::format("STIX objects shared by {} that the caller may see", a.id);
+      k.info.owner = a.id;
+      known.push_back(std::move(k));
     }
     ISSA_ASSIGN_OR_RETURN(std::vector<core::SharingGroup> groups, node_.ListGroups(ctx));
+    for (core::SharingGroup& g : groups) {
+      KnownCollection k;
+      k.info.id = GroupCollectionId(g.id);
+      k.info.title = fmt::format("{} ({})", g.name, core::ToString(g.kind));
+      k.info.description = "STIX objects shared with the sharing group while it is valid";
+      k.info.group = g.id;
+      k.group = std::move(g);
+      known.push_back(std::move(k));
+    }
     const core::Timestamp now = node_.clock().Now();
-    for (const core::SharingGroup& g : groups) {
-      const bool member =
-          g.owner == ctx.principal.authority ||
-          std::find(g.members.begin(), g.members.end(), ctx.principal.authority) != g.members.end();
-      if (!member) continue;
-      CollectionInfo c;
-      c.id = GroupCollectionId(g.id);
-      c.title = fmt::format("{} ({})", g.name, core::ToString(g.kind));
-      c.description = "STIX objects shared with the sharing group while it is valid";
-      c.group = g.id;
-      c.can_read = true;
-      c.can_write = can_write && g.ActiveAt(now);
-      out.push_back(std::move(c));
+    std::vector<CollectionInfo> out;
+    std::unique_lock lock(collections_mu_);
+    for (KnownCollection& k : known) {
+      if (std::optional<CollectionInfo> c = ForCaller(ctx, k, now)) out.push_back(std::move(*c));
+      const std::string id = k.info.id;
+      collections_.insert_or_assign(id, std::move(k));
     }
     return out;
   }
 
+  // The collection from the cache; nullopt when the id is not cached or not the caller's.
+  std::optional<CollectionInfo> CachedCollection(const node::Context& ctx, std::string_view id) {
+    std::shared_lock lock(collections_mu_);
+    const auto it = collections_.find(id);
+    if (it == collections_.end()) return std::nullopt;
+    return ForCaller(ctx, it->second, node_.clock().Now());
+  }
+
   Result<CollectionInfo> FindCollection(const node::Context& ctx, std::string_view id) {
+    ISSA_RETURN_IF_ERROR(RequireRead(ctx));
+    if (std::optional<CollectionInfo> c = CachedCollection(ctx, id)) return std::move(*c);
     ISSA_ASSIGN_OR_RETURN(std::vector<CollectionInfo> all, ListCollections(ctx));
     for (CollectionInfo& c : all) {
       if (c.id == id) return std::move(c);
@@ -473,7 +659,7 @@ class CtiServiceImpl final : public CtiService {
     for (int i = 0; i < kMaxStorePagesPerRequest; ++i) {
       ISSA_ASSIGN_OR_RETURN(storage::RecordPage page, node_.ListRecords(ctx, rq));
       for (core::Record& r : page.records) {
-        ISSA_ASSIGN_OR_RETURN(Entry e, ToEntry(std::move(r)));
+        ISSA_ASSIGN_OR_RETURN(Entry e, ToEntry(r));
         if (e.stix_id == stix_id) out.push_back(std::move(e));
       }
       if (page.next_cursor.empty()) break;
@@ -536,92 +722,114 @@ class CtiServiceImpl final : public CtiService {
     return false;
   }
 
-  Result<TaxiiPage> Page(const node::Context& ctx, const CollectionInfo& c, cyber::TaxiiQuery q,
-                         PageKind kind) {
-    const int limit =
-        std::clamp(q.limit == 0 ? options_.default_page : q.limit, 1, options_.max_page);
-    const std::string filters = cyber::FilterDigest(q);
-    storage::RecordQuery rq = BaseQuery(c);
+  // One page being read: the store query from the TAXII filters and cursor, and what the scan
+  // selected.
+  struct PageRead {
+    CollectionInfo collection;
+    cyber::TaxiiQuery q;
+    PageKind kind = PageKind::kObjects;
+    int limit = 0;
+    std::string filters;
+    storage::RecordQuery rq;
+    std::vector<Entry> out;
+    Status error;  // a record the selection could not read
+  };
+
+  Result<std::unique_ptr<PageRead>> PlanPage(const CollectionInfo& c, cyber::TaxiiQuery q,
+                                             PageKind kind) const {
+    auto p = std::make_unique<PageRead>();
+    p->collection = c;
+    p->kind = kind;
+    p->limit = std::clamp(q.limit == 0 ? options_.default_page : q.limit, 1, options_.max_page);
+    p->filters = cyber::FilterDigest(q);
+    p->rq = BaseQuery(c);
     if (!q.next.empty()) {
       ISSA_ASSIGN_OR_RETURN(cyber::TaxiiCursor cursor,
                             cyber::DecodeCursor(q.next, options_.cursor_key));
-      if (cursor.collection != c.id || cursor.filters != filters) {
+      if (cursor.collection != c.id || cursor.filters != p->filters) {
         return InvalidArgument("the cursor belongs to another collection or other filters", "next");
       }
-      rq.after_id = cursor.after;
+      p->rq.after_id = std::move(cursor.after);
     } else if (q.added_after) {
-      rq.after_id = IdBoundAfter(*q.added_after);
+      p->rq.after_id = IdBoundAfter(*q.added_after);
     }
-    if (q.ids.size() == 1) rq.text = q.ids[0];
-    rq.limit = std::min(1000, limit + 1);
-    std::vector<Entry> out;
-    std::string last;
-    bool more = false;
-    for (int i = 0;; ++i) {
-      if (i == kMaxStorePagesPerRequest) {
-        more = true;
-        break;
-      }
-      ISSA_ASSIGN_OR_RETURN(storage::RecordPage page, node_.ListRecords(ctx, rq));
-      size_t taken = 0;
-      bool full = false;
-      for (core::Record& r : page.records) {
-        ++taken;
-        last = r.id;
-        // The id bound above never skips a record added after `added_after` (a UUIDv7 is never
-        // older than its record's created_at); this drops the few it lets through.
-        if (q.added_after && r.created_at <= *q.added_after) continue;
-        ISSA_ASSIGN_OR_RETURN(Entry e, ToEntry(std::move(r)));
-        if (e.withdrawn || !SpecMatches(q, e)) continue;
-        ISSA_ASSIGN_OR_RETURN(bool keep, VersionMatches(ctx, c, q, e, nullptr));
-        if (!keep) continue;
-        out.push_back(std::move(e));
-        if (static_cast<int>(out.size()) == limit) {
-          full = true;
-          break;
-        }
-      }
-      if (full) {
-        more = taken < page.records.size() || !page.next_cursor.empty();
-        break;
-      }
-      if (page.next_cursor.empty()) break;
-      rq.after_id = page.next_cursor;
+    if (q.ids.size() == 1) p->rq.text = q.ids[0];
+    p->rq.limit = std::min(1000, p->limit + 1);
+    p->out.reserve(static_cast<size_t>(p->limit));
+    p->q = std::move(q);
+    return p;
+  }
+
+  // The rows one request reads at most (a filter that keeps few objects ends a page early).
+  static uint64_t MaxRows(const PageRead& p) {
+    return static_cast<uint64_t>(kMaxStorePagesPerRequest) * static_cast<uint64_t>(p.rq.limit);
+  }
+
+  // The TAXII selection of one record the caller may see (the store decided that); false ends
+  // the scan: the page is full, or the record could not be read (p.error).
+  bool Select(const node::Context& ctx, PageRead& p, core::Record& r) {
+    // The id bound of `added_after` never skips a record added after it (a UUIDv7 is never
+    // older than its record's created_at); this drops the few it lets through.
+    if (p.q.added_after && r.created_at <= *p.q.added_after) return true;
+    Result<Entry> e = ToEntry(r);
+    if (!e.ok()) {
+      p.error = e.status();
+      return false;
     }
+    if (e->withdrawn || !SpecMatches(p.q, *e)) return true;
+    Result<bool> keep = VersionMatches(ctx, p.collection, p.q, *e, nullptr);
+    if (!keep.ok()) {
+      p.error = keep.status();
+      return false;
+    }
+    if (!*keep) return true;
+    p.out.push_back(std::move(e).value());
+    return static_cast<int>(p.out.size()) < p.limit;
+  }
+
+  // The envelope, written directly (keys in the order nlohmann would sort them); the objects'
+  // text is spliced from their records.
+  TaxiiPage Render(const PageRead& p, const node::Node::RecordScan& scan) const {
     TaxiiPage result;
-    if (!out.empty()) {
-      result.date_added_first = core::FormatTimestamp(out.front().record.created_at);
-      result.date_added_last = core::FormatTimestamp(out.back().record.created_at);
+    if (!p.out.empty()) {
+      result.date_added_first = core::FormatTimestamp(p.out.front().created_at);
+      result.date_added_last = core::FormatTimestamp(p.out.back().created_at);
     }
-    // The envelope, written directly (keys in the order nlohmann would sort them).
-    std::string body = more ? R"({"more":true)" : R"({"more":false)";
-    if (more) {
+    size_t size = 64;
+    for (const Entry& e : p.out) size += e.object_size + 1;
+    std::string body;
+    body.reserve(p.kind == PageKind::kObjects ? size + 256 : 128 * (p.out.size() + 1));
+    body += scan.more ? R"({"more":true)" : R"({"more":false)";
+    if (scan.more) {
       body += R"(,"next":)";
-      body += json(cyber::EncodeCursor(
-                       cyber::TaxiiCursor{.collection = c.id, .filters = filters, .after = last},
-                       options_.cursor_key))
+      body += json(cyber::EncodeCursor(cyber::TaxiiCursor{.collection = p.collection.id,
+                                                          .filters = p.filters,
+                                                          .after = scan.last_id},
+                                       options_.cursor_key))
                   .dump();
     }
-    if (!out.empty()) {
-      body += kind == PageKind::kVersions ? R"(,"versions":[)" : R"(,"objects":[)";
+    if (!p.out.empty()) {
+      body += p.kind == PageKind::kVersions ? R"(,"versions":[)" : R"(,"objects":[)";
       bool first = true;
-      for (const Entry& e : out) {
+      for (const Entry& e : p.out) {
         if (!first) body += ',';
         first = false;
-        const std::string added = core::FormatTimestamp(e.record.created_at);
-        switch (kind) {
+        switch (p.kind) {
           case PageKind::kObjects:
-            body += e.object;
+            body += e.object();
             break;
-          case PageKind::kManifest:
+          case PageKind::kManifest: {
+            const std::string added = core::FormatTimestamp(e.created_at);
             body += json{{"id", e.stix_id},
                          {"date_added", added},
                          {"version", e.version.empty() ? added : e.version},
                          {"media_type", kStixMedia}}
                         .dump();
             break;
+          }
           case PageKind::kVersions:
-            body += json(e.version.empty() ? added : e.version).dump();
+            body +=
+                json(e.version.empty() ? core::FormatTimestamp(e.created_at) : e.version).dump();
             break;
         }
       }
@@ -631,6 +839,45 @@ class CtiServiceImpl final : public CtiService {
     result.json = std::move(body);
     return result;
   }
+
+  // A page, read in one audited node scan; answers once the scan's audit entry is committed.
+  Result<TaxiiPage> Page(const node::Context& ctx, const CollectionInfo& c, cyber::TaxiiQuery q,
+                         PageKind kind) {
+    ISSA_ASSIGN_OR_RETURN(std::unique_ptr<PageRead> p, PlanPage(c, std::move(q), kind));
+    std::mutex mu;
+    std::condition_variable cv;
+    std::optional<Status> committed;
+    Result<node::Node::RecordScan> scan = node_.ScanRecords(
+        ctx, p->rq, MaxRows(*p), [&](core::Record& r) { return Select(ctx, *p, r); },
+        [&](Status s) {
+          std::lock_guard lock(mu);
+          committed.emplace(std::move(s));
+          cv.notify_one();  // under the lock: `cv` outlives the notification
+        });
+    if (!scan.ok()) return scan.status();
+    {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return committed.has_value(); });
+    }
+    ISSA_RETURN_IF_ERROR(*committed);
+    ISSA_RETURN_IF_ERROR(p->error);
+    return Render(*p, *scan);
+  }
+
+  // A page being answered without blocking: the page is rendered on the calling thread while
+  // the audit entry commits; whichever finishes last hands the page on.
+  struct AsyncPage {
+    std::function<void(Result<TaxiiPage>)> done;
+    std::atomic<int> pending{2};  // the rendering and the commit
+    Status committed;
+    Result<TaxiiPage> page = Internal("not rendered");
+
+    void Finish() {
+      if (pending.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+      if (!committed.ok()) return done(std::move(committed));
+      done(std::move(page));
+    }
+  };
 
   // ---- Writing ----
 
@@ -657,13 +904,13 @@ class CtiServiceImpl final : public CtiService {
     for (;;) {
       ISSA_ASSIGN_OR_RETURN(storage::RecordPage page, node_.ListRecords(ctx, rq));
       for (core::Record& r : page.records) {
-        ISSA_ASSIGN_OR_RETURN(Entry e, ToEntry(std::move(r)));
+        ISSA_ASSIGN_OR_RETURN(Entry e, ToEntry(r));
         if (e.withdrawn) continue;
         Known& k = KnownFor(KnownKey(owner, e.stix_id));
         k.versions.emplace_back(e.version);
         if (!e.superseded) {
           k.latest = e.version;
-          k.latest_record_id = e.record.id;
+          k.latest_record_id = e.record_id;
         }
       }
       if (page.next_cursor.empty()) break;
@@ -894,6 +1141,8 @@ class CtiServiceImpl final : public CtiService {
   std::pmr::unordered_map<std::pmr::string, Known, KeyHash, KeyEqual> known_{
       &known_pool_};                     // guarded by write_mu_
   std::set<std::string> loaded_owners_;  // guarded by write_mu_
+  std::shared_mutex collections_mu_;
+  std::map<std::string, KnownCollection, std::less<>> collections_;  // guarded by collections_mu_
   std::mutex status_mu_;
   std::map<std::string, StoredStatus> statuses_;  // guarded by status_mu_
   std::deque<std::string> status_order_;          // guarded by status_mu_

@@ -9,6 +9,7 @@
 #include "issa/cyber/advisory.h"
 #include "issa/cyber/csaf.h"
 #include "issa/cyber/incident.h"
+#include "issa/cyber/tlp.h"
 
 namespace issa::eisas {
 namespace {
@@ -31,24 +32,9 @@ std::string StringOr(const json& obj, std::string_view key) {
   return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-// The TLP 2.0 label a record's handling amounts to (the local reading of the node's handling;
-// h-taxii's TLP module maps the other way round): PUBLIC to all is CLEAR, shared with all
-// participants GREEN, with named authorities or a group AMBER, owner only AMBER+STRICT, and
-// RESTRICTED or above RED.
+// The TLP 2.0 label a record's handling amounts to (cyber::TlpOfHandling, read strictly).
 std::string HandlingTlp(const core::Handling& h) {
-  if (static_cast<int>(h.classification) >= static_cast<int>(core::Classification::kRestricted)) {
-    return "RED";
-  }
-  switch (h.distribution) {
-    case core::Distribution::kAll:
-      return h.classification == core::Classification::kPublic ? "CLEAR" : "GREEN";
-    case core::Distribution::kAuthorities:
-    case core::Distribution::kGroup:
-      return "AMBER";
-    case core::Distribution::kOwner:
-      return "AMBER+STRICT";
-  }
-  return "RED";
+  return std::string(cyber::TlpLabel(cyber::TlpOfHandling(h)));
 }
 
 // The handling of an advisory of a TLP: the converse of HandlingTlp.
@@ -85,6 +71,49 @@ Status RequireCertOfficer(node::Node& node, const node::Context& ctx, std::strin
   }
   node.Audit(ctx, action, target, "denied", "not a CERT");
   return PermissionDenied("advisories are made and published by officers or admins of a CERT");
+}
+
+// The RFC 7386 merge patch that turns `from` into `to` (neither holding null values): keys of
+// `from` missing in `to` become null, objects present in both are patched recursively, anything
+// else is replaced whole.
+json MergePatchBetween(const json& from, const json& to) {
+  if (!from.is_object() || !to.is_object()) return to;
+  json patch = json::object();
+  for (const auto& [key, value] : from.items()) {
+    if (!to.contains(key)) patch[key] = nullptr;
+  }
+  for (const auto& [key, value] : to.items()) {
+    const auto old = from.find(key);
+    if (old == from.end()) {
+      patch[key] = value;
+    } else if (*old != value) {
+      patch[key] = MergePatchBetween(*old, value);
+    }
+  }
+  return patch;
+}
+
+// The plain-language advisory of a request with the fields the service sets, parsed and checked.
+Result<cyber::ParsedAdvisory> StampedAdvisory(json advisory, const std::string& version,
+                                              const std::string& published_at,
+                                              const std::string& updated_at,
+                                              const std::string& publisher) {
+  advisory["version"] = version;
+  advisory["published_at"] = published_at;
+  advisory["updated_at"] = updated_at;
+  advisory["publisher"] = publisher;
+  auto parsed = cyber::ParseAdvisoryJson(advisory.dump());
+  if (!parsed.ok()) return parsed.status().WithFieldPrefix("advisory");
+  return parsed;
+}
+
+// The readability warnings of an advisory, as the answers of Create and Revise carry them.
+json WarningsJson(const std::vector<cyber::AdvisoryWarning>& warnings) {
+  json out = json::array();
+  for (const auto& w : warnings) {
+    out.push_back({{"lang", w.lang}, {"field", w.field}, {"message", w.message}});
+  }
+  return out;
 }
 
 std::string Capitalised(std::string_view word) {
@@ -173,13 +202,10 @@ Result<std::string> AdvisoryService::Create(const node::Context& ctx, std::strin
   }
   json draft = *advisory_it;
   const std::string now = core::FormatTimestamp(node_.clock().Now());
-  draft["version"] = "1";
-  draft["published_at"] = now;
-  draft["updated_at"] = now;
-  draft["publisher"] = authority.name.empty() ? authority.id : authority.name;
-  auto parsed = cyber::ParseAdvisoryJson(draft.dump());
-  if (!parsed.ok()) return parsed.status().WithFieldPrefix("advisory");
-  const cyber::Advisory& advisory = parsed->advisory;
+  ISSA_ASSIGN_OR_RETURN(const auto parsed,
+                        StampedAdvisory(std::move(draft), "1", now, now,
+                                        authority.name.empty() ? authority.id : authority.name));
+  const cyber::Advisory& advisory = parsed.advisory;
   const cyber::AdvisoryText& source_text = advisory.texts.front();
 
   // The CSAF document.
@@ -233,10 +259,7 @@ Result<std::string> AdvisoryService::Create(const node::Context& ctx, std::strin
   if (!links.empty()) record["links"] = std::move(links);
   ISSA_ASSIGN_OR_RETURN(const std::string id, node_.CreateRecord(ctx, record.dump()));
 
-  json warnings = json::array();
-  for (const auto& w : parsed->warnings) {
-    warnings.push_back({{"lang", w.lang}, {"field", w.field}, {"message", w.message}});
-  }
+  json warnings = WarningsJson(parsed.warnings);
   if (advisory.tlp == "CLEAR" && shown_sources_tlp != "CLEAR") {
     warnings.push_back(
         {{"lang", ""},
@@ -272,11 +295,14 @@ Result<std::string> AdvisoryService::Publish(const node::Context& ctx, std::stri
                               " material; only advisories made from TLP:CLEAR material are "
                               "published");
   }
+  // A revision of an advisory published before keeps its first publication date.
   const std::string now = core::FormatTimestamp(node_.clock().Now());
+  const std::string first_published = StringOr(props, "published_at");
+  const std::string published_at = first_published.empty() ? now : first_published;
   const json publish = {{"properties",
                          {{"status", "published"},
-                          {"published_at", now},
-                          {"advisory", {{"published_at", now}, {"updated_at", now}}}}}};
+                          {"published_at", published_at},
+                          {"advisory", {{"published_at", published_at}, {"updated_at", now}}}}}};
   ISSA_RETURN_IF_ERROR(node_.PatchRecord(ctx, record_id, publish.dump()).status());
   // The node checks the record and every source it is derived from again, as they are now.
   if (const Status released = node_.ReleaseToPublic(ctx, record_id); !released.ok()) {
@@ -288,6 +314,89 @@ Result<std::string> AdvisoryService::Publish(const node::Context& ctx, std::stri
               {"tracking_id", tracking_id},
               {"status", "published"},
               {"url", options_.public_path + "/" + tracking_id}}
+      .dump();
+}
+
+Result<std::string> AdvisoryService::Revise(const node::Context& ctx, std::string_view record_id,
+                                            std::string_view body) {
+  core::Authority authority;
+  ISSA_RETURN_IF_ERROR(RequireCertOfficer(node_, ctx, "advisory.revise", record_id, &authority));
+  ISSA_ASSIGN_OR_RETURN(const json req, ParseBody(body, "body"));
+  const std::string summary = StringOr(req, "summary");
+  if (summary.empty()) return InvalidArgument("must say what changed", "summary");
+  ISSA_ASSIGN_OR_RETURN(const core::Record record, node_.GetRecord(ctx, record_id));
+  if (record.type != kAdvisoryType) return NotFound("advisory not found");
+  const json props = json::parse(record.properties_json, nullptr, false);
+  if (props.is_discarded() || !props.contains("advisory") || !props.contains("csaf")) {
+    return Internal(fmt::format("advisory record {} lacks its advisory or CSAF", record.id));
+  }
+  const std::string tracking_id = StringOr(props, "tracking_id");
+  const std::string tlp = StringOr(props, "tlp");
+
+  // The advisory of the new version: the one given, or the current one, numbered and dated.
+  json next = props["advisory"];
+  if (const auto it = req.find("advisory"); it != req.end()) {
+    if (!it->is_object()) return InvalidArgument("must be an object", "advisory");
+    next = *it;
+    if (StringOr(next, "id") != tracking_id) {
+      return InvalidArgument("must stay " + tracking_id + " (a revision keeps the tracking id)",
+                             "advisory.id");
+    }
+    if (const std::string given = StringOr(next, "tlp"); !given.empty() && given != tlp) {
+      return InvalidArgument("must stay " + tlp + "; for another TLP make a new advisory",
+                             "advisory.tlp");
+    }
+  }
+  const long current = std::strtol(StringOr(props, "version").c_str(), nullptr, 10);
+  if (current < 1) return Internal(fmt::format("advisory record {} has no version", record.id));
+  const core::Timestamp now_ts = node_.clock().Now();
+  const std::string now = core::FormatTimestamp(now_ts);
+  const std::string version = std::to_string(current + 1);
+  ISSA_ASSIGN_OR_RETURN(
+      const auto parsed,
+      StampedAdvisory(std::move(next), version, props["advisory"].value("published_at", now), now,
+                      props["advisory"].value("publisher", authority.id)));
+  const cyber::Advisory& advisory = parsed.advisory;
+  const cyber::AdvisoryText& source_text = advisory.texts.front();
+
+  cyber::CsafRevisionUpdate update;
+  update.summary = summary;
+  update.date = now_ts;
+  update.title = source_text.headline;
+  update.summary_note = source_text.risk;
+  update.aggregate_severity = Capitalised(cyber::ToString(advisory.severity));
+  update.generated_at = now_ts;
+  update.engine_version = options_.engine_version;
+  auto csaf_text = cyber::ReviseCsaf(props["csaf"].dump(), update);
+  if (!csaf_text.ok()) return csaf_text.status();
+  ISSA_ASSIGN_OR_RETURN(const auto findings, cyber::CheckCsafMandatory(*csaf_text));
+  if (!findings.empty()) {
+    return Internal(fmt::format("revised CSAF fails test {} at {}: {}", findings[0].test,
+                                findings[0].path, findings[0].message));
+  }
+
+  json languages = json::array();
+  for (const auto& t : advisory.texts) languages.push_back(t.lang);
+  // One new version of the record: a merge patch that turns the stored documents into the new
+  // ones (keys the new ones lack are removed).
+  const json patch = {
+      {"properties",
+       {{"headline", source_text.headline},
+        {"version", version},
+        {"status", "draft"},
+        {"severity", cyber::ToString(advisory.severity)},
+        {"languages", std::move(languages)},
+        {"advisory",
+         MergePatchBetween(props["advisory"], json::parse(cyber::AdvisoryToJson(advisory)))},
+        {"csaf", MergePatchBetween(props["csaf"], json::parse(*csaf_text))}}}};
+  ISSA_RETURN_IF_ERROR(node_.PatchRecord(ctx, record_id, patch.dump()).status());
+
+  json warnings = WarningsJson(parsed.warnings);
+  return json{{"id", record.id},
+              {"tracking_id", tracking_id},
+              {"version", version},
+              {"status", "draft"},
+              {"warnings", std::move(warnings)}}
       .dump();
 }
 

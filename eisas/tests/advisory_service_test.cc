@@ -69,6 +69,95 @@ TEST_F(AdvisoryServiceTest, ClearIncidentIsPublished) {
             std::string::npos);
 }
 
+// A published advisory is revised: the public keeps the released version until the revision is
+// published; the CSAF document gains a revision and still passes the mandatory tests.
+TEST_F(AdvisoryServiceTest, RevisionStaysDraftUntilPublished) {
+  const std::string incident =
+      Create(cert_, IncidentRecord("Parcel scam", "CLEAR", testing::kClearHandling));
+  const json body = json::parse(AdvisoryBody(incident, "NL-EISAS-2026-0007"));
+  const std::string id = Ok(service_->Create(cert_, body.dump()))["id"];
+  Ok(service_->Publish(cert_, id));
+  const json v1 = json::parse(*service_->PublicJson())["advisories"][0];
+  ASSERT_EQ(v1["version"], "1");
+
+  // Version 2: critical, one more step, the headline reworded.
+  clock_.Advance(3'600'000);
+  json advisory = body["advisory"];
+  advisory["severity"] = "critical";
+  advisory["texts"]["en"]["headline"] = "Fake parcel texts now also steal card numbers";
+  advisory["texts"]["en"]["steps"].push_back("Block your card through your bank's app.");
+  const json revised = Ok(service_->Revise(
+      cert_, id,
+      json{{"summary", "Card numbers are now targeted too"}, {"advisory", advisory}}.dump()));
+  EXPECT_EQ(revised["version"], "2");
+  EXPECT_EQ(revised["status"], "draft");
+  EXPECT_TRUE(Logged("record.update", "ok", id));
+
+  // The public still reads version 1, as released.
+  const json still = json::parse(*service_->PublicJson())["advisories"];
+  ASSERT_EQ(still.size(), 1U);
+  EXPECT_EQ(still[0], v1);
+  EXPECT_EQ(service_->PublicPageHtml("NL-EISAS-2026-0007", "en")->find("card numbers"),
+            std::string::npos);
+
+  // The CSAF document: two revisions, version 2, new title and severity, mandatory tests pass.
+  const auto csaf = service_->Csaf(cert_, id);
+  ASSERT_TRUE(csaf.ok()) << csaf.status().ToString();
+  EXPECT_TRUE(cyber::CheckCsafMandatory(*csaf)->empty()) << *csaf;
+  const json doc = json::parse(*csaf)["document"];
+  EXPECT_EQ(doc["tracking"]["version"], "2");
+  ASSERT_EQ(doc["tracking"]["revision_history"].size(), 2U);
+  EXPECT_EQ(doc["tracking"]["revision_history"][1]["summary"], "Card numbers are now targeted too");
+  EXPECT_NE(doc["tracking"]["current_release_date"], doc["tracking"]["initial_release_date"]);
+  EXPECT_EQ(doc["title"], "Fake parcel texts now also steal card numbers");
+  EXPECT_EQ(doc["aggregate_severity"]["text"], "Critical");
+
+  // Published: version 2 is public, first published when version 1 was.
+  clock_.Advance(60'000);
+  Ok(service_->Publish(cert_, id));
+  const json v2 = json::parse(*service_->PublicJson())["advisories"][0];
+  EXPECT_EQ(v2["version"], "2");
+  EXPECT_EQ(v2["severity"], "critical");
+  EXPECT_EQ(v2["published_at"], v1["published_at"]);
+  EXPECT_NE(v2["updated_at"], v1["updated_at"]);
+  EXPECT_EQ(v2["texts"]["en"]["steps"].size(), v1["texts"]["en"]["steps"].size() + 1);
+  EXPECT_NE(service_->PublicPageHtml("NL-EISAS-2026-0007", "en")->find("card numbers"),
+            std::string::npos);
+
+  // A revision without new text only bumps the version; the text stays.
+  const json v3 = Ok(service_->Revise(cert_, id, R"({"summary":"Reporting contact checked"})"));
+  EXPECT_EQ(v3["version"], "3");
+  EXPECT_EQ(json::parse(*service_->Csaf(cert_, id))["document"]["title"],
+            "Fake parcel texts now also steal card numbers");
+}
+
+TEST_F(AdvisoryServiceTest, RevisionsKeepTrackingIdAndTlp) {
+  const std::string incident =
+      Create(cert_, IncidentRecord("Parcel scam", "CLEAR", testing::kClearHandling));
+  const json body = json::parse(AdvisoryBody(incident, "NL-EISAS-2026-0008"));
+  const std::string id = Ok(service_->Create(cert_, body.dump()))["id"];
+  auto field_of = [&](const json& revise) {
+    const auto r = service_->Revise(cert_, id, revise.dump());
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << revise.dump();
+    return r.status().field();
+  };
+  EXPECT_EQ(field_of(json{{"advisory", body["advisory"]}}), "summary");
+  json other_id = body["advisory"];
+  other_id["id"] = "NL-EISAS-2026-0009";
+  EXPECT_EQ(field_of(json{{"summary", "x"}, {"advisory", other_id}}), "advisory.id");
+  json green = body["advisory"];
+  green["tlp"] = "GREEN";
+  EXPECT_EQ(field_of(json{{"summary", "x"}, {"advisory", green}}), "advisory.tlp");
+  json no_texts = body["advisory"];
+  no_texts.erase("texts");
+  EXPECT_EQ(field_of(json{{"summary", "x"}, {"advisory", no_texts}}).rfind("advisory.", 0), 0U);
+  // Only CERT officers revise: the police, who may read the CLEAR draft, may not.
+  EXPECT_EQ(service_->Revise(As("DE-BKA"), id, R"({"summary":"x"})").status().code(),
+            StatusCode::kPermissionDenied);
+  // Nothing of the refused revisions was written: still version 1.
+  EXPECT_EQ(json::parse(*service_->Csaf(cert_, id))["document"]["tracking"]["version"], "1");
+}
+
 TEST_F(AdvisoryServiceTest, AmberSourcesAreNeverPublished) {
   const std::string amber =
       Create(cert_, IncidentRecord("Intrusion", "AMBER", testing::kAmberHandling));

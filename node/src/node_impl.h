@@ -41,6 +41,10 @@ class NodeImpl final : public Node {
   Result<std::vector<core::Record>> GetHistory(const Context& ctx, std::string_view id) override;
   Result<storage::RecordPage> ListRecords(const Context& ctx,
                                           const storage::RecordQuery& query) override;
+  Result<RecordScan> ScanRecords(const Context& ctx, storage::RecordQuery query,
+                                 uint64_t max_records,
+                                 const std::function<bool(core::Record&)>& visit,
+                                 std::function<void(Status)> committed) override;
   std::string RenderRecord(const Context& ctx, const core::Record& record) const override;
   std::vector<std::string> RecordTypes() const override;
   Result<std::string> Schema(std::string_view type) const override;
@@ -119,6 +123,8 @@ class NodeImpl final : public Node {
   // Audits an invalid request and returns its status.
   Status Invalid(const Context& ctx, std::string_view action, const Status& status);
   Status RequireRole(const Context& ctx, access::Action action, std::string_view target = {});
+  // The role and the query of ListRecords and ScanRecords.
+  Status CheckSearch(const Context& ctx, const storage::RecordQuery& query);
 
   // Parses, validates and matches one record (outside the write transaction).
   Result<PreparedRecord> Prepare(const Context& ctx, std::string_view json, core::Timestamp now);

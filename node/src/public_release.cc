@@ -1,7 +1,10 @@
 // The node's public read path (EISAS advisories, issue 6 item 9): records released to the public
 // by their owner, read with a public viewer that sees PUBLIC + all records and nothing else.
 // The release flag is node metadata "public_release/<id>" holding the released version, written
-// in the transaction that audits the release; a later version is not public until released.
+// in the transaction that audits the release; a later version is not public until released, and
+// until then the public keeps reading the released one (a revised advisory stays online in its
+// released version while its revision is a draft). Nothing is public while the current version
+// is not TLP:CLEAR: reclassifying a record hides its released versions too.
 #include <fmt/format.h>
 
 #include "node_impl.h"
@@ -29,6 +32,25 @@ core::Record ForThePublic(core::Record r) {
   r.handling.authorities.clear();
   r.handling.group.clear();
   return r;
+}
+
+// The released version of `current` (a current version the public viewer sees), or nullopt when
+// none is released. An earlier released version is read from the record's history.
+Result<std::optional<core::Record>> ReleasedVersion(storage::ReadTxn& txn,
+                                                    const access::Viewer& viewer,
+                                                    core::Record current) {
+  ISSA_ASSIGN_OR_RETURN(const auto released, txn.GetMeta(ReleaseKey(current.id)));
+  if (!released || released->empty()) return std::optional<core::Record>();
+  if (*released == std::to_string(current.version)) {
+    return std::optional<core::Record>(std::move(current));
+  }
+  ISSA_ASSIGN_OR_RETURN(std::vector<core::Record> history, txn.GetHistory(viewer, current.id));
+  for (core::Record& version : history) {
+    if (std::to_string(version.version) == *released) {
+      return std::optional<core::Record>(std::move(version));
+    }
+  }
+  return std::optional<core::Record>();
 }
 
 }  // namespace
@@ -120,12 +142,12 @@ Result<core::Record> NodeImpl::GetPublicRecord(std::string_view type, std::strin
     if (record.status().code() == StatusCode::kNotFound) return NotFound("not found");
     return record.status();
   }
-  ISSA_ASSIGN_OR_RETURN(const auto released, txn->GetMeta(ReleaseKey(id)));
-  if (record->type != type || !released || *released != std::to_string(record->version)) {
-    return NotFound("not found");
-  }
+  if (record->type != type) return NotFound("not found");
+  ISSA_ASSIGN_OR_RETURN(std::optional<core::Record> released,
+                        ReleasedVersion(*txn, viewer, std::move(record).value()));
+  if (!released) return NotFound("not found");
   ++records_read_;
-  return ForThePublic(std::move(record).value());
+  return ForThePublic(std::move(*released));
 }
 
 Result<storage::RecordPage> NodeImpl::ListPublicRecords(std::string_view type,
@@ -143,10 +165,9 @@ Result<storage::RecordPage> NodeImpl::ListPublicRecords(std::string_view type,
   storage::RecordPage out;
   out.next_cursor = page.next_cursor;
   for (auto& r : page.records) {
-    ISSA_ASSIGN_OR_RETURN(const auto released, txn->GetMeta(ReleaseKey(r.id)));
-    if (released && *released == std::to_string(r.version)) {
-      out.records.push_back(ForThePublic(std::move(r)));
-    }
+    ISSA_ASSIGN_OR_RETURN(std::optional<core::Record> released,
+                          ReleasedVersion(*txn, viewer, std::move(r)));
+    if (released) out.records.push_back(ForThePublic(std::move(*released)));
   }
   records_read_ += out.records.size();
   return out;

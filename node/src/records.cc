@@ -22,6 +22,7 @@ std::string QuerySummary(const storage::RecordQuery& q) {
   };
   if (q.type) add("type", *q.type);
   if (q.owner) add("owner", *q.owner);
+  if (q.group) add("group", *q.group);
   if (!q.text.empty()) add("q", q.text);
   if (q.bbox) {
     add("bbox", fmt::format("{},{},{},{}", q.bbox->min_lon, q.bbox->min_lat, q.bbox->max_lon,
@@ -393,8 +394,8 @@ Result<std::vector<core::Record>> NodeImpl::GetHistory(const Context& ctx, std::
   return history;
 }
 
-Result<storage::RecordPage> NodeImpl::ListRecords(const Context& ctx,
-                                                  const storage::RecordQuery& query) {
+// Audits a refused role or an invalid query.
+Status NodeImpl::CheckSearch(const Context& ctx, const storage::RecordQuery& query) {
   ISSA_RETURN_IF_ERROR(RequireRole(ctx, access::Action::kReadRecords, "records"));
   if (query.limit < 1 || query.limit > 1000) {
     return Invalid(ctx, "record.search", InvalidArgument("must be between 1 and 1000", "limit"));
@@ -404,6 +405,12 @@ Result<storage::RecordPage> NodeImpl::ListRecords(const Context& ctx,
                    InvalidArgument(
                        fmt::format("unknown record type '{}'", query.type->substr(0, 40)), "type"));
   }
+  return Status::Ok();
+}
+
+Result<storage::RecordPage> NodeImpl::ListRecords(const Context& ctx,
+                                                  const storage::RecordQuery& query) {
+  ISSA_RETURN_IF_ERROR(CheckSearch(ctx, query));
   storage::RecordPage page;
   {
     ISSA_ASSIGN_OR_RETURN(auto txn, store_->BeginRead());
@@ -415,6 +422,44 @@ Result<storage::RecordPage> NodeImpl::ListRecords(const Context& ctx,
                  fmt::format("{} -> {} records", QuerySummary(query), page.records.size())));
   records_read_ += page.records.size();
   return page;
+}
+
+// One read transaction for the whole scan; the audit entry is queued, and `committed` hears of
+// its commit (the caller holds back what it read until then, as GetRecordAsync does).
+Result<Node::RecordScan> NodeImpl::ScanRecords(const Context& ctx, storage::RecordQuery query,
+                                               uint64_t max_records,
+                                               const std::function<bool(core::Record&)>& visit,
+                                               std::function<void(Status)> committed) {
+  ISSA_RETURN_IF_ERROR(CheckSearch(ctx, query));
+  const std::string summary = QuerySummary(query);
+  RecordScan scan;
+  {
+    ISSA_ASSIGN_OR_RETURN(auto txn, store_->BeginRead());
+    ISSA_ASSIGN_OR_RETURN(const access::Viewer viewer, txn->ResolveViewer(ctx.principal, Now()));
+    for (;;) {
+      ISSA_ASSIGN_OR_RETURN(storage::RecordPage page, txn->QueryRecords(viewer, query));
+      size_t taken = 0;
+      bool stopped = false;
+      for (core::Record& r : page.records) {
+        ++taken;
+        ++scan.visited;
+        scan.last_id = r.id;
+        if (!visit(r) || scan.visited >= max_records) {
+          stopped = true;
+          break;
+        }
+      }
+      if (stopped || page.next_cursor.empty()) {
+        scan.more = taken < page.records.size() || !page.next_cursor.empty();
+        break;
+      }
+      query.after_id = page.next_cursor;
+    }
+  }
+  records_read_ += scan.visited;
+  AuditWriteAsync(ctx, "record.search", "", "ok",
+                  fmt::format("{} -> {} records", summary, scan.visited), "", std::move(committed));
+  return scan;
 }
 
 Status NodeImpl::Export(const Context& ctx, storage::RecordQuery query,

@@ -1,4 +1,7 @@
+#include <algorithm>
 #include <sstream>
+
+#include <fmt/format.h>
 
 #include "node_fixture.h"
 
@@ -48,6 +51,80 @@ TEST_F(NodeFixture, InvisibleLooksMissingAndIsAudited) {
   auto page = node_->ListRecords(de, q);
   ASSERT_TRUE(page.ok());
   EXPECT_TRUE(page->records.empty());
+}
+
+// ScanRecords hands over only what the store lets the caller see, stops when the visitor says
+// so (reporting where to resume and whether records remain), and leaves one audit entry whose
+// commit it reports.
+TEST_F(NodeFixture, ScanRecordsVisitsVisibleRecordsAndAuditsOnce) {
+  const Context fr = As("FR-PIU");
+  const Context de = As("DE-BKA");
+  std::vector<std::string> shared;
+  for (int i = 0; i < 5; ++i) {
+    shared.push_back(Create(fr, PersonJson(fmt::format("Shared {}", i), "1970-01-02", kAll)));
+    (void)Create(fr, PersonJson(fmt::format("Own {}", i), "1970-01-02", kOwnerOnly));
+  }
+  const auto searches = [&] {
+    int n = 0;
+    for (const auto& e : AuditLog()) n += e.event.action == "record.search" ? 1 : 0;
+    return n;
+  };
+  std::sort(shared.begin(), shared.end());  // scans go in id order
+  const int before = searches();
+  storage::RecordQuery q;
+  q.limit = 2;  // store pages of 2: the scan crosses pages
+  std::vector<std::string> seen;
+  int committed = 0;
+  auto all = node_->ScanRecords(
+      de, q, 1000,
+      [&](core::Record& r) {
+        seen.push_back(r.id);
+        return true;
+      },
+      [&](Status s) {
+        EXPECT_TRUE(s.ok()) << s.ToString();
+        ++committed;
+      });
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(seen, shared);  // id order, the owner-only records not among them
+  EXPECT_EQ(all->visited, 5u);
+  EXPECT_FALSE(all->more);
+  EXPECT_EQ(committed, 1);
+  EXPECT_EQ(searches(), before + 1);
+  // Stopping after the third: resume after it, more remain.
+  seen.clear();
+  auto some = node_->ScanRecords(
+      de, q, 1000,
+      [&](core::Record& r) {
+        seen.push_back(r.id);
+        return seen.size() < 3;
+      },
+      [&](Status) { ++committed; });
+  ASSERT_TRUE(some.ok());
+  EXPECT_EQ(some->visited, 3u);
+  EXPECT_EQ(some->last_id, shared[2]);
+  EXPECT_TRUE(some->more);
+  // The row bound stops the scan too.
+  auto bounded = node_->ScanRecords(
+      de, q, 4, [](core::Record&) { return true; }, [&](Status) { ++committed; });
+  ASSERT_TRUE(bounded.ok());
+  EXPECT_EQ(bounded->visited, 4u);
+  EXPECT_EQ(bounded->last_id, shared[3]);
+  EXPECT_TRUE(bounded->more);
+  EXPECT_EQ(committed, 3);
+  EXPECT_EQ(searches(), before + 3);
+  // A role that may not read records is refused before anything is read.
+  const Context overseer = As("FR-PIU", core::Role::kOverseer);
+  bool called = false;
+  auto denied = node_->ScanRecords(
+      overseer, q, 10,
+      [&](core::Record&) {
+        called = true;
+        return true;
+      },
+      [&](Status) { called = true; });
+  EXPECT_EQ(denied.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_FALSE(called);
 }
 
 TEST_F(NodeFixture, RolesAreEnforcedAndDenialsAudited) {

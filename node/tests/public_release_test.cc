@@ -83,13 +83,34 @@ TEST_F(PublicReleaseTest, ANewVersionNeedsANewReleaseAndWithdrawEndsIt) {
   const std::string id = Create(cert, Report("Advice", kClear));
   ASSERT_TRUE(node_->ReleaseToPublic(cert, id).ok());
   ASSERT_TRUE(node_->PatchRecord(cert, id, R"({"properties":{"title":"Advice, revised"}})").ok());
-  EXPECT_EQ(node_->GetPublicRecord("Report", id).status().code(), StatusCode::kNotFound);
+  // The public keeps reading the released version until the new one is released.
+  auto released = node_->GetPublicRecord("Report", id);
+  ASSERT_TRUE(released.ok()) << released.status().ToString();
+  EXPECT_EQ(released->version, 1);
+  EXPECT_NE(released->properties_json.find(R"("Advice")"), std::string::npos);
+  auto listed = node_->ListPublicRecords("Report", "", 100);
+  ASSERT_EQ(listed->records.size(), 1U);
+  EXPECT_EQ(listed->records[0].version, 1);
   ASSERT_TRUE(node_->ReleaseToPublic(cert, id).ok());
-  EXPECT_TRUE(node_->GetPublicRecord("Report", id).ok());
-  // Narrowing the handling takes it out of the public's sight at once.
+  released = node_->GetPublicRecord("Report", id);
+  ASSERT_TRUE(released.ok());
+  EXPECT_EQ(released->version, 2);
+  EXPECT_NE(released->properties_json.find("Advice, revised"), std::string::npos);
+  // Withdrawal ends it.
   ASSERT_TRUE(node_->WithdrawFromPublic(cert, id).ok());
   EXPECT_TRUE(Logged("record.withdraw", "ok", id));
   EXPECT_EQ(node_->GetPublicRecord("Report", id).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(node_->ListPublicRecords("Report", "", 100)->records.empty());
+}
+
+TEST_F(PublicReleaseTest, NarrowingTheHandlingHidesEveryReleasedVersion) {
+  const auto cert = As("NL-CERT");
+  const std::string id = Create(cert, Report("Advice", kClear));
+  ASSERT_TRUE(node_->ReleaseToPublic(cert, id).ok());
+  ASSERT_TRUE(node_->PatchRecord(cert, id, std::string(R"({"handling":)") + kAmber + "}").ok());
+  // Version 1 was released and CLEAR, but the record is no longer: nothing is public.
+  EXPECT_EQ(node_->GetPublicRecord("Report", id).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(node_->ListPublicRecords("Report", "", 100)->records.empty());
 }
 
 TEST_F(PublicReleaseTest, ThePublicViewerSeesNothingElse) {

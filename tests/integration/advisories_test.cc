@@ -124,5 +124,26 @@ TEST_F(AdvisoriesApiTest, AmberIsRefusedClearIsPublishedAndNothingElseIsPublic) 
   EXPECT_EQ(c_->Get("/advisories/" + clear).status, 404);
 }
 
+TEST_F(AdvisoriesApiTest, ARevisionIsPublicOnlyOncePublished) {
+  const std::string clear = CreateIncident("Parcel scam", "CLEAR", eisas::testing::kClearHandling);
+  const std::string id = MakeAdvisory(clear, "NL-EISAS-2026-0102")["id"];
+  ASSERT_EQ(c_->Post("/api/v1/advisories/" + id + "/publish", cert_, "").status, 200);
+  const std::string revise = "/api/v1/advisories/" + id + "/revisions";
+  Response missing = c_->Post(revise, cert_, "{}");
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(missing.Json()["error"]["field"], "summary");
+  EXPECT_EQ(c_->Post(revise, analyst_, R"({"summary":"x"})").status, 403);
+  EXPECT_EQ(c_->Post(revise, "", R"({"summary":"x"})").status, 401);
+  Response revised = c_->Post(revise, cert_, R"({"summary":"Reporting contact checked"})");
+  ASSERT_EQ(revised.status, 201) << revised.body;
+  EXPECT_EQ(revised.Json()["version"], "2");
+  // The public still reads version 1; the CSAF document already has the new revision.
+  EXPECT_EQ(c_->Get("/advisories.json").Json()["advisories"][0]["version"], "1");
+  Response csaf = c_->Get("/api/v1/advisories/" + id + "/csaf", cert_);
+  EXPECT_EQ(csaf.Json()["document"]["tracking"]["revision_history"].size(), 2U);
+  ASSERT_EQ(c_->Post("/api/v1/advisories/" + id + "/publish", cert_, "").status, 200);
+  EXPECT_EQ(c_->Get("/advisories.json").Json()["advisories"][0]["version"], "2");
+}
+
 }  // namespace
 }  // namespace issa::integration

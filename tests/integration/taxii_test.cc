@@ -4,6 +4,7 @@
 // manifest, status, DELETE, media types, errors). No TAXII 2.1 client package exists in Debian
 // or npm (taxii2-client is on PyPI only), so the client here is a plain HTTP client that does
 // what a TAXII client does: discovery -> API root -> collections -> POST -> page through `next`.
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <set>
@@ -14,6 +15,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sodium.h>
 
 #include "issa/cti/service.h"
 
@@ -176,6 +178,51 @@ TEST_P(TaxiiTest, MediaTypesAndAuthentication) {
   EXPECT_EQ(other.status, 403) << other.body;
 }
 
+// TAXII 2.1 §1.6.8: HTTP Basic (RFC 7617) is the scheme every TAXII server implements. The API
+// token is the password; the user-id is empty or the token's own user.
+TEST_P(TaxiiTest, HttpBasicAuthentication) {
+  const std::string token =
+      h_->Token("NL-CERT", core::Role::kAnalyst, core::Classification::kRestricted);
+  HttpClient http(h_->port());
+  const std::string me = http.Get("/api/v1/me", token).Json()["user"].get<std::string>();
+  ASSERT_FALSE(me.empty());
+  auto basic = [](const std::string& credentials) {
+    std::string out(sodium_base64_encoded_len(credentials.size(), sodium_base64_VARIANT_ORIGINAL),
+                    '\0');
+    sodium_bin2base64(out.data(), out.size(),
+                      reinterpret_cast<const unsigned char*>(credentials.data()),
+                      credentials.size(), sodium_base64_VARIANT_ORIGINAL);
+    out.resize(std::strlen(out.c_str()));
+    return "Basic " + out;
+  };
+  auto get = [&](const std::string& target, const std::string& authorization) {
+    return http.Request("GET", target, {}, {}, "application/json",
+                        {{"Accept", kTaxii}, {"Authorization", authorization}});
+  };
+  // Empty user-id, and the token's own user: the caller's collections.
+  Response anonymous_user = get("/taxii2/cti/collections/", basic(":" + token));
+  ASSERT_EQ(anonymous_user.status, 200) << anonymous_user.body;
+  Response own_user = get("/taxii2/cti/collections/", basic(me + ":" + token));
+  ASSERT_EQ(own_user.status, 200) << own_user.body;
+  EXPECT_EQ(own_user.Json()["collections"].size(), anonymous_user.Json()["collections"].size());
+  EXPECT_EQ(get(own_ + "objects/", basic(":" + token)).status, 200);
+  // Another user-id with a valid token, a wrong token, not base64, no colon: 401 as TAXII errors
+  // that advertise Basic.
+  for (const std::string& bad : {basic("someone-else:" + token), basic(":not-a-token"),
+                                 std::string("Basic %%%%"), basic(token)}) {
+    Response r = get("/taxii2/cti/collections/", bad);
+    EXPECT_EQ(r.status, 401) << bad;
+    EXPECT_EQ(r.Header("content-type"), kTaxii);
+    EXPECT_EQ(r.Json()["http_status"], "401");
+    EXPECT_NE(r.Header("www-authenticate").find("Basic"), std::string::npos);
+  }
+  // Outside TAXII the API takes bearer tokens only.
+  EXPECT_EQ(http.Request("GET", "/api/v1/me", {}, {}, "application/json",
+                         {{"Authorization", basic(":" + token)}})
+                .status,
+            401);
+}
+
 TEST_P(TaxiiTest, AddObjectsStatusAndPerObjectFailures) {
   json bad = json::parse(Indicator(2));
   bad["pattern"] = "[file:hashes.'SHA-256' = 'f00']";
@@ -316,6 +363,70 @@ TEST_P(TaxiiTest, CursorsWorkAcrossServerProcesses) {
   ASSERT_TRUE(third.ok());
   EXPECT_FALSE((*third)->GetObjects(node::Context{}, "", "next=" + next).ok());
   second.Stop();
+}
+
+// Once its token and collection are known, a page of objects is answered on the I/O thread
+// without a worker (docs/adr/0005), and the page's audit entry (one `record.search`) is
+// committed before the page arrives. Requests the fast path does not take are answered by the
+// blocking one, with the same TAXII errors.
+TEST_P(TaxiiTest, ObjectPagesTakeTheNonBlockingPathAndAreAuditedFirst) {
+  std::vector<std::string> objs;
+  for (int i = 0; i < 12; ++i) objs.push_back(Indicator(300 + i));
+  ASSERT_EQ(nl_->Post(own_ + "objects/", Envelope(objs)).status, 202);
+  HttpClient http(h_->port());
+  const std::string dpo = h_->Token("NL-CERT", core::Role::kDpo, core::Classification::kRestricted);
+  auto async_count = [&]() -> long {
+    const std::string text = http.Get("/metrics").body;
+    const std::string key = "\nissa_http_async_requests_total ";
+    const size_t at = text.find(key);
+    return at == std::string::npos ? -1 : std::stol(text.substr(at + key.size()));
+  };
+  auto page_searches = [&]() {
+    Response a = http.Get("/api/v1/audit?action=record.search&limit=1000", dpo);
+    EXPECT_EQ(a.status, 200) << a.body;
+    const json entries = a.Json()["entries"];
+    int n = 0;
+    for (const auto& e : entries) {
+      const std::string detail = e["detail"];
+      if (detail.starts_with("type=StixObject owner=NL-CERT") && e["authority"] == "NL-CERT") {
+        ++n;
+      }
+    }
+    return n;
+  };
+  ASSERT_EQ(nl_->Get(own_ + "objects/?limit=5").status, 200);  // token and collection known
+  const long before = async_count();
+  ASSERT_GE(before, 0);
+  const int searched = page_searches();
+  std::string next;
+  std::set<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    Response r = nl_->Get(own_ + "objects/?limit=5" + (next.empty() ? "" : "&next=" + next));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.Header("content-type"), kTaxii);
+    EXPECT_FALSE(r.Header("x-taxii-date-added-first").empty());
+    const json page = r.Json();
+    ASSERT_EQ(page["objects"].size(), i < 2 ? 5u : 2u);
+    for (const auto& o : page["objects"]) ids.insert(o["id"].get<std::string>());
+    EXPECT_EQ(page["more"].get<bool>(), i < 2);
+    next = page.value("next", "");
+    // This page's audit entry is committed by the time the page arrives.
+    EXPECT_EQ(page_searches(), searched + i + 1);
+  }
+  EXPECT_EQ(ids.size(), 12u);
+  EXPECT_EQ(async_count(), before + 3);
+  // Another authority's officer: the same non-blocking path, and the store still decides (the
+  // unmarked objects are AMBER: NL-CERT's own).
+  ASSERT_EQ(fr_->Get(own_ + "objects/").status, 200);
+  const long fr_before = async_count();
+  Response fr_page = fr_->Get(own_ + "objects/?limit=5");
+  ASSERT_EQ(fr_page.status, 200);
+  EXPECT_FALSE(fr_page.Json().contains("objects"));
+  EXPECT_EQ(async_count(), fr_before + 1);
+  // A malformed cursor and match[version]=first are declined and answered by the blocking path.
+  EXPECT_EQ(nl_->Get(own_ + "objects/?limit=5&next=abc.def").status, 400);
+  EXPECT_EQ(nl_->Get(own_ + "objects/?match[version]=first").status, 200);
+  EXPECT_EQ(async_count(), fr_before + 1);
 }
 
 TEST_P(TaxiiTest, TlpOverTaxii) {

@@ -185,6 +185,62 @@ Result<CsafTlp> CsafTlpOf(std::string_view tlp2_label) {
   return InvalidArgument("must be CLEAR, GREEN, AMBER, AMBER+STRICT or RED", "tlp");
 }
 
+Result<std::string> ReviseCsaf(std::string_view document, const CsafRevisionUpdate& update) {
+  if (update.summary.empty()) return InvalidArgument("must not be empty", "summary");
+  json doc = json::parse(document, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("document") ||
+      !doc["document"].is_object()) {
+    return InvalidArgument("is not a CSAF document", "document");
+  }
+  json& d = doc["document"];
+  json& t = d["tracking"];
+  if (!t.is_object() || !t.contains("revision_history") || !t["revision_history"].is_array() ||
+      t["revision_history"].empty()) {
+    return InvalidArgument("has no revision history", "document.tracking.revision_history");
+  }
+  // The stored history, read back into revisions and checked with the rules GenerateCsaf uses.
+  CsafRequest history;
+  history.status = t.value("status", "");
+  for (const json& rev : t["revision_history"]) {
+    if (!rev.is_object() || !rev.contains("number") || !rev["number"].is_string() ||
+        !rev.contains("date") || !rev["date"].is_string()) {
+      return InvalidArgument("is not a revision {number, date, summary}",
+                             "document.tracking.revision_history");
+    }
+    auto date = core::ParseTimestamp(rev["date"].get<std::string>());
+    if (!date.ok()) return date.status().WithFieldPrefix("document.tracking.revision_history");
+    history.revisions.push_back(
+        {rev["number"].get<std::string>(), *date, rev.value("summary", std::string())});
+  }
+  ISSA_RETURN_IF_ERROR(CheckRevisions(history));
+  const long next = std::stol(history.revisions.back().number) + 1;
+  history.revisions.push_back({std::to_string(next), update.date, update.summary});
+  if (const Status s = CheckRevisions(history); !s.ok()) {
+    return InvalidArgument(s.message(), "date");
+  }
+
+  t["version"] = history.revisions.back().number;
+  t["current_release_date"] = core::FormatTimestamp(update.date);
+  t["revision_history"].push_back({{"date", core::FormatTimestamp(update.date)},
+                                   {"number", history.revisions.back().number},
+                                   {"summary", update.summary}});
+  t["generator"]["date"] = core::FormatTimestamp(update.generated_at);
+  if (!update.engine_version.empty()) t["generator"]["engine"]["version"] = update.engine_version;
+  if (!update.title.empty()) d["title"] = update.title;
+  if (!update.aggregate_severity.empty()) {
+    d["aggregate_severity"]["text"] = update.aggregate_severity;
+  }
+  if (!update.summary_note.empty() && d.contains("notes") && d["notes"].is_array()) {
+    for (json& note : d["notes"]) {
+      if (note.is_object() && note.value("category", "") == "summary") {
+        note["text"] = update.summary_note;
+        break;
+      }
+    }
+  }
+  return doc.dump();
+}
+
 Result<std::string> GenerateCsaf(const CsafRequest& r) {
   ISSA_RETURN_IF_ERROR(CheckRequest(r));
   ISSA_ASSIGN_OR_RETURN(const CsafTlp tlp, CsafTlpOf(r.tlp));

@@ -4,73 +4,16 @@
 #include <nlohmann/json.hpp>
 
 #include "issa/cyber/misp.h"
-
-#include "name_uuid.h"
+#include "issa/cyber/pattern.h"
+#include "issa/cyber/stix.h"
 
 namespace issa::cyber {
 namespace {
 
 using Json = nlohmann::json;
 
-struct Comparison {
-  std::string path;  // "domain-name:value"
-  std::string op;    // "=", "MATCHES", ...
-  std::string value;
-};
-
-// Splits the comparisons of a pattern: `[a:b = 'x' AND c:d = 'y'] OR [e:f MATCHES 'z']`.
-// Returns false on a syntax it does not follow (reported by the caller).
-bool Comparisons(std::string_view pattern, std::vector<Comparison>& out) {
-  size_t i = 0;
-  auto skip_space = [&] {
-    while (i < pattern.size() && (pattern[i] == ' ' || pattern[i] == '\t' || pattern[i] == '\n'))
-      ++i;
-  };
-  while (true) {
-    skip_space();
-    while (i < pattern.size() && (pattern[i] == '[' || pattern[i] == '(')) {
-      ++i;
-      skip_space();
-    }
-    if (i >= pattern.size()) return !out.empty();
-    const size_t path_start = i;
-    while (i < pattern.size() && pattern[i] != ' ' && pattern[i] != '=' && pattern[i] != '!') ++i;
-    Comparison c;
-    c.path = std::string(pattern.substr(path_start, i - path_start));
-    skip_space();
-    const size_t op_start = i;
-    while (i < pattern.size() && pattern[i] != ' ' && pattern[i] != '\'') ++i;
-    c.op = std::string(pattern.substr(op_start, i - op_start));
-    skip_space();
-    if (i >= pattern.size() || pattern[i] != '\'') return false;
-    ++i;
-    while (i < pattern.size() && pattern[i] != '\'') {
-      // STIX string literals escape only \' and \\; another backslash is kept as written.
-      if (pattern[i] == '\\' && i + 1 < pattern.size() &&
-          (pattern[i + 1] == '\'' || pattern[i + 1] == '\\'))
-        ++i;
-      c.value.push_back(pattern[i++]);
-    }
-    if (i >= pattern.size()) return false;
-    ++i;
-    out.push_back(std::move(c));
-    skip_space();
-    while (i < pattern.size() && (pattern[i] == ']' || pattern[i] == ')')) {
-      ++i;
-      skip_space();
-    }
-    if (i >= pattern.size()) return true;
-    if (pattern.substr(i).starts_with("AND")) {
-      i += 3;
-    } else if (pattern.substr(i).starts_with("OR")) {
-      i += 2;
-    } else if (pattern.substr(i).starts_with("FOLLOWEDBY")) {
-      i += 10;
-    } else {
-      return false;  // qualifiers (WITHIN, REPEATS, START/STOP)
-    }
-  }
-}
+// Namespace of the ids of scan sightings and of the node's authority identities (fixed).
+constexpr std::string_view kAuthorityIdentityNamespace = "2b7c5e1d-3f4a-4c8b-9e6d-0a1b2c3d4e5f";
 
 std::optional<ObservableType> TypeOfPath(const std::string& path, const std::string& value) {
   auto ip = [&]() -> std::optional<ObservableType> {
@@ -132,26 +75,43 @@ Result<std::vector<ScanIndicator>> StixScanIndicators(std::string_view json, cor
       auto from = core::ParseTimestamp(o["valid_from"].get<std::string>());
       if (from.ok() && *from > now) continue;
     }
-    std::vector<Comparison> comparisons;
-    if (!Comparisons(o["pattern"].get<std::string>(), comparisons)) {
-      problem("pattern not scannable (qualifiers or syntax)", "pattern");
+    // The one STIX pattern parser (pattern.h): the equality, IN and MATCHES comparisons of an
+    // unqualified pattern are scanned.
+    auto parsed = ParsePattern(o["pattern"].get<std::string>());
+    if (!parsed.ok()) {
+      problem(std::string(parsed.status().message()), "pattern");
       continue;
     }
-    for (const auto& c : comparisons) {
-      if (c.op == "MATCHES") {
-        out.push_back({id, ObservableType::kText, c.value, IndicatorMatch::kRegex});
+    if (parsed->has_qualifiers) {
+      problem("pattern not scannable (qualifiers)", "pattern");
+      continue;
+    }
+    for (const auto& c : parsed->comparisons) {
+      const std::string path = c.object_type + ":" + c.path;
+      if (c.op == PatternOperator::kMatches && !c.negated) {
+        out.push_back({id, ObservableType::kText, c.values.front(), IndicatorMatch::kRegex});
         continue;
       }
-      const auto type = TypeOfPath(c.path, c.value);
-      if (c.op != "=" || !type) {
-        problem(fmt::format("comparison '{} {}' is not scanned", c.path, c.op), "pattern");
+      if (c.negated || (c.op != PatternOperator::kEqual && c.op != PatternOperator::kIn) ||
+          (c.kind != LiteralKind::kString && c.kind != LiteralKind::kSet)) {
+        problem(fmt::format("comparison '{}{} {}' is not scanned", c.negated ? "NOT " : "", path,
+                            ToString(c.op)),
+                "pattern");
         continue;
       }
-      if (auto n = NormaliseObservable(*type, c.value); !n.ok()) {
-        problem(n.status().message(), "pattern");
-        continue;
+      for (const auto& value : c.values) {
+        const auto type = TypeOfPath(path, value);
+        if (!type) {
+          problem(fmt::format("comparison '{} {}' is not scanned", path, ToString(c.op)),
+                  "pattern");
+          continue;
+        }
+        if (auto n = NormaliseObservable(*type, value); !n.ok()) {
+          problem(std::string(n.status().message()), "pattern");
+          continue;
+        }
+        out.push_back({id, *type, value, IndicatorMatch::kExact});
       }
-      out.push_back({id, *type, c.value, IndicatorMatch::kExact});
     }
   }
   return out;
@@ -171,6 +131,10 @@ Result<std::vector<ScanIndicator>> LoadScanIndicators(std::string_view json, cor
   return StixScanIndicators(json, now, problems);
 }
 
+std::string AuthorityIdentityId(std::string_view authority) {
+  return "identity--" + UuidV5(kAuthorityIdentityNamespace, "authority:" + std::string(authority));
+}
+
 std::string SightingStixJson(const IocSighting& sighting, std::string_view sighted_by_identity,
                              core::Timestamp now) {
   const auto indicator = sighting.indicator_id.starts_with("indicator--")
@@ -179,8 +143,10 @@ std::string SightingStixJson(const IocSighting& sighting, std::string_view sight
   Json o;
   o["type"] = "sighting";
   o["spec_version"] = "2.1";
-  o["id"] = "sighting--" + detail::NameUuid(fmt::format("{}|{}|{}", indicator, sighting.log_file,
-                                                        sighting.first_line));
+  // A version 5 UUID (the STIX id pattern admits versions 1-5 only).
+  o["id"] = "sighting--" + UuidV5(kAuthorityIdentityNamespace,
+                                  fmt::format("sighting|{}|{}|{}", indicator, sighting.log_file,
+                                              sighting.first_line));
   o["created"] = core::FormatTimestamp(now);
   o["modified"] = core::FormatTimestamp(now);
   o["first_seen"] = core::FormatTimestamp(sighting.first_seen.value_or(now));

@@ -7,6 +7,9 @@
 #include <unordered_map>
 
 #include <arpa/inet.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -67,26 +70,108 @@ inline bool IsHexDigit(char c) {
 }
 inline bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
+// Byte kinds of a token (LineTokenizer::Token): bits OR-ed over the token's bytes.
+enum : std::uint8_t {
+  kNotDigitDotColon = 1,  // a byte other than 0-9 '.' ':'
+  kNotHexColon = 2,       // a byte other than 0-9 a-f A-F ':'
+  kLetter = 4,            // A-Z a-z
+  kAt = 8,                // '@'
+};
+
+constexpr std::array<std::uint8_t, 256> MakeTokenBytes() {
+  std::array<std::uint8_t, 256> k{};
+  for (int i = 0; i < 256; ++i) {
+    const bool digit = i >= '0' && i <= '9';
+    const bool letter = (i >= 'a' && i <= 'z') || (i >= 'A' && i <= 'Z');
+    const bool hex_letter = (i >= 'a' && i <= 'f') || (i >= 'A' && i <= 'F');
+    std::uint8_t v = 0;
+    if (!digit && i != '.' && i != ':') v |= kNotDigitDotColon;
+    if (!digit && !hex_letter && i != ':') v |= kNotHexColon;
+    if (letter) v |= kLetter;
+    if (i == '@') v |= kAt;
+    k[static_cast<size_t>(i)] = v;
+  }
+  return k;
+}
+constexpr auto kTokenBytes = MakeTokenBytes();
+
+// Bytes equal to `c` in an 8-byte word: their high bits set, exactly (no false positives).
+inline std::uint64_t BytesEqual(std::uint64_t word, char c) {
+  constexpr std::uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fULL;
+  const std::uint64_t x = word ^ (0x0101010101010101ULL * static_cast<unsigned char>(c));
+  return ~(((x & kLow7) + kLow7) | x | kLow7);
+}
+
+// True when `text` has a '%' or a "/." (the URL then takes the full normalisation); 8 bytes a
+// step.
+bool HasPercentOrDotSegment(std::string_view text) {
+  std::uint64_t slash_carry = 0;  // a '/' in the last byte of the previous word
+  for (size_t i = 0; i < text.size(); i += 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, text.data() + i, std::min<size_t>(8, text.size() - i));
+    const std::uint64_t slash = BytesEqual(w, '/');
+    const std::uint64_t dot = BytesEqual(w, '.');
+    if ((BytesEqual(w, '%') | (((slash << 8) | slash_carry) & dot)) != 0) return true;
+    slash_carry = slash >> 56;
+  }
+  return false;
+}
+
+// Byte kinds of a URL's authority (LineTokenizer::Url).
+enum : std::uint8_t {
+  kAuthorityEnd = 1,      // '/', '?', '#'
+  kColonByte = 2,         // ':'
+  kNeedsNormalising = 4,  // '@', '[', '%': the full RFC 3986 normalisation
+  kNotHostByte = 8,       // not a host name byte (A-Z a-z 0-9 '.' '-' '_')
+};
+
+constexpr std::array<std::uint8_t, 256> MakeUrlBytes() {
+  std::array<std::uint8_t, 256> k{};
+  for (int i = 0; i < 256; ++i) {
+    const bool host = (i >= 'a' && i <= 'z') || (i >= 'A' && i <= 'Z') || (i >= '0' && i <= '9') ||
+                      i == '.' || i == '-' || i == '_';
+    std::uint8_t v = host ? 0 : kNotHostByte;
+    if (i == '/' || i == '?' || i == '#') v |= kAuthorityEnd;
+    if (i == ':') v |= kColonByte;
+    if (i == '@' || i == '[' || i == '%') v |= kNeedsNormalising;
+    k[static_cast<size_t>(i)] = v;
+  }
+  return k;
+}
+constexpr auto kUrlBytes = MakeUrlBytes();
+
 // Parses a dotted quad without leading zeros; false otherwise.
 bool ParseV4(std::string_view t, std::uint32_t& out) {
+  const char* p = t.data();
+  const char* const end = p + t.size();
+  auto digit = [&](unsigned& d) {
+    if (p == end) return false;
+    d = static_cast<unsigned>(static_cast<unsigned char>(*p)) - '0';
+    return d <= 9;
+  };
   std::uint32_t value = 0;
-  int parts = 0;
-  size_t i = 0;
-  while (parts < 4) {
-    if (i >= t.size() || !IsDigit(t[i])) return false;
-    unsigned part = 0;
-    const size_t start = i;
-    while (i < t.size() && IsDigit(t[i]) && i - start < 3)
-      part = part * 10 + static_cast<unsigned>(t[i++] - '0');
-    if (part > 255 || (t[start] == '0' && i - start > 1)) return false;
-    value = (value << 8) | part;
-    ++parts;
-    if (parts < 4) {
-      if (i >= t.size() || t[i] != '.') return false;
-      ++i;
+  for (int part = 0; part < 4; ++part) {
+    unsigned first, d;
+    if (!digit(first)) return false;
+    ++p;
+    unsigned number = first;
+    if (digit(d)) {
+      ++p;
+      if (first == 0) return false;  // leading zero
+      number = number * 10 + d;
+      if (digit(d)) {
+        ++p;
+        number = number * 10 + d;
+      }
+    }
+    if (number > 255) return false;
+    value = (value << 8) | number;
+    if (part < 3) {
+      if (p == end || *p != '.') return false;
+      ++p;
     }
   }
-  if (i != t.size()) return false;
+  if (p != end) return false;
   out = value;
   return true;
 }
@@ -200,21 +285,213 @@ bool IsBinaryLine(std::string_view line) {
   return false;
 }
 
-// Quick test, 8 bytes at a time: any byte < 0x20 or >= 0x80 (tabs too: IsBinaryLine decides).
-bool MaybeBinary(std::string_view line) {
-  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
-  constexpr std::uint64_t kSpace = 0x2020202020202020ULL;
-  size_t i = 0;
-  for (; i + 8 <= line.size(); i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, line.data() + i, 8);
-    if (((w & kHigh) | ((w - kSpace) & ~w & kHigh)) != 0) return true;
+// Byte masks of one line, bit (i & 63) of word i / 64 for byte i: field separators (bytes past the
+// line count as separators, and one all-separator word follows), the bytes '.', ':' and '@'
+// without which a field short of 32 bytes holds no token, and whether a byte is < 0x20 or
+// >= 0x80 (the line may be binary). One pass, 32 bytes a step with AVX2 when the CPU has it.
+struct LineMasks {
+  std::vector<std::uint64_t> separator;
+  std::vector<std::uint64_t> split;  // separators and sub-delimiters ('=', '/', '#', ...)
+  std::vector<std::uint64_t> marker;
+  bool maybe_binary = false;
+
+  void Reset(size_t n) {
+    const size_t words = (n + 63) / 64 + 1;
+    separator.assign(words, 0);
+    split.assign(words, 0);
+    marker.assign(words, 0);
+    if (n % 64 != 0) separator[n / 64] = split[n / 64] = ~std::uint64_t{0} << (n % 64);
+    separator[words - 1] = split[words - 1] = ~std::uint64_t{0};
+    maybe_binary = false;
   }
-  for (; i < line.size(); ++i) {
-    const auto c = static_cast<unsigned char>(line[i]);
-    if (c >= 0x80 || c < 0x20) return true;
+
+  // True when a '.', ':' or '@' lies in [from, to).
+  bool AnyMarker(size_t from, size_t to) const {
+    size_t w = from >> 6;
+    const size_t last = (to - 1) >> 6;
+    std::uint64_t bits = marker[w] & (~std::uint64_t{0} << (from & 63));
+    while (w < last) {
+      if (bits != 0) return true;
+      bits = marker[++w];
+    }
+    const unsigned top = static_cast<unsigned>(to & 63);
+    if (top != 0) bits &= ~(~std::uint64_t{0} << top);
+    return bits != 0;
   }
-  return false;
+
+  // Calls on_field(begin, end) for each field (run of non-separator bytes) of at least 4 bytes that
+  // holds a '.', ':' or '@' or is 32 bytes or longer, walking every field.
+  template <class OnField>
+  void ForEachField(size_t n, OnField&& on_field) const {
+    ForEachRun(separator, 0, n, [&](size_t begin, size_t end) {
+      if (end - begin >= 4 && (end - begin >= 32 || AnyMarker(begin, end))) on_field(begin, end);
+    });
+  }
+
+  // Calls on_field(begin, end), in order, for each field (run of non-separator bytes) of at least
+  // 4 bytes that holds a '.', ':' or '@' or is 32 bytes or longer: the fields that can hold a
+  // token. Walks the marker bytes and the aligned 16-byte blocks without a separator (a field of
+  // 32 bytes or more holds one) instead of every field.
+  template <class OnField>
+  void ForEachCandidateField(size_t n, OnField&& on_field) const {
+    const size_t words = (n + 63) / 64;
+    size_t covered = 0;  // fields before this offset are done
+    for (size_t w = 0; w < words; ++w) {
+      const std::uint64_t inside = ~separator[w];
+      std::uint64_t blocks = 0;
+      for (unsigned lane = 0; lane < 64; lane += 16)
+        if (((inside >> lane) & 0xffff) == 0xffff) blocks |= std::uint64_t{1} << lane;
+      std::uint64_t triggers = (marker[w] & inside) | blocks;
+      while (triggers != 0) {
+        const size_t at = (w << 6) + static_cast<size_t>(__builtin_ctzll(triggers));
+        triggers &= triggers - 1;
+        if (at < covered) continue;
+        const size_t begin = FieldBegin(at);
+        const size_t end = FieldEnd(at);
+        covered = end;
+        if (end - begin >= 4 && (end - begin >= 32 || AnyMarker(begin, end))) on_field(begin, end);
+        if ((end >> 6) > w) {
+          // The field ran into a later word: go on from its end there.
+          w = (end >> 6) - 1;
+          break;
+        }
+      }
+    }
+  }
+
+  // The first byte of the field holding byte `at` / the separator after it.
+  size_t FieldBegin(size_t at) const {
+    size_t w = at >> 6;
+    std::uint64_t bits = separator[w] & ((std::uint64_t{1} << (at & 63)) - 1);
+    while (bits == 0) {
+      if (w == 0) return 0;
+      bits = separator[--w];
+    }
+    return (w << 6) + 64 - static_cast<size_t>(__builtin_clzll(bits));
+  }
+  size_t FieldEnd(size_t at) const {
+    size_t w = at >> 6;
+    std::uint64_t bits = separator[w] & (~std::uint64_t{0} << (at & 63));
+    while (bits == 0) bits = separator[++w];
+    return (w << 6) + static_cast<size_t>(__builtin_ctzll(bits));
+  }
+
+  // Calls on_token(begin, end) for each run in [from, to) of bytes that neither separate fields
+  // nor split them.
+  template <class OnToken>
+  void ForEachToken(size_t from, size_t to, OnToken&& on_token) const {
+    ForEachRun(split, from, to, on_token);
+  }
+
+ private:
+  template <class OnRun>
+  static void ForEachRun(const std::vector<std::uint64_t>& stops, size_t i, size_t n,
+                         OnRun&& on_run) {
+    const size_t words = stops.size();
+    while (i < n) {
+      size_t w = i >> 6;
+      std::uint64_t bits = ~stops[w] & (~std::uint64_t{0} << (i & 63));
+      while (bits == 0) {
+        if (++w >= words) return;
+        bits = ~stops[w];
+      }
+      const size_t begin = (w << 6) + static_cast<size_t>(__builtin_ctzll(bits));
+      if (begin >= n) return;
+      bits = stops[w] & (~std::uint64_t{0} << (begin & 63));
+      while (bits == 0) bits = stops[++w];
+      const size_t end = std::min(n, (w << 6) + static_cast<size_t>(__builtin_ctzll(bits)));
+      on_run(begin, end);
+      i = end;
+    }
+  }
+};
+
+void ClassifyScalar(const char* p, size_t n, LineMasks& m) {
+  m.Reset(n);
+  for (size_t i = 0; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(p[i]);
+    const std::uint64_t bit = std::uint64_t{1} << (i & 63);
+    if (kClasses[c] == kSeparator) m.separator[i >> 6] |= bit;
+    if (kClasses[c] != kField) m.split[i >> 6] |= bit;
+    if (c == '.' || c == ':' || c == '@') m.marker[i >> 6] |= bit;
+    if (c < 0x20 || c >= 0x80) m.maybe_binary = true;
+  }
+}
+
+#if defined(__x86_64__)
+// The bytes of a class between 0x21 and 0x7e as a nibble table: bit h of entry l is set when
+// byte (h << 4 | l) is of the class (h is 2..7 for these bytes).
+constexpr std::array<std::uint8_t, 16> MakeNibbleTable(std::uint8_t byte_class) {
+  std::array<std::uint8_t, 16> t{};
+  for (int c = 0x21; c < 0x7f; ++c)
+    if (kClasses[static_cast<size_t>(c)] == byte_class)
+      t[static_cast<size_t>(c & 15)] |= static_cast<std::uint8_t>(1u << (c >> 4));
+  return t;
+}
+constexpr auto kSpecialTable = MakeNibbleTable(kSeparator);
+constexpr auto kSubDelimTable = MakeNibbleTable(kSubDelim);
+
+__attribute__((target("avx2"))) void ClassifyAvx2(const char* p, size_t n, LineMasks& m) {
+  m.Reset(n);
+  const __m256i table = _mm256_broadcastsi128_si256(
+      _mm_loadu_si128(reinterpret_cast<const __m128i*>(kSpecialTable.data())));
+  const __m256i sub_table = _mm256_broadcastsi128_si256(
+      _mm_loadu_si128(reinterpret_cast<const __m128i*>(kSubDelimTable.data())));
+  const __m256i high_bit = _mm256_setr_epi8(1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+                                            2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0, 0, 0, 0, 0);
+  const __m256i nibble = _mm256_set1_epi8(0x0f);
+  const __m256i zero = _mm256_setzero_si256();
+  __m256i control = zero;
+  alignas(32) char tail[32];
+  for (size_t i = 0; i < n; i += 32) {
+    __m256i b;
+    if (i + 32 <= n) {
+      b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
+    } else {
+      std::memset(tail, ' ', sizeof tail);
+      std::memcpy(tail, p + i, n - i);
+      b = _mm256_load_si256(reinterpret_cast<const __m256i*>(tail));
+    }
+    const __m256i low = _mm256_and_si256(b, nibble);
+    const __m256i high = _mm256_and_si256(_mm256_srli_epi16(b, 4), nibble);
+    const __m256i high_bits = _mm256_shuffle_epi8(high_bit, high);
+    const __m256i special = _mm256_and_si256(_mm256_shuffle_epi8(table, low), high_bits);
+    const __m256i sub = _mm256_and_si256(_mm256_shuffle_epi8(sub_table, low), high_bits);
+    const __m256i separator =
+        _mm256_or_si256(_mm256_or_si256(_mm256_cmpgt_epi8(_mm256_set1_epi8(0x21), b),
+                                        _mm256_cmpeq_epi8(b, _mm256_set1_epi8(0x7f))),
+                        _mm256_xor_si256(_mm256_cmpeq_epi8(special, zero), _mm256_set1_epi8(-1)));
+    const __m256i marker =
+        _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(b, _mm256_set1_epi8('.')),
+                                        _mm256_cmpeq_epi8(b, _mm256_set1_epi8(':'))),
+                        _mm256_cmpeq_epi8(b, _mm256_set1_epi8('@')));
+    control = _mm256_or_si256(control, _mm256_cmpgt_epi8(_mm256_set1_epi8(0x20), b));
+    const auto shift = static_cast<unsigned>(i & 63);
+    const auto separator_bits =
+        std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(separator))};
+    m.separator[i >> 6] |= separator_bits << shift;
+    const auto sub_bits = std::uint64_t{
+        static_cast<std::uint32_t>(~_mm256_movemask_epi8(_mm256_cmpeq_epi8(sub, zero)))};
+    m.split[i >> 6] |= (separator_bits | sub_bits) << shift;
+    m.marker[i >> 6] |= std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(marker))}
+                        << shift;
+  }
+  m.maybe_binary = _mm256_movemask_epi8(control) != 0;
+}
+
+bool HasAvx2() {
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+}
+#endif
+
+bool g_force_scalar = false;
+
+void Classify(std::string_view line, LineMasks& m) {
+#if defined(__x86_64__)
+  if (!g_force_scalar && HasAvx2()) return ClassifyAvx2(line.data(), line.size(), m);
+#endif
+  ClassifyScalar(line.data(), line.size(), m);
 }
 
 // Tokenises one line and calls probe(key) for each lookup key; the keys are built in buffers
@@ -224,18 +501,29 @@ class LineTokenizer {
  public:
   LineTokenizer(Probe& probe, const std::array<bool, 33>& v4_prefixes,
                 const std::array<bool, 129>& v6_prefixes)
-      : probe_(probe), v4_prefixes_(v4_prefixes), v6_prefixes_(v6_prefixes) {}
-
-  void Line(std::string_view line) {
-    const char* p = line.data();
-    const char* end = p + line.size();
-    while (p < end) {
-      while (p < end && kClasses[static_cast<unsigned char>(*p)] == kSeparator) ++p;
-      const char* start = p;
-      while (p < end && kClasses[static_cast<unsigned char>(*p)] != kSeparator) ++p;
-      if (p > start) Field(std::string_view(start, static_cast<size_t>(p - start)));
-    }
+      : probe_(probe), v6_prefixes_(v6_prefixes) {
+    // The IPv4 prefix lengths in use, longest first: most index sets have none.
+    for (int length = 31; length >= 0; --length)
+      if (v4_prefixes[static_cast<size_t>(length)]) v4_lengths_.push_back(length);
   }
+
+  // Fields of fewer than 32 bytes without '.', ':' or '@' hold no token and are skipped.
+  void Line(std::string_view line) {
+    Classify(line, masks_);
+    Fields(line);
+  }
+
+  // Line() with the masks already made by Classify.
+  void Fields(std::string_view line) {
+    line_ = line;
+    auto field = [&](size_t begin, size_t end) { Field(line.substr(begin, end - begin)); };
+    if (g_force_scalar)
+      masks_.ForEachField(line.size(), field);  // the plain walk, the tests' reference
+    else
+      masks_.ForEachCandidateField(line.size(), field);
+  }
+
+  LineMasks& Masks() { return masks_; }
 
  private:
   void Field(std::string_view field) {
@@ -256,15 +544,12 @@ class LineTokenizer {
     Tokens(field);
   }
 
-  void Tokens(std::string_view field) {
-    const char* p = field.data();
-    const char* end = p + field.size();
-    while (p < end) {
-      while (p < end && kClasses[static_cast<unsigned char>(*p)] == kSubDelim) ++p;
-      const char* start = p;
-      while (p < end && kClasses[static_cast<unsigned char>(*p)] != kSubDelim) ++p;
-      if (p - start >= 4) Token(std::string_view(start, static_cast<size_t>(p - start)));
-    }
+  // The tokens of (a part of) a field: runs between sub-delimiters, of 4 bytes or more.
+  void Tokens(std::string_view part) {
+    const auto from = static_cast<size_t>(part.data() - line_.data());
+    masks_.ForEachToken(from, from + part.size(), [&](size_t begin, size_t end) {
+      if (end - begin >= 4) Token(line_.substr(begin, end - begin));
+    });
   }
 
   void Token(std::string_view t) {
@@ -274,33 +559,21 @@ class LineTokenizer {
     while (!t.empty() && (t.back() == '.' || t.back() == ':' || t.back() == '-' || t.back() == '@'))
       t.remove_suffix(1);
     if (t.size() < 4) return;
-    bool digits_dots = true, hex = true, alpha = false;
-    size_t colons = 0, dots = 0, at = std::string_view::npos;
-    for (size_t i = 0; i < t.size(); ++i) {
-      const char c = t[i];
-      if (c == '.') {
-        ++dots;
-        hex = false;
-      } else if (c == ':') {
-        ++colons;
-      } else if (c == '@') {
-        at = i;
-        digits_dots = hex = false;
-      } else if (IsDigit(c)) {
-      } else {
-        digits_dots = false;
-        if (IsAlpha(c)) {
-          alpha = true;
-          if (!IsHexDigit(c)) hex = false;
-        } else {
-          hex = false;
-        }
-      }
+    // One branch-free pass: which kinds of bytes the token has, and how many dots and colons.
+    unsigned kinds = 0;
+    size_t colons = 0, dots = 0;
+    for (const char c : t) {
+      kinds |= kTokenBytes[static_cast<unsigned char>(c)];
+      dots += c == '.';
+      colons += c == ':';
     }
+    const bool digits_dots = (kinds & kNotDigitDotColon) == 0;
+    const bool hex = (kinds & kNotHexColon) == 0;
+    const bool alpha = (kinds & kLetter) != 0;
+    const size_t at = (kinds & kAt) != 0 ? t.rfind('@') : std::string_view::npos;
     if (at != std::string_view::npos) {
       if (at == 0 || at + 1 >= t.size()) return;
-      LowerInto(t, buffer_);
-      probe_(std::string_view(buffer_));
+      probe_(LowerInto(t, buffer_));
       Name(t.substr(at + 1));
       return;
     }
@@ -315,13 +588,15 @@ class LineTokenizer {
       return;
     }
     if (colons >= 2 && (hex || digits_dots || dots <= 3) && t.size() <= 45) {
-      V6(t);
+      // Without "::" an IPv6 address has 7 colons, or 6 and a dotted quad: skip the rest
+      // (times of day, MAC addresses) before inet_pton.
+      if (colons == 7 || (colons == 6 && dots == 3) || t.find("::") != std::string_view::npos)
+        V6(t);
       return;
     }
     if (hex && colons == 0 &&
         (t.size() == 32 || t.size() == 40 || t.size() == 64 || t.size() == 128)) {
-      LowerInto(t, buffer_);
-      probe_(std::string_view(buffer_));
+      probe_(LowerInto(t, buffer_));
       return;
     }
     if (dots > 0 && alpha) {
@@ -339,22 +614,27 @@ class LineTokenizer {
 
   void Name(std::string_view name) {
     while (!name.empty() && name.back() == '.') name.remove_suffix(1);
-    LowerInto(name, name_buffer_);
-    std::string_view n(name_buffer_);
+    LoweredName(LowerInto(name, name_buffer_));
+  }
+
+  // A lower-case name without trailing dots, and its parent domains.
+  void LoweredName(std::string_view n) {
     probe_(n);
     // Parent domains with at least two labels.
-    for (auto dot = n.find('.'); dot != std::string_view::npos; dot = n.find('.')) {
-      n.remove_prefix(dot + 1);
-      if (n.find('.') == std::string_view::npos) break;
-      probe_(n);
+    size_t dots = 0;
+    for (const char c : n) dots += c == '.';
+    for (size_t i = 0; dots >= 2; ++i) {
+      if (n[i] != '.') continue;
+      --dots;
+      probe_(n.substr(i + 1));
     }
   }
 
   void V4(std::uint32_t address) {
-    key_ = V4Key(address, 32);
-    probe_(std::string_view(key_));
-    for (int length = 31; length >= 0; --length) {
-      if (!v4_prefixes_[static_cast<size_t>(length)]) continue;
+    char key[6] = {'\x01'};
+    for (int i = 0; i < 4; ++i) key[1 + i] = static_cast<char>((address >> (24 - 8 * i)) & 0xff);
+    probe_(std::string_view(key, 5));
+    for (const int length : v4_lengths_) {
       const std::uint32_t mask = length == 0 ? 0 : ~((1u << (32 - length)) - 1);
       key_ = V4Key(address & mask, length);
       probe_(std::string_view(key_));
@@ -384,26 +664,35 @@ class LineTokenizer {
   void Url(std::string_view u) {
     while (!u.empty() && (u.back() == '.' || u.back() == ',')) u.remove_suffix(1);
     const auto sep = u.find("://");
-    auto rest = u.substr(sep + 3);
-    const auto authority_end = std::min(rest.find_first_of("/?#"), rest.size());
-    auto authority = rest.substr(0, authority_end);
+    const auto rest = u.substr(sep + 3);
+    // One pass over the authority: where it ends, its last ':' and whether it needs the full
+    // normalisation ('@', '[', '%'); then one over the rest ('%' or "/.").
+    size_t authority_end = 0;
+    size_t colon = std::string_view::npos;
+    unsigned kinds = 0;
+    for (; authority_end < rest.size(); ++authority_end) {
+      const auto k = kUrlBytes[static_cast<unsigned char>(rest[authority_end])];
+      if (k & kAuthorityEnd) break;
+      if (k & kColonByte) colon = authority_end;
+      kinds |= k;
+    }
+    const auto authority = rest.substr(0, authority_end);
     const auto tail = rest.substr(authority_end);
-    bool slow = authority.empty() || authority.find_first_of("@[%") != std::string_view::npos ||
-                tail.find('%') != std::string_view::npos ||
-                tail.find("/.") != std::string_view::npos;
+    bool slow = authority.empty() || (kinds & kNeedsNormalising) != 0;
+    slow = slow || HasPercentOrDotSegment(tail);
     std::string_view host = authority;
     std::string_view port;
     if (!slow) {
-      if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+      if (colon != std::string_view::npos) {
         host = authority.substr(0, colon);
         port = authority.substr(colon + 1);
         if (port.empty() || port.size() > 5 || port[0] == '0' ||
             !std::all_of(port.begin(), port.end(), IsDigit))
           slow = true;
       }
-      for (const char c : host)
-        if (!(IsAlpha(c) || IsDigit(c) || c == '.' || c == '-' || c == '_')) slow = true;
-      if (host.empty() || host.back() == '.') slow = true;
+      unsigned host_kinds = 0;
+      for (const char c : host) host_kinds |= kUrlBytes[static_cast<unsigned char>(c)];
+      if ((host_kinds & kNotHostByte) != 0 || host.empty() || host.back() == '.') slow = true;
     }
     if (slow) {
       auto normalised = NormaliseUrl(u);
@@ -418,33 +707,54 @@ class LineTokenizer {
       }
       return;
     }
-    url_.clear();
-    LowerInto(u.substr(0, sep), url_);
-    url_ += "://";
-    for (const char c : host) url_.push_back(Lower(c));
-    const auto scheme = std::string_view(url_).substr(0, sep);
-    if (!port.empty() && port != DefaultPortOf(scheme)) {
-      url_.push_back(':');
-      url_.append(port);
+    // scheme "://" host [":" port] ("/" when the rest does not start with one) rest
+    const bool default_port = port.empty() || port == DefaultPortOf(LowerScheme(u.substr(0, sep)));
+    const bool add_slash = tail.empty() || tail[0] != '/';
+    url_.resize(sep + 3 + host.size() + (default_port ? 0 : 1 + port.size()) + add_slash +
+                tail.size());
+    char* out = url_.data();
+    for (size_t i = 0; i < sep; ++i) *out++ = Lower(u[i]);
+    *out++ = ':';
+    *out++ = '/';
+    *out++ = '/';
+    const char* lowered_host = out;
+    for (const char c : host) *out++ = Lower(c);
+    if (!default_port) {
+      *out++ = ':';
+      std::memcpy(out, port.data(), port.size());
+      out += port.size();
     }
-    if (tail.empty() || tail[0] != '/') url_.push_back('/');
-    url_.append(tail);
+    if (add_slash) *out++ = '/';
+    if (!tail.empty()) std::memcpy(out, tail.data(), tail.size());
     probe_(std::string_view(url_));
     if (std::uint32_t v4; ParseV4(host, v4)) {
       V4(v4);
     } else {
-      Name(host);
+      LoweredName(std::string_view(lowered_host, host.size()));
     }
   }
 
-  static void LowerInto(std::string_view in, std::string& out) {
-    out.resize(in.size());
-    for (size_t i = 0; i < in.size(); ++i) out[i] = Lower(in[i]);
+  // The scheme lower-cased when it is short (http, https, ftp); empty otherwise.
+  std::string_view LowerScheme(std::string_view scheme) {
+    if (scheme.size() > sizeof scheme_) return {};
+    for (size_t i = 0; i < scheme.size(); ++i) scheme_[i] = Lower(scheme[i]);
+    return {scheme_, scheme.size()};
+  }
+
+  // Lower-cases into `out` (grown when short, never shrunk) and returns the lowered text.
+  static std::string_view LowerInto(std::string_view in, std::string& out) {
+    if (out.size() < in.size()) out.resize(std::max<size_t>(in.size(), 256));
+    char* o = out.data();
+    for (size_t i = 0; i < in.size(); ++i) o[i] = Lower(in[i]);
+    return {o, in.size()};
   }
 
   Probe& probe_;
-  const std::array<bool, 33>& v4_prefixes_;
+  std::vector<int> v4_lengths_;  // IPv4 prefix lengths of CIDR indicators, longest first
   const std::array<bool, 129>& v6_prefixes_;
+  LineMasks masks_;
+  std::string_view line_;  // the line of the masks
+  char scheme_[8] = {};
   std::string buffer_, name_buffer_, key_, url_;
 };
 
@@ -484,9 +794,16 @@ struct IocScanner::Impl {
     return table.Find(key, [this](std::uint32_t v) { return values[v].key; });
   }
 
+  // A blocked Bloom filter: three bits of one 64-bit word per value (the word from the hash's
+  // high bits, the bits from its low 18), so a probe reads one word.
+  static std::uint64_t PrefilterBits(std::uint64_t h) {
+    return (std::uint64_t{1} << (h & 63)) | (std::uint64_t{1} << ((h >> 6) & 63)) |
+           (std::uint64_t{1} << ((h >> 12) & 63));
+  }
+
   bool MayContain(std::uint64_t h) const {
-    const auto bit = h >> prefilter_shift;
-    return (prefilter[bit >> 6] >> (bit & 63)) & 1u;
+    const auto mask = PrefilterBits(h);
+    return (prefilter[h >> prefilter_shift] & mask) == mask;
   }
 
   void AddKey(std::string_view key, std::uint32_t indicator) {
@@ -566,14 +883,14 @@ Status IocScanner::Add(const ScanIndicator& indicator) {
 
 std::vector<ScanProblem> IocScanner::Compile() {
   auto& m = *impl_;
-  // Prefilter: about 16 bits per value, at least 2^16 bits.
+  // Prefilter: about 16 bits per value (three set per value in one word), at least 2^16 bits.
   unsigned bits = 16;
   while ((std::size_t{1} << bits) < m.values.size() * 16 && bits < 34) ++bits;
   m.prefilter.assign((std::size_t{1} << bits) / 64, 0);
-  m.prefilter_shift = 64 - bits;
+  m.prefilter_shift = 64 - (bits - 6);
   for (const auto& v : m.values) {
-    const auto bit = FastHash(v.key.data(), v.key.size()) >> m.prefilter_shift;
-    m.prefilter[bit >> 6] |= std::uint64_t{1} << (bit & 63);
+    const auto h = FastHash(v.key.data(), v.key.size());
+    m.prefilter[h >> m.prefilter_shift] |= Impl::PrefilterBits(h);
   }
   std::vector<ScanProblem> problems;
   for (const auto& r : m.database.Compile(m.specs))
@@ -598,43 +915,62 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
   std::unordered_map<std::uint32_t, Aggregate> pattern_hits;
   std::vector<std::uint32_t> line_hits;
   std::uint64_t line_number = 0;
-  std::string_view current_line;
 
-  auto record = [&](Aggregate& a, std::string_view line) {
-    if (a.count == 0) a.first_line = line_number;
-    a.last_line = line_number;
+  auto record = [](Aggregate& a, std::uint64_t number, std::string_view line) {
+    if (a.count == 0) a.first_line = number;
+    a.last_line = number;
     ++a.count;
     if (auto t = LineTime(line)) {
       if (!a.first_seen || *t < *a.first_seen) a.first_seen = t;
       if (!a.last_seen || *t > *a.last_seen) a.last_seen = t;
     }
   };
-  // The probes of a line are batched: each key's prefilter word is prefetched when the key is
-  // made and tested after the whole line is tokenised, so the cache misses of one line overlap
-  // instead of being paid one after another.
+  // The probes of a batch of lines are made first, each key's prefilter word prefetched as the
+  // key is made, and tested after the whole batch is tokenised: the cache misses overlap with
+  // the tokenising of the following lines instead of being paid one after another.
+  constexpr size_t kBatchLines = 16;
   struct Pending {
     std::uint64_t hash;
     std::uint32_t offset;
     std::uint32_t length;
+    std::uint32_t line;  // index in the batch
   };
   std::vector<Pending> pending;
   std::string pending_keys;
+  std::array<std::string_view, kBatchLines> batch_lines;
+  std::array<std::uint64_t, kBatchLines> batch_numbers{};
+  size_t batch_size = 0;
   auto probe = [&](std::string_view key) {
     const auto h = FastHash(key.data(), key.size());
-    __builtin_prefetch(&m.prefilter[(h >> m.prefilter_shift) >> 6]);
+    __builtin_prefetch(&m.prefilter[h >> m.prefilter_shift]);
     pending.push_back({h, static_cast<std::uint32_t>(pending_keys.size()),
-                       static_cast<std::uint32_t>(key.size())});
+                       static_cast<std::uint32_t>(key.size()),
+                       static_cast<std::uint32_t>(batch_size)});
     pending_keys.append(key);
   };
+  auto flush_line = [&](std::uint32_t line) {
+    if (line_hits.empty()) return;
+    ++summary.matched_lines;
+    for (auto v : line_hits) record(atomic_hits[v], batch_numbers[line], batch_lines[line]);
+    line_hits.clear();
+  };
   auto resolve = [&] {
+    std::uint32_t line = 0;
     for (const auto& p : pending) {
       if (!m.MayContain(p.hash)) continue;
       const auto v = m.FindValue(std::string_view(pending_keys).substr(p.offset, p.length));
-      if (v != kNone && std::find(line_hits.begin(), line_hits.end(), v) == line_hits.end())
+      if (v == kNone) continue;
+      if (p.line != line) {
+        flush_line(line);
+        line = p.line;
+      }
+      if (std::find(line_hits.begin(), line_hits.end(), v) == line_hits.end())
         line_hits.push_back(v);
     }
+    flush_line(line);
     pending.clear();
     pending_keys.clear();
+    batch_size = 0;
   };
   LineTokenizer tokenizer(probe, m.v4_prefixes, m.v6_prefixes);
   auto scratch = m.database.MakeScratch();
@@ -656,21 +992,20 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
     while (pos < chunk.size()) {
       const auto nl = chunk.find('\n', pos);
       const size_t end = nl == std::string_view::npos ? chunk.size() : nl;
-      current_line = chunk.substr(pos, end - pos);
+      const auto line = chunk.substr(pos, end - pos);
       ++line_number;
       line_starts.push_back(static_cast<std::uint32_t>(pos));
-      if (MaybeBinary(current_line) && IsBinaryLine(current_line)) ++summary.binary_lines;
-      line_hits.clear();
+      Classify(line, tokenizer.Masks());
+      if (tokenizer.Masks().maybe_binary && IsBinaryLine(line)) ++summary.binary_lines;
       if (!m.values.empty()) {
-        tokenizer.Line(current_line);
-        resolve();
-      }
-      if (!line_hits.empty()) {
-        ++summary.matched_lines;
-        for (auto v : line_hits) record(atomic_hits[v], current_line);
+        batch_lines[batch_size] = line;
+        batch_numbers[batch_size] = line_number;
+        tokenizer.Fields(line);
+        if (++batch_size == kBatchLines) resolve();
       }
       pos = end + 1;
     }
+    if (batch_size > 0) resolve();
     if (!m.database.Empty()) {
       m.database.Scan(chunk, scratch.get(), [&](unsigned spec, unsigned long long to) {
         const auto at = std::upper_bound(line_starts.begin(), line_starts.end(),
@@ -682,10 +1017,7 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
         const auto start = line_starts[static_cast<size_t>(at)];
         auto end = chunk.find('\n', start);
         if (end == std::string_view::npos) end = chunk.size();
-        const auto saved = line_number;
-        line_number = line;
-        record(pattern_hits[spec], chunk.substr(start, end - start));
-        line_number = saved;
+        record(pattern_hits[spec], line, chunk.substr(start, end - start));
       });
     }
     chunk_start = chunk_end;
@@ -761,6 +1093,10 @@ void ExtractLogObservables(std::string_view line,
   LineTokenizer tokenizer(probe, kNoV4, kNoV6);
   tokenizer.Line(line);
 }
+
+namespace detail {
+void UseScalarLineClassifier(bool scalar) { g_force_scalar = scalar; }
+}  // namespace detail
 
 std::string SightingNdjson(const IocSighting& s) {
   nlohmann::json j = {{"indicator", s.indicator_id}, {"value", s.value},

@@ -154,4 +154,28 @@ Result<core::Handling> HandlingForTlp(Tlp tlp, const TlpTarget& target, Tlp fall
   return h;
 }
 
+Tlp TlpOfHandling(const core::Handling& handling) {
+  if (static_cast<int>(handling.classification) >=
+      static_cast<int>(core::Classification::kRestricted)) {
+    return Tlp::kRed;
+  }
+  switch (handling.distribution) {
+    case core::Distribution::kAll:
+      return handling.classification == core::Classification::kPublic ? Tlp::kClear : Tlp::kGreen;
+    case core::Distribution::kAuthorities:
+      // Named recipients without hit notices: what AMBER+STRICT writes.
+      return handling.hit_notice ? Tlp::kAmber : Tlp::kAmberStrict;
+    case core::Distribution::kGroup:
+      return Tlp::kAmber;
+    case core::Distribution::kOwner:
+      return Tlp::kAmberStrict;
+  }
+  return Tlp::kRed;
+}
+
+std::string_view TlpLabel(Tlp tlp) {
+  const std::string_view text = ToString(tlp);
+  return tlp == Tlp::kNone ? std::string_view() : text.substr(4);  // after "TLP:"
+}
+
 }  // namespace issa::cyber

@@ -38,8 +38,8 @@ def main():
             failed += 1
     out = subprocess.run([samples_binary], check=True, capture_output=True, text=True).stdout
     docs = [json.loads(line) for line in out.splitlines() if line.strip()]
-    if len(docs) < 4:
-        print(f"FAIL expected 4 generated documents, got {len(docs)}")
+    if len(docs) < 5:
+        print(f"FAIL expected 5 generated documents (4 generated, 1 revised), got {len(docs)}")
         failed += 1
     for i, doc in enumerate(docs):
         errs = errors(doc)

@@ -25,5 +25,18 @@ int main() {
     }
     std::printf("%s\n", doc->c_str());
   }
+  // A revised document (ReviseCsaf) too.
+  auto first = issa::cyber::GenerateCsaf(t::IncidentRequest());
+  issa::cyber::CsafRevisionUpdate update;
+  update.summary = "Decryptor available";
+  update.date = t::IncidentRequest().revisions.back().date + 86'400'000;
+  update.generated_at = update.date;
+  update.aggregate_severity = "Medium";
+  auto revised = first.ok() ? issa::cyber::ReviseCsaf(*first, update) : first;
+  if (!revised.ok()) {
+    std::fprintf(stderr, "%s\n", revised.status().ToString().c_str());
+    return 1;
+  }
+  std::printf("%s\n", revised->c_str());
   return 0;
 }

@@ -56,6 +56,51 @@ TEST(CsafTest, IncidentResponseDocument) {
   EXPECT_EQ(d["references"][0]["category"], "external");
 }
 
+TEST(CsafTest, RevisionAppendsToTheHistoryAndKeepsTheRest) {
+  const auto original = GenerateCsaf(IncidentRequest());
+  ASSERT_TRUE(original.ok()) << original.status().ToString();
+  CsafRevisionUpdate update;
+  update.summary = "Decryptor available";
+  update.date = *core::ParseTimestamp("2026-11-22T10:00:00Z");
+  update.title = "Ransomware at hospitals: decryptor available";
+  update.summary_note = "A decryptor restores the files.";
+  update.aggregate_severity = "Medium";
+  update.generated_at = update.date;
+  const auto revised = ReviseCsaf(*original, update);
+  ASSERT_TRUE(revised.ok()) << revised.status().ToString();
+  EXPECT_TRUE(Findings(*revised).empty()) << *revised;
+  const json before = json::parse(*original);
+  const json after = json::parse(*revised);
+  const auto& t = after["document"]["tracking"];
+  EXPECT_EQ(t["version"], "3");
+  EXPECT_EQ(t["initial_release_date"], "2026-11-20T09:00:00.000Z");
+  EXPECT_EQ(t["current_release_date"], "2026-11-22T10:00:00.000Z");
+  ASSERT_EQ(t["revision_history"].size(), 3U);
+  EXPECT_EQ(t["revision_history"][2]["number"], "3");
+  EXPECT_EQ(t["revision_history"][2]["summary"], "Decryptor available");
+  EXPECT_EQ(after["document"]["title"], "Ransomware at hospitals: decryptor available");
+  EXPECT_EQ(after["document"]["aggregate_severity"]["text"], "Medium");
+  std::map<std::string, std::string> notes;
+  for (const auto& n : after["document"]["notes"]) notes[n["category"]] = n["text"];
+  EXPECT_EQ(notes["summary"], "A decryptor restores the files.");
+  EXPECT_NE(notes["description"].find("Sectors (NIS2): health"), std::string::npos);
+  EXPECT_EQ(after["vulnerabilities"], before["vulnerabilities"]);
+  EXPECT_EQ(after["document"]["publisher"], before["document"]["publisher"]);
+
+  // Refused: no summary, a date before the last revision, not a CSAF document.
+  CsafRevisionUpdate no_summary = update;
+  no_summary.summary.clear();
+  EXPECT_EQ(ReviseCsaf(*original, no_summary).status().field(), "summary");
+  CsafRevisionUpdate earlier = update;
+  earlier.date = *core::ParseTimestamp("2026-11-21T08:00:00Z");
+  EXPECT_EQ(ReviseCsaf(*original, earlier).status().field(), "date");
+  EXPECT_EQ(ReviseCsaf("[1]", update).status().field(), "document");
+  json no_history = before;
+  no_history["document"]["tracking"].erase("revision_history");
+  EXPECT_EQ(ReviseCsaf(no_history.dump(), update).status().field(),
+            "document.tracking.revision_history");
+}
+
 TEST(CsafTest, InformationalAdvisoryFromStixHasNoVulnerabilities) {
   auto text = GenerateCsaf(StixRequest(CsafProfile::kInformationalAdvisory, kData));
   ASSERT_TRUE(text.ok()) << text.status().ToString();

@@ -1,6 +1,7 @@
 #include "issa/cyber/ioc_scan.h"
 
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -44,12 +45,63 @@ TEST(ExtractLogObservables, DnsFirewallMailAndHashes) {
   EXPECT_EQ(Tokens("file sha256=E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"),
             (std::vector<std::string>{
                 "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}));
+  // Dotted quads: no leading zeros, parts up to 255, four parts.
+  EXPECT_EQ(Tokens("a=01.2.3.4 b=1.2.3.256 c=1.2.3.4.5 d=1234.1.1.1 e=0.0.0.0 f=255.255.255.255"),
+            (std::vector<std::string>{"ipv4:0.0.0.0", "ipv4:255.255.255.255"}));
   // Binary bytes and invalid UTF-8 separate tokens; no crash.
   EXPECT_EQ(Tokens(std::string("\xff\xfe"
                                "evil.example\x00\x01"
                                "10.1.1.1\xc3",
                                26)),
             (std::vector<std::string>{"domain:evil.example", "ipv4:10.1.1.1"}));
+}
+
+// The line classifier has a SIMD path (AVX2, when the CPU has it) and a portable one: both give
+// the same tokens on log lines of every kind, on lines longer than 64 bytes, and on random bytes.
+TEST(ExtractLogObservables, SimdAndPortableClassifiersAgree) {
+  std::vector<std::string> lines = {
+      "1700000000.123    45 10.0.0.1 TCP_MISS/200 1234 GET HTTP://Sub.Evil.Example.COM:80/a?b=1 - "
+      "HIER_DIRECT/93.184.216.34 text/html",
+      "23-Nov-2026 10:00:00.000 queries: info: client @0x7f3a8c 10.1.2.3#5353 (a.b.example): "
+      "query: a.b.example IN A +E(0)K (10.0.0.53)",
+      "Nov 23 10:00:01 fw kernel: [UFW BLOCK] IN=eth0 OUT= MAC=00:16:3e:aa:bb:cc SRC=10.0.0.1 "
+      "DST=2001:db8::1 LEN=60",
+      "Nov 23 10:00:02 mx postfix/smtp[12]: AB: to=<u@x.example>, relay=mx.x.example[192.0.2.1]:25",
+      "x=https://a.example/%7Efoo/../b?c=d#e ftp://[2001:db8::2]:2121/f "
+      "sha256=E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855",
+  };
+  const std::string hex64 = "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855";
+  lines.push_back("sha256 " + hex64 + " end");                  // a long field without markers
+  lines.push_back(std::string(50, ' ') + hex64 + " " + hex64);  // across 64-byte words
+  lines.push_back(std::string(70, 'a') + ".example " + std::string(40, 'b') + "@c.example");
+  lines.push_back("GET http://a.example/x/../y?q=%41 http://b.example/./z");  // dot segments
+  std::mt19937 rng(7);
+  for (int i = 0; i < 300; ++i) {
+    std::string line(rng() % 300, '\0');
+    for (auto& c : line) {
+      const auto r = rng() % 8;
+      c = r < 4   ? "abcdef0123456789.:@/=#%-[]<> \t"[rng() % 31]
+          : r < 6 ? static_cast<char>('a' + rng() % 26)
+                  : static_cast<char>(rng() % 256);
+    }
+    lines.push_back(line);
+  }
+  for (const auto& line : lines) {
+    detail::UseScalarLineClassifier(false);
+    const auto simd = Tokens(line);
+    detail::UseScalarLineClassifier(true);
+    const auto portable = Tokens(line);
+    detail::UseScalarLineClassifier(false);
+    EXPECT_EQ(simd, portable) << line;
+  }
+  EXPECT_EQ(Tokens(lines[0]).size(), 6u);
+  EXPECT_EQ(Tokens(lines[5]),
+            (std::vector<std::string>{"sha256:" + std::string("e3b0c44298fc1c149afbf4c8996fb92427"
+                                                              "ae41e4649b934ca495991b7852b855")}));
+  EXPECT_EQ(Tokens(lines[6]).size(), 2u);
+  const auto urls = Tokens(lines[8]);
+  ASSERT_FALSE(urls.empty());
+  EXPECT_EQ(urls[0], "url:http://a.example/y?q=A") << ::testing::PrintToString(urls);
 }
 
 TEST(IocScanner, ExactCidrParentDomainUrlAndPatterns) {

@@ -76,5 +76,29 @@ TEST(TlpTest, HandlingPerLevel) {
                 static_cast<core::PurposeSet>(core::Purpose::kCrime));
 }
 
+// Reading a handling back as TLP never loosens what HandlingForTlp wrote.
+TEST(TlpTest, HandlingReadsBackNoLooserThanWritten) {
+  const TlpTarget alone{.owner = "NL-CERT"};
+  const TlpTarget named{.owner = "NL-CERT", .group = "", .recipients = {"DE-CERT"}};
+  for (const Tlp tlp : {Tlp::kClear, Tlp::kGreen, Tlp::kAmber, Tlp::kAmberStrict, Tlp::kRed}) {
+    for (const TlpTarget& target : {alone, named}) {
+      const auto h = HandlingForTlp(tlp, target);
+      ASSERT_TRUE(h.ok());
+      const Tlp back = TlpOfHandling(*h);
+      EXPECT_GE(static_cast<int>(back), static_cast<int>(tlp)) << ToString(tlp);
+    }
+  }
+  EXPECT_EQ(TlpOfHandling(*HandlingForTlp(Tlp::kClear, alone)), Tlp::kClear);
+  EXPECT_EQ(TlpOfHandling(*HandlingForTlp(Tlp::kGreen, alone)), Tlp::kGreen);
+  EXPECT_EQ(TlpOfHandling(*HandlingForTlp(Tlp::kAmber, named)), Tlp::kAmber);
+  EXPECT_EQ(TlpOfHandling(*HandlingForTlp(Tlp::kAmber, alone)), Tlp::kAmberStrict);
+  EXPECT_EQ(TlpOfHandling(*HandlingForTlp(Tlp::kRed, named)), Tlp::kRed);
+  // CLEAR shared into a group stays with the group: AMBER when read back.
+  EXPECT_EQ(TlpOfHandling(*HandlingForTlp(Tlp::kClear, {.owner = "NL-CERT", .group = "g1"})),
+            Tlp::kAmber);
+  EXPECT_EQ(TlpLabel(Tlp::kAmberStrict), "AMBER+STRICT");
+  EXPECT_EQ(TlpLabel(Tlp::kNone), "");
+}
+
 }  // namespace
 }  // namespace issa::cyber

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <istream>
 #include <memory>
 #include <optional>
@@ -64,6 +65,18 @@ class CtiService {
   // `query` is the raw URL query string.
   virtual Result<TaxiiPage> GetObjects(const node::Context& ctx, std::string_view collection,
                                        std::string_view query) = 0;
+  // GetObjects without waiting on the calling thread for the page's audit entry to commit
+  // (docs/adr/0005): reads and renders at once, then calls `done` once with what GetObjects
+  // would return when the entry is committed, maybe before this returns, on the calling thread
+  // or a store thread; `done` must not block. Returns false, having done nothing, when the
+  // request needs the blocking GetObjects: a collection not yet cached, an invalid query or
+  // cursor, match[version]=first, a read error. Used by the HTTP server's I/O threads.
+  virtual bool GetObjectsAsync(const node::Context& ctx, std::string_view collection,
+                               std::string_view query,
+                               std::function<void(Result<TaxiiPage>)> done) {
+    (void)ctx, (void)collection, (void)query, (void)done;
+    return false;
+  }
   virtual Result<TaxiiPage> GetObject(const node::Context& ctx, std::string_view collection,
                                       std::string_view object_id, std::string_view query) = 0;
   virtual Result<TaxiiPage> Manifest(const node::Context& ctx, std::string_view collection,

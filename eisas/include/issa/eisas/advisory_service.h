@@ -48,6 +48,14 @@ class AdvisoryService {
   // Publishes a draft: FailedPrecondition unless the advisory and every source is TLP:CLEAR.
   // Returns {"id","tracking_id","status":"published","url"}.
   Result<std::string> Publish(const node::Context& ctx, std::string_view record_id);
+  // A new version of an advisory (a correction, a new step, a changed severity). Body:
+  //   {"summary":"<what changed>", "advisory":{<optional: the whole plain-language advisory
+  //    again, same tracking id and TLP>}}
+  // The version goes up by one, updated_at and the CSAF revision history follow, and the record
+  // becomes a draft of that version: a published advisory stays public in its released version
+  // until the revision is published. Returns {"id","tracking_id","version","status","warnings"}.
+  Result<std::string> Revise(const node::Context& ctx, std::string_view record_id,
+                             std::string_view body);
   // The CSAF 2.0 document of an advisory the caller may see.
   Result<std::string> Csaf(const node::Context& ctx, std::string_view record_id);
 

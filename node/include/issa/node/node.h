@@ -183,6 +183,29 @@ class Node {
   virtual Result<std::vector<core::Record>> GetHistory(const Context& ctx, std::string_view id) = 0;
   virtual Result<storage::RecordPage> ListRecords(const Context& ctx,
                                                   const storage::RecordQuery& query) = 0;
+  // What ScanRecords read: the records handed to `visit`, the id of the last one (a cursor to
+  // resume after) and whether records remain after it.
+  struct RecordScan {
+    uint64_t visited = 0;
+    std::string last_id;
+    bool more = false;
+  };
+  // ListRecords page after page (query.limit rows a store page, `max_records` rows at most) in
+  // one read transaction, for a caller that selects among the records it may see (a TAXII page
+  // skips superseded versions): each record is handed to `visit` on the calling thread until
+  // `visit` returns false. Access is decided by the store as for ListRecords; the scan is
+  // audited as one `record.search` entry. Returns what was read once the entry is queued, not
+  // committed: `committed` is called exactly once when the entry is committed (Unavailable when
+  // it could not be), maybe before ScanRecords returns, on the calling thread or a store thread;
+  // it must not block. Nothing read may leave the node before `committed` says OK. On an error
+  // return `committed` is never called. Used by the HTTP server's I/O threads (ADR 0005).
+  virtual Result<RecordScan> ScanRecords(const Context& ctx, storage::RecordQuery query,
+                                         uint64_t max_records,
+                                         const std::function<bool(core::Record&)>& visit,
+                                         std::function<void(Status)> committed) {
+    (void)ctx, (void)query, (void)max_records, (void)visit, (void)committed;
+    return Unimplemented("record scans");
+  }
   // The JSON form of a record as this caller may see it.
   virtual std::string RenderRecord(const Context& ctx, const core::Record& record) const = 0;
   // Record types of the schema registry, and one schema.

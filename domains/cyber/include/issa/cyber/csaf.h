@@ -69,6 +69,26 @@ struct CsafRequest {
 // CheckCsafMandatory.
 Result<std::string> GenerateCsaf(const CsafRequest& request);
 
+// A new revision of a generated document: what changed in the plain-language advisory it goes
+// with. The title, the summary note and the aggregate severity are replaced when not empty.
+struct CsafRevisionUpdate {
+  std::string summary;  // what changed (the revision's summary), required
+  core::Timestamp date = 0;
+  std::string title;
+  std::string summary_note;
+  std::string aggregate_severity;
+  core::Timestamp generated_at = 0;
+  std::string engine_version;
+};
+
+// `document` (a CSAF 2.0 document as GenerateCsaf makes it, integer versioning, status final)
+// with one more revision: version N+1 dated `update.date`, appended to the revision history;
+// current_release_date and the generator's date follow. Everything else (product tree,
+// vulnerabilities, notes other than the summary) is kept. InvalidArgument naming the field for a
+// document that is not one of ours, a date before the last revision or an empty summary; the
+// caller runs CheckCsafMandatory on the result.
+Result<std::string> ReviseCsaf(std::string_view document, const CsafRevisionUpdate& update);
+
 // One failed mandatory test: "6.1.27.2", the JSON pointer of the offending value, what is wrong.
 struct CsafFinding {
   std::string test;

@@ -14,10 +14,12 @@
 namespace issa::cyber {
 
 // Active indicators of a bundle (or a JSON array of STIX objects) at `now`: not revoked, valid_from
-// <= now < valid_until. Each equality comparison of a pattern (`[domain-name:value = 'x']`, joined
-// by AND/OR) becomes one atomic value of the indicator; `MATCHES` becomes a regular expression.
-// Comparisons the scanner cannot use (other properties, operators, qualifiers) are reported per
-// indicator in `problems` with the field "pattern"; an indicator with none left is skipped.
+// <= now < valid_until. Patterns are parsed by the STIX patterning parser (pattern.h): each
+// equality comparison (`[domain-name:value = 'x']`, joined by AND/OR/FOLLOWEDBY) becomes one atomic
+// value of the indicator, each value of an `IN (...)` set too; `MATCHES` becomes a regular
+// expression. Invalid patterns and comparisons the scanner cannot use (other properties,
+// operators, NOT, qualifiers) are reported per indicator in `problems` with the field "pattern";
+// an indicator with none left is skipped.
 // Errors: kInvalidArgument when the text is not JSON or holds no objects.
 Result<std::vector<ScanIndicator>> StixScanIndicators(std::string_view json, core::Timestamp now,
                                                       std::vector<ScanProblem>& problems);
@@ -30,6 +32,10 @@ Result<std::vector<ScanIndicator>> LoadScanIndicators(std::string_view json, cor
 // indicator (a MISP attribute uuid becomes indicator--<uuid>), where_sighted_refs the scanning
 // authority's identity, first/last seen from the log lines (or `now`), count, and the log file
 // and lines as x_issa_log / x_issa_lines. Its id is derived from indicator, log and first line.
+// The STIX identity id that stands for an authority of the node in the sightings it posts
+// (where_sighted_refs): identity--<UUIDv5 of "authority:ID">, the same on every node.
+std::string AuthorityIdentityId(std::string_view authority);
+
 std::string SightingStixJson(const IocSighting& sighting, std::string_view sighted_by_identity,
                              core::Timestamp now);
 

@@ -100,4 +100,10 @@ void ExtractLogObservables(std::string_view line,
 // {"indicator":…,"value":…,"log":…,"line":…,"last_line":…,"count":…,"first_seen":…,"last_seen":…}
 std::string SightingNdjson(const IocSighting& sighting);
 
+namespace detail {
+// Tests only: classify line bytes without SIMD (the portable path) and walk every field instead
+// of the marker bytes (the reference), to compare both. Not thread-safe; set before scanning.
+void UseScalarLineClassifier(bool scalar);
+}  // namespace detail
+
 }  // namespace issa::cyber

@@ -50,4 +50,13 @@ struct TlpTarget {
 // InvalidArgument (field "object_marking_refs") for the refused combinations.
 Result<core::Handling> HandlingForTlp(Tlp tlp, const TlpTarget& target, Tlp fallback = Tlp::kAmber);
 
+// The TLP a node handling amounts to, reading it the strict way (what the handling allows, not
+// what it was written from): RESTRICTED or above is RED; PUBLIC to all is CLEAR; all
+// participants GREEN; named authorities or a sharing group AMBER (named authorities without hit
+// notices AMBER+STRICT); the owner only AMBER+STRICT.
+// So HandlingForTlp followed by TlpOfHandling never loosens a level.
+Tlp TlpOfHandling(const core::Handling& handling);
+// The bare label: "CLEAR", "AMBER+STRICT", …; "" for kNone.
+std::string_view TlpLabel(Tlp tlp);
+
 }  // namespace issa::cyber
