@@ -53,9 +53,9 @@ int Fail(const issa::Status& s) {
   return 1;
 }
 
-double CpuSeconds() {
+double CpuSeconds(int who = RUSAGE_SELF) {
   rusage u{};
-  getrusage(RUSAGE_SELF, &u);
+  getrusage(who, &u);
   return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
@@ -189,6 +189,9 @@ int main(int argc, char** argv) {
   }
   if (have == 0) {
     const uint64_t batch = 10'000;
+    fmt::print("load average at the ingest's start: {}\n", LoadAverage());
+    const double cpu0 = CpuSeconds(RUSAGE_SELF);
+    const double thread0 = CpuSeconds(RUSAGE_THREAD);
     const auto t0 = Clock::now();
     uint64_t written = 0;
     for (uint64_t start = 0; start < objects; start += batch) {
@@ -218,10 +221,26 @@ int main(int argc, char** argv) {
         "ingest: {} STIX indicators in {:.1f} s = {:.0f} objects/s (one thread: STIX "
         "schema validation, pattern parsing, record validation, audit; batches of 10,000)\n",
         written, s, written / s);
+    const double cpu = CpuSeconds(RUSAGE_SELF) - cpu0;
+    const double thread = CpuSeconds(RUSAGE_THREAD) - thread0;
+    fmt::print(
+        "ingest CPU: {:.1f} s for the process = {:.0f} objects per CPU-second; the calling "
+        "thread {:.1f} s = {:.0f} objects per CPU-second (the rest is the store's writer "
+        "thread)\n",
+        cpu, written / cpu, thread, written / thread);
   } else {
     fmt::print("ingest: reusing the store in {}\n", dir.string());
   }
   fmt::print("resident memory after ingest: {} MB\n", RssKb() / 1024);
+  {
+    uintmax_t bytes = 0;
+    for (const char* f : {"issa.db", "issa.db-wal"}) {
+      std::error_code ec;
+      const uintmax_t n = std::filesystem::file_size(dir / f, ec);
+      if (!ec) bytes += n;
+    }
+    fmt::print("store size (issa.db and its WAL): {:.1f} MB\n", bytes / 1e6);
+  }
 
   // 2. Paging over HTTP.
   issa::api::ServerOptions o;

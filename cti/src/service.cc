@@ -7,6 +7,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory_resource>
 #include <mutex>
 #include <set>
 #include <shared_mutex>
@@ -245,23 +246,12 @@ std::string IdBoundAfter(core::Timestamp t) {
 }
 
 // Compares STIX versions (timestamps): by time, then as text; "" (observables) is one version.
-bool Newer(const std::string& a, const std::string& b) {
+bool Newer(std::string_view a, std::string_view b) {
   if (a == b) return false;
   Result<core::Timestamp> ta = core::ParseTimestamp(a);
   Result<core::Timestamp> tb = core::ParseTimestamp(b);
   if (ta.ok() && tb.ok() && *ta != *tb) return *ta > *tb;
   return a > b;
-}
-
-std::string HandlingJson(const core::Handling& h) {
-  json o;
-  o["classification"] = core::ToString(h.classification);
-  o["distribution"] = core::ToString(h.distribution);
-  if (h.distribution == core::Distribution::kAuthorities) o["authorities"] = h.authorities;
-  if (h.distribution == core::Distribution::kGroup) o["group"] = h.group;
-  o["purposes"] = core::PurposeNames(h.purposes);
-  o["hit_notice"] = h.hit_notice;
-  return o.dump();
 }
 
 struct StatusItem {
@@ -277,37 +267,83 @@ struct StatusResource {
   std::vector<StatusItem> successes;
   std::vector<StatusItem> failures;
 
+  std::string json_text;  // the rendered resource, once complete
+
+  // The TAXII status resource, written directly (keys in the order nlohmann would sort them):
+  // a bundle of 10,000 objects is not built as a tree of 10,000 members first.
   std::string Json() const {
-    json o;
-    o["id"] = id;
-    o["status"] = "complete";
-    o["request_timestamp"] = request_timestamp;
-    o["total_count"] = successes.size() + failures.size();
-    o["success_count"] = successes.size();
-    o["failure_count"] = failures.size();
-    o["pending_count"] = 0;
-    auto list = [](const std::vector<StatusItem>& items) {
-      json a = json::array();
-      for (const StatusItem& s : items) {
-        json e{{"id", s.id}};
-        if (!s.version.empty()) e["version"] = s.version;
-        if (!s.message.empty()) e["message"] = s.message;
-        a.push_back(std::move(e));
+    const auto quoted = [](std::string& out, const std::string& v) { out += json(v).dump(); };
+    const auto list = [&](std::string& out, const std::vector<StatusItem>& items) {
+      out += '[';
+      for (size_t i = 0; i < items.size(); ++i) {
+        const StatusItem& s = items[i];
+        out += i == 0 ? R"({"id":)" : R"(,{"id":)";
+        quoted(out, s.id);
+        if (!s.message.empty()) {
+          out += R"(,"message":)";
+          quoted(out, s.message);
+        }
+        if (!s.version.empty()) {
+          out += R"(,"version":)";
+          quoted(out, s.version);
+        }
+        out += '}';
       }
-      return a;
+      out += ']';
     };
-    o["successes"] = list(successes);
-    o["failures"] = list(failures);
-    o["pendings"] = json::array();
-    return o.dump();
+    std::string out;
+    out.reserve(128 + 100 * (successes.size() + failures.size()));
+    out += fmt::format(R"({{"failure_count":{},"failures":)", failures.size());
+    list(out, failures);
+    out += R"(,"id":)";
+    quoted(out, id);
+    out += R"(,"pending_count":0,"pendings":[],"request_timestamp":)";
+    quoted(out, request_timestamp);
+    out += fmt::format(R"(,"status":"complete","success_count":{},"successes":)", successes.size());
+    list(out, successes);
+    out += fmt::format(R"(,"total_count":{}}})", successes.size() + failures.size());
+    return out;
   }
 };
 
-// What this node holds of one authority's object (key: owner + "\n" + STIX id).
+// A status resource as kept for GET …/status/{id}: its text, not its items.
+struct StoredStatus {
+  std::string authority;  // who may read it
+  std::string json;
+};
+
+// What this node holds of one authority's object (key: owner + "\n" + STIX id). Kept in a
+// memory pool of its own (uses-allocator construction): a million long-lived entries mixed
+// into the general heap with each bundle's short-lived parse trees fragment it, and malloc's
+// search time then grows with the store.
 struct Known {
-  std::string latest;            // latest version
-  std::string latest_record_id;  // its record (empty while being written)
-  std::vector<std::string> versions;
+  using allocator_type = std::pmr::polymorphic_allocator<char>;
+  explicit Known(allocator_type a = {}) : latest(a), latest_record_id(a), versions(a) {}
+  Known(const Known& o, allocator_type a)
+      : latest(o.latest, a), latest_record_id(o.latest_record_id, a), versions(o.versions, a) {}
+  Known(Known&& o, allocator_type a)
+      : latest(std::move(o.latest), a),
+        latest_record_id(std::move(o.latest_record_id), a),
+        versions(std::move(o.versions), a) {}
+
+  bool Holds(std::string_view version) const {
+    return std::any_of(versions.begin(), versions.end(),
+                       [&](const std::pmr::string& v) { return std::string_view(v) == version; });
+  }
+
+  std::pmr::string latest;            // latest version
+  std::pmr::string latest_record_id;  // its record (empty while being written)
+  std::pmr::vector<std::pmr::string> versions;
+};
+
+struct KeyHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+struct KeyEqual {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const { return a == b; }
 };
 
 class CtiServiceImpl final : public CtiService {
@@ -431,7 +467,7 @@ class CtiServiceImpl final : public CtiService {
     ISSA_ASSIGN_OR_RETURN(CollectionInfo c, FindCollection(ctx, collection));
     if (!c.can_write) return PermissionDenied("this collection is not writable for the caller");
     ISSA_ASSIGN_OR_RETURN(StatusResource status, AddBundle(ctx, c, body, options_.unmarked));
-    return status.Json();
+    return std::move(status.json_text);
   }
 
   Status DeleteObject(const node::Context& ctx, std::string_view collection,
@@ -458,7 +494,10 @@ class CtiServiceImpl final : public CtiService {
       Result<core::Record> r =
           node_.PatchRecord(ctx, e.record_id, R"({"properties":{"withdrawn":true}})");
       if (!r.ok()) return r.status();
-      known_.erase(KnownKey(e.owner, e.stix_id));  // reloaded on the next write
+      // Reloaded on the next write.
+      if (auto k = known_.find(KnownKey(e.owner, e.stix_id)); k != known_.end()) {
+        known_.erase(k);
+      }
       loaded_owners_.erase(e.owner);
     }
     return Status::Ok();
@@ -471,7 +510,7 @@ class CtiServiceImpl final : public CtiService {
     if (it == statuses_.end() || it->second.authority != ctx.principal.authority) {
       return NotFound("status not found");
     }
-    return it->second.Json();
+    return it->second.json;
   }
 
   Result<std::string> Correlations(const node::Context& ctx, std::string_view stix_id,
@@ -499,7 +538,7 @@ class CtiServiceImpl final : public CtiService {
     report.succeeded = status.successes.size();
     report.failed = status.failures.size();
     report.total = report.succeeded + report.failed;
-    report.status_json = status.Json();
+    report.status_json = std::move(status.json_text);
     return report;
   }
 
@@ -862,6 +901,11 @@ class CtiServiceImpl final : public CtiService {
 
   // ---- Writing ----
 
+  Known& KnownFor(std::string_view key) {
+    if (auto it = known_.find(key); it != known_.end()) return it->second;
+    return known_.try_emplace(std::pmr::string(key, &known_pool_)).first->second;
+  }
+
   static std::string KnownKey(std::string_view owner, std::string_view stix_id) {
     std::string k(owner);
     k += '\n';
@@ -882,8 +926,8 @@ class CtiServiceImpl final : public CtiService {
       for (core::Record& r : page.records) {
         ISSA_ASSIGN_OR_RETURN(Entry e, ToEntry(r));
         if (e.withdrawn) continue;
-        Known& k = known_[KnownKey(owner, e.stix_id)];
-        k.versions.push_back(e.version);
+        Known& k = KnownFor(KnownKey(owner, e.stix_id));
+        k.versions.emplace_back(e.version);
         if (!e.superseded) {
           k.latest = e.version;
           k.latest_record_id = e.record_id;
@@ -901,8 +945,12 @@ class CtiServiceImpl final : public CtiService {
     std::string key;
     std::string stix_id;
     std::string version;
-    std::string record_json;  // without the superseded flag
-    std::string properties_prefix;
+    std::string type;
+    std::string spec_version;
+    cyber::Tlp tlp = cyber::Tlp::kNone;
+    std::string object_json;  // the object's canonical text, as validated
+    json properties;          // the record's properties, parsed (the object moved in)
+    core::Handling handling;
     bool superseded = false;
     std::string replaces;   // record id of the version this one supersedes
     std::string record_id;  // once written
@@ -934,8 +982,8 @@ class CtiServiceImpl final : public CtiService {
              "", s.field().empty() ? s.message() : s.field() + ": " + s.message()});
         continue;
       }
-      const cyber::StixObject& obj = *item.object;
-      json o = json::parse(obj.json);
+      cyber::StixObject& obj = *item.object;
+      const json& o = obj.value;
       cyber::TlpTarget target;
       target.owner = ctx.principal.authority;
       target.group = c.group;
@@ -968,8 +1016,8 @@ class CtiServiceImpl final : public CtiService {
         continue;
       }
       const std::string key = KnownKey(ctx.principal.authority, obj.id);
-      Known& k = known_[key];
-      if (std::find(k.versions.begin(), k.versions.end(), obj.version) != k.versions.end()) {
+      Known& k = KnownFor(key);
+      if (k.Holds(obj.version)) {
         status.successes.push_back({obj.id, obj.version, "already held"});
         continue;
       }
@@ -991,34 +1039,38 @@ class CtiServiceImpl final : public CtiService {
       } else {
         p.superseded = true;
       }
-      k.versions.push_back(obj.version);
-      json props;
-      props["stix_id"] = obj.id;
-      props["stix_type"] = obj.type;
-      props["spec_version"] = obj.spec_version;
-      props["version"] = obj.version;
-      props["tlp"] = cyber::ToString(obj.tlp);
-      props["object"] = std::move(o);
-      p.properties_prefix = props.dump();
-      p.record_json = HandlingJson(*handling);
+      k.versions.emplace_back(obj.version);
+      p.type = obj.type;
+      p.spec_version = obj.spec_version;
+      p.tlp = obj.tlp;
+      p.object_json = std::move(obj.json);
+      p.properties["stix_id"] = obj.id;
+      p.properties["stix_type"] = obj.type;
+      p.properties["spec_version"] = obj.spec_version;
+      p.properties["version"] = obj.version;
+      p.properties["tlp"] = cyber::ToString(obj.tlp);
+      p.properties["object"] = std::move(obj.value);
+      p.handling = *std::move(handling);
       pending.push_back(std::move(p));
     }
     // Write in batches (one transaction each); a failed batch is retried object by object so
     // that each failure names its object and nothing of a failed object is written.
     for (size_t start = 0; start < pending.size(); start += kWriteBatch) {
       const size_t end = std::min(pending.size(), start + kWriteBatch);
-      std::vector<std::string> jsons;
-      jsons.reserve(end - start);
-      for (size_t i = start; i < end; ++i) jsons.push_back(RecordJson(pending[i]));
-      Result<std::vector<std::string>> ids = node_.CreateRecords(ctx, jsons);
-      if (ids.ok() && ids->size() == jsons.size()) {
+      std::vector<node::Node::ParsedRecord> records;
+      records.reserve(end - start);
+      for (size_t i = start; i < end; ++i) records.push_back(ParsedRecordOf(pending[i]));
+      Result<std::vector<std::string>> ids = node_.CreateParsedRecords(ctx, std::move(records));
+      if (ids.ok() && ids->size() == end - start) {
         for (size_t i = start; i < end; ++i) pending[i].record_id = (*ids)[i - start];
         continue;
       }
       for (size_t i = start; i < end; ++i) {
-        Result<std::string> id = node_.CreateRecord(ctx, jsons[i - start]);
-        if (id.ok()) {
-          pending[i].record_id = *id;
+        std::vector<node::Node::ParsedRecord> one;
+        one.push_back(ParsedRecordOf(pending[i]));
+        Result<std::vector<std::string>> id = node_.CreateParsedRecords(ctx, std::move(one));
+        if (id.ok() && id->size() == 1) {
+          pending[i].record_id = id->front();
         } else {
           const Status& s = id.status();
           pending[i].record_id.clear();
@@ -1029,15 +1081,18 @@ class CtiServiceImpl final : public CtiService {
       }
     }
     for (Pending& p : pending) {
-      Known& k = known_[p.key];
+      Known& k = KnownFor(p.key);
       if (p.record_id.empty()) {
         // Not written: forget this version (and reload the key's state on the next write).
-        std::erase(k.versions, p.version);
+        std::erase_if(k.versions,
+                      [&](const std::pmr::string& v) { return std::string_view(v) == p.version; });
         loaded_owners_.erase(ctx.principal.authority);
         continue;
       }
       status.successes.push_back({p.stix_id, p.version, ""});
-      if (!p.superseded && k.latest == p.version) k.latest_record_id = p.record_id;
+      if (!p.superseded && std::string_view(k.latest) == p.version) {
+        k.latest_record_id = p.record_id;
+      }
       if (!p.replaces.empty()) {
         Result<core::Record> patched =
             node_.PatchRecord(ctx, p.replaces, R"({"properties":{"superseded":true}})");
@@ -1053,8 +1108,9 @@ class CtiServiceImpl final : public CtiService {
     }
     {
       std::lock_guard<std::mutex> slock(status_mu_);
+      status.json_text = status.Json();
       status_order_.push_back(status.id);
-      statuses_.emplace(status.id, status);
+      statuses_.emplace(status.id, StoredStatus{status.authority, status.json_text});
       while (status_order_.size() > options_.max_statuses) {
         statuses_.erase(status_order_.front());
         status_order_.pop_front();
@@ -1063,14 +1119,38 @@ class CtiServiceImpl final : public CtiService {
     return status;
   }
 
-  static std::string RecordJson(const Pending& p) {
-    std::string props = p.properties_prefix;
+  // The record of a pending version: its properties parsed and as canonical text (keys in
+  // sorted order, values escaped as nlohmann writes them), built here without serialising the
+  // object a second time.
+  static node::Node::ParsedRecord ParsedRecordOf(Pending& p) {
     if (p.superseded) {
-      props.pop_back();  // '}'
-      props += R"(,"superseded":true})";
+      p.properties["superseded"] = true;
+    } else {
+      p.properties.erase("superseded");
     }
-    return fmt::format(R"({{"type":"{}","properties":{},"handling":{}}})", kRecordType, props,
-                       p.record_json);
+    const auto quoted = [](const std::string& v) { return json(v).dump(); };
+    std::string text;
+    text.reserve(p.object_json.size() + p.stix_id.size() + p.type.size() + 128);
+    text += R"({"object":)";
+    text += p.object_json;
+    text += R"(,"spec_version":)";
+    text += quoted(p.spec_version);
+    text += R"(,"stix_id":)";
+    text += quoted(p.stix_id);
+    text += R"(,"stix_type":)";
+    text += quoted(p.type);
+    if (p.superseded) text += R"(,"superseded":true)";
+    text += R"(,"tlp":)";
+    text += quoted(std::string(cyber::ToString(p.tlp)));
+    text += R"(,"version":)";
+    text += quoted(p.version);
+    text += '}';
+    node::Node::ParsedRecord r;
+    r.type = std::string(kRecordType);
+    r.properties = &p.properties;
+    r.properties_json = std::move(text);
+    r.handling = p.handling;
+    return r;
   }
 
   node::Node& node_;
@@ -1079,13 +1159,15 @@ class CtiServiceImpl final : public CtiService {
   // Shared with the node, which calls it on every StixObject write (Node::AddMatcher).
   std::shared_ptr<const StixCorrelator> correlator_;
   std::mutex write_mu_;
-  std::unordered_map<std::string, Known> known_;  // guarded by write_mu_
-  std::set<std::string> loaded_owners_;           // guarded by write_mu_
+  std::pmr::unsynchronized_pool_resource known_pool_;  // guarded by write_mu_
+  std::pmr::unordered_map<std::pmr::string, Known, KeyHash, KeyEqual> known_{
+      &known_pool_};                     // guarded by write_mu_
+  std::set<std::string> loaded_owners_;  // guarded by write_mu_
   std::shared_mutex collections_mu_;
   std::map<std::string, KnownCollection, std::less<>> collections_;  // guarded by collections_mu_
   std::mutex status_mu_;
-  std::map<std::string, StatusResource> statuses_;  // guarded by status_mu_
-  std::deque<std::string> status_order_;            // guarded by status_mu_
+  std::map<std::string, StoredStatus> statuses_;  // guarded by status_mu_
+  std::deque<std::string> status_order_;          // guarded by status_mu_
 };
 
 }  // namespace

@@ -155,6 +155,39 @@ TEST_F(CtiTest, VersionsLatestWinsAndRepeatsAreIdempotent) {
   EXPECT_EQ(cti_->GetObject(cert_, own_, id, "").status().code(), StatusCode::kNotFound);
 }
 
+// The node stores the properties the service built without serialising them again: they must
+// be exactly the canonical form (compact, keys sorted) that the node would have written, with
+// the superseded flag in its sorted place, and each record gets its audit entry.
+TEST_F(CtiTest, StoredPropertiesAreCanonical) {
+  // Two versions of one object in one bundle (the older one is superseded before it is
+  // written), an older version arriving later, and a string that needs escaping.
+  Post(cert_, own_,
+       Envelope({Indicator(5, "2017-01-01T00:00:00.000Z", R"(,"name":"C2 \"quoted\" \u00e9")"),
+                 Indicator(5, "2018-01-01T00:00:00.000Z")}));
+  Post(cert_, own_, Envelope({Indicator(5, "2016-06-01T00:00:00.000Z")}));
+  storage::RecordQuery q;
+  q.type = "StixObject";
+  Result<storage::RecordPage> page = node_->ListRecords(cert_, q);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->records.size(), 3u);
+  int superseded = 0;
+  for (const core::Record& r : page->records) {
+    const json p = json::parse(r.properties_json);
+    EXPECT_EQ(p.dump(), r.properties_json);
+    EXPECT_EQ(p["object"]["id"], p["stix_id"]);
+    EXPECT_EQ(p["object"]["modified"], p["version"]);
+    EXPECT_EQ(p["tlp"], "none");
+    if (p.value("superseded", false)) ++superseded;
+    EXPECT_EQ(p.value("superseded", false), p["version"] != "2018-01-01T00:00:00.000Z");
+  }
+  EXPECT_EQ(superseded, 2);
+  int created = 0;
+  for (const auto& e : AuditLog()) {
+    if (e.event.action == "record.create" && e.event.detail == "StixObject") ++created;
+  }
+  EXPECT_EQ(created, 3);
+}
+
 TEST_F(CtiTest, PagesWithStatelessCursors) {
   std::vector<std::string> objs;
   for (int i = 0; i < 25; ++i) objs.push_back(Indicator(100 + i));

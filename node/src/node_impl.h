@@ -33,6 +33,8 @@ class NodeImpl final : public Node {
                                                  const std::vector<std::string>& jsons) override;
   Status AddMatcher(const Context& ctx, std::vector<std::string> record_types,
                     std::shared_ptr<RecordMatcher> matcher) override;
+  Result<std::vector<std::string>> CreateParsedRecords(const Context& ctx,
+                                                       std::vector<ParsedRecord> records) override;
   Result<core::Record> GetRecord(const Context& ctx, std::string_view id) override;
   Result<std::vector<core::Record>> GetRecords(const Context& ctx,
                                                const std::vector<std::string>& ids) override;
@@ -140,6 +142,8 @@ class NodeImpl final : public Node {
 
   // Parses, validates and matches one record (outside the write transaction).
   Result<PreparedRecord> Prepare(const Context& ctx, std::string_view json, core::Timestamp now);
+  Result<PreparedRecord> PrepareDraft(const Context& ctx, schema::RecordDraft d,
+                                      core::Timestamp now);
   // Checks what needs the store (authorities, group, links) inside the transaction.
   Status CheckReferences(storage::WriteTxn& txn, const access::Viewer& viewer,
                          const core::Record& record);
@@ -149,6 +153,14 @@ class NodeImpl final : public Node {
                                            const std::vector<matching::Candidate>& candidates);
   Result<std::vector<std::string>> WriteRecords(const Context& ctx,
                                                 std::vector<PreparedRecord> prepared);
+  // Prepares `count` records (prepare(i, now)) and writes them in one transaction; an invalid
+  // one is audited and named records[i].
+  // Prepares record i of `count` (given the batch's ids, drawn first so that a link to an
+  // earlier record of the batch resolves) and writes them all in one transaction.
+  Result<std::vector<std::string>> CreateEach(
+      const Context& ctx, size_t count,
+      const std::function<Result<PreparedRecord>(size_t, core::Timestamp,
+                                                 const std::vector<std::string>&)>& prepare);
   std::optional<HitView> ViewOf(storage::ReadTxn& txn, const access::Viewer& viewer,
                                 const core::Hit& hit,
                                 const std::vector<core::AccessRequest>& requests);

@@ -73,6 +73,11 @@ Result<std::optional<std::string>> ResolveBatchLinks(const std::string& text,
 Result<NodeImpl::PreparedRecord> NodeImpl::Prepare(const Context& ctx, std::string_view json,
                                                    core::Timestamp now) {
   ISSA_ASSIGN_OR_RETURN(schema::RecordDraft d, schema::ParseRecord(*registry_, json));
+  return PrepareDraft(ctx, std::move(d), now);
+}
+
+Result<NodeImpl::PreparedRecord> NodeImpl::PrepareDraft(const Context& ctx, schema::RecordDraft d,
+                                                        core::Timestamp now) {
   const access::Principal& p = ctx.principal;
   if (static_cast<int>(d.handling.classification) > static_cast<int>(p.clearance)) {
     return InvalidArgument(fmt::format("exceeds your clearance ({})", core::ToString(p.clearance)),
@@ -235,25 +240,22 @@ Result<std::string> NodeImpl::CreateRecord(const Context& ctx, std::string_view 
   return ids->front();
 }
 
-Result<std::vector<std::string>> NodeImpl::CreateRecords(const Context& ctx,
-                                                         const std::vector<std::string>& jsons) {
+Result<std::vector<std::string>> NodeImpl::CreateEach(
+    const Context& ctx, size_t count,
+    const std::function<Result<PreparedRecord>(size_t, core::Timestamp,
+                                               const std::vector<std::string>&)>& prepare) {
   ISSA_RETURN_IF_ERROR(RequireRole(ctx, access::Action::kWriteRecords));
-  if (jsons.empty()) return std::vector<std::string>{};
+  if (count == 0) return std::vector<std::string>{};
   std::vector<PreparedRecord> prepared;
-  prepared.reserve(jsons.size());
+  prepared.reserve(count);
   const core::Timestamp now = Now();
   // The ids are drawn first, so that a link to an earlier record of the batch ("@<index>")
   // resolves before the record is validated.
   std::vector<std::string> ids;
-  ids.reserve(jsons.size());
-  for (size_t i = 0; i < jsons.size(); ++i) ids.push_back(core::NewUuidV7(now));
-  for (size_t i = 0; i < jsons.size(); ++i) {
-    auto resolved = ResolveBatchLinks(jsons[i], ids, i);
-    if (!resolved.ok()) {
-      return Invalid(ctx, "record.create",
-                     resolved.status().WithFieldPrefix(fmt::format("records[{}]", i)));
-    }
-    auto p = Prepare(ctx, *resolved ? **resolved : jsons[i], now);
+  ids.reserve(count);
+  for (size_t i = 0; i < count; ++i) ids.push_back(core::NewUuidV7(now));
+  for (size_t i = 0; i < count; ++i) {
+    auto p = prepare(i, now, ids);
     if (!p.ok()) {
       return Invalid(ctx, "record.create",
                      p.status().WithFieldPrefix(fmt::format("records[{}]", i)));
@@ -262,6 +264,44 @@ Result<std::vector<std::string>> NodeImpl::CreateRecords(const Context& ctx,
     prepared.push_back(std::move(p).value());
   }
   return WriteRecords(ctx, std::move(prepared));
+}
+
+Result<std::vector<std::string>> NodeImpl::CreateRecords(const Context& ctx,
+                                                         const std::vector<std::string>& jsons) {
+  return CreateEach(ctx, jsons.size(),
+                    [&](size_t i, core::Timestamp now,
+                        const std::vector<std::string>& ids) -> Result<PreparedRecord> {
+                      ISSA_ASSIGN_OR_RETURN(auto resolved, ResolveBatchLinks(jsons[i], ids, i));
+                      return Prepare(ctx, resolved ? *resolved : jsons[i], now);
+                    });
+}
+
+Result<std::vector<std::string>> NodeImpl::CreateParsedRecords(const Context& ctx,
+                                                               std::vector<ParsedRecord> records) {
+  return CreateEach(
+      ctx, records.size(),
+      [&](size_t i, core::Timestamp now,
+          const std::vector<std::string>&) -> Result<PreparedRecord> {
+        ParsedRecord& r = records[i];
+        if (r.properties == nullptr) return InvalidArgument("is required", "properties");
+        ISSA_ASSIGN_OR_RETURN(
+            schema::RecordDraft d,
+            schema::DraftFromParsed(*registry_, r.type, *r.properties, std::move(r.properties_json),
+                                    std::move(r.handling)));
+        return PrepareDraft(ctx, std::move(d), now);
+      });
+}
+
+Result<std::vector<std::string>> Node::CreateParsedRecords(const Context& ctx,
+                                                           std::vector<ParsedRecord> records) {
+  std::vector<std::string> jsons;
+  jsons.reserve(records.size());
+  for (const ParsedRecord& r : records) {
+    jsons.push_back(fmt::format(R"({{"type":{},"properties":{},"handling":{}}})",
+                                nlohmann::json(r.type).dump(), r.properties_json,
+                                schema::HandlingToJson(r.handling)));
+  }
+  return CreateRecords(ctx, jsons);
 }
 
 Result<core::Record> NodeImpl::GetRecord(const Context& ctx, std::string_view id) {

@@ -37,48 +37,22 @@ Result<std::vector<std::string>> StringList(const json& v, const std::string& fi
   return out;
 }
 
-Result<core::Handling> ParseHandling(const json& h) {
-  if (!h.is_object()) return InvalidArgument("must be an object", "handling");
-  static const std::set<std::string_view> kMembers = {
-      "classification", "distribution", "authorities",         "group",
-      "purposes",       "delete_after", "depersonalise_after", "hit_notice"};
-  for (const auto& [key, value] : h.items()) {
-    if (!kMembers.contains(key)) return InvalidArgument("unknown member", "handling." + key);
+// The checks of a handling whatever its source (JSON or a service's struct); sorts and
+// de-duplicates the authorities.
+Status CheckHandling(core::Handling& out) {
+  if (out.authorities.size() > kMaxAuthorities) {
+    return InvalidArgument(fmt::format("at most {} entries", kMaxAuthorities),
+                           "handling.authorities");
   }
-  core::Handling out;
-  const auto cls = h.find("classification");
-  if (cls == h.end()) return InvalidArgument("is required", "handling.classification");
-  if (!cls->is_string()) return InvalidArgument("must be a string", "handling.classification");
-  auto c = core::ParseClassification(cls->get_ref<const std::string&>());
-  if (!c.ok()) return InvalidArgument(c.status().message(), "handling.classification");
-  out.classification = *c;
-
-  const auto dist = h.find("distribution");
-  if (dist != h.end()) {
-    if (!dist->is_string()) return InvalidArgument("must be a string", "handling.distribution");
-    auto d = core::ParseDistribution(dist->get_ref<const std::string&>());
-    if (!d.ok()) return InvalidArgument(d.status().message(), "handling.distribution");
-    out.distribution = *d;
-  }
-  if (const auto it = h.find("authorities"); it != h.end() && !it->is_null()) {
-    ISSA_ASSIGN_OR_RETURN(out.authorities,
-                          StringList(*it, "handling.authorities", kMaxAuthorities));
-    for (size_t i = 0; i < out.authorities.size(); ++i) {
-      if (!core::IsValidAuthorityId(out.authorities[i])) {
-        return InvalidArgument("is not an authority id such as FR-PIU",
-                               fmt::format("handling.authorities[{}]", i));
-      }
+  for (size_t i = 0; i < out.authorities.size(); ++i) {
+    if (!core::IsValidAuthorityId(out.authorities[i])) {
+      return InvalidArgument("is not an authority id such as FR-PIU",
+                             fmt::format("handling.authorities[{}]", i));
     }
-    std::sort(out.authorities.begin(), out.authorities.end());
-    out.authorities.erase(std::unique(out.authorities.begin(), out.authorities.end()),
-                          out.authorities.end());
   }
-  if (const auto it = h.find("group"); it != h.end() && !it->is_null()) {
-    if (!it->is_string() || it->get_ref<const std::string&>().empty()) {
-      return InvalidArgument("must be a sharing group id", "handling.group");
-    }
-    out.group = it->get<std::string>();
-  }
+  std::sort(out.authorities.begin(), out.authorities.end());
+  out.authorities.erase(std::unique(out.authorities.begin(), out.authorities.end()),
+                        out.authorities.end());
   switch (out.distribution) {
     case core::Distribution::kAuthorities:
       if (out.authorities.empty()) {
@@ -107,6 +81,49 @@ Result<core::Handling> ParseHandling(const json& h) {
       }
       break;
   }
+  if (out.purposes == 0) {
+    return InvalidArgument("needs at least one purpose (border, crime, terrorism, cyber, crisis)",
+                           "handling.purposes");
+  }
+  if (out.delete_after && out.depersonalise_after && *out.depersonalise_after > *out.delete_after) {
+    return InvalidArgument("must not be after delete_after", "handling.depersonalise_after");
+  }
+  return Status::Ok();
+}
+
+Result<core::Handling> ParseHandling(const json& h) {
+  if (!h.is_object()) return InvalidArgument("must be an object", "handling");
+  static const std::set<std::string_view> kMembers = {
+      "classification", "distribution", "authorities",         "group",
+      "purposes",       "delete_after", "depersonalise_after", "hit_notice"};
+  for (const auto& [key, value] : h.items()) {
+    if (!kMembers.contains(key)) return InvalidArgument("unknown member", "handling." + key);
+  }
+  core::Handling out;
+  const auto cls = h.find("classification");
+  if (cls == h.end()) return InvalidArgument("is required", "handling.classification");
+  if (!cls->is_string()) return InvalidArgument("must be a string", "handling.classification");
+  auto c = core::ParseClassification(cls->get_ref<const std::string&>());
+  if (!c.ok()) return InvalidArgument(c.status().message(), "handling.classification");
+  out.classification = *c;
+
+  const auto dist = h.find("distribution");
+  if (dist != h.end()) {
+    if (!dist->is_string()) return InvalidArgument("must be a string", "handling.distribution");
+    auto d = core::ParseDistribution(dist->get_ref<const std::string&>());
+    if (!d.ok()) return InvalidArgument(d.status().message(), "handling.distribution");
+    out.distribution = *d;
+  }
+  if (const auto it = h.find("authorities"); it != h.end() && !it->is_null()) {
+    ISSA_ASSIGN_OR_RETURN(out.authorities,
+                          StringList(*it, "handling.authorities", kMaxAuthorities));
+  }
+  if (const auto it = h.find("group"); it != h.end() && !it->is_null()) {
+    if (!it->is_string() || it->get_ref<const std::string&>().empty()) {
+      return InvalidArgument("must be a sharing group id", "handling.group");
+    }
+    out.group = it->get<std::string>();
+  }
   const auto purposes = h.find("purposes");
   if (purposes == h.end()) return InvalidArgument("is required", "handling.purposes");
   ISSA_ASSIGN_OR_RETURN(const auto names, StringList(*purposes, "handling.purposes", 5));
@@ -117,23 +134,17 @@ Result<core::Handling> ParseHandling(const json& h) {
     }
     out.purposes |= static_cast<core::PurposeSet>(*p);
   }
-  if (out.purposes == 0) {
-    return InvalidArgument("needs at least one purpose (border, crime, terrorism, cyber, crisis)",
-                           "handling.purposes");
-  }
   if (const auto it = h.find("delete_after"); it != h.end() && !it->is_null()) {
     ISSA_ASSIGN_OR_RETURN(out.delete_after, TimeMember(*it, "handling.delete_after"));
   }
   if (const auto it = h.find("depersonalise_after"); it != h.end() && !it->is_null()) {
     ISSA_ASSIGN_OR_RETURN(out.depersonalise_after, TimeMember(*it, "handling.depersonalise_after"));
   }
-  if (out.delete_after && out.depersonalise_after && *out.depersonalise_after > *out.delete_after) {
-    return InvalidArgument("must not be after delete_after", "handling.depersonalise_after");
-  }
   if (const auto it = h.find("hit_notice"); it != h.end()) {
     if (!it->is_boolean()) return InvalidArgument("must be true or false", "handling.hit_notice");
     out.hit_notice = it->get<bool>();
   }
+  ISSA_RETURN_IF_ERROR(CheckHandling(out));
   return out;
 }
 
@@ -276,6 +287,28 @@ Result<RecordDraft> ParseRecord(const Registry& registry, std::string_view text)
   ISSA_ASSIGN_OR_RETURN(const json doc, ParseJsonObject(text));
   return DraftFrom(registry, doc);
 }
+
+Result<RecordDraft> DraftFromParsed(const Registry& registry, std::string_view type,
+                                    const json& properties, std::string properties_json,
+                                    core::Handling handling) {
+  RecordDraft d;
+  d.type = std::string(type);
+  const TypeSchema* schema = registry.FindType(type);
+  if (schema == nullptr) {
+    return InvalidArgument(fmt::format("unknown record type '{}'", type.substr(0, 40)), "type");
+  }
+  ISSA_RETURN_IF_ERROR(schema->Validate(properties).WithFieldPrefix("properties"));
+  if (const auto bad = FindInvalidUtf8(properties_json)) {
+    return InvalidArgument(fmt::format("invalid UTF-8 at byte {}", *bad), "properties");
+  }
+  d.properties_json = std::move(properties_json);
+  schema->CollectSearchText(properties, d.search_text);
+  ISSA_RETURN_IF_ERROR(CheckHandling(handling));
+  d.handling = std::move(handling);
+  return d;
+}
+
+std::string HandlingToJson(const core::Handling& handling) { return HandlingJson(handling).dump(); }
 
 Result<RecordDraft> ApplyPatch(const Registry& registry, const core::Record& current,
                                std::string_view patch_text) {

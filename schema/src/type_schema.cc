@@ -317,14 +317,15 @@ Status ValidateNode(const SchemaNode& node, const json& v, const std::string& pa
   } else if (v.is_object()) {
     for (const auto& [key, child] : v.items()) {
       const auto it = node.properties.find(key);
-      const std::string child_path = path.empty() ? key : path + "." + key;
+      // Only a property that is checked or refused needs its path (an open object's members
+      // are many and never looked at).
       if (it == node.properties.end()) {
         if (!node.additional_properties) {
-          return InvalidArgument("unknown property", child_path);
+          return InvalidArgument("unknown property", path.empty() ? key : path + "." + key);
         }
         continue;
       }
-      ISSA_RETURN_IF_ERROR(ValidateNode(*it->second, child, child_path));
+      ISSA_RETURN_IF_ERROR(ValidateNode(*it->second, child, path.empty() ? key : path + "." + key));
     }
     for (const auto& r : node.required) {
       if (!v.contains(r)) {

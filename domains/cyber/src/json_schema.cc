@@ -176,39 +176,97 @@ std::string SchemaSet::Load(const std::vector<std::pair<std::string, std::string
   for (const auto& [name, text] : files) {
     json doc = json::parse(text, nullptr, false);
     if (doc.is_discarded()) return fmt::format("{}: not JSON", name);
-    CompilePatterns(doc);
     docs_.emplace(name, std::move(doc));
   }
+  for (const auto& [name, doc] : docs_) Compile(doc, name);
   return "";
 }
 
-void SchemaSet::AddPattern(const std::string& p) {
-  if (regexes_.contains(p)) return;
-  Pattern compiled;
-  compiled.matcher = MatcherFor(p);
-  if (compiled.matcher == Matcher::kRegex) {
+const SchemaSet::Pattern* SchemaSet::AddPattern(const std::string& p) {
+  auto [it, added] = patterns_.try_emplace(p);
+  if (!added) return it->second.get();
+  auto compiled = std::make_unique<Pattern>();
+  compiled->text = p;
+  compiled->matcher = MatcherFor(p, compiled->literal);
+  if (compiled->matcher == Matcher::kRegex) {
     try {
-      compiled.regex =
+      compiled->regex =
           std::make_unique<std::regex>(p, std::regex::ECMAScript | std::regex::optimize);
     } catch (const std::regex_error&) {
       // A pattern std::regex cannot compile is treated as matching (annotation).
     }
   }
-  regexes_.emplace(p, std::move(compiled));
+  it->second = std::move(compiled);
+  return it->second.get();
 }
 
-void SchemaSet::CompilePatterns(const json& schema) {
-  if (schema.is_object()) {
-    if (auto it = schema.find("pattern"); it != schema.end() && it->is_string()) {
-      AddPattern(it->get<std::string>());
-    }
-    if (auto it = schema.find("patternProperties"); it != schema.end() && it->is_object()) {
-      for (const auto& [p, sub] : it->items()) AddPattern(p);
-    }
-    for (const auto& [k, v] : schema.items()) CompilePatterns(v);
-  } else if (schema.is_array()) {
-    for (const auto& v : schema) CompilePatterns(v);
+void SchemaSet::Compile(const json& schema, const std::string& doc) {
+  if (schema.is_array()) {
+    for (const auto& v : schema) Compile(v, doc);
+    return;
   }
+  if (!schema.is_object()) return;
+  Compiled c;
+  const auto member = [&](const char* key) -> const json* {
+    const auto it = schema.find(key);
+    return it == schema.end() ? nullptr : &*it;
+  };
+  if (const json* ref = member("$ref"); ref != nullptr && ref->is_string()) {
+    c.has_ref = true;
+    const std::string r = ref->get<std::string>();
+    const size_t hash = r.find('#');
+    const std::string file = hash == 0 ? doc : ResolveFile(doc, r.substr(0, hash));
+    const auto d = docs_.find(file);
+    if (d == docs_.end()) {
+      c.ref_error = fmt::format("schema {} is missing", file);
+    } else {
+      c.ref = &d->second;
+      if (hash != std::string::npos && hash + 1 < r.size()) {
+        try {
+          c.ref = &d->second.at(json::json_pointer(r.substr(hash + 1)));
+        } catch (const std::exception&) {
+          c.ref = nullptr;
+          c.ref_error = fmt::format("schema reference {} is missing", r);
+        }
+      }
+    }
+  }
+  c.type = member("type");
+  if (const json* e = member("enum"); e != nullptr && e->is_array()) c.enum_values = e;
+  c.const_value = member("const");
+  if (const json* p = member("pattern"); p != nullptr && p->is_string()) {
+    c.pattern = AddPattern(p->get<std::string>());
+  }
+  c.length = {member("minLength"), member("maxLength")};
+  c.value = {member("minimum"), member("maximum")};
+  c.count = {member("minItems"), member("maxItems")};
+  if (const json* u = member("uniqueItems"); u != nullptr && u->is_boolean()) {
+    c.unique_items = u->get<bool>();
+  }
+  if (const json* i = member("items"); i != nullptr && i->is_object()) c.items = i;
+  if (const json* r = member("required"); r != nullptr && r->is_array()) c.required = r;
+  c.size = {member("minProperties"), member("maxProperties")};
+  if (const json* d = member("dependentRequired"); d != nullptr && d->is_object()) {
+    c.dependent_required = d;
+  }
+  if (const json* p = member("properties"); p != nullptr && p->is_object()) c.properties = p;
+  if (const json* pp = member("patternProperties"); pp != nullptr && pp->is_object()) {
+    c.has_pattern_properties = true;
+    for (const auto& [pattern, sub] : pp->items()) {
+      c.pattern_properties.emplace_back(AddPattern(pattern), &sub);
+    }
+  }
+  c.additional = member("additionalProperties");
+  c.property_names = member("propertyNames");
+  if (const json* a = member("allOf"); a != nullptr && a->is_array()) c.all_of = a;
+  if (const json* a = member("anyOf"); a != nullptr && a->is_array()) c.any_of = a;
+  if (const json* a = member("oneOf"); a != nullptr && a->is_array()) c.one_of = a;
+  c.not_schema = member("not");
+  c.if_schema = member("if");
+  c.then_schema = member("then");
+  c.else_schema = member("else");
+  compiled_.emplace(&schema, std::move(c));
+  for (const auto& [k, v] : schema.items()) Compile(v, doc);
 }
 
 namespace {
@@ -235,7 +293,27 @@ bool CustomName(std::string_view s) {
 
 }  // namespace
 
-SchemaSet::Matcher SchemaSet::MatcherFor(const std::string& pattern) {
+// "^literal" or "^literal$" where the literal has no regular-expression syntax.
+bool LiteralPattern(const std::string& pattern, std::string& literal, bool& exact) {
+  if (pattern.size() < 2 || pattern[0] != '^') return false;
+  std::string_view body(pattern);
+  body.remove_prefix(1);
+  exact = body.ends_with('$');
+  if (exact) body.remove_suffix(1);
+  if (body.empty()) return false;
+  for (char c : body) {
+    if (!IsLower(c) && !IsDigit(c) && !(c >= 'A' && c <= 'Z') && c != '-' && c != '_') {
+      return false;
+    }
+  }
+  literal = std::string(body);
+  return true;
+}
+
+SchemaSet::Matcher SchemaSet::MatcherFor(const std::string& pattern, std::string& literal) {
+  if (bool exact = false; LiteralPattern(pattern, literal, exact)) {
+    return exact ? Matcher::kExact : Matcher::kPrefix;
+  }
   if (pattern == "^([a-z][a-z0-9]*)+(-[a-z0-9]+)*\\-?$") return Matcher::kTypeName;
   if (pattern == "^([a-z][a-z0-9]*)+(-[a-z0-9]+)*\\-ext$") return Matcher::kExtName;
   if (pattern ==
@@ -263,11 +341,13 @@ SchemaSet::Matcher SchemaSet::MatcherFor(const std::string& pattern) {
   return Matcher::kRegex;
 }
 
-bool SchemaSet::MatchPattern(const std::string& pattern, const std::string& text) const {
-  const auto it = regexes_.find(pattern);
-  if (it == regexes_.end()) return true;
+bool SchemaSet::MatchPattern(const Pattern& pattern, const std::string& text) {
   // The hot and the backtracking-prone patterns of the STIX schemas, by hand.
-  switch (it->second.matcher) {
+  switch (pattern.matcher) {
+    case Matcher::kPrefix:
+      return text.starts_with(pattern.literal);
+    case Matcher::kExact:
+      return text == pattern.literal;
     case Matcher::kTypeName:
       return StixTypeName(text, "");
     case Matcher::kExtName:
@@ -299,252 +379,283 @@ bool SchemaSet::MatchPattern(const std::string& pattern, const std::string& text
     case Matcher::kRegex:
       break;
   }
-  if (!it->second.regex) return true;  // std::regex could not compile it: an annotation
+  if (!pattern.regex) return true;  // std::regex could not compile it: an annotation
   if (text.size() > kMaxRegexInput) return false;
-  return std::regex_search(text, *it->second.regex);
+  return std::regex_search(text, *pattern.regex);
 }
 
 std::optional<SchemaError> SchemaSet::Validate(const std::string& name, const json& value) const {
   const auto it = docs_.find(name);
   if (it == docs_.end()) return SchemaError{"", fmt::format("no schema {}", name)};
-  return Eval(it->second, name, value, "", 0);
+  // Quiet first (the common case: valid); an invalid value is evaluated again for its message.
+  if (!Eval(it->second, value, "", 0, true)) return std::nullopt;
+  if (auto e = Eval(it->second, value, "", 0, false)) return e;
+  return SchemaError{"", "does not match the schema"};  // never reached: both agree
 }
 
-std::optional<SchemaError> SchemaSet::Eval(const json& schema, const std::string& doc,
-                                           const json& v, const std::string& path,
-                                           int depth) const {
+std::optional<SchemaError> SchemaSet::Eval(const json& schema, const json& v,
+                                           const std::string& path, int depth, bool quiet) const {
+  // In quiet mode an error carries no text: only its presence counts.
+  const auto fail = [&](auto&& make) -> std::optional<SchemaError> {
+    if (quiet) return SchemaError{};
+    return make();
+  };
   if (depth > 64) return SchemaError{path, "nested too deeply"};
   if (schema.is_boolean()) {
     if (schema.get<bool>()) return std::nullopt;
-    return SchemaError{path, "is not allowed"};
+    return fail([&] { return SchemaError{path, "is not allowed"}; });
   }
   if (!schema.is_object()) return std::nullopt;
-  if (auto it = schema.find("$ref"); it != schema.end() && it->is_string()) {
-    const std::string ref = it->get<std::string>();
-    const size_t hash = ref.find('#');
-    const std::string file = hash == 0 ? doc : ResolveFile(doc, ref.substr(0, hash));
-    const auto d = docs_.find(file);
-    if (d == docs_.end()) return SchemaError{path, fmt::format("schema {} is missing", file)};
-    const json* target = &d->second;
-    if (hash != std::string::npos && hash + 1 < ref.size()) {
-      try {
-        target = &d->second.at(json::json_pointer(ref.substr(hash + 1)));
-      } catch (const std::exception&) {
-        return SchemaError{path, fmt::format("schema reference {} is missing", ref)};
-      }
-    }
-    if (auto e = Eval(*target, file, v, path, depth + 1)) return e;
+  const auto found = compiled_.find(&schema);
+  if (found == compiled_.end()) return SchemaError{path, "schema not compiled"};
+  const Compiled& c = found->second;
+  if (c.has_ref) {
+    if (c.ref == nullptr) return SchemaError{path, c.ref_error};
+    if (auto e = Eval(*c.ref, v, path, depth + 1, quiet)) return e;
   }
-  if (auto it = schema.find("type"); it != schema.end()) {
+  if (c.type != nullptr) {
+    const json& t = *c.type;
     bool ok = false;
-    std::string want;
-    if (it->is_string()) {
-      want = it->get<std::string>();
-      ok = TypeMatches(want, v);
-    } else if (it->is_array()) {
-      for (const auto& t : *it) {
-        if (!want.empty()) want += " or ";
-        want += t.get<std::string>();
-        ok = ok || TypeMatches(t.get<std::string>(), v);
-      }
+    if (t.is_string()) {
+      ok = TypeMatches(t.get_ref<const std::string&>(), v);
+    } else if (t.is_array()) {
+      for (const auto& one : t) ok = ok || TypeMatches(one.get_ref<const std::string&>(), v);
     }
-    if (!ok) return SchemaError{path, fmt::format("must be of type {}", want)};
-  }
-  if (auto it = schema.find("enum"); it != schema.end() && it->is_array()) {
-    if (std::find(it->begin(), it->end(), v) == it->end()) {
-      std::string allowed;
-      for (const auto& e : *it) {
-        if (allowed.size() > 200) {
-          allowed += ", …";
-          break;
+    if (!ok) {
+      return fail([&] {
+        std::string want;
+        if (t.is_string()) {
+          want = t.get<std::string>();
+        } else if (t.is_array()) {
+          for (const auto& one : t) {
+            if (!want.empty()) want += " or ";
+            want += one.get<std::string>();
+          }
         }
-        if (!allowed.empty()) allowed += ", ";
-        allowed += e.dump();
-      }
-      return SchemaError{path, fmt::format("{} is not one of {}", Shown(v), allowed)};
+        return SchemaError{path, fmt::format("must be of type {}", want)};
+      });
     }
   }
-  if (auto it = schema.find("const"); it != schema.end() && *it != v) {
-    return SchemaError{path, fmt::format("must be {}", it->dump())};
+  if (c.enum_values != nullptr) {
+    const json& values = *c.enum_values;
+    if (std::find(values.begin(), values.end(), v) == values.end()) {
+      return fail([&] {
+        std::string allowed;
+        for (const auto& e : values) {
+          if (allowed.size() > 200) {
+            allowed += ", …";
+            break;
+          }
+          if (!allowed.empty()) allowed += ", ";
+          allowed += e.dump();
+        }
+        return SchemaError{path, fmt::format("{} is not one of {}", Shown(v), allowed)};
+      });
+    }
+  }
+  if (c.const_value != nullptr && *c.const_value != v) {
+    return fail([&] {
+      return SchemaError{path, fmt::format("must be {}", c.const_value->dump())};
+    });
   }
   if (v.is_string()) {
     const std::string& s = v.get_ref<const std::string&>();
-    if (auto it = schema.find("pattern"); it != schema.end() && it->is_string()) {
-      if (!MatchPattern(it->get<std::string>(), s)) {
-        return SchemaError{path, fmt::format("{} does not match {}", Shown(v),
-                                             it->get<std::string>().substr(0, 120))};
-      }
+    if (c.pattern != nullptr && !MatchPattern(*c.pattern, s)) {
+      return fail([&] {
+        return SchemaError{
+            path, fmt::format("{} does not match {}", Shown(v), c.pattern->text.substr(0, 120))};
+      });
     }
-    if (auto it = schema.find("minLength"); it != schema.end() && CodePoints(s) < *it) {
-      return SchemaError{path, fmt::format("shorter than {} characters", it->get<int64_t>())};
+    if (c.length.min != nullptr && CodePoints(s) < *c.length.min) {
+      return fail([&] {
+        return SchemaError{path,
+                           fmt::format("shorter than {} characters", c.length.min->get<int64_t>())};
+      });
     }
-    if (auto it = schema.find("maxLength"); it != schema.end() && CodePoints(s) > *it) {
-      return SchemaError{path, fmt::format("longer than {} characters", it->get<int64_t>())};
+    if (c.length.max != nullptr && CodePoints(s) > *c.length.max) {
+      return fail([&] {
+        return SchemaError{path,
+                           fmt::format("longer than {} characters", c.length.max->get<int64_t>())};
+      });
     }
   }
   if (v.is_number()) {
     const double d = v.get<double>();
-    if (auto it = schema.find("minimum"); it != schema.end() && d < it->get<double>()) {
-      return SchemaError{path, fmt::format("must be at least {}", it->dump())};
+    if (c.value.min != nullptr && d < c.value.min->get<double>()) {
+      return fail([&] {
+        return SchemaError{path, fmt::format("must be at least {}", c.value.min->dump())};
+      });
     }
-    if (auto it = schema.find("maximum"); it != schema.end() && d > it->get<double>()) {
-      return SchemaError{path, fmt::format("must be at most {}", it->dump())};
+    if (c.value.max != nullptr && d > c.value.max->get<double>()) {
+      return fail([&] {
+        return SchemaError{path, fmt::format("must be at most {}", c.value.max->dump())};
+      });
     }
   }
   if (v.is_array()) {
-    if (auto it = schema.find("minItems"); it != schema.end() && v.size() < *it) {
-      return SchemaError{path, fmt::format("needs at least {} items", it->get<int64_t>())};
+    if (c.count.min != nullptr && v.size() < *c.count.min) {
+      return fail([&] {
+        return SchemaError{path,
+                           fmt::format("needs at least {} items", c.count.min->get<int64_t>())};
+      });
     }
-    if (auto it = schema.find("maxItems"); it != schema.end() && v.size() > *it) {
-      return SchemaError{path, fmt::format("has more than {} items", it->get<int64_t>())};
+    if (c.count.max != nullptr && v.size() > *c.count.max) {
+      return fail([&] {
+        return SchemaError{path,
+                           fmt::format("has more than {} items", c.count.max->get<int64_t>())};
+      });
     }
-    if (auto it = schema.find("uniqueItems");
-        it != schema.end() && it->is_boolean() && it->get<bool>()) {
+    if (c.unique_items) {
       for (size_t i = 0; i < v.size(); ++i) {
         for (size_t j = i + 1; j < v.size(); ++j) {
-          if (v[i] == v[j]) return SchemaError{path, fmt::format("item {} is repeated", j)};
+          if (v[i] == v[j]) {
+            return fail([&] { return SchemaError{path, fmt::format("item {} is repeated", j)}; });
+          }
         }
       }
     }
-    if (auto it = schema.find("items"); it != schema.end() && it->is_object()) {
+    if (c.items != nullptr) {
       for (size_t i = 0; i < v.size(); ++i) {
-        if (auto e = Eval(*it, doc, v[i], fmt::format("{}[{}]", path, i), depth + 1)) return e;
+        const std::string at = quiet ? std::string() : fmt::format("{}[{}]", path, i);
+        if (auto e = Eval(*c.items, v[i], at, depth + 1, quiet)) return e;
       }
     }
   }
   if (v.is_object()) {
-    if (auto it = schema.find("required"); it != schema.end() && it->is_array()) {
-      for (const auto& r : *it) {
-        if (!v.contains(r.get<std::string>())) {
-          return SchemaError{Join(path, r.get<std::string>()), "is required"};
+    if (c.required != nullptr) {
+      for (const auto& r : *c.required) {
+        if (!v.contains(r.get_ref<const std::string&>())) {
+          return fail([&] { return SchemaError{Join(path, r.get<std::string>()), "is required"}; });
         }
       }
     }
-    if (auto it = schema.find("minProperties"); it != schema.end() && v.size() < *it) {
-      return SchemaError{path, fmt::format("needs at least {} properties", it->get<int64_t>())};
+    if (c.size.min != nullptr && v.size() < *c.size.min) {
+      return fail([&] {
+        return SchemaError{path,
+                           fmt::format("needs at least {} properties", c.size.min->get<int64_t>())};
+      });
     }
-    if (auto it = schema.find("maxProperties"); it != schema.end() && v.size() > *it) {
-      return SchemaError{path, fmt::format("has more than {} properties", it->get<int64_t>())};
+    if (c.size.max != nullptr && v.size() > *c.size.max) {
+      return fail([&] {
+        return SchemaError{path,
+                           fmt::format("has more than {} properties", c.size.max->get<int64_t>())};
+      });
     }
-    if (auto it = schema.find("dependentRequired"); it != schema.end() && it->is_object()) {
-      for (const auto& [k, deps] : it->items()) {
+    if (c.dependent_required != nullptr) {
+      for (const auto& [k, deps] : c.dependent_required->items()) {
         if (!v.contains(k)) continue;
         for (const auto& d : deps) {
-          if (!v.contains(d.get<std::string>())) {
-            return SchemaError{Join(path, d.get<std::string>()),
-                               fmt::format("is required with {}", k)};
+          if (!v.contains(d.get_ref<const std::string&>())) {
+            return fail([&] {
+              return SchemaError{Join(path, d.get<std::string>()),
+                                 fmt::format("is required with {}", k)};
+            });
           }
         }
       }
     }
-    const json* props = nullptr;
-    const json* pattern_props = nullptr;
-    if (auto it = schema.find("properties"); it != schema.end() && it->is_object()) props = &*it;
-    if (auto it = schema.find("patternProperties"); it != schema.end() && it->is_object()) {
-      pattern_props = &*it;
-    }
-    const auto additional = schema.find("additionalProperties");
-    const auto names = schema.find("propertyNames");
     for (const auto& [k, sub] : v.items()) {
-      const std::string kp = Join(path, k);
-      if (names != schema.end()) {
-        if (auto e = Eval(*names, doc, json(k), kp, depth + 1)) {
-          return SchemaError{kp, "is not an allowed property name: " + e->message};
+      const std::string kp = quiet ? std::string() : Join(path, k);
+      if (c.property_names != nullptr) {
+        if (auto e = Eval(*c.property_names, json(k), kp, depth + 1, quiet)) {
+          return fail([&] {
+            return SchemaError{kp, "is not an allowed property name: " + e->message};
+          });
         }
       }
       bool matched = false;
-      if (props != nullptr) {
-        if (auto p = props->find(k); p != props->end()) {
+      if (c.properties != nullptr) {
+        if (auto p = c.properties->find(k); p != c.properties->end()) {
           matched = true;
-          if (auto e = Eval(*p, doc, sub, kp, depth + 1)) return e;
+          if (auto e = Eval(*p, sub, kp, depth + 1, quiet)) return e;
         }
       }
-      if (pattern_props != nullptr) {
-        for (const auto& [pattern, psub] : pattern_props->items()) {
-          if (MatchPattern(pattern, k)) {
-            matched = true;
-            if (auto e = Eval(psub, doc, sub, kp, depth + 1)) return e;
-          }
+      for (const auto& [pattern, psub] : c.pattern_properties) {
+        if (MatchPattern(*pattern, k)) {
+          matched = true;
+          if (auto e = Eval(*psub, sub, kp, depth + 1, quiet)) return e;
         }
       }
-      if (!matched && additional != schema.end()) {
-        if (additional->is_boolean() && !additional->get<bool>()) {
-          return SchemaError{kp,
-                             "is not an allowed property (custom properties need a name of "
-                             "3 to 250 lower-case letters, digits or '_')"};
+      if (!matched && c.additional != nullptr) {
+        if (c.additional->is_boolean() && !c.additional->get<bool>()) {
+          return fail([&] {
+            return SchemaError{kp,
+                               "is not an allowed property (custom properties need a name of "
+                               "3 to 250 lower-case letters, digits or '_')"};
+          });
         }
-        if (additional->is_object()) {
-          if (auto e = Eval(*additional, doc, sub, kp, depth + 1)) return e;
+        if (c.additional->is_object()) {
+          if (auto e = Eval(*c.additional, sub, kp, depth + 1, quiet)) return e;
         }
       }
     }
   }
-  if (auto it = schema.find("allOf"); it != schema.end() && it->is_array()) {
-    for (const auto& sub : *it) {
-      if (auto e = Eval(sub, doc, v, path, depth + 1)) return e;
+  if (c.all_of != nullptr) {
+    for (const auto& sub : *c.all_of) {
+      if (auto e = Eval(sub, v, path, depth + 1, quiet)) return e;
     }
   }
-  if (auto it = schema.find("anyOf"); it != schema.end() && it->is_array()) {
-    std::optional<SchemaError> first;
+  // The alternatives are tried quietly; when none fits, the first one's message is made.
+  const auto none_fits = [&](const json& alternatives) -> std::optional<SchemaError> {
+    return fail([&] {
+      std::optional<SchemaError> first;
+      if (!alternatives.empty()) first = Eval(alternatives[0], v, path, depth + 1, false);
+      return SchemaError{first ? first->path : path,
+                         fmt::format("matches none of the allowed forms (first: {})",
+                                     first ? first->message : "")};
+    });
+  };
+  if (c.any_of != nullptr) {
     bool any = false;
-    for (const auto& sub : *it) {
-      auto e = Eval(sub, doc, v, path, depth + 1);
-      if (!e) {
+    for (const auto& sub : *c.any_of) {
+      if (!Eval(sub, v, path, depth + 1, true)) {
         any = true;
         break;
       }
-      if (!first) first = e;
     }
-    if (!any) {
-      return SchemaError{first ? first->path : path,
-                         fmt::format("matches none of the allowed forms (first: {})",
-                                     first ? first->message : "")};
-    }
+    if (!any) return none_fits(*c.any_of);
   }
-  if (auto it = schema.find("oneOf"); it != schema.end() && it->is_array()) {
+  if (c.one_of != nullptr) {
     int count = 0;
-    std::optional<SchemaError> first;
-    for (const auto& sub : *it) {
-      auto e = Eval(sub, doc, v, path, depth + 1);
-      if (!e) {
-        ++count;
-      } else if (!first) {
-        first = e;
-      }
+    for (const auto& sub : *c.one_of) {
+      if (!Eval(sub, v, path, depth + 1, true)) ++count;
     }
-    if (count == 0) {
-      return SchemaError{first ? first->path : path,
-                         fmt::format("matches none of the allowed forms (first: {})",
-                                     first ? first->message : "")};
+    if (count == 0) return none_fits(*c.one_of);
+    if (count > 1) {
+      return fail([&] {
+        return SchemaError{path, "matches more than one of the exclusive forms"};
+      });
     }
-    if (count > 1) return SchemaError{path, "matches more than one of the exclusive forms"};
   }
-  if (auto it = schema.find("not"); it != schema.end()) {
-    if (!Eval(*it, doc, v, path, depth + 1)) {
-      std::string what = "a form that is not allowed";
-      if (it->is_object() && it->contains("anyOf")) {
-        std::string names;
-        for (const auto& alt : (*it)["anyOf"]) {
-          if (alt.contains("required")) {
-            for (const auto& r : alt["required"]) {
-              if (!v.is_object() || !v.contains(r.get<std::string>())) continue;
-              if (!names.empty()) names += ", ";
-              names += r.get<std::string>();
+  if (c.not_schema != nullptr) {
+    const json& n = *c.not_schema;
+    if (!Eval(n, v, path, depth + 1, true)) {
+      return fail([&] {
+        std::string what = "a form that is not allowed";
+        if (n.is_object() && n.contains("anyOf")) {
+          std::string names;
+          for (const auto& alt : n["anyOf"]) {
+            if (alt.contains("required")) {
+              for (const auto& r : alt["required"]) {
+                if (!v.is_object() || !v.contains(r.get<std::string>())) continue;
+                if (!names.empty()) names += ", ";
+                names += r.get<std::string>();
+              }
             }
           }
+          if (!names.empty()) what = "a property that is not allowed here: " + names;
         }
-        if (!names.empty()) what = "a property that is not allowed here: " + names;
-      }
-      return SchemaError{path, "has " + what};
+        return SchemaError{path, "has " + what};
+      });
     }
   }
-  if (auto it = schema.find("if"); it != schema.end()) {
-    if (!Eval(*it, doc, v, path, depth + 1)) {
-      if (auto t = schema.find("then"); t != schema.end()) {
-        if (auto e = Eval(*t, doc, v, path, depth + 1)) return e;
+  if (c.if_schema != nullptr) {
+    if (!Eval(*c.if_schema, v, path, depth + 1, true)) {
+      if (c.then_schema != nullptr) {
+        if (auto e = Eval(*c.then_schema, v, path, depth + 1, quiet)) return e;
       }
-    } else if (auto el = schema.find("else"); el != schema.end()) {
-      if (auto e = Eval(*el, doc, v, path, depth + 1)) return e;
+    } else if (c.else_schema != nullptr) {
+      if (auto e = Eval(*c.else_schema, v, path, depth + 1, quiet)) return e;
     }
   }
   return std::nullopt;

@@ -33,10 +33,6 @@ class SchemaSet {
   std::optional<SchemaError> Validate(const std::string& name, const nlohmann::json& value) const;
 
  private:
-  struct Ctx;
-  std::optional<SchemaError> Eval(const nlohmann::json& schema, const std::string& doc,
-                                  const nlohmann::json& value, const std::string& path,
-                                  int depth) const;
   enum class Matcher {
     kRegex,
     kTypeName,
@@ -53,18 +49,62 @@ class SchemaSet {
     kBinName,
     kHexName,
     kCustomName,
+    kPrefix,  // ^literal
+    kExact,   // ^literal$
   };
   struct Pattern {
+    std::string text;
     Matcher matcher = Matcher::kRegex;
+    std::string literal;                // for kPrefix and kExact
     std::unique_ptr<std::regex> regex;  // for kRegex
   };
-  static Matcher MatcherFor(const std::string& pattern);
-  bool MatchPattern(const std::string& pattern, const std::string& text) const;
-  void AddPattern(const std::string& pattern);
-  void CompilePatterns(const nlohmann::json& schema);
+  // One schema object with its keywords looked up once at load: the evaluator never searches
+  // a schema by keyword name, resolves a $ref or finds a pattern by its text per value.
+  struct Bounds {
+    const nlohmann::json* min = nullptr;
+    const nlohmann::json* max = nullptr;
+  };
+  struct Compiled {
+    bool has_ref = false;
+    const nlohmann::json* ref = nullptr;  // the $ref target, null when missing
+    std::string ref_error;                // why it is missing
+    const nlohmann::json* type = nullptr;
+    const nlohmann::json* enum_values = nullptr;
+    const nlohmann::json* const_value = nullptr;
+    const Pattern* pattern = nullptr;
+    Bounds length;  // minLength, maxLength
+    Bounds value;   // minimum, maximum
+    Bounds count;   // minItems, maxItems
+    Bounds size;    // minProperties, maxProperties
+    bool unique_items = false;
+    const nlohmann::json* items = nullptr;
+    const nlohmann::json* required = nullptr;
+    const nlohmann::json* dependent_required = nullptr;
+    const nlohmann::json* properties = nullptr;
+    std::vector<std::pair<const Pattern*, const nlohmann::json*>> pattern_properties;
+    bool has_pattern_properties = false;
+    const nlohmann::json* additional = nullptr;
+    const nlohmann::json* property_names = nullptr;
+    const nlohmann::json* all_of = nullptr;
+    const nlohmann::json* any_of = nullptr;
+    const nlohmann::json* one_of = nullptr;
+    const nlohmann::json* not_schema = nullptr;
+    const nlohmann::json* if_schema = nullptr;
+    const nlohmann::json* then_schema = nullptr;
+    const nlohmann::json* else_schema = nullptr;
+  };
+  // `quiet`: only whether the value is valid matters (an empty error stands for "invalid"),
+  // so no message or path is formatted; messages are made by a second, loud evaluation.
+  std::optional<SchemaError> Eval(const nlohmann::json& schema, const nlohmann::json& value,
+                                  const std::string& path, int depth, bool quiet) const;
+  static Matcher MatcherFor(const std::string& pattern, std::string& literal);
+  static bool MatchPattern(const Pattern& pattern, const std::string& text);
+  const Pattern* AddPattern(const std::string& pattern);
+  void Compile(const nlohmann::json& schema, const std::string& doc);
 
   std::map<std::string, nlohmann::json> docs_;
-  std::unordered_map<std::string, Pattern> regexes_;
+  std::unordered_map<std::string, std::unique_ptr<Pattern>> patterns_;
+  std::unordered_map<const nlohmann::json*, Compiled> compiled_;
 };
 
 }  // namespace issa::cyber::detail

@@ -250,6 +250,7 @@ struct StixValidator::Impl {
     out.tlp = StrictestTlp(out.marking_refs);
     out.id = id;
     out.json = o.dump();
+    out.value = std::move(o);
     return out;
   }
 };
@@ -471,7 +472,7 @@ Status ReadBundle(const StixValidator& validator, std::istream& in, const Bundle
                        [&](const std::string& r) { return replaced.contains(r); })) {
         continue;
       }
-      json o = json::parse(obj.json);
+      json& o = obj.value;
       for (auto& [k, v] : o.items()) {
         if (!IsRefKey(k)) continue;
         if (v.is_string()) {
@@ -488,19 +489,28 @@ Status ReadBundle(const StixValidator& validator, std::istream& in, const Bundle
       obj.json = o.dump();
     }
   }
-  // Cycles along parent or containment refs among the bundle's objects.
+  // Cycles along parent or containment refs among the bundle's objects (only a bundle with
+  // such refs needs the index of its ids).
+  const bool tree_refs = std::any_of(items.begin(), items.end(), [](const BundleItem& item) {
+    if (!item.object.ok()) return false;
+    const json& o = item.object->value;
+    const auto has = [&](std::string_view key) { return o.contains(key); };
+    return std::any_of(std::begin(kUpRefs), std::end(kUpRefs), has) ||
+           std::any_of(std::begin(kDownRefs), std::end(kDownRefs), has);
+  });
   std::unordered_map<std::string, size_t> by_id;
-  for (size_t i = 0; i < items.size(); ++i) {
+  for (size_t i = 0; tree_refs && i < items.size(); ++i) {
     if (items[i].object.ok()) by_id.emplace(items[i].object->id, i);
   }
   for (const auto* group : {&kUpRefs, &kDownRefs}) {
+    if (!tree_refs) break;
     std::vector<std::vector<size_t>> edges(items.size());
     bool any = false;
     for (size_t i = 0; i < items.size(); ++i) {
       if (!items[i].object.ok()) continue;
-      json o = json::parse(items[i].object->json);
+      const json& o = items[i].object->value;
       for (std::string_view key : *group) {
-        const auto it = o.find(std::string(key));
+        const auto it = o.find(key);
         if (it == o.end()) continue;
         const auto add = [&](const json& ref) {
           if (!ref.is_string()) return;

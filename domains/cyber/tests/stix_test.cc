@@ -84,6 +84,7 @@ TEST_F(StixTest, ErrorsNameObjectAndProperty) {
   struct Case {
     std::function<void(json&)> mutate;
     std::string field;
+    std::string message = "";  // a part of the message, when given
   };
   const std::vector<Case> cases = {
       {[](json& j) { j["id"] = "indicator--not-a-uuid"; }, "id"},
@@ -100,6 +101,26 @@ TEST_F(StixTest, ErrorsNameObjectAndProperty) {
       {[](json& j) { j["object_marking_refs"] = json::array({j["id"]}); }, "object_marking_refs"},
       {[](json& j) { j["Bad-Name"] = 1; }, "Bad-Name"},
       {[](json& j) { j["modified"] = "2015-01-01T00:00:00.000Z"; }, "modified"},
+      // The schema evaluator runs quietly first and again only for a refused object's message:
+      // the rules reached through anyOf, not and patternProperties name the same property.
+      // properties.json: a custom property's value is one of the JSON kinds (anyOf).
+      {[](json& j) { j["x_custom"] = nullptr; }, "x_custom",
+       "matches none of the allowed forms (first: must be of type array)"},
+      // core.json: "not": {"anyOf": [{"required": ["severity"]}, …]}.
+      {[](json& j) { j["severity"] = "high"; }, "",
+       "has a property that is not allowed here: severity"},
+      // Custom *_hex properties (patternProperties) must be hex.
+      {[](json& j) { j["payload_hex"] = "xyz"; }, "payload_hex", "does not match"},
+      // Enumerations and the timestamp and identifier formats.
+      {[](json& j) { j["spec_version"] = "2.2"; }, "spec_version", "\"2.2\" is not one of"},
+      {[](json& j) { j["valid_from"] = "2016-13-01T00:00:00Z"; }, "valid_from", "does not match"},
+      {[](json& j) { j["created_by_ref"] = "identity--8e2e2d2b-17d4-7cbf-938f-98ee46b3cd3f"; },
+       "created_by_ref", "does not match"},
+      {[](json& j) { j["labels"] = json::array(); }, "labels", "needs at least 1 items"},
+      {[](json& j) {
+         j["extensions"] = json{{"Not-An-Ext", json::object()}};
+       },
+       "extensions.Not-An-Ext", "is not an allowed property"},
   };
   for (const Case& c : cases) {
     json j = o;
@@ -107,9 +128,45 @@ TEST_F(StixTest, ErrorsNameObjectAndProperty) {
     Result<StixObject> r = validator_->Validate(j.dump());
     ASSERT_FALSE(r.ok()) << j.dump();
     EXPECT_EQ(r.status().field(), c.field) << r.status().ToString();
+    EXPECT_NE(r.status().message().find(c.message), std::string::npos) << r.status().ToString();
   }
   EXPECT_FALSE(validator_->Validate("[1,2]").ok());
   EXPECT_FALSE(validator_->Validate("{").ok());
+}
+
+// The literal patterns ("^marking-definition--"), matched without std::regex: a granular
+// marking must point at a marking definition, not at another kind of object.
+TEST_F(StixTest, LiteralPatternRulesStillRefuse) {
+  json marked = json::parse(kIndicator);
+  marked["granular_markings"] =
+      json::array({json{{"marking_ref", "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da"},
+                        {"selectors", json::array({"pattern"})}}});
+  ASSERT_TRUE(validator_->Validate(marked.dump()).ok());
+  marked["granular_markings"][0]["marking_ref"] = "identity--34098fce-860f-48ae-8e50-ebd3cc5e41da";
+  Result<StixObject> r = validator_->Validate(marked.dump());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().field(), "granular_markings[0].marking_ref") << r.status().ToString();
+  EXPECT_NE(r.status().message().find("does not match ^marking-definition--"), std::string::npos)
+      << r.status().ToString();
+}
+
+// One parse per object: the validated object's text is its parsed value's canonical form, also
+// after refs to replaced observable ids were rewritten.
+TEST_F(StixTest, TextAndValueAgree) {
+  const std::string bundle = R"({"type":"bundle","objects":[
+    {"type":"ipv4-addr","id":"ipv4-addr--ff26c055-6336-4bc6-b98d-13d6226742dd","value":"198.51.100.7"},
+    {"type":"relationship","spec_version":"2.1","id":"relationship--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+     "created":"2016-04-06T20:03:48.000Z","modified":"2016-04-06T20:03:48.000Z",
+     "relationship_type":"related-to","source_ref":"ipv4-addr--ff26c055-6336-4bc6-b98d-13d6226742dd",
+     "target_ref":"malware--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3b"}]})";
+  const auto items = ReadAll(bundle);
+  ASSERT_EQ(items.size(), 2u);
+  for (const BundleItem& item : items) {
+    ASSERT_TRUE(item.object.ok()) << item.object.status().ToString();
+    EXPECT_EQ(item.object->json, item.object->value.dump());
+  }
+  EXPECT_EQ(items[1].object->value["source_ref"], items[0].object->id);
+  EXPECT_NE(items[0].object->id, "ipv4-addr--ff26c055-6336-4bc6-b98d-13d6226742dd");
 }
 
 TEST_F(StixTest, DeterministicObservableIds) {

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "issa/access/policy.h"
 #include "issa/audit/chain.h"
 #include "issa/core/model.h"
@@ -191,6 +193,21 @@ class Node {
   // name an earlier record of the same batch by its index: {"rel":"holder_of","target":"@0"}.
   virtual Result<std::vector<std::string>> CreateRecords(const Context& ctx,
                                                          const std::vector<std::string>& jsons) = 0;
+  // A record built in-process by a service that holds its properties parsed already (the cti
+  // service's STIX objects, validated and serialised once): the node validates `properties`
+  // against the type's schema and the handling as for the JSON form, and stores
+  // `properties_json` (the canonical text of `properties`: compact, keys sorted, as nlohmann's
+  // dump() writes it) as given, without parsing or serialising it again.
+  struct ParsedRecord {
+    std::string type;
+    const nlohmann::json* properties = nullptr;  // borrowed for the call
+    std::string properties_json;
+    core::Handling handling;
+  };
+  // CreateRecords of parsed records: one transaction, all or none; returns the ids. The
+  // default writes their JSON form through CreateRecords.
+  virtual Result<std::vector<std::string>> CreateParsedRecords(const Context& ctx,
+                                                               std::vector<ParsedRecord> records);
   virtual Result<core::Record> GetRecord(const Context& ctx, std::string_view id) = 0;
   // The current versions of those of `ids` the caller may see, in the order given; the others
   // are left out, as if they did not exist. One audit entry ("record.read_many") for the call.

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "issa/core/model.h"
 #include "issa/core/status.h"
 
@@ -88,6 +90,18 @@ struct RecordDraft {
 //                "depersonalise_after":"…","hit_notice":true}}
 // Unknown members are rejected. InvalidArgument names the field.
 Result<RecordDraft> ParseRecord(const Registry& registry, std::string_view json);
+
+// A record built in-process by a service that holds its properties parsed already (the cti
+// service's STIX objects): `properties` is validated against the type's schema as in
+// ParseRecord, and `properties_json`, the caller's canonical text of `properties` (compact,
+// keys sorted, as nlohmann's dump() writes it), is kept as given instead of re-serialised. The
+// handling gets ParseRecord's checks. InvalidArgument names the field.
+Result<RecordDraft> DraftFromParsed(const Registry& registry, std::string_view type,
+                                    const nlohmann::json& properties, std::string properties_json,
+                                    core::Handling handling);
+
+// The JSON form of a handling, as ParseRecord reads it.
+std::string HandlingToJson(const core::Handling& handling);
 
 // Applies a JSON merge patch (RFC 7396) of the same members (except "type") to a current record.
 Result<RecordDraft> ApplyPatch(const Registry& registry, const core::Record& current,

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "issa/core/status.h"
 #include "issa/cyber/tlp.h"
 
@@ -31,6 +33,7 @@ struct StixObject {
   std::string version;
   bool observable = false;                // a cyber-observable object (SCO)
   std::string json;                       // canonical compact JSON (sorted keys) of the object
+  nlohmann::json value;                   // the same object, parsed (json is value.dump())
   std::vector<std::string> marking_refs;  // object_marking_refs
   std::vector<std::string> refs;          // every id in *_ref / *_refs properties
   Tlp tlp = Tlp::kNone;                   // from object_marking_refs
