@@ -219,7 +219,8 @@ int main(int argc, char** argv) {
     const double s = std::chrono::duration<double>(Clock::now() - t0).count();
     fmt::print(
         "ingest: {} STIX indicators in {:.1f} s = {:.0f} objects/s (one thread: STIX "
-        "schema validation, pattern parsing, record validation, audit; batches of 10,000)\n",
+        "schema validation, pattern parsing, record validation, correlation (the node's StixObject "
+        "matcher), audit; batches of 10,000)\n",
         written, s, written / s);
     const double cpu = CpuSeconds(RUSAGE_SELF) - cpu0;
     const double thread = CpuSeconds(RUSAGE_THREAD) - thread0;
