@@ -77,6 +77,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)issa::api::PercentDecode(in, true, "q");
   (void)issa::api::ParseRecordQuery(query, [](const std::string& t) { return t == "Person"; });
   (void)issa::api::ParseAuditQuery(query);
+  if (auto basic = issa::api::Service::ParseBasic(in); basic.ok()) {
+    Check(basic->user.find(':') == std::string::npos);  // the user-id ends at the first colon
+  }
   issa::Result<nlohmann::json> body = issa::api::ParseJsonObject(in, "body");
   if (body.ok()) Check(issa::api::IsValidUtf8(issa::api::Dump(*body)));
   Check(issa::api::IsValidUtf8(issa::api::SafeText(in, 300)));

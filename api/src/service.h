@@ -86,6 +86,14 @@ class Service {
 
   static std::vector<RouteDef> Routes();
 
+  // HTTP Basic credentials (RFC 7617) of an Authorization header, accepted under /taxii2/ only:
+  // Unauthenticated naming what is wrong (not Basic, not base64, no "user:").
+  struct BasicCredentials {
+    std::string user;
+    std::string token;
+  };
+  static Result<BasicCredentials> ParseBasic(std::string_view header);
+
  private:
   // A handler's Call, its context carrying the request id and remote address (no principal).
   static Call NewCall(HttpRequest& req, const RouteDef& def, const RouteMatch& match,
@@ -93,12 +101,6 @@ class Service {
   Result<access::Principal> Authenticate(const HttpRequest& req, std::string_view path);
   // The bearer token of the Authorization header; the message says what is wrong (no audit).
   static Result<std::string_view> BearerToken(const HttpRequest& req);
-  // HTTP Basic credentials (RFC 7617) of an Authorization header; TAXII paths only.
-  struct BasicCredentials {
-    std::string user;
-    std::string token;
-  };
-  static Result<BasicCredentials> ParseBasic(std::string_view header);
   Status Invalid(Call& c, Status s);
   Result<std::string> PathParam(Call& c, size_t i, std::string_view name, bool uuid);
   Result<nlohmann::json> JsonBody(Call& c, bool merge_patch, bool required);
