@@ -5,7 +5,8 @@
 //
 //   screening_bench --data ../shared/data/watchlists
 //       --negatives ../shared/data/finance/aml/amlsim_eu10k/accounts.csv.gz [--queries N]
-//       [--peer-queries N] [--threshold T]
+//       [--peer-queries N] [--threshold T] [--no-accuracy] [--config FILE] [--show N]
+//       [--no-lookup-cache]   (MatchConfig::cache_name_lookups off, to compare speed)
 // ISSA_WATCHLIST_DIR / ISSA_NEGATIVES may replace the flags; the benchmark exits 0 with a
 // message when the data are absent.
 #include <algorithm>
@@ -159,6 +160,7 @@ int main(int argc, char** argv) {
   double threshold = ScreeningConfig{}.alert_threshold;
   bool skip_accuracy = false;
   std::string config_path;
+  bool lookup_cache = true;
   size_t show = 0;  // print this many misses per stratum and alerts on names not listed
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -175,6 +177,8 @@ int main(int argc, char** argv) {
       threshold = std::stod(next());
     else if (a == "--no-accuracy")
       skip_accuracy = true;
+    else if (a == "--no-lookup-cache")
+      lookup_cache = false;
     else if (a == "--config")
       config_path = next();
     else if (a == "--show")
@@ -201,6 +205,7 @@ int main(int argc, char** argv) {
     config = *parsed;
   }
   config.alert_threshold = threshold;
+  config.match.cache_name_lookups = lookup_cache;
 
   std::printf("lists:\n");
   const Watchlist un = Load(data + "/un/un_sc_consolidated_2026-02-27.xml");

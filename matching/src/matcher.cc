@@ -231,6 +231,7 @@ class Matcher::Impl {
     params_.initial = static_cast<float>(config_.initial_similarity);
     params_.vowelless_cap = static_cast<float>(config_.vowelless_similarity);
     params_.rarity = static_cast<float>(config_.name_rarity_weight);
+    params_.cache_lookups = config_.cache_name_lookups;
     detail::WarmUpTransliterators();
   }
 

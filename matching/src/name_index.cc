@@ -300,8 +300,7 @@ void NameIndex::Prepare(const NameQuery& query, const SimilarityParams& params, 
     key.push_back('\0');
     key.push_back(static_cast<char>(unit.flags));
     key.push_back(unit.blockable ? '1' : '0');
-    static const bool kOff = std::getenv("ISSA_MATCHING_NO_UNIT_CACHE") != nullptr;
-    if (const auto hit = cache.units.find(key); !kOff && hit != cache.units.end()) {
+    if (const auto hit = cache.units.find(key); params.cache_lookups && hit != cache.units.end()) {
       ++s.unit_cache_hits;
       for (const auto& [w, sim] : hit->second) Replay(query, u, w, sim, s);
       continue;

@@ -16,6 +16,8 @@ struct SimilarityParams {
   // Strength of rarity weighting of name parts in indexed scoring (0: weights by length only);
   // see MatchConfig::name_rarity_weight.
   float rarity = 0.0F;
+  // Replay a query part's lookups from the scratch's cache (MatchConfig::cache_name_lookups).
+  bool cache_lookups = true;
 };
 
 // Costs are in tenths of an edit.

@@ -418,6 +418,39 @@ TEST_F(MatcherTest, RepeatedQueriesSeeWritesInBetween) {
   EXPECT_NE(FindId(last_, "p2"), nullptr);
 }
 
+// The lookup cache only saves work: with it switched off the same queries give the same hits
+// and scores, repeated or not.
+TEST(MatcherLookupCache, SameResultsWithAndWithout) {
+  MatchConfig off_config;
+  off_config.cache_name_lookups = false;
+  Matcher on{MatchConfig{}}, off{off_config};
+  const char* names[] = {"Jonathan Smithers",      "Jonathon Smither",
+                         "Ivan Petrovich Sidorov", "Maria del Carmen Lopez Garcia",
+                         "Mohammed Al-Rashid",     "Anna Schmidt",
+                         "Ahmad Shah Massoud",     "John Smith"};
+  int i = 0;
+  for (const char* name : names) {
+    const core::Record r = Person("p" + std::to_string(i++), {{"name", name}});
+    ASSERT_TRUE(on.Upsert(r).ok());
+    ASSERT_TRUE(off.Upsert(r).ok());
+  }
+  const char* queries[] = {"Jonathon Smithers",  "Ivan Sidorov", "Carmen Lopez",
+                           "Muhammad Al Rashid", "Ana Schmitt",  "John Smyth"};
+  for (int round = 0; round < 3; ++round) {
+    for (const char* query : queries) {
+      const core::Record q = Person("q", {{"name", query}});
+      const auto a = on.Find(q, 10);
+      const auto b = off.Find(q, 10);
+      ASSERT_EQ(a.size(), b.size()) << query;
+      for (size_t k = 0; k < a.size(); ++k) {
+        EXPECT_EQ(a[k].record_id, b[k].record_id) << query;
+        EXPECT_DOUBLE_EQ(a[k].score, b[k].score) << query;
+      }
+    }
+  }
+  EXPECT_FALSE(on.Find(Person("q", {{"name", "Jonathon Smithers"}}), 10).empty());
+}
+
 TEST_F(MatcherTest, RejectsUnparsableProperties) {
   core::Record r = Person("p1", {});
   r.properties_json = "{not json";

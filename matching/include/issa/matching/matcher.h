@@ -38,6 +38,9 @@ struct MatchConfig {
   // the stored part's rarity; a part on one side only by its own (query parts not in the index
   // count as rare).
   double name_rarity_weight = 0.0;
+  // Remember, per query name part, the index words its lookups found (docs/matching.md); off
+  // only to compare speed: the results are the same either way.
+  bool cache_name_lookups = true;
   // Name scores below this are no evidence at all (qualifiers cannot lift them to a hit).
   double name_floor = 0.60;
   // Main weight of the name score per kind of record.
