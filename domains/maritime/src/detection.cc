@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "issa/core/csv.h"
 #include "issa/core/text.h"
 
 namespace issa::maritime {
@@ -206,79 +207,6 @@ void Reject(DetectionReadStats& stats, const DetectionReadOptions& options, std:
   }
 }
 
-// RFC 4180 reader over `text`: Next() fills the fields of the next record (quotes removed,
-// doubled quotes undone) and says on which line it began.
-class CsvReader {
- public:
-  CsvReader(std::string_view text, size_t max_field) : text_(text), max_field_(max_field) {}
-
-  // False at the end. On a malformed record (unterminated quote, oversized field) returns true
-  // with `error` set; the reader then continues after that record's line end.
-  bool Next(std::vector<std::string>& fields, uint64_t& line, std::string& error) {
-    fields.clear();
-    error.clear();
-    if (pos_ >= text_.size()) return false;
-    line = line_;
-    std::string field;
-    bool quoted = false;
-    bool was_quoted = false;
-    for (;;) {
-      if (pos_ >= text_.size()) {
-        if (quoted) error = "unterminated quoted field";
-        fields.push_back(std::move(field));
-        return true;
-      }
-      const char ch = text_[pos_++];
-      if (quoted) {
-        if (ch == '"') {
-          if (pos_ < text_.size() && text_[pos_] == '"') {
-            field.push_back('"');
-            ++pos_;
-          } else {
-            quoted = false;
-          }
-        } else {
-          if (ch == '\n') ++line_;
-          field.push_back(ch);
-        }
-      } else if (ch == '"' && field.empty() && !was_quoted) {
-        quoted = true;
-        was_quoted = true;
-      } else if (ch == ',') {
-        fields.push_back(std::move(field));
-        field.clear();
-        was_quoted = false;
-      } else if (ch == '\n') {
-        ++line_;
-        if (!field.empty() && field.back() == '\r' && !was_quoted) field.pop_back();
-        fields.push_back(std::move(field));
-        return true;
-      } else {
-        field.push_back(ch);
-      }
-      if (field.size() > max_field_) {
-        error = fmt::format("a field is longer than {} bytes", max_field_);
-        SkipLine();
-        return true;
-      }
-    }
-  }
-
- private:
-  void SkipLine() {
-    while (pos_ < text_.size() && text_[pos_] != '\n') ++pos_;
-    if (pos_ < text_.size()) {
-      ++pos_;
-      ++line_;
-    }
-  }
-
-  std::string_view text_;
-  size_t max_field_;
-  size_t pos_ = 0;
-  uint64_t line_ = 1;
-};
-
 bool BlankRecord(const std::vector<std::string>& fields) {
   return fields.size() == 1 && Trim(fields[0]).empty();
 }
@@ -389,7 +317,7 @@ Result<std::vector<std::pair<double, double>>> ParseWktPolygon(std::string_view 
 Status ReadDetectionsCsv(std::string_view text, const DetectionReadOptions& options,
                          const DetectionSink& sink, DetectionReadStats& stats) {
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // BOM
-  CsvReader reader(text, options.max_field_bytes);
+  core::CsvReader reader(text, core::CsvOptions{.max_field_bytes = options.max_field_bytes});
   std::vector<std::string> fields;
   uint64_t line = 0;
   std::string error;

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "issa/core/csv.h"
 #include "issa/matching/identifiers.h"
 #include "issa/travel/watchlist.h"
 
@@ -22,62 +23,10 @@ namespace {
 
 using detail::Trim;
 
-// One CSV record with the line it starts on. Quotes per RFC 4180 ("" inside quotes).
-class CsvReader {
- public:
-  explicit CsvReader(std::string_view text) : text_(text) {}
-  // False at the end. A record whose quote never closes ends the file: `unterminated` is set.
-  bool Next(std::vector<std::string>& fields, size_t& line, bool& unterminated) {
-    fields.clear();
-    unterminated = false;
-    // Skip empty lines and the DOS end-of-file mark (0x1A).
-    while (pos_ < text_.size() &&
-           (text_[pos_] == '\r' || text_[pos_] == '\n' || text_[pos_] == '\x1a')) {
-      if (text_[pos_] == '\n') ++line_;
-      ++pos_;
-    }
-    if (pos_ >= text_.size()) return false;
-    line = line_;
-    std::string field;
-    bool quoted = false;
-    while (pos_ < text_.size()) {
-      const char c = text_[pos_++];
-      if (quoted) {
-        if (c == '"') {
-          if (pos_ < text_.size() && text_[pos_] == '"') {
-            field.push_back('"');
-            ++pos_;
-          } else {
-            quoted = false;
-          }
-        } else {
-          if (c == '\n') ++line_;
-          field.push_back(c);
-        }
-        continue;
-      }
-      if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
-        fields.push_back(std::move(field));
-        field.clear();
-      } else if (c == '\n') {
-        ++line_;
-        break;
-      } else if (c != '\r') {
-        field.push_back(c);
-      }
-    }
-    if (quoted) unterminated = true;
-    fields.push_back(std::move(field));
-    return true;
-  }
-
- private:
-  std::string_view text_;
-  size_t pos_ = 0;
-  size_t line_ = 1;
-};
+// OFAC's files: records with CRLF ends, blank lines and a DOS end-of-file mark between them.
+core::CsvReader OfacReader(std::string_view text) {
+  return core::CsvReader(text, core::CsvOptions{.skip_blank_lines = true});
+}
 
 std::string Value(const std::vector<std::string>& f, size_t i) {
   if (i >= f.size()) return "";
@@ -115,10 +64,10 @@ Result<Watchlist> ParseOfacCsv(const OfacFiles& files) {
         fmt::format("{}: not an OFAC CSV file (invalid UTF-8)", files.primary_name));
   }
   std::unordered_map<uint64_t, size_t> by_ent;
-  CsvReader reader(files.primary);
+  core::CsvReader reader = OfacReader(files.primary);
   std::vector<std::string> f;
-  size_t line = 0;
-  bool unterminated = false;
+  uint64_t line = 0;
+  std::string unterminated;
   size_t records = 0;
   while (reader.Next(f, line, unterminated)) {
     ++records;
@@ -133,7 +82,7 @@ Result<Watchlist> ParseOfacCsv(const OfacFiles& files) {
       continue;
     }
     const std::string element = fmt::format("entry {}", ent);
-    if (unterminated) {
+    if (!unterminated.empty()) {
       reject(element, "", "unterminated quoted field");
       continue;
     }
@@ -192,7 +141,7 @@ Result<Watchlist> ParseOfacCsv(const OfacFiles& files) {
 
   // Remarks continued in the comments file.
   if (!files.comments.empty()) {
-    CsvReader comments(files.comments);
+    core::CsvReader comments = OfacReader(files.comments);
     while (comments.Next(f, line, unterminated)) {
       uint64_t ent = 0;
       if (!ParseEntNum(f[0], ent)) continue;
@@ -203,10 +152,10 @@ Result<Watchlist> ParseOfacCsv(const OfacFiles& files) {
   }
   const std::string alt_name = files.primary_name == "cons_prim.csv" ? "cons_alt.csv" : "alt.csv";
   if (!files.alt.empty()) {
-    CsvReader alt(files.alt);
+    core::CsvReader alt = OfacReader(files.alt);
     while (alt.Next(f, line, unterminated)) {
       uint64_t ent = 0;
-      if (!ParseEntNum(f[0], ent) || f.size() < 4 || unterminated) {
+      if (!ParseEntNum(f[0], ent) || f.size() < 4 || !unterminated.empty()) {
         list.issues.push_back({alt_name, line, "", "ent_num", "malformed alias row ignored"});
         continue;
       }
