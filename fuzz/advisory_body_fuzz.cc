@@ -15,6 +15,8 @@
 
 namespace {
 
+using issa::fuzzing::Check;
+
 struct World {
   issa::fuzzing::FuzzNode n{1'800'000'000'000};
   std::unique_ptr<issa::eisas::AdvisoryService> service;
@@ -37,10 +39,6 @@ struct World {
   }
 };
 
-void Check(const issa::Status& s) {
-  if (!s.ok() && s.code() == issa::StatusCode::kInternal) __builtin_trap();
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -54,10 +52,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto made = s.Create(world.cert, body);
   Check(made.status());
   if (made.ok()) {
-    const size_t at = made->find("\"id\":\"");
-    if (at == std::string::npos) __builtin_trap();
-    Check(s.Publish(world.cert, made->substr(at + 6, 36)).status());
-    Check(s.Csaf(world.cert, made->substr(at + 6, 36)).status());
+    const std::string id = issa::fuzzing::IdOfAnswer(*made);
+    Check(s.Publish(world.cert, id).status());
+    Check(s.Csaf(world.cert, id).status());
   }
   Check(s.PublicJson().status());
   Check(s.PublicFeedAtom().status());

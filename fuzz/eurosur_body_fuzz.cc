@@ -15,6 +15,8 @@
 
 namespace {
 
+using issa::fuzzing::Check;
+
 using issa::node::Context;
 
 constexpr std::string_view kSection =
@@ -40,15 +42,9 @@ struct World {
         ncc, R"({"category":"other","description":"seed","lat":35.5,"lon":12.5,)"
              R"("occurred_at":1799999000000,"confidence":"high","impact":"low"})");
     if (!reported.ok()) __builtin_trap();
-    const size_t at = reported->find("\"id\":\"");
-    if (at == std::string::npos) __builtin_trap();
-    event_id = reported->substr(at + 6, 36);
+    event_id = issa::fuzzing::IdOfAnswer(*reported);
   }
 };
-
-void Check(const issa::Status& s) {
-  if (!s.ok() && s.code() == issa::StatusCode::kInternal) __builtin_trap();
-}
 
 }  // namespace
 

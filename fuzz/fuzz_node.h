@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "issa/access/policy.h"
+#include "issa/core/status.h"
 #include "issa/core/time.h"
 #include "issa/node/node.h"
 #include "issa/storage/store.h"
@@ -46,5 +47,17 @@ struct FuzzNode {
   std::unique_ptr<node::Node> node;
   node::Context system;
 };
+
+// A service's answer may be any error for fuzzed input, but never an internal one.
+inline void Check(const Status& s) {
+  if (!s.ok() && s.code() == StatusCode::kInternal) __builtin_trap();
+}
+
+// The record id (a UUID) of a service's JSON answer {"id":"…",…}; traps when there is none.
+inline std::string IdOfAnswer(const std::string& answer) {
+  const size_t at = answer.find("\"id\":\"");
+  if (at == std::string::npos || at + 6 + 36 > answer.size()) __builtin_trap();
+  return answer.substr(at + 6, 36);
+}
 
 }  // namespace issa::fuzzing

@@ -14,6 +14,8 @@
 
 namespace {
 
+using issa::fuzzing::Check;
+
 struct World {
   issa::fuzzing::FuzzNode fuzz{1'800'000'000'000};
   std::unique_ptr<issa::piu::PiuService> service;
@@ -32,15 +34,9 @@ struct World {
         officer, R"({"subject":")" + *subject +
                      R"(","source":"list","list":"l","entry_id":"e","score":0.5})");
     if (!queued.ok()) __builtin_trap();
-    const size_t at = queued->find("\"id\":\"");
-    if (at == std::string::npos) __builtin_trap();
-    match_id = queued->substr(at + 6, 36);
+    match_id = issa::fuzzing::IdOfAnswer(*queued);
   }
 };
-
-void Check(const issa::Status& s) {
-  if (!s.ok() && s.code() == issa::StatusCode::kInternal) __builtin_trap();
-}
 
 }  // namespace
 
