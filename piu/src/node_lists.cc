@@ -60,6 +60,7 @@ Result<std::string> PiuService::RescreenNodeLists(const node::Context& ctx) {
   // The list entries the caller may see, keyed by screener list and entry id.
   std::map<std::string, travel::Watchlist> lists;
   std::map<std::string, std::pair<std::string, core::Timestamp>> version_of;  // key -> version
+  std::map<std::string, size_t> position_of;   // key -> index in its list's entries
   std::map<std::string, std::string> list_of;  // screener list id -> list id
   size_t entries = 0;
   for (const std::string_view type : travel::kListRecordTypes) {
@@ -79,13 +80,12 @@ Result<std::string> PiuService::RescreenNodeLists(const node::Context& ctx) {
       wl.id = list;
       wl.format = "node-records";
       auto& es = wl.entries;
-      const auto at = std::find_if(
-          es.begin(), es.end(), [&](const travel::WatchlistEntry& e) { return e.id == entry->id; });
-      if (at != es.end()) {
-        *at = std::move(*entry);
-      } else {
+      const auto [at, fresh] = position_of.try_emplace(key, es.size());
+      if (fresh) {
         es.push_back(std::move(*entry));
         ++entries;
+      } else {
+        es[at->second] = std::move(*entry);
       }
     }
   }

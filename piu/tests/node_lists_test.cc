@@ -173,5 +173,28 @@ TEST_F(NodeListsTest, ListsTheNodeStopsShowingAreDroppedAndOnlyReviewersRescreen
   EXPECT_TRUE(Logged("piu.node_lists", "denied"));
 }
 
+TEST_F(NodeListsTest, AnEntryImportedTwiceCountsOnceAndTheLatestRecordIsScreened) {
+  const std::string traveller = Register("Mei Lin Tan", "1985-02-03");
+  // The same alert imported twice by the police, first under another name, a day apart, among
+  // other entries of the list: one entry, the later record's names.
+  Create(police_,
+         RecordJson(Alert("de-alerts", "DE-7", "Jonas Berger", "1970-01-01"), kSharedWithPiu));
+  Create(police_,
+         RecordJson(Alert("de-alerts", "DE-8", "Anna Schmidt", "1980-05-05"), kSharedWithPiu));
+  clock_.Advance(core::kMsPerDay);
+  const std::string later = Create(
+      police_, RecordJson(Alert("de-alerts", "DE-7", "Mei Lin Tan", "1985-02-03"), kSharedWithPiu));
+  service_->SettleNodeLists();  // registering started the watch, which took the records in
+  const json report = json::parse(*service_->RescreenNodeLists(officer_));
+  EXPECT_EQ(report["lists"], 1);
+  EXPECT_EQ(report["entries"], 2) << report.dump();
+  EXPECT_EQ(report["changed"], 0);
+  const json pending = Pending();
+  ASSERT_EQ(pending.size(), 1u) << pending.dump();
+  EXPECT_EQ(pending[0]["subject"], traveller);
+  EXPECT_EQ(pending[0]["entry_id"], "DE-7");
+  EXPECT_EQ(pending[0]["version"], "record " + later + " v1");
+}
+
 }  // namespace
 }  // namespace issa::piu
