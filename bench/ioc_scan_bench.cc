@@ -1,6 +1,6 @@
 // IOC scanning throughput (issa::cyber::IocScanner) on seeded synthetic logs.
 //
-//   issa_ioc_scan_bench [--log-mb M] [--indicators N] [--patterns-mb P] [--grep-mb G]
+//   issa_ioc_scan_bench [--log-mb M] [--indicators N] [--patterns-mb P] [--grep-mb G] [--peer 0]
 //
 // Log: M MiB of lines, mixed like a perimeter's logs: 70 % squid access.log, 15 % BIND query log,
 // 10 % iptables, 5 % postfix; 0.1 % of lines carry a planted indicator value (in a URL, a host, an
@@ -10,8 +10,9 @@
 // punctuation, lower-case, look every token up in one std::unordered_set<std::string> of the
 // indicator values (no parent domains, no URL normalisation).
 // Peer 2 (optional, G > 0): `grep -F -c -f indicators.txt` on the first G MiB written to /tmp.
-// Then the Hyperscan figures: 10,000 and 100,000 substring and regex indicators, compile time and
-// scan rate on the first P MiB of the same log.
+// Then the Hyperscan figures: 10,000 and 100,000 substring and regex indicators, compile time,
+// database size and memory, scan rate on the first P MiB of the same log; their peer (on a
+// sample): each indicator searched on its own (string_view::find, or one std::regex each).
 
 #include <algorithm>
 #include <chrono>
@@ -20,6 +21,7 @@
 #include <ctime>
 #include <fstream>
 #include <random>
+#include <regex>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -169,34 +171,113 @@ size_t NaiveScan(std::string_view text, const std::unordered_set<std::string>& s
   return hits;
 }
 
+// Resident and peak resident memory of this process (kB), from /proc/self/status.
+std::pair<long, long> RssKb() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  long rss = 0, hwm = 0;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) rss = std::stol(line.substr(6));
+    if (line.rfind("VmHWM:", 0) == 0) hwm = std::stol(line.substr(6));
+  }
+  return {rss, hwm};
+}
+
+// The first lines of `text`, about `bytes` long.
+std::string_view Sample(std::string_view text, size_t bytes) {
+  if (bytes >= text.size()) return text;
+  const auto end = text.rfind('\n', bytes);
+  return text.substr(0, end == std::string_view::npos ? bytes : end + 1);
+}
+
+std::string Pattern(size_t i, bool regex) {
+  const auto h = Mix(0x5eed0000 + i);
+  return regex ? fmt::format("/{}/[0-9a-f]+{:03x}\\.(php|js)", kWords[h % 16], h % 4096)
+               : fmt::format("/{}/{:x}.php", kWords[(h >> 20) % 16], h >> 36);
+}
+
+// Peer of the pattern rows, on a sample: each indicator on its own, case-insensitive
+// (std::string_view::find over the lower-cased sample for substrings; one std::regex with icase
+// per indicator, regex_search, for regular expressions). Returns the indicators seen.
+size_t NaivePatternScan(std::string_view sample, size_t count, bool regex, double& compile_s,
+                        double& scan_s) {
+  std::string lowered(sample);
+  for (auto& c : lowered) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c;
+  std::vector<std::string> patterns;
+  for (size_t i = 0; i < count; ++i) patterns.push_back(Pattern(i, regex));
+  size_t seen = 0;
+  double cpu = CpuSeconds();
+  if (!regex) {
+    compile_s = 0;
+    for (const auto& p : patterns) seen += lowered.find(p) != std::string::npos;
+    scan_s = CpuSeconds() - cpu;
+    return seen;
+  }
+  std::vector<std::regex> compiled;
+  compiled.reserve(count);
+  for (const auto& p : patterns)
+    compiled.emplace_back(p, std::regex::ECMAScript | std::regex::icase | std::regex::optimize);
+  compile_s = CpuSeconds() - cpu;
+  cpu = CpuSeconds();
+  for (const auto& r : compiled) seen += std::regex_search(lowered, r);
+  scan_s = CpuSeconds() - cpu;
+  return seen;
+}
+
 void HyperscanFigures(std::string_view text, size_t count, bool regex) {
   IocScanner scanner;
-  for (size_t i = 0; i < count; ++i) {
-    const auto h = Mix(0x5eed0000 + i);
-    std::string pattern =
-        regex ? fmt::format("/{}/[0-9a-f]+{:03x}\\.(php|js)", kWords[h % 16], h % 4096)
-              : fmt::format("/{}/{:x}.php", kWords[(h >> 20) % 16], h >> 36);
-    (void)scanner.Add({fmt::format("p{}", i), ObservableType::kText, pattern,
+  for (size_t i = 0; i < count; ++i)
+    (void)scanner.Add({fmt::format("p{}", i), ObservableType::kText, Pattern(i, regex),
                        regex ? IndicatorMatch::kRegex : IndicatorMatch::kSubstring});
-  }
+  // Reset the peak resident size (Linux: "5" to clear_refs) to see what compiling takes.
+  const auto [rss_before, hwm_unused] = RssKb();
+  (void)hwm_unused;
+  std::ofstream("/proc/self/clear_refs") << "5";
   auto t = Clock::now();
+  double cpu = CpuSeconds();
   const auto problems = scanner.Compile();
+  const double compile_cpu = CpuSeconds() - cpu;
   const double compile_s = Seconds(t);
+  const auto [rss_after, hwm] = RssKb();
   std::vector<IocSighting> sightings;
-  const double cpu = CpuSeconds();
+  cpu = CpuSeconds();
+  t = Clock::now();
   scanner.ScanText(text, "log", sightings);
   const double scan_s = CpuSeconds() - cpu;
+  const double scan_wall = Seconds(t);
   fmt::print(
-      "hyperscan {:>7} {:9}: compile {:6.2f} s ({} rejected), scan {:.3f} GB/s per CPU-second, {} "
-      "indicators seen\n",
-      count, regex ? "regex" : "substring", compile_s, problems.size(), text.size() / scan_s / 1e9,
-      sightings.size());
+      "hyperscan {:>7} {:9}: compile {:.2f} CPU-s ({:.2f} s wall, {} rejected), database {:.1f} "
+      "MB, compile peak +{:.0f} MB RSS, kept +{:.0f} MB; scan {:.3f} GB/s per CPU-second ({:.3f} "
+      "GB/s wall), {} indicators seen in {:.1f} MB\n",
+      count, regex ? "regex" : "substring", compile_cpu, compile_s, problems.size(),
+      static_cast<double>(scanner.PatternBytes()) / 1e6,
+      static_cast<double>(hwm - rss_before) / 1024.0,
+      static_cast<double>(rss_after - rss_before) / 1024.0, text.size() / scan_s / 1e9,
+      text.size() / scan_wall / 1e9, sightings.size(), text.size() / 1e6);
+  // The peer on a sample small enough for it (the per-indicator cost is count x sample bytes).
+  const auto sample =
+      Sample(text, regex ? std::clamp<size_t>((size_t{1} << 26) / count, 1024, size_t{256} << 10)
+                         : std::clamp<size_t>((size_t{1} << 30) / count, 4096, size_t{1} << 20));
+  std::vector<IocSighting> sample_sightings;
+  cpu = CpuSeconds();
+  scanner.ScanText(sample, "sample", sample_sightings);
+  const double sample_s = CpuSeconds() - cpu;
+  double peer_compile = 0, peer_scan = 0;
+  const auto peer_seen = NaivePatternScan(sample, count, regex, peer_compile, peer_scan);
+  fmt::print(
+      "  peer ({}) on the first {} bytes: compile {:.2f} CPU-s, scan {:.6f} GB/s per CPU-second, "
+      "{} indicators seen (hyperscan on the same bytes: {:.3f} GB/s, {} seen); ratio "
+      "hyperscan/peer {:.0f}\n",
+      regex ? "one std::regex per indicator" : "std::string_view::find per indicator",
+      sample.size(), peer_compile, sample.size() / peer_scan / 1e9, peer_seen,
+      sample.size() / sample_s / 1e9, sample_sightings.size(),
+      (text.size() / scan_s) / (sample.size() / peer_scan));
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  size_t log_mb = 512, n = 1'000'000, patterns_mb = 128, grep_mb = 0;
+  size_t log_mb = 512, n = 1'000'000, patterns_mb = 128, grep_mb = 0, peer = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const size_t value = std::stoull(argv[i + 1]);
@@ -208,6 +289,8 @@ int main(int argc, char** argv) {
       patterns_mb = value;
     else if (flag == "--grep-mb")
       grep_mb = value;
+    else if (flag == "--peer")
+      peer = value;  // 0: no peer (profiling only; figures need the peer)
   }
   const auto indicators = MakeIndicators(n);
   size_t planted = 0;
@@ -242,6 +325,7 @@ int main(int argc, char** argv) {
         run, s, log.size() / s / 1e9, wall, summary.lines, summary.matched_lines, sightings.size());
   }
 
+  if (peer == 0) return 0;
   std::unordered_set<std::string> set;
   set.reserve(n);
   for (const auto& i : indicators) set.insert(i.value);

@@ -43,11 +43,26 @@ constexpr std::array<std::uint8_t, 256> MakeClasses() {
 }
 constexpr auto kClasses = MakeClasses();
 
+// Upper-case ASCII letters of an 8-byte word lower-cased (bytes >= 0x80 unchanged), SWAR.
+inline std::uint64_t LowerWord(std::uint64_t w) {
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  constexpr std::uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fULL;
+  const std::uint64_t low = w & kLow7;
+  const std::uint64_t at_least_a = low + 0x3f3f3f3f3f3f3f3fULL;  // high bit: byte >= 'A'
+  const std::uint64_t above_z = low + 0x2525252525252525ULL;     // high bit: byte > 'Z'
+  const std::uint64_t upper = at_least_a & ~above_z & ~w & kHigh;
+  return w | (upper >> 2);
+}
+
+// The hash of the prefilter and the probes; kLower: of the ASCII-lower-cased bytes, without
+// copying them (FastHash<true>(s) == FastHash<false>(lower(s))).
+template <bool kLower = false>
 inline std::uint64_t FastHash(const char* p, size_t n) {
   std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ (n * 0xff51afd7ed558ccdULL);
   while (n >= 8) {
     std::uint64_t w;
     std::memcpy(&w, p, 8);
+    if constexpr (kLower) w = LowerWord(w);
     h = (h ^ w) * 0xff51afd7ed558ccdULL;
     h ^= h >> 32;
     p += 8;
@@ -56,6 +71,7 @@ inline std::uint64_t FastHash(const char* p, size_t n) {
   if (n > 0) {
     std::uint64_t w = 0;
     std::memcpy(&w, p, n);
+    if constexpr (kLower) w = LowerWord(w);
     h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
     h ^= h >> 29;
   }
@@ -95,6 +111,42 @@ constexpr std::array<std::uint8_t, 256> MakeTokenBytes() {
 }
 constexpr auto kTokenBytes = MakeTokenBytes();
 
+// The same kinds as counters, one table add per byte: six 10-bit fields (bytes other than 0-9
+// '.' ':', bytes other than hex digits and ':', letters, '@', dots, colons). Tokens up to 1023
+// bytes (TokenCounts::kMaxBytes) cannot overflow a field.
+struct TokenCounts {
+  static constexpr size_t kMaxBytes = 1023;
+  static constexpr unsigned kNotDigitDotColonShift = 0, kNotHexColonShift = 10, kLetterShift = 20,
+                            kAtShift = 30, kDotShift = 40, kColonShift = 50;
+  static constexpr std::array<std::uint64_t, 256> Make() {
+    std::array<std::uint64_t, 256> t{};
+    for (size_t i = 0; i < 256; ++i) {
+      const auto k = kTokenBytes[i];
+      std::uint64_t v = 0;
+      if (k & kNotDigitDotColon) v |= std::uint64_t{1} << kNotDigitDotColonShift;
+      if (k & kNotHexColon) v |= std::uint64_t{1} << kNotHexColonShift;
+      if (k & kLetter) v |= std::uint64_t{1} << kLetterShift;
+      if (k & kAt) v |= std::uint64_t{1} << kAtShift;
+      if (i == '.') v |= std::uint64_t{1} << kDotShift;
+      if (i == ':') v |= std::uint64_t{1} << kColonShift;
+      t[i] = v;
+    }
+    return t;
+  }
+  static unsigned Field(std::uint64_t counts, unsigned shift) {
+    return static_cast<unsigned>((counts >> shift) & 1023);
+  }
+};
+constexpr auto kTokenCounts = TokenCounts::Make();
+
+// Bytes stripped from both ends of a token: '.', ':', '-', '@'.
+constexpr std::array<bool, 256> MakeStripBytes() {
+  std::array<bool, 256> t{};
+  for (char c : std::string_view(".:-@")) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}
+constexpr auto kStripBytes = MakeStripBytes();
+
 // Bytes equal to `c` in an 8-byte word: their high bits set, exactly (no false positives).
 inline std::uint64_t BytesEqual(std::uint64_t word, char c) {
   constexpr std::uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fULL;
@@ -117,12 +169,63 @@ bool HasPercentOrDotSegment(std::string_view text) {
   return false;
 }
 
+#if defined(__x86_64__)
+// The 32 bytes of p from i (i < n), those at n and past it replaced by `fill`. When the 32 bytes
+// stay within one page they are read whole (no fault possible; not instrumented by ASan) and
+// masked, otherwise copied.
+__attribute__((target("avx2"), no_sanitize_address)) inline __m256i Load32(const char* p, size_t i,
+                                                                           size_t n, char fill) {
+  if (i + 32 <= n) return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
+  if ((reinterpret_cast<std::uintptr_t>(p + i) & 4095) <= 4096 - 32) {
+    const __m256i iota =
+        _mm256_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                         21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31);
+    const __m256i valid = _mm256_cmpgt_epi8(_mm256_set1_epi8(static_cast<char>(n - i)), iota);
+    return _mm256_blendv_epi8(_mm256_set1_epi8(fill),
+                              _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i)), valid);
+  }
+  alignas(32) char tail[32];
+  std::memset(tail, fill, sizeof tail);
+  std::memcpy(tail, p + i, n - i);
+  return _mm256_load_si256(reinterpret_cast<const __m256i*>(tail));
+}
+
+// HasPercentOrDotSegment 32 bytes a step.
+__attribute__((target("avx2"), no_sanitize_address)) bool HasPercentOrDotSegmentAvx2(
+    std::string_view text) {
+  std::uint32_t slash_carry = 0;
+  for (size_t i = 0; i < text.size(); i += 32) {
+    const __m256i b = Load32(text.data(), i, text.size(), ' ');
+    const auto percent = static_cast<std::uint32_t>(
+        _mm256_movemask_epi8(_mm256_cmpeq_epi8(b, _mm256_set1_epi8('%'))));
+    const auto slash = static_cast<std::uint32_t>(
+        _mm256_movemask_epi8(_mm256_cmpeq_epi8(b, _mm256_set1_epi8('/'))));
+    const auto dot = static_cast<std::uint32_t>(
+        _mm256_movemask_epi8(_mm256_cmpeq_epi8(b, _mm256_set1_epi8('.'))));
+    if ((percent | (((slash << 1) | slash_carry) & dot)) != 0) return true;
+    slash_carry = slash >> 31;
+  }
+  return false;
+}
+#endif
+
+bool HasAvx2();
+
+bool UrlTailNeedsNormalising(std::string_view tail) {
+#if defined(__x86_64__)
+  if (HasAvx2()) return HasPercentOrDotSegmentAvx2(tail);
+#endif
+  return HasPercentOrDotSegment(tail);
+}
+
 // Byte kinds of a URL's authority (LineTokenizer::Url).
 enum : std::uint8_t {
   kAuthorityEnd = 1,      // '/', '?', '#'
   kColonByte = 2,         // ':'
   kNeedsNormalising = 4,  // '@', '[', '%': the full RFC 3986 normalisation
   kNotHostByte = 8,       // not a host name byte (A-Z a-z 0-9 '.' '-' '_')
+  kHostLetter = 16,       // A-Z a-z: the host is a name, never an IPv4 address
+  kDotByte = 32,          // '.'
 };
 
 constexpr std::array<std::uint8_t, 256> MakeUrlBytes() {
@@ -134,6 +237,8 @@ constexpr std::array<std::uint8_t, 256> MakeUrlBytes() {
     if (i == '/' || i == '?' || i == '#') v |= kAuthorityEnd;
     if (i == ':') v |= kColonByte;
     if (i == '@' || i == '[' || i == '%') v |= kNeedsNormalising;
+    if ((i >= 'a' && i <= 'z') || (i >= 'A' && i <= 'Z')) v |= kHostLetter;
+    if (i == '.') v |= kDotByte;
     k[static_cast<size_t>(i)] = v;
   }
   return k;
@@ -141,30 +246,28 @@ constexpr std::array<std::uint8_t, 256> MakeUrlBytes() {
 constexpr auto kUrlBytes = MakeUrlBytes();
 
 // Parses a dotted quad without leading zeros; false otherwise.
-bool ParseV4(std::string_view t, std::uint32_t& out) {
+inline bool ParseV4(std::string_view t, std::uint32_t& out) {
+  if (t.size() < 7 || t.size() > 15) return false;  // "0.0.0.0" to "255.255.255.255"
   const char* p = t.data();
   const char* const end = p + t.size();
-  auto digit = [&](unsigned& d) {
-    if (p == end) return false;
-    d = static_cast<unsigned>(static_cast<unsigned char>(*p)) - '0';
-    return d <= 9;
+  auto digit_at = [end](const char* q) {
+    return q != end ? static_cast<unsigned>(static_cast<unsigned char>(*q)) - '0' : 10u;
   };
   std::uint32_t value = 0;
   for (int part = 0; part < 4; ++part) {
-    unsigned first, d;
-    if (!digit(first)) return false;
+    unsigned number = digit_at(p);
+    if (number > 9) return false;
     ++p;
-    unsigned number = first;
-    if (digit(d)) {
-      ++p;
-      if (first == 0) return false;  // leading zero
+    if (unsigned d = digit_at(p); d <= 9) {
+      if (number == 0) return false;  // leading zero
       number = number * 10 + d;
-      if (digit(d)) {
-        ++p;
+      ++p;
+      if (d = digit_at(p); d <= 9) {
         number = number * 10 + d;
+        ++p;
+        if (number > 255) return false;
       }
     }
-    if (number > 255) return false;
     value = (value << 8) | number;
     if (part < 3) {
       if (p == end || *p != '.') return false;
@@ -285,6 +388,35 @@ bool IsBinaryLine(std::string_view line) {
   return false;
 }
 
+// A blocked Bloom filter over FastHash values: three bits of one 64-bit word per value (the word
+// from the hash's high bits, the bits from its low 18), so a probe reads one word.
+class BlockedBloom {
+ public:
+  // About `bits_per_value` bits per value, at least 2^16 bits.
+  void Reset(size_t values, size_t bits_per_value) {
+    unsigned bits = 16;
+    while ((std::size_t{1} << bits) < values * bits_per_value && bits < 34) ++bits;
+    words_.assign((std::size_t{1} << bits) / 64, 0);
+    shift_ = 64 - (bits - 6);
+  }
+  void Add(std::uint64_t h) { words_[h >> shift_] |= Bits(h); }
+  bool MayContain(std::uint64_t h) const {
+    const auto mask = Bits(h);
+    return (words_[h >> shift_] & mask) == mask;
+  }
+  void Prefetch(std::uint64_t h) const { __builtin_prefetch(&words_[h >> shift_]); }
+
+ private:
+  static std::uint64_t Bits(std::uint64_t h) {
+    return (std::uint64_t{1} << (h & 63)) | (std::uint64_t{1} << ((h >> 6) & 63)) |
+           (std::uint64_t{1} << ((h >> 12) & 63));
+  }
+  std::vector<std::uint64_t> words_;
+  unsigned shift_ = 64;
+};
+
+bool g_url_host_filter = true;
+
 // Byte masks of one line, bit (i & 63) of word i / 64 for byte i: field separators (bytes past the
 // line count as separators, and one all-separator word follows), the bytes '.', ':' and '@'
 // without which a field short of 32 bytes holds no token, and whether a byte is < 0x20 or
@@ -338,9 +470,12 @@ struct LineMasks {
     size_t covered = 0;  // fields before this offset are done
     for (size_t w = 0; w < words; ++w) {
       const std::uint64_t inside = ~separator[w];
-      std::uint64_t blocks = 0;
-      for (unsigned lane = 0; lane < 64; lane += 16)
-        if (((inside >> lane) & 0xffff) == 0xffff) blocks |= std::uint64_t{1} << lane;
+      // Bit 0, 16, 32, 48 set when its 16-bit lane is all inside a field.
+      std::uint64_t all = inside & (inside >> 1);
+      all &= all >> 2;
+      all &= all >> 4;
+      all &= all >> 8;
+      const std::uint64_t blocks = all & 0x0001000100010001ULL;
       std::uint64_t triggers = (marker[w] & inside) | blocks;
       while (triggers != 0) {
         const size_t at = (w << 6) + static_cast<size_t>(__builtin_ctzll(triggers));
@@ -431,7 +566,8 @@ constexpr std::array<std::uint8_t, 16> MakeNibbleTable(std::uint8_t byte_class) 
 constexpr auto kSpecialTable = MakeNibbleTable(kSeparator);
 constexpr auto kSubDelimTable = MakeNibbleTable(kSubDelim);
 
-__attribute__((target("avx2"))) void ClassifyAvx2(const char* p, size_t n, LineMasks& m) {
+__attribute__((target("avx2"), no_sanitize_address)) void ClassifyAvx2(const char* p, size_t n,
+                                                                       LineMasks& m) {
   m.Reset(n);
   const __m256i table = _mm256_broadcastsi128_si256(
       _mm_loadu_si128(reinterpret_cast<const __m128i*>(kSpecialTable.data())));
@@ -442,16 +578,8 @@ __attribute__((target("avx2"))) void ClassifyAvx2(const char* p, size_t n, LineM
   const __m256i nibble = _mm256_set1_epi8(0x0f);
   const __m256i zero = _mm256_setzero_si256();
   __m256i control = zero;
-  alignas(32) char tail[32];
   for (size_t i = 0; i < n; i += 32) {
-    __m256i b;
-    if (i + 32 <= n) {
-      b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
-    } else {
-      std::memset(tail, ' ', sizeof tail);
-      std::memcpy(tail, p + i, n - i);
-      b = _mm256_load_si256(reinterpret_cast<const __m256i*>(tail));
-    }
+    const __m256i b = Load32(p, i, n, ' ');
     const __m256i low = _mm256_and_si256(b, nibble);
     const __m256i high = _mm256_and_si256(_mm256_srli_epi16(b, 4), nibble);
     const __m256i high_bits = _mm256_shuffle_epi8(high_bit, high);
@@ -494,14 +622,18 @@ void Classify(std::string_view line, LineMasks& m) {
   ClassifyScalar(line.data(), line.size(), m);
 }
 
-// Tokenises one line and calls probe(key) for each lookup key; the keys are built in buffers
-// owned by the tokeniser (valid during the call).
+// Tokenises one line and calls probe(key, raw) for each lookup key. raw: the key is bytes of the
+// line (valid as long as the line), to be ASCII-lower-cased; otherwise the key as it is, built in
+// a buffer of the tokeniser (valid during the call only).
 template <class Probe>
 class LineTokenizer {
  public:
+  // `url_hosts`: the hosts of the URL indicators (UrlHost of their normalised values); a URL
+  // whose host (a name) is not among them is not built and probed, only its host is. Null: every
+  // URL is (ExtractLogObservables).
   LineTokenizer(Probe& probe, const std::array<bool, 33>& v4_prefixes,
-                const std::array<bool, 129>& v6_prefixes)
-      : probe_(probe), v6_prefixes_(v6_prefixes) {
+                const std::array<bool, 129>& v6_prefixes, const BlockedBloom* url_hosts = nullptr)
+      : probe_(probe), v6_prefixes_(v6_prefixes), url_hosts_(url_hosts) {
     // The IPv4 prefix lengths in use, longest first: most index sets have none.
     for (int length = 31; length >= 0; --length)
       if (v4_prefixes[static_cast<size_t>(length)]) v4_lengths_.push_back(length);
@@ -553,19 +685,34 @@ class LineTokenizer {
   }
 
   void Token(std::string_view t) {
-    while (!t.empty() &&
-           (t.front() == '.' || t.front() == ':' || t.front() == '-' || t.front() == '@'))
-      t.remove_prefix(1);
-    while (!t.empty() && (t.back() == '.' || t.back() == ':' || t.back() == '-' || t.back() == '@'))
-      t.remove_suffix(1);
+    while (!t.empty() && kStripBytes[static_cast<unsigned char>(t.front())]) t.remove_prefix(1);
+    while (!t.empty() && kStripBytes[static_cast<unsigned char>(t.back())]) t.remove_suffix(1);
     if (t.size() < 4) return;
+    // A bare dotted quad (the most frequent token) needs no classifying: the pass below would
+    // find digits and three dots, no colon, and parse the same.
+    if (std::uint32_t v4; IsDigit(t.front()) && ParseV4(t, v4)) {
+      V4(v4);
+      return;
+    }
     // One branch-free pass: which kinds of bytes the token has, and how many dots and colons.
     unsigned kinds = 0;
     size_t colons = 0, dots = 0;
-    for (const char c : t) {
-      kinds |= kTokenBytes[static_cast<unsigned char>(c)];
-      dots += c == '.';
-      colons += c == ':';
+    if (t.size() <= TokenCounts::kMaxBytes) {
+      std::uint64_t counts = 0;
+      for (const char c : t) counts += kTokenCounts[static_cast<unsigned char>(c)];
+      using C = TokenCounts;
+      kinds = (C::Field(counts, C::kNotDigitDotColonShift) != 0 ? kNotDigitDotColon : 0) |
+              (C::Field(counts, C::kNotHexColonShift) != 0 ? kNotHexColon : 0) |
+              (C::Field(counts, C::kLetterShift) != 0 ? kLetter : 0) |
+              (C::Field(counts, C::kAtShift) != 0 ? kAt : 0);
+      dots = C::Field(counts, C::kDotShift);
+      colons = C::Field(counts, C::kColonShift);
+    } else {
+      for (const char c : t) {
+        kinds |= kTokenBytes[static_cast<unsigned char>(c)];
+        dots += c == '.';
+        colons += c == ':';
+      }
     }
     const bool digits_dots = (kinds & kNotDigitDotColon) == 0;
     const bool hex = (kinds & kNotHexColon) == 0;
@@ -573,7 +720,7 @@ class LineTokenizer {
     const size_t at = (kinds & kAt) != 0 ? t.rfind('@') : std::string_view::npos;
     if (at != std::string_view::npos) {
       if (at == 0 || at + 1 >= t.size()) return;
-      probe_(LowerInto(t, buffer_));
+      probe_(t, true);
       Name(t.substr(at + 1));
       return;
     }
@@ -596,7 +743,7 @@ class LineTokenizer {
     }
     if (hex && colons == 0 &&
         (t.size() == 32 || t.size() == 40 || t.size() == 64 || t.size() == 128)) {
-      probe_(LowerInto(t, buffer_));
+      probe_(t, true);
       return;
     }
     if (dots > 0 && alpha) {
@@ -608,36 +755,44 @@ class LineTokenizer {
       } else if (colons > 1) {
         return;
       }
-      Name(t);
+      Name(t, true, t.back() == '.' ? kUnknownDots : dots);
     }
   }
 
-  void Name(std::string_view name) {
+  // A name and its parent domains; `in_line`: the name's bytes are the line's (probed as they are,
+  // lower-cased by the probe), otherwise a transient buffer's (lower-cased here).
+  static constexpr size_t kUnknownDots = ~size_t{0};
+  // `dots`: the dots in the name when the caller counted them (and it has no trailing dot).
+  void Name(std::string_view name, bool in_line = true, size_t dots = kUnknownDots) {
     while (!name.empty() && name.back() == '.') name.remove_suffix(1);
-    LoweredName(LowerInto(name, name_buffer_));
+    if (in_line)
+      NameKeys(name, true, dots);
+    else
+      NameKeys(LowerInto(name, name_buffer_), false, dots);
   }
 
-  // A lower-case name without trailing dots, and its parent domains.
-  void LoweredName(std::string_view n) {
-    probe_(n);
-    // Parent domains with at least two labels.
-    size_t dots = 0;
-    for (const char c : n) dots += c == '.';
+  // A name without trailing dots, and its parent domains with at least two labels.
+  void NameKeys(std::string_view n, bool raw, size_t dots = kUnknownDots) {
+    probe_(n, raw);
+    if (dots == kUnknownDots) {
+      dots = 0;
+      for (const char c : n) dots += c == '.';
+    }
     for (size_t i = 0; dots >= 2; ++i) {
       if (n[i] != '.') continue;
       --dots;
-      probe_(n.substr(i + 1));
+      probe_(n.substr(i + 1), raw);
     }
   }
 
   void V4(std::uint32_t address) {
     char key[6] = {'\x01'};
     for (int i = 0; i < 4; ++i) key[1 + i] = static_cast<char>((address >> (24 - 8 * i)) & 0xff);
-    probe_(std::string_view(key, 5));
+    probe_(std::string_view(key, 5), false);
     for (const int length : v4_lengths_) {
       const std::uint32_t mask = length == 0 ? 0 : ~((1u << (32 - length)) - 1);
       key_ = V4Key(address & mask, length);
-      probe_(std::string_view(key_));
+      probe_(std::string_view(key_), false);
     }
   }
 
@@ -650,11 +805,11 @@ class LineTokenizer {
     ip.prefix_length = 128;
     if (inet_pton(AF_INET6, text, ip.bytes.data()) != 1) return;
     key_ = V6Key(ip.bytes, 128);
-    probe_(std::string_view(key_));
+    probe_(std::string_view(key_), false);
     for (int length = 127; length >= 0; --length) {
       if (!v6_prefixes_[static_cast<size_t>(length)]) continue;
       key_ = V6Key(ip.Masked(length).bytes, length);
-      probe_(std::string_view(key_));
+      probe_(std::string_view(key_), false);
     }
   }
 
@@ -670,16 +825,17 @@ class LineTokenizer {
     size_t authority_end = 0;
     size_t colon = std::string_view::npos;
     unsigned kinds = 0;
+    size_t dots = 0;  // in the host when the URL takes the fast path (the port is digits)
     for (; authority_end < rest.size(); ++authority_end) {
       const auto k = kUrlBytes[static_cast<unsigned char>(rest[authority_end])];
       if (k & kAuthorityEnd) break;
       if (k & kColonByte) colon = authority_end;
       kinds |= k;
+      dots += (k >> 5) & 1;
     }
     const auto authority = rest.substr(0, authority_end);
     const auto tail = rest.substr(authority_end);
     bool slow = authority.empty() || (kinds & kNeedsNormalising) != 0;
-    slow = slow || HasPercentOrDotSegment(tail);
     std::string_view host = authority;
     std::string_view port;
     if (!slow) {
@@ -690,20 +846,33 @@ class LineTokenizer {
             !std::all_of(port.begin(), port.end(), IsDigit))
           slow = true;
       }
-      unsigned host_kinds = 0;
-      for (const char c : host) host_kinds |= kUrlBytes[static_cast<unsigned char>(c)];
+      unsigned host_kinds = kinds;  // the authority is the host without a port
+      if (colon != std::string_view::npos) {
+        host_kinds = 0;
+        for (const char c : host) host_kinds |= kUrlBytes[static_cast<unsigned char>(c)];
+      }
       if ((host_kinds & kNotHostByte) != 0 || host.empty() || host.back() == '.') slow = true;
+      // A host name no URL indicator has: the URL cannot match whatever its path (its normal
+      // form, fast or full, has this host lower-cased), only the name is probed. A path that
+      // takes the full normalisation still does (a URL it rejects probes nothing, as before).
+      if (!slow && url_hosts_ != nullptr && g_url_host_filter && (host_kinds & kHostLetter) != 0 &&
+          !url_hosts_->MayContain(FastHash<true>(host.data(), host.size())) &&
+          !UrlTailNeedsNormalising(tail)) {
+        NameKeys(host, true, dots);
+        return;
+      }
     }
+    slow = slow || UrlTailNeedsNormalising(tail);
     if (slow) {
       auto normalised = NormaliseUrl(u);
       if (!normalised.ok()) return;
       url_ = std::move(*normalised);
-      probe_(std::string_view(url_));
+      probe_(std::string_view(url_), false);
       const auto h = UrlHost(url_);
       if (std::uint32_t v4; ParseV4(h, v4)) {
         V4(v4);
       } else if (h.find(':') == std::string::npos && !h.empty()) {
-        Name(h);
+        Name(h, false);
       }
       return;
     }
@@ -717,7 +886,6 @@ class LineTokenizer {
     *out++ = ':';
     *out++ = '/';
     *out++ = '/';
-    const char* lowered_host = out;
     for (const char c : host) *out++ = Lower(c);
     if (!default_port) {
       *out++ = ':';
@@ -726,11 +894,11 @@ class LineTokenizer {
     }
     if (add_slash) *out++ = '/';
     if (!tail.empty()) std::memcpy(out, tail.data(), tail.size());
-    probe_(std::string_view(url_));
+    probe_(std::string_view(url_), false);
     if (std::uint32_t v4; ParseV4(host, v4)) {
       V4(v4);
     } else {
-      LoweredName(std::string_view(lowered_host, host.size()));
+      NameKeys(host, true, dots);
     }
   }
 
@@ -752,6 +920,7 @@ class LineTokenizer {
   Probe& probe_;
   std::vector<int> v4_lengths_;  // IPv4 prefix lengths of CIDR indicators, longest first
   const std::array<bool, 129>& v6_prefixes_;
+  const BlockedBloom* url_hosts_;
   LineMasks masks_;
   std::string_view line_;  // the line of the masks
   char scheme_[8] = {};
@@ -782,8 +951,9 @@ struct IocScanner::Impl {
   std::vector<Indicator> indicators;
   std::vector<Value> values;
   detail::StringTable table;
-  std::vector<std::uint64_t> prefilter;
-  unsigned prefilter_shift = 64;
+  BlockedBloom prefilter;
+  BlockedBloom url_hosts;  // UrlHost of each URL value
+  std::vector<std::string_view> url_keys;
   std::array<bool, 33> v4_prefixes{};
   std::array<bool, 129> v6_prefixes{};
   std::vector<detail::PatternSpec> specs;
@@ -794,24 +964,13 @@ struct IocScanner::Impl {
     return table.Find(key, [this](std::uint32_t v) { return values[v].key; });
   }
 
-  // A blocked Bloom filter: three bits of one 64-bit word per value (the word from the hash's
-  // high bits, the bits from its low 18), so a probe reads one word.
-  static std::uint64_t PrefilterBits(std::uint64_t h) {
-    return (std::uint64_t{1} << (h & 63)) | (std::uint64_t{1} << ((h >> 6) & 63)) |
-           (std::uint64_t{1} << ((h >> 12) & 63));
-  }
-
-  bool MayContain(std::uint64_t h) const {
-    const auto mask = PrefilterBits(h);
-    return (prefilter[h >> prefilter_shift] & mask) == mask;
-  }
-
-  void AddKey(std::string_view key, std::uint32_t indicator) {
+  void AddKey(std::string_view key, std::uint32_t indicator, bool url = false) {
     auto v = FindValue(key);
     if (v == kNone) {
       v = static_cast<std::uint32_t>(values.size());
       values.push_back({arena.Store(key), kNone});
       table.Insert(values.back().key, v);
+      if (url) url_keys.push_back(values.back().key);
     }
     indicators[indicator].next = values[v].first_indicator;
     values[v].first_indicator = indicator;
@@ -877,20 +1036,19 @@ Status IocScanner::Add(const ScanIndicator& indicator) {
     }
   }
   m.indicators.push_back({indicator.id, observable.value, kNone});
-  m.AddKey(key, index);
+  m.AddKey(key, index, observable.type == ObservableType::kUrl);
   return Status::Ok();
 }
 
 std::vector<ScanProblem> IocScanner::Compile() {
   auto& m = *impl_;
   // Prefilter: about 16 bits per value (three set per value in one word), at least 2^16 bits.
-  unsigned bits = 16;
-  while ((std::size_t{1} << bits) < m.values.size() * 16 && bits < 34) ++bits;
-  m.prefilter.assign((std::size_t{1} << bits) / 64, 0);
-  m.prefilter_shift = 64 - (bits - 6);
-  for (const auto& v : m.values) {
-    const auto h = FastHash(v.key.data(), v.key.size());
-    m.prefilter[h >> m.prefilter_shift] |= Impl::PrefilterBits(h);
+  m.prefilter.Reset(m.values.size(), 16);
+  for (const auto& v : m.values) m.prefilter.Add(FastHash(v.key.data(), v.key.size()));
+  m.url_hosts.Reset(m.url_keys.size(), 16);
+  for (const auto key : m.url_keys) {
+    const auto host = UrlHost(key);
+    m.url_hosts.Add(FastHash(host.data(), host.size()));
   }
   std::vector<ScanProblem> problems;
   for (const auto& r : m.database.Compile(m.specs))
@@ -904,6 +1062,7 @@ std::size_t IocScanner::AtomicCount() const {
   return impl_->indicators.size() - impl_->specs.size();
 }
 std::size_t IocScanner::PatternCount() const { return impl_->specs.size(); }
+std::size_t IocScanner::PatternBytes() const { return impl_->database.Bytes(); }
 
 ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_name,
                                  std::vector<IocSighting>& sightings) const {
@@ -928,22 +1087,32 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
   // The probes of a batch of lines are made first, each key's prefilter word prefetched as the
   // key is made, and tested after the whole batch is tokenised: the cache misses overlap with
   // the tokenising of the following lines instead of being paid one after another.
+  // Keys that are bytes of the line are not copied: they are hashed lower-cased in place, and
+  // lower-cased only when the prefilter lets them through.
   constexpr size_t kBatchLines = 16;
   struct Pending {
     std::uint64_t hash;
+    const char* raw;  // the key's bytes in the line, or null: in pending_keys at offset
     std::uint32_t offset;
     std::uint32_t length;
     std::uint32_t line;  // index in the batch
   };
   std::vector<Pending> pending;
-  std::string pending_keys;
+  std::string pending_keys, lowered;
   std::array<std::string_view, kBatchLines> batch_lines;
   std::array<std::uint64_t, kBatchLines> batch_numbers{};
   size_t batch_size = 0;
-  auto probe = [&](std::string_view key) {
+  auto probe = [&](std::string_view key, bool raw) {
+    if (raw) {
+      const auto h = FastHash<true>(key.data(), key.size());
+      m.prefilter.Prefetch(h);
+      pending.push_back({h, key.data(), 0, static_cast<std::uint32_t>(key.size()),
+                         static_cast<std::uint32_t>(batch_size)});
+      return;
+    }
     const auto h = FastHash(key.data(), key.size());
-    __builtin_prefetch(&m.prefilter[h >> m.prefilter_shift]);
-    pending.push_back({h, static_cast<std::uint32_t>(pending_keys.size()),
+    m.prefilter.Prefetch(h);
+    pending.push_back({h, nullptr, static_cast<std::uint32_t>(pending_keys.size()),
                        static_cast<std::uint32_t>(key.size()),
                        static_cast<std::uint32_t>(batch_size)});
     pending_keys.append(key);
@@ -957,8 +1126,16 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
   auto resolve = [&] {
     std::uint32_t line = 0;
     for (const auto& p : pending) {
-      if (!m.MayContain(p.hash)) continue;
-      const auto v = m.FindValue(std::string_view(pending_keys).substr(p.offset, p.length));
+      if (!m.prefilter.MayContain(p.hash)) continue;
+      std::string_view key;
+      if (p.raw != nullptr) {
+        lowered.assign(p.raw, p.length);
+        for (auto& c : lowered) c = Lower(c);
+        key = lowered;
+      } else {
+        key = std::string_view(pending_keys).substr(p.offset, p.length);
+      }
+      const auto v = m.FindValue(key);
       if (v == kNone) continue;
       if (p.line != line) {
         flush_line(line);
@@ -972,7 +1149,7 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
     pending_keys.clear();
     batch_size = 0;
   };
-  LineTokenizer tokenizer(probe, m.v4_prefixes, m.v6_prefixes);
+  LineTokenizer tokenizer(probe, m.v4_prefixes, m.v6_prefixes, &m.url_hosts);
   auto scratch = m.database.MakeScratch();
   std::vector<std::uint32_t> line_starts;
   std::vector<std::uint64_t> last_pattern_line(m.specs.size(), 0);
@@ -1061,7 +1238,13 @@ Result<ScanSummary> IocScanner::ScanFile(const std::string& path,
 
 void ExtractLogObservables(std::string_view line,
                            const std::function<void(ObservableType, std::string_view)>& on_token) {
-  auto probe = [&](std::string_view key) {
+  std::string lowered;
+  auto probe = [&](std::string_view key, bool raw) {
+    if (raw) {
+      lowered.assign(key);
+      for (auto& c : lowered) c = Lower(c);
+      key = lowered;
+    }
     if (key.empty()) return;
     if (key[0] == '\x01' && key.size() == 5) {
       const auto ip = fmt::format(
@@ -1096,6 +1279,7 @@ void ExtractLogObservables(std::string_view line,
 
 namespace detail {
 void UseScalarLineClassifier(bool scalar) { g_force_scalar = scalar; }
+void UseUrlHostFilter(bool filter) { g_url_host_filter = filter; }
 }  // namespace detail
 
 std::string SightingNdjson(const IocSighting& s) {

@@ -1,8 +1,11 @@
 #include "issa/cyber/ioc_scan.h"
 
+#include <cctype>
 #include <map>
 #include <random>
+#include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -157,6 +160,179 @@ TEST(IocScanner, ExactCidrParentDomainUrlAndPatterns) {
             R"({"count":1,"first_seen":"2023-11-14T22:13:20.000Z","indicator":"indicator--3",)"
             R"("last_line":1,"last_seen":"2023-11-14T22:13:20.000Z","line":1,"log":"proxy.log",)"
             R"("value":"http://sub.evil.example.com/a?b=1"})");
+}
+
+// Random logs of the four formats with mixed case, ports, user info, percent-encodings, dot
+// segments, IPv6 literals and e-mail addresses; indicators drawn from the values in them. The
+// scanner (SIMD classifier, URL host filter, keys hashed lower-cased in place) must find exactly
+// what a plain reference finds: the tokens of ExtractLogObservables (no filter, keys lower-cased
+// by copy) looked up in a std::map of the indicators' normalised values. The same with the
+// shortcuts switched off.
+class RandomLog {
+ public:
+  explicit RandomLog(unsigned seed) : rng_(seed) {}
+
+  std::string Cased(std::string s) {
+    for (auto& c : s)
+      if (std::isalpha(static_cast<unsigned char>(c)) && rng_() % 3 == 0) c ^= 0x20;
+    return s;
+  }
+  std::string Host() {
+    static const char* kLabels[] = {"evil", "cdn", "a", "www", "login", "x-y", "m_1", "mail"};
+    static const char* kTlds[] = {"com", "net", "example", "io"};
+    std::string h;
+    const auto labels = 1 + rng_() % 3;
+    for (unsigned i = 0; i < labels; ++i) h += std::string(kLabels[rng_() % 8]) + ".";
+    return h + kTlds[rng_() % 4];
+  }
+  std::string Ip() {
+    static const int kOctets[] = {1, 10, 93, 184, 203, 0, 255, 12};
+    return std::to_string(kOctets[1 + rng_() % 7]) + "." + std::to_string(kOctets[rng_() % 8]) +
+           "." + std::to_string(kOctets[rng_() % 8]) + "." + std::to_string(kOctets[rng_() % 8]);
+  }
+  std::string Hash() {
+    std::string h;
+    for (int i = 0; i < 64; ++i) h += "0123456789abcdef"[(rng_() % 4 == 0) ? rng_() % 16 : i % 16];
+    return h;
+  }
+  std::string Url() {
+    static const char* kSchemes[] = {"http", "https", "ftp", "hxxp"};
+    static const char* kPorts[] = {"", "", ":80", ":443", ":8080", ":21", ":0"};
+    static const char* kPaths[] = {"/",       "",        "/a/b.php?id=1", "/%41x", "/./z",
+                                   "/a/../b", "/x.js#f", "?q=1",          "/p/"};
+    std::string u = std::string(kSchemes[rng_() % 4]) + "://";
+    if (rng_() % 10 == 0) u += "user@";
+    const auto host_kind = rng_() % 10;
+    u += host_kind == 0   ? Ip()
+         : host_kind == 1 ? "[2001:db8::" + std::to_string(rng_() % 3) + "]"
+                          : Host();
+    if (rng_() % 20 == 0) u += ".";
+    return u + kPorts[rng_() % 7] + kPaths[rng_() % 9];
+  }
+  std::string Line() {
+    const auto kind = rng_() % 5;
+    if (kind == 0)
+      return "1700000000.123 45 " + Ip() + " TCP_MISS/200 99 GET " + Cased(Url()) +
+             " - HIER_DIRECT/" + Ip() + " text/html";
+    if (kind == 1) {
+      const auto name = Cased(Host());
+      return "23-Nov-2026 10:00:00.000 queries: info: client @0x7f3a8c " + Ip() + "#53 (" + name +
+             "): query: " + name + " IN A +E(0)K (" + Ip() + ")";
+    }
+    if (kind == 2)
+      return "Nov 23 10:00:01 fw kernel: [UFW BLOCK] IN=eth0 OUT= MAC=00:16:3e:aa:bb:cc SRC=" +
+             Ip() + " DST=" + Ip() + ":443 LEN=60";
+    if (kind == 3)
+      return "Nov 23 10:00:02 mx postfix/smtp[12]: AB: to=<u" + std::to_string(rng_() % 3) + "@" +
+             Cased(Host()) + ">, relay=" + Cased(Host()) + "[" + Ip() +
+             "]:25, sha256=" + Cased(Hash());
+    // Loose text: values between random separators.
+    std::string line;
+    static const char* kSeparators[] = {" ", "=", "/", ",", "\t", "\"", "(", ") ", "|", "#"};
+    for (int i = 0, n = 2 + static_cast<int>(rng_() % 6); i < n; ++i) {
+      const auto v = rng_() % 5;
+      line += v == 0   ? Cased(Url())
+              : v == 1 ? Ip()
+              : v == 2 ? Cased(Host())
+              : v == 3 ? Hash()
+                       : "x";
+      line += kSeparators[rng_() % 10];
+    }
+    return line;
+  }
+  std::mt19937& Rng() { return rng_; }
+
+ private:
+  std::mt19937 rng_;
+};
+
+TEST(IocScanner, ShortcutsFindWhatThePlainReferenceFinds) {
+  for (unsigned seed = 1; seed <= 6; ++seed) {
+    RandomLog gen(seed);
+    std::vector<std::string> lines;
+    for (int i = 0; i < 3000; ++i) lines.push_back(gen.Line());
+    // Indicators: a third of the distinct values the lines carry, and values absent from them.
+    std::map<std::string, ObservableType> present;
+    for (const auto& line : lines)
+      ExtractLogObservables(line, [&](ObservableType t, std::string_view v) {
+        if (t != ObservableType::kIpv6) present.emplace(std::string(v), t);
+      });
+    IocScanner scanner;
+    std::map<std::string, std::vector<std::string>> ids_by_value;  // normalised value -> ids
+    size_t next_id = 0;
+    auto add = [&](ObservableType type, const std::string& value) {
+      const auto id = "indicator--" + std::to_string(next_id++);
+      ASSERT_TRUE(scanner.Add({id, type, value}).ok()) << value;
+      ids_by_value[MakeObservable(type, value)->value].push_back(id);
+    };
+    for (const auto& [value, type] : present)
+      if (gen.Rng()() % 3 == 0) add(type, value);
+    for (int i = 0; i < 300; ++i) {
+      add(ObservableType::kDomain, gen.Host() + ".absent");
+      add(ObservableType::kUrl, "http://" + gen.Host() + "/absent" + std::to_string(i));
+    }
+    ASSERT_TRUE(scanner.Compile().empty());
+    ASSERT_GT(ids_by_value.size(), 100u);
+
+    // The reference: per line, the extracted tokens looked up in the map.
+    std::map<std::string, std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>> expected;
+    std::uint64_t expected_lines = 0;
+    std::string log;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      std::set<std::string> hits;
+      ExtractLogObservables(lines[i], [&](ObservableType, std::string_view v) {
+        if (auto it = ids_by_value.find(std::string(v)); it != ids_by_value.end())
+          hits.insert(it->second.begin(), it->second.end());
+      });
+      expected_lines += !hits.empty();
+      for (const auto& id : hits) {
+        auto& [first, last, count] = expected[id];
+        if (count++ == 0) first = i + 1;
+        last = i + 1;
+      }
+      log += lines[i] + "\n";
+    }
+    ASSERT_GT(expected.size(), 50u);
+
+    for (int mode = 0; mode < 3; ++mode) {
+      detail::UseUrlHostFilter(mode != 1);
+      detail::UseScalarLineClassifier(mode == 2);
+      std::vector<IocSighting> sightings;
+      const auto summary = scanner.ScanText(log, "random.log", sightings);
+      detail::UseUrlHostFilter(true);
+      detail::UseScalarLineClassifier(false);
+      std::map<std::string, std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>> found;
+      for (const auto& s : sightings) found[s.indicator_id] = {s.first_line, s.last_line, s.count};
+      EXPECT_EQ(found, expected) << "seed " << seed << " mode " << mode;
+      EXPECT_EQ(summary.matched_lines, expected_lines) << "seed " << seed << " mode " << mode;
+    }
+  }
+}
+
+// A URL indicator is found in every spelling of its URL; a URL on a host no URL indicator has is
+// not built, and its host and parents are still found.
+TEST(IocScanner, UrlHostFilterKeepsUrlAndHostMatches) {
+  IocScanner scanner;
+  ASSERT_TRUE(scanner.Add({"url", ObservableType::kUrl, "http://Bad.Example.com/x/y.php"}).ok());
+  ASSERT_TRUE(scanner.Add({"parent", ObservableType::kDomain, "other.example"}).ok());
+  ASSERT_TRUE(scanner.Compile().empty());
+  const std::string log =
+      "GET HTTP://BAD.example.COM:80/x/y.php\n"       // case and the default port
+      "GET http://bad.example.com/x/./y.php\n"        // a dot segment: the full normalisation
+      "GET http://bad.example.com/x/%79.php\n"        // percent-encoded 'y'
+      "GET http://bad.example.com/x/z.php\n"          // another path: no match
+      "GET http://www.Other.Example/x/y.php?a=1\n"    // host not in the filter: parent found
+      "GET http://www.other.example:8080/%41/./b\n";  // the same, with a path to normalise
+  std::vector<IocSighting> sightings;
+  const auto summary = scanner.ScanText(log, "proxy.log", sightings);
+  std::map<std::string, IocSighting> by_id;
+  for (const auto& s : sightings) by_id[s.indicator_id] = s;
+  ASSERT_EQ(by_id.size(), 2u);
+  EXPECT_EQ(by_id["url"].count, 3u);
+  EXPECT_EQ(by_id["url"].last_line, 3u);
+  EXPECT_EQ(by_id["parent"].count, 2u);
+  EXPECT_EQ(by_id["parent"].first_line, 5u);
+  EXPECT_EQ(summary.matched_lines, 5u);
 }
 
 TEST(IocScanner, UnsupportedRegexIsReportedAndTheRestScans) {

@@ -78,6 +78,8 @@ class IocScanner {
 
   std::size_t AtomicCount() const;
   std::size_t PatternCount() const;
+  // Bytes of the compiled Hyperscan database (0 without patterns).
+  std::size_t PatternBytes() const;
 
   // Scans `text` (lines separated by '\n') as the log `log_name`; appends one sighting per
   // indicator that matched.
@@ -104,6 +106,9 @@ namespace detail {
 // Tests only: classify line bytes without SIMD (the portable path) and walk every field instead
 // of the marker bytes (the reference), to compare both. Not thread-safe; set before scanning.
 void UseScalarLineClassifier(bool scalar);
+// Tests only: when false the scanner builds and probes every URL, as if every host were the host
+// of a URL indicator (the reference for the host filter). Not thread-safe; set before scanning.
+void UseUrlHostFilter(bool filter);
 }  // namespace detail
 
 }  // namespace issa::cyber
