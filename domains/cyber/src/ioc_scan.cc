@@ -245,6 +245,11 @@ constexpr std::array<std::uint8_t, 256> MakeUrlBytes() {
 }
 constexpr auto kUrlBytes = MakeUrlBytes();
 
+// s[pos, pos + len) without substr's range check (pos <= s.size() is the caller's).
+inline std::string_view Slice(std::string_view s, size_t pos, size_t len = std::string_view::npos) {
+  return {s.data() + pos, std::min(len, s.size() - pos)};
+}
+
 // Parses a dotted quad without leading zeros; false otherwise.
 inline bool ParseV4(std::string_view t, std::uint32_t& out) {
   if (t.size() < 7 || t.size() > 15) return false;  // "0.0.0.0" to "255.255.255.255"
@@ -425,13 +430,20 @@ struct LineMasks {
   std::vector<std::uint64_t> separator;
   std::vector<std::uint64_t> split;  // separators and sub-delimiters ('=', '/', '#', ...)
   std::vector<std::uint64_t> marker;
+  size_t used_words = 0;  // in use, the sentinel included (the vectors only grow)
   bool maybe_binary = false;
 
   void Reset(size_t n) {
     const size_t words = (n + 63) / 64 + 1;
-    separator.assign(words, 0);
-    split.assign(words, 0);
-    marker.assign(words, 0);
+    used_words = words;
+    if (separator.size() < words) {
+      separator.resize(words);
+      split.resize(words);
+      marker.resize(words);
+    }
+    std::fill_n(separator.begin(), words, 0);
+    std::fill_n(split.begin(), words, 0);
+    std::fill_n(marker.begin(), words, 0);
     if (n % 64 != 0) separator[n / 64] = split[n / 64] = ~std::uint64_t{0} << (n % 64);
     separator[words - 1] = split[words - 1] = ~std::uint64_t{0};
     maybe_binary = false;
@@ -455,7 +467,7 @@ struct LineMasks {
   // holds a '.', ':' or '@' or is 32 bytes or longer, walking every field.
   template <class OnField>
   void ForEachField(size_t n, OnField&& on_field) const {
-    ForEachRun(separator, 0, n, [&](size_t begin, size_t end) {
+    ForEachRun(separator, used_words, 0, n, [&](size_t begin, size_t end) {
       if (end - begin >= 4 && (end - begin >= 32 || AnyMarker(begin, end))) on_field(begin, end);
     });
   }
@@ -515,14 +527,13 @@ struct LineMasks {
   // nor split them.
   template <class OnToken>
   void ForEachToken(size_t from, size_t to, OnToken&& on_token) const {
-    ForEachRun(split, from, to, on_token);
+    ForEachRun(split, used_words, from, to, on_token);
   }
 
  private:
   template <class OnRun>
-  static void ForEachRun(const std::vector<std::uint64_t>& stops, size_t i, size_t n,
+  static void ForEachRun(const std::vector<std::uint64_t>& stops, size_t words, size_t i, size_t n,
                          OnRun&& on_run) {
-    const size_t words = stops.size();
     while (i < n) {
       size_t w = i >> 6;
       std::uint64_t bits = ~stops[w] & (~std::uint64_t{0} << (i & 63));
@@ -648,7 +659,7 @@ class LineTokenizer {
   // Line() with the masks already made by Classify.
   void Fields(std::string_view line) {
     line_ = line;
-    auto field = [&](size_t begin, size_t end) { Field(line.substr(begin, end - begin)); };
+    auto field = [&](size_t begin, size_t end) { Field(Slice(line, begin, end - begin)); };
     if (g_force_scalar)
       masks_.ForEachField(line.size(), field);  // the plain walk, the tests' reference
     else
@@ -668,8 +679,8 @@ class LineTokenizer {
               field[scheme - 1] == '+' || field[scheme - 1] == '-' || field[scheme - 1] == '.'))
         --scheme;
       if (scheme < sep) {
-        Tokens(field.substr(0, scheme));
-        Url(field.substr(scheme));
+        Tokens(Slice(field, 0, scheme));
+        Url(Slice(field, scheme));
         return;
       }
     }
@@ -680,7 +691,7 @@ class LineTokenizer {
   void Tokens(std::string_view part) {
     const auto from = static_cast<size_t>(part.data() - line_.data());
     masks_.ForEachToken(from, from + part.size(), [&](size_t begin, size_t end) {
-      if (end - begin >= 4) Token(line_.substr(begin, end - begin));
+      if (end - begin >= 4) Token(Slice(line_, begin, end - begin));
     });
   }
 
@@ -781,7 +792,7 @@ class LineTokenizer {
     for (size_t i = 0; dots >= 2; ++i) {
       if (n[i] != '.') continue;
       --dots;
-      probe_(n.substr(i + 1), raw);
+      probe_(Slice(n, i + 1), raw);
     }
   }
 
@@ -819,7 +830,7 @@ class LineTokenizer {
   void Url(std::string_view u) {
     while (!u.empty() && (u.back() == '.' || u.back() == ',')) u.remove_suffix(1);
     const auto sep = u.find("://");
-    const auto rest = u.substr(sep + 3);
+    const auto rest = Slice(u, sep + 3);
     // One pass over the authority: where it ends, its last ':' and whether it needs the full
     // normalisation ('@', '[', '%'); then one over the rest ('%' or "/.").
     size_t authority_end = 0;
@@ -833,15 +844,15 @@ class LineTokenizer {
       kinds |= k;
       dots += (k >> 5) & 1;
     }
-    const auto authority = rest.substr(0, authority_end);
-    const auto tail = rest.substr(authority_end);
+    const auto authority = Slice(rest, 0, authority_end);
+    const auto tail = Slice(rest, authority_end);
     bool slow = authority.empty() || (kinds & kNeedsNormalising) != 0;
     std::string_view host = authority;
     std::string_view port;
     if (!slow) {
       if (colon != std::string_view::npos) {
-        host = authority.substr(0, colon);
-        port = authority.substr(colon + 1);
+        host = Slice(authority, 0, colon);
+        port = Slice(authority, colon + 1);
         if (port.empty() || port.size() > 5 || port[0] == '0' ||
             !std::all_of(port.begin(), port.end(), IsDigit))
           slow = true;
@@ -1169,7 +1180,7 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
     while (pos < chunk.size()) {
       const auto nl = chunk.find('\n', pos);
       const size_t end = nl == std::string_view::npos ? chunk.size() : nl;
-      const auto line = chunk.substr(pos, end - pos);
+      const auto line = Slice(chunk, pos, end - pos);
       ++line_number;
       line_starts.push_back(static_cast<std::uint32_t>(pos));
       Classify(line, tokenizer.Masks());
