@@ -589,6 +589,11 @@ __attribute__((target("avx2"), no_sanitize_address)) void ClassifyAvx2(const cha
   const __m256i nibble = _mm256_set1_epi8(0x0f);
   const __m256i zero = _mm256_setzero_si256();
   __m256i control = zero;
+  // Raw pointers: stores through them cannot change the vectors' own pointers, which stay in
+  // registers.
+  std::uint64_t* const separator_words = m.separator.data();
+  std::uint64_t* const split_words = m.split.data();
+  std::uint64_t* const marker_words = m.marker.data();
   for (size_t i = 0; i < n; i += 32) {
     const __m256i b = Load32(p, i, n, ' ');
     const __m256i low = _mm256_and_si256(b, nibble);
@@ -608,12 +613,12 @@ __attribute__((target("avx2"), no_sanitize_address)) void ClassifyAvx2(const cha
     const auto shift = static_cast<unsigned>(i & 63);
     const auto separator_bits =
         std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(separator))};
-    m.separator[i >> 6] |= separator_bits << shift;
+    separator_words[i >> 6] |= separator_bits << shift;
     const auto sub_bits = std::uint64_t{
         static_cast<std::uint32_t>(~_mm256_movemask_epi8(_mm256_cmpeq_epi8(sub, zero)))};
-    m.split[i >> 6] |= (separator_bits | sub_bits) << shift;
-    m.marker[i >> 6] |= std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(marker))}
-                        << shift;
+    split_words[i >> 6] |= (separator_bits | sub_bits) << shift;
+    marker_words[i >> 6] |= std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(marker))}
+                            << shift;
   }
   m.maybe_binary = _mm256_movemask_epi8(control) != 0;
 }
