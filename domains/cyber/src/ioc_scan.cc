@@ -56,6 +56,15 @@ inline std::uint64_t LowerWord(std::uint64_t w) {
 
 // The hash of the prefilter and the probes; kLower: of the ASCII-lower-cased bytes, without
 // copying them (FastHash<true>(s) == FastHash<false>(lower(s))).
+inline std::uint64_t HashTail(std::uint64_t h, std::uint64_t last_word) {
+  h = (h ^ last_word) * 0xc4ceb9fe1a85ec53ULL;
+  return h ^ (h >> 29);
+}
+inline std::uint64_t HashEnd(std::uint64_t h) {
+  h *= 0x9e3779b97f4a7c15ULL;
+  return h ^ (h >> 31);
+}
+
 template <bool kLower = false>
 inline std::uint64_t FastHash(const char* p, size_t n) {
   std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ (n * 0xff51afd7ed558ccdULL);
@@ -72,11 +81,14 @@ inline std::uint64_t FastHash(const char* p, size_t n) {
     std::uint64_t w = 0;
     std::memcpy(&w, p, n);
     if constexpr (kLower) w = LowerWord(w);
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 29;
+    h = HashTail(h, w);
   }
-  h *= 0x9e3779b97f4a7c15ULL;
-  return h ^ (h >> 31);
+  return HashEnd(h);
+}
+
+// FastHash of a key of 1 to 7 bytes given as the little-endian word of its bytes.
+inline std::uint64_t FastHashSmall(std::uint64_t word, size_t n) {
+  return HashEnd(HashTail(0x9e3779b97f4a7c15ULL ^ (n * 0xff51afd7ed558ccdULL), word));
 }
 
 inline char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c; }
@@ -1106,10 +1118,11 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
   // Keys that are bytes of the line are not copied: they are hashed lower-cased in place, and
   // lower-cased only when the prefilter lets them through.
   constexpr size_t kBatchLines = 16;
+  // Keys of 1 to 7 bytes that are not the line's (IPv4 keys) are kept in the entry itself.
   struct Pending {
     std::uint64_t hash;
-    const char* raw;  // the key's bytes in the line, or null: in pending_keys at offset
-    std::uint32_t offset;
+    const char* raw;            // the key's bytes in the line, or null:
+    std::uint64_t small_or_at;  // length < 8: the key's bytes; otherwise its offset in pending_keys
     std::uint32_t length;
     std::uint32_t line;  // index in the batch
   };
@@ -1126,10 +1139,19 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
                          static_cast<std::uint32_t>(batch_size)});
       return;
     }
+    if (key.size() - 1 < 7) {
+      std::uint64_t word = 0;
+      for (size_t i = 0; i < key.size(); ++i)
+        word |= std::uint64_t{static_cast<unsigned char>(key[i])} << (8 * i);
+      const auto h = FastHashSmall(word, key.size());
+      m.prefilter.Prefetch(h);
+      pending.push_back({h, nullptr, word, static_cast<std::uint32_t>(key.size()),
+                         static_cast<std::uint32_t>(batch_size)});
+      return;
+    }
     const auto h = FastHash(key.data(), key.size());
     m.prefilter.Prefetch(h);
-    pending.push_back({h, nullptr, static_cast<std::uint32_t>(pending_keys.size()),
-                       static_cast<std::uint32_t>(key.size()),
+    pending.push_back({h, nullptr, pending_keys.size(), static_cast<std::uint32_t>(key.size()),
                        static_cast<std::uint32_t>(batch_size)});
     pending_keys.append(key);
   };
@@ -1144,12 +1166,16 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
     for (const auto& p : pending) {
       if (!m.prefilter.MayContain(p.hash)) continue;
       std::string_view key;
+      char small[8];
       if (p.raw != nullptr) {
         lowered.assign(p.raw, p.length);
         for (auto& c : lowered) c = Lower(c);
         key = lowered;
+      } else if (p.length < 8) {
+        for (size_t i = 0; i < 8; ++i) small[i] = static_cast<char>(p.small_or_at >> (8 * i));
+        key = std::string_view(small, p.length);
       } else {
-        key = std::string_view(pending_keys).substr(p.offset, p.length);
+        key = std::string_view(pending_keys).substr(p.small_or_at, p.length);
       }
       const auto v = m.FindValue(key);
       if (v == kNone) continue;
