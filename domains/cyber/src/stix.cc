@@ -14,6 +14,7 @@
 
 #include "issa/cyber/pattern.h"
 
+#include "json_fast.h"
 #include "json_schema.h"
 
 namespace issa::cyber {
@@ -266,7 +267,7 @@ Result<std::shared_ptr<const StixValidator>> StixValidator::Builtin() {
 }
 
 Result<StixObject> StixValidator::Validate(std::string_view object_json) const {
-  json o = json::parse(object_json, nullptr, false);
+  json o = detail::ParseJsonFast(object_json);
   if (o.is_discarded()) return InvalidArgument("not valid JSON", "");
   return impl_->Check(std::move(o));
 }

@@ -1,0 +1,17 @@
+#pragma once
+
+// JSON text to an nlohmann tree through simdjson's parser (private to issa::cyber): the tree is
+// the one nlohmann::json::parse builds (same values, number kinds, last duplicate key wins);
+// text that simdjson refuses, or whose tree could differ (a "-0" number, integers beyond 64
+// bits), goes through nlohmann's own parser, so the verdict on invalid JSON is nlohmann's.
+
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace issa::cyber::detail {
+
+// Like nlohmann::json::parse(text, nullptr, false): a discarded value when the text is not JSON.
+nlohmann::json ParseJsonFast(std::string_view text);
+
+}  // namespace issa::cyber::detail
