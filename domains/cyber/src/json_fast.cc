@@ -68,7 +68,103 @@ bool Convert(simdjson::dom::element e, json& out) {
   return false;
 }
 
+constexpr char kHex[] = "0123456789abcdef";
+
+void WriteString(std::string_view s, std::string& out) {
+  out += '"';
+  size_t from = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + from, i - from);
+    from = i + 1;
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+    }
+  }
+  out.append(s.data() + from, s.size() - from);
+  out += '"';
+}
+
+void Write(const json& v, std::string& out) {
+  switch (v.type()) {
+    case json::value_t::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& [key, member] : *v.get_ptr<const json::object_t*>()) {
+        if (!first) out += ',';
+        first = false;
+        WriteString(key, out);
+        out += ':';
+        Write(member, out);
+      }
+      out += '}';
+      return;
+    }
+    case json::value_t::array: {
+      out += '[';
+      bool first = true;
+      for (const json& e : *v.get_ptr<const json::array_t*>()) {
+        if (!first) out += ',';
+        first = false;
+        Write(e, out);
+      }
+      out += ']';
+      return;
+    }
+    case json::value_t::string:
+      WriteString(*v.get_ptr<const std::string*>(), out);
+      return;
+    case json::value_t::boolean:
+      out += v.get<bool>() ? "true" : "false";
+      return;
+    case json::value_t::null:
+      out += "null";
+      return;
+    case json::value_t::number_unsigned:
+      out += std::to_string(v.get<uint64_t>());
+      return;
+    case json::value_t::number_integer:
+      out += std::to_string(v.get<int64_t>());
+      return;
+    default:  // floats (nlohmann's shortest round-trip form), binary, discarded
+      out += v.dump();
+      return;
+  }
+}
+
 }  // namespace
+
+std::string CanonicalJson(const json& value) {
+  std::string out;
+  out.reserve(512);
+  Write(value, out);
+  return out;
+}
 
 json ParseJsonFast(std::string_view text) {
   thread_local simdjson::dom::parser parser;

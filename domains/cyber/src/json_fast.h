@@ -14,4 +14,9 @@ namespace issa::cyber::detail {
 // Like nlohmann::json::parse(text, nullptr, false): a discarded value when the text is not JSON.
 nlohmann::json ParseJsonFast(std::string_view text);
 
+// The text `value.dump()` writes (compact, keys in the map's order, strings as nlohmann escapes
+// them with ensure_ascii off), without its serializer's per-character work. Strings must be
+// valid UTF-8 (as every parsed value's are).
+std::string CanonicalJson(const nlohmann::json& value);
+
 }  // namespace issa::cyber::detail

@@ -250,7 +250,7 @@ struct StixValidator::Impl {
     }
     out.tlp = StrictestTlp(out.marking_refs);
     out.id = id;
-    out.json = o.dump();
+    out.json = detail::CanonicalJson(o);
     out.value = std::move(o);
     return out;
   }
@@ -487,7 +487,7 @@ Status ReadBundle(const StixValidator& validator, std::istream& in, const Bundle
       for (std::string& r : obj.refs) {
         if (auto it = replaced.find(r); it != replaced.end()) r = it->second;
       }
-      obj.json = o.dump();
+      obj.json = detail::CanonicalJson(o);
     }
   }
   // Cycles along parent or containment refs among the bundle's objects (only a bundle with

@@ -255,6 +255,7 @@ TEST(StixJsonParse, SameTreeAsNlohmann) {
       R"({"k":-9223372036854775809,"l":1E400,"m":0.1,"n":123456789012345678901234567890})",
       R"({"dup":1,"dup":"two","o":{"dup":[1],"dup":{"x":null}}})",
       R"({"s":"caf\u00e9 \ud83d\ude00 \"q\" \\ \/ \b\f\n\r\t","t":true,"u":false,"v":null})",
+      R"({"ctl":"\u0000\u0001\u001f\u007f\u0080 \u2028","z":[0.5,-2.25e-7,1e300,3.0]})",
       R"(  [ 1 , [ ] , { } , "" ]  )",
       R"("\ud800")",
       R"("\udc00")",
@@ -279,6 +280,7 @@ TEST(StixJsonParse, SameTreeAsNlohmann) {
     ASSERT_EQ(got.is_discarded(), expected.is_discarded()) << text;
     if (expected.is_discarded()) continue;
     EXPECT_EQ(got.dump(), expected.dump()) << text;
+    EXPECT_EQ(issa::cyber::detail::CanonicalJson(got), expected.dump()) << text;
     // Same number kinds (nlohmann's == compares across them).
     const auto kinds = [](const nlohmann::json& j) {
       std::string out;
