@@ -95,6 +95,7 @@ std::optional<std::string> CollectRefs(const json& o, const std::string& path,
                                        std::vector<std::string>& refs, int depth = 0) {
   if (depth > 8 || !o.is_object()) return std::nullopt;
   for (const auto& [k, v] : o.items()) {
+    if (!IsRefKey(k) && k != "extensions") continue;
     const std::string p = path.empty() ? k : path + "." + k;
     if (IsRefKey(k)) {
       if (v.is_string()) {
@@ -493,7 +494,11 @@ Status ReadBundle(const StixValidator& validator, std::istream& in, const Bundle
   // Cycles along parent or containment refs among the bundle's objects (only a bundle with
   // such refs needs the index of its ids).
   const bool tree_refs = std::any_of(items.begin(), items.end(), [](const BundleItem& item) {
-    if (!item.object.ok()) return false;
+    // Parent and containment refs are among an object's refs: one whose refs are all its
+    // object_marking_refs (each counted once in both) has none of them.
+    if (!item.object.ok() || item.object->refs.size() == item.object->marking_refs.size()) {
+      return false;
+    }
     const json& o = item.object->value;
     const auto has = [&](std::string_view key) { return o.contains(key); };
     return std::any_of(std::begin(kUpRefs), std::end(kUpRefs), has) ||
