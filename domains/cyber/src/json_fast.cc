@@ -19,7 +19,12 @@ bool Convert(simdjson::dom::element e, json& out) {
       out = json::object();
       json::object_t& members = *out.get_ptr<json::object_t*>();
       for (const simdjson::dom::key_value_pair kv : simdjson::dom::object(e)) {
-        if (!Convert(kv.value, members[std::string(kv.key)])) return false;
+        // Members in sorted order (the usual canonical text) go in at the end without a search;
+        // a repeated key keeps the last value, as in nlohmann's parser.
+        const size_t before = members.size();
+        const auto at = members.emplace_hint(members.end(), kv.key, json());
+        if (members.size() == before) at->second = json();
+        if (!Convert(kv.value, at->second)) return false;
       }
       return true;
     }

@@ -179,6 +179,19 @@ std::string SchemaSet::Load(const std::vector<std::pair<std::string, std::string
     docs_.emplace(name, std::move(doc));
   }
   for (const auto& [name, doc] : docs_) Compile(doc, name);
+  // The evaluator's lookup of a schema object's compiled form: open addressing by address.
+  size_t slots = 16;
+  while (slots < compiled_.size() * 2) slots *= 2;
+  lookup_.assign(slots, {nullptr, nullptr});
+  lookup_mask_ = slots - 1;
+  for (const auto& [schema, c] : compiled_) {
+    for (size_t i = Slot(schema);; i = (i + 1) & lookup_mask_) {
+      if (lookup_[i].first == nullptr) {
+        lookup_[i] = {schema, &c};
+        break;
+      }
+    }
+  }
   return "";
 }
 
@@ -406,9 +419,9 @@ std::optional<SchemaError> SchemaSet::Eval(const json& schema, const json& v,
     return fail([&] { return SchemaError{path, "is not allowed"}; });
   }
   if (!schema.is_object()) return std::nullopt;
-  const auto found = compiled_.find(&schema);
-  if (found == compiled_.end()) return SchemaError{path, "schema not compiled"};
-  const Compiled& c = found->second;
+  const Compiled* compiled = Find(&schema);
+  if (compiled == nullptr) return SchemaError{path, "schema not compiled"};
+  const Compiled& c = *compiled;
   if (c.has_ref) {
     if (c.ref == nullptr) return SchemaError{path, c.ref_error};
     if (auto e = Eval(*c.ref, v, path, depth + 1, quiet)) return e;
