@@ -239,7 +239,8 @@ Result<std::vector<node::DomainMatch>> StixCorrelator::UpsertParsed(const core::
   }
   if (values.empty()) return matches;
   ISSA_ASSIGN_OR_RETURN(cyber::AddOutcome added,
-                        index_.Add({record.id, record.owner, std::string(), std::move(values)}));
+                        index_.Add({record.id, record.owner, std::string(), std::move(values),
+                                    /*normalised=*/true}));
   const auto [at, inserted] = indexed_.try_emplace(
       record.id, Indexed{stix_id, stix_type, std::move(added.warning_lists)});
   records_of_.emplace(at->second.stix_id, at->first);
