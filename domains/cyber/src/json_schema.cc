@@ -134,19 +134,53 @@ std::string Shown(const json& v) {
   return s;
 }
 
-bool TypeMatches(const std::string& t, const json& v) {
-  if (t == "string") return v.is_string();
-  if (t == "integer") {
-    return v.is_number_integer() ||
-           (v.is_number_float() &&
-            v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>())));
+// JSON Schema type names as bits (an unknown name has none: nothing matches it).
+enum TypeBit : uint8_t {
+  kString = 1,
+  kInteger = 2,
+  kNumber = 4,
+  kBoolean = 8,
+  kObject = 16,
+  kArray = 32,
+  kNull = 64,
+};
+
+uint8_t TypeBitOf(const json& name) {
+  if (!name.is_string()) return 0;
+  const std::string& t = name.get_ref<const std::string&>();
+  if (t == "string") return kString;
+  if (t == "integer") return kInteger;
+  if (t == "number") return kNumber;
+  if (t == "boolean") return kBoolean;
+  if (t == "object") return kObject;
+  if (t == "array") return kArray;
+  if (t == "null") return kNull;
+  return 0;
+}
+
+bool TypesMatch(uint8_t types, const json& v) {
+  switch (v.type()) {
+    case json::value_t::string:
+      return types & kString;
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+      return types & (kInteger | kNumber);
+    case json::value_t::number_float: {
+      if (types & kNumber) return true;
+      const double d = v.get<double>();
+      return (types & kInteger) && d == static_cast<double>(static_cast<int64_t>(d));
+    }
+    case json::value_t::boolean:
+      return types & kBoolean;
+    case json::value_t::object:
+      return types & kObject;
+    case json::value_t::array:
+      return types & kArray;
+    case json::value_t::null:
+      return types & kNull;
+    default:
+      return false;
   }
-  if (t == "number") return v.is_number();
-  if (t == "boolean") return v.is_boolean();
-  if (t == "object") return v.is_object();
-  if (t == "array") return v.is_array();
-  if (t == "null") return v.is_null();
-  return false;
 }
 
 size_t CodePoints(const std::string& s) {
@@ -245,6 +279,11 @@ void SchemaSet::Compile(const json& schema, const std::string& doc) {
     }
   }
   c.type = member("type");
+  if (c.type != nullptr && c.type->is_array()) {
+    for (const auto& one : *c.type) c.types |= TypeBitOf(one);
+  } else if (c.type != nullptr) {
+    c.types = TypeBitOf(*c.type);
+  }
   if (const json* e = member("enum"); e != nullptr && e->is_array()) c.enum_values = e;
   c.const_value = member("const");
   if (const json* p = member("pattern"); p != nullptr && p->is_string()) {
@@ -428,13 +467,7 @@ std::optional<SchemaError> SchemaSet::Eval(const json& schema, const json& v,
   }
   if (c.type != nullptr) {
     const json& t = *c.type;
-    bool ok = false;
-    if (t.is_string()) {
-      ok = TypeMatches(t.get_ref<const std::string&>(), v);
-    } else if (t.is_array()) {
-      for (const auto& one : t) ok = ok || TypeMatches(one.get_ref<const std::string&>(), v);
-    }
-    if (!ok) {
+    if (!TypesMatch(c.types, v)) {
       return fail([&] {
         std::string want;
         if (t.is_string()) {

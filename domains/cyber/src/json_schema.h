@@ -70,6 +70,7 @@ class SchemaSet {
     const nlohmann::json* ref = nullptr;  // the $ref target, null when missing
     std::string ref_error;                // why it is missing
     const nlohmann::json* type = nullptr;
+    uint8_t types = 0;  // `type` as bits (TypeBit in json_schema.cc)
     const nlohmann::json* enum_values = nullptr;
     const nlohmann::json* const_value = nullptr;
     const Pattern* pattern = nullptr;
