@@ -278,14 +278,14 @@ struct StatusResource {
       for (size_t i = 0; i < items.size(); ++i) {
         const StatusItem& s = items[i];
         out += i == 0 ? R"({"id":)" : R"(,{"id":)";
-        quoted(out, s.id);
+        cyber::AppendJsonString(out, s.id);  // ids and versions come from parsed JSON
         if (!s.message.empty()) {
           out += R"(,"message":)";
           quoted(out, s.message);
         }
         if (!s.version.empty()) {
           out += R"(,"version":)";
-          quoted(out, s.version);
+          cyber::AppendJsonString(out, s.version);
         }
         out += '}';
       }
@@ -949,7 +949,7 @@ class CtiServiceImpl final : public CtiService {
     std::string spec_version;
     cyber::Tlp tlp = cyber::Tlp::kNone;
     std::string object_json;  // the object's canonical text, as validated
-    json properties;          // the record's properties, parsed (the object moved in)
+    json properties = json::object();  // the record's properties, parsed (the object moved in)
     core::Handling handling;
     bool superseded = false;
     std::string replaces;   // record id of the version this one supersedes
@@ -1044,12 +1044,14 @@ class CtiServiceImpl final : public CtiService {
       p.spec_version = obj.spec_version;
       p.tlp = obj.tlp;
       p.object_json = std::move(obj.json);
-      p.properties["stix_id"] = obj.id;
-      p.properties["stix_type"] = obj.type;
-      p.properties["spec_version"] = obj.spec_version;
-      p.properties["version"] = obj.version;
-      p.properties["tlp"] = cyber::ToString(obj.tlp);
-      p.properties["object"] = std::move(obj.value);
+      // The members in sorted order, each put at the end (the object itself is moved in).
+      json::object_t& props = *p.properties.get_ptr<json::object_t*>();
+      props.emplace_hint(props.end(), "object", std::move(obj.value));
+      props.emplace_hint(props.end(), "spec_version", std::move(obj.spec_version));
+      props.emplace_hint(props.end(), "stix_id", std::move(obj.id));
+      props.emplace_hint(props.end(), "stix_type", std::move(obj.type));
+      props.emplace_hint(props.end(), "tlp", cyber::ToString(obj.tlp));
+      props.emplace_hint(props.end(), "version", std::move(obj.version));
       p.handling = *std::move(handling);
       pending.push_back(std::move(p));
     }
@@ -1089,7 +1091,6 @@ class CtiServiceImpl final : public CtiService {
         loaded_owners_.erase(ctx.principal.authority);
         continue;
       }
-      status.successes.push_back({p.stix_id, p.version, ""});
       if (!p.superseded && std::string_view(k.latest) == p.version) {
         k.latest_record_id = p.record_id;
       }
@@ -1098,6 +1099,7 @@ class CtiServiceImpl final : public CtiService {
             node_.PatchRecord(ctx, p.replaces, R"({"properties":{"superseded":true}})");
         if (!patched.ok()) return patched.status();
       }
+      status.successes.push_back({std::move(p.stix_id), std::move(p.version), ""});
     }
     if (!loaded_owners_.contains(ctx.principal.authority)) {
       // A write failed: drop the authority's cached state; the next write reloads it.
@@ -1128,22 +1130,21 @@ class CtiServiceImpl final : public CtiService {
     } else {
       p.properties.erase("superseded");
     }
-    const auto quoted = [](const std::string& v) { return json(v).dump(); };
     std::string text;
     text.reserve(p.object_json.size() + p.stix_id.size() + p.type.size() + 128);
     text += R"({"object":)";
     text += p.object_json;
     text += R"(,"spec_version":)";
-    text += quoted(p.spec_version);
+    cyber::AppendJsonString(text, p.spec_version);
     text += R"(,"stix_id":)";
-    text += quoted(p.stix_id);
+    cyber::AppendJsonString(text, p.stix_id);
     text += R"(,"stix_type":)";
-    text += quoted(p.type);
+    cyber::AppendJsonString(text, p.type);
     if (p.superseded) text += R"(,"superseded":true)";
     text += R"(,"tlp":)";
-    text += quoted(std::string(cyber::ToString(p.tlp)));
+    cyber::AppendJsonString(text, cyber::ToString(p.tlp));
     text += R"(,"version":)";
-    text += quoted(p.version);
+    cyber::AppendJsonString(text, p.version);
     text += '}';
     node::Node::ParsedRecord r;
     r.type = std::string(kRecordType);

@@ -75,6 +75,8 @@ bool Convert(simdjson::dom::element e, json& out) {
 
 constexpr char kHex[] = "0123456789abcdef";
 
+}  // namespace
+
 void WriteString(std::string_view s, std::string& out) {
   out += '"';
   size_t from = 0;
@@ -114,6 +116,8 @@ void WriteString(std::string_view s, std::string& out) {
   out.append(s.data() + from, s.size() - from);
   out += '"';
 }
+
+namespace {
 
 void Write(const json& v, std::string& out) {
   switch (v.type()) {
@@ -182,3 +186,9 @@ json ParseJsonFast(std::string_view text) {
 }
 
 }  // namespace issa::cyber::detail
+
+namespace issa::cyber {
+
+void AppendJsonString(std::string& out, std::string_view text) { detail::WriteString(text, out); }
+
+}  // namespace issa::cyber
