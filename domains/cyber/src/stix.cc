@@ -206,7 +206,8 @@ struct StixValidator::Impl {
         return ObjectError(id, "id", "is required (no id-contributing property is present)");
       }
     }
-    if (!id.empty() && !id.starts_with(type + "--")) {
+    if (!id.empty() &&
+        !(id.starts_with(type) && std::string_view(id).substr(type.size()).starts_with("--"))) {
       return ObjectError(id, "id", fmt::format("must start with \"{}--\"", type));
     }
     std::string schema = SchemaFor(type);
@@ -218,7 +219,9 @@ struct StixValidator::Impl {
     }
     for (const auto& [k, v] : o.items()) {
       if (!IsRefKey(k) || k == "created_by_ref") continue;
-      const auto self = [&](const json& x) { return x.is_string() && x.get<std::string>() == id; };
+      const auto self = [&](const json& x) {
+        return x.is_string() && x.get_ref<const std::string&>() == id;
+      };
       if (self(v) || (v.is_array() && std::any_of(v.begin(), v.end(), self))) {
         return ObjectError(id, k, "refers to the object itself (a cyclic reference)");
       }
@@ -250,7 +253,7 @@ struct StixValidator::Impl {
       for (const auto& m : *it) out.marking_refs.push_back(m.get<std::string>());
     }
     out.tlp = StrictestTlp(out.marking_refs);
-    out.id = id;
+    out.id = std::move(id);
     out.json = detail::CanonicalJson(o);
     out.value = std::move(o);
     return out;
