@@ -202,10 +202,19 @@ Result<std::vector<node::DomainMatch>> StixCorrelator::UpsertParsed(const core::
                                                                     size_t max_matches) {
   std::vector<node::DomainMatch> matches;
   // Outside the lock: extract the record's values.
-  const bool current = props.is_object() && !props.value("superseded", false) &&
-                       !props.value("withdrawn", false) && props.contains("object");
-  const std::string stix_type = current ? props.value("stix_type", "") : "";
-  const std::string stix_id = current ? props.value("stix_id", "") : "";
+  const auto flag = [&](std::string_view key) {
+    const auto it = props.find(key);
+    return it != props.end() && it->is_boolean() && it->get<bool>();
+  };
+  const auto text = [&](std::string_view key) -> std::string_view {
+    const auto it = props.find(key);
+    return it != props.end() && it->is_string() ? std::string_view(it->get_ref<const std::string&>())
+                                                : std::string_view();
+  };
+  const bool current = props.is_object() && !flag("superseded") && !flag("withdrawn") &&
+                       props.contains("object");
+  const std::string_view stix_type = current ? text("stix_type") : std::string_view();
+  const std::string_view stix_id = current ? text("stix_id") : std::string_view();
   std::optional<Sighted> sighting;
   std::vector<cyber::Observable> values;
   if (current && stix_type == "sighting") {
@@ -242,7 +251,8 @@ Result<std::vector<node::DomainMatch>> StixCorrelator::UpsertParsed(const core::
                         index_.Add({record.id, record.owner, std::string(), std::move(values),
                                     /*normalised=*/true}));
   const auto [at, inserted] = indexed_.try_emplace(
-      record.id, Indexed{stix_id, stix_type, std::move(added.warning_lists)});
+      record.id,
+      Indexed{std::string(stix_id), std::string(stix_type), std::move(added.warning_lists)});
   records_of_.emplace(at->second.stix_id, at->first);
   if (max_matches == 0) return matches;
   // Other authorities' records first found, best relation kept per record.

@@ -972,6 +972,7 @@ class CtiServiceImpl final : public CtiService {
     std::lock_guard<std::mutex> lock(write_mu_);
     ISSA_RETURN_IF_ERROR(EnsureLoaded(ctx));
     std::vector<Pending> pending;
+    pending.reserve(items.size());
     std::vector<std::pair<std::string, std::string>> to_patch;  // (record id, key)
     std::unordered_map<std::string, size_t> latest_pending;     // key -> index in pending
     for (cyber::BundleItem& item : items) {
