@@ -172,6 +172,10 @@ void StixCorrelator::RemoveLocked(std::string_view record_id) {
     }
     indexed_.erase(it);
   }
+  RemoveSightingLocked(record_id);
+}
+
+void StixCorrelator::RemoveSightingLocked(std::string_view record_id) {
   if (sightings_.empty()) return;
   const std::string id(record_id);
   if (auto it = sightings_.find(id); it != sightings_.end()) {
@@ -240,16 +244,27 @@ Result<std::vector<node::DomainMatch>> StixCorrelator::UpsertParsed(const core::
     values = ObservablesOf(props["object"], stix_type);
   }
   std::unique_lock lock(mu_);
-  RemoveLocked(record.id);
-  if (sighting) {
-    sightings_of_.emplace(sighting->indicator, record.id);
-    sightings_.emplace(record.id, std::move(*sighting));
+  if (sighting || values.empty()) {
+    RemoveLocked(record.id);
+    if (sighting) {
+      sightings_of_.emplace(sighting->indicator, record.id);
+      sightings_.emplace(record.id, std::move(*sighting));
+    }
     return matches;
   }
-  if (values.empty()) return matches;
-  ISSA_ASSIGN_OR_RETURN(cyber::AddOutcome added,
-                        index_.Add({record.id, record.owner, std::string(), std::move(values),
-                                    /*normalised=*/true}));
+  // An indexed record: a new one (the usual write) goes in at once; an earlier version held
+  // by the index is found by the index itself (AlreadyExists), removed, and replaced. A
+  // sighting kept under the same record id is removed either way.
+  const cyber::ObservableEntry entry{record.id, record.owner, std::string(), std::move(values),
+                                     /*normalised=*/true};
+  Result<cyber::AddOutcome> outcome = index_.Add(entry);
+  if (!outcome.ok() && outcome.status().code() == StatusCode::kAlreadyExists) {
+    RemoveLocked(record.id);
+    outcome = index_.Add(entry);
+  } else if (outcome.ok()) {
+    RemoveSightingLocked(record.id);
+  }
+  ISSA_ASSIGN_OR_RETURN(cyber::AddOutcome added, std::move(outcome));
   const auto [at, inserted] = indexed_.try_emplace(
       record.id,
       Indexed{std::string(stix_id), std::string(stix_type), std::move(added.warning_lists)});

@@ -120,6 +120,7 @@ class StixCorrelator final : public node::RecordMatcher {
   };
 
   void RemoveLocked(std::string_view record_id);
+  void RemoveSightingLocked(std::string_view record_id);
   CorrelatedRecord Describe(const cyber::Member& m) const;
 
   mutable std::shared_mutex mu_;
