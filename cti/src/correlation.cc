@@ -212,11 +212,12 @@ Result<std::vector<node::DomainMatch>> StixCorrelator::UpsertParsed(const core::
   };
   const auto text = [&](std::string_view key) -> std::string_view {
     const auto it = props.find(key);
-    return it != props.end() && it->is_string() ? std::string_view(it->get_ref<const std::string&>())
-                                                : std::string_view();
+    return it != props.end() && it->is_string()
+               ? std::string_view(it->get_ref<const std::string&>())
+               : std::string_view();
   };
-  const bool current = props.is_object() && !flag("superseded") && !flag("withdrawn") &&
-                       props.contains("object");
+  const bool current =
+      props.is_object() && !flag("superseded") && !flag("withdrawn") && props.contains("object");
   const std::string_view stix_type = current ? text("stix_type") : std::string_view();
   const std::string_view stix_id = current ? text("stix_id") : std::string_view();
   std::optional<Sighted> sighting;

@@ -124,7 +124,7 @@ class StixCorrelator final : public node::RecordMatcher {
   CorrelatedRecord Describe(const cyber::Member& m) const;
 
   mutable std::shared_mutex mu_;
-  cyber::CorrelationIndex index_;                                   // guarded by mu_
+  cyber::CorrelationIndex index_;  // guarded by mu_
   // By record id. Its nodes do not move, so records_of_ holds views of their keys and stix ids.
   std::unordered_map<std::string, Indexed, ViewHash, std::equal_to<>> indexed_;
   // stix id -> record id, both viewing into indexed_.

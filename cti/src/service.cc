@@ -948,7 +948,7 @@ class CtiServiceImpl final : public CtiService {
     std::string type;
     std::string spec_version;
     cyber::Tlp tlp = cyber::Tlp::kNone;
-    std::string object_json;  // the object's canonical text, as validated
+    std::string object_json;           // the object's canonical text, as validated
     json properties = json::object();  // the record's properties, parsed (the object moved in)
     core::Handling handling;
     bool superseded = false;

@@ -1,6 +1,8 @@
 // The CTI service's correlation as a node domain matcher: loaded from the node's records at
 // start, kept current on new versions and withdrawals, warning-listed values flagged and not
 // correlated, cross-authority correlations written as node hits.
+#include "../src/correlation.h"
+
 #include <algorithm>
 #include <set>
 #include <sstream>
@@ -13,7 +15,6 @@
 #include "issa/cti/service.h"
 #include "issa/cyber/warninglist.h"
 
-#include "../src/correlation.h"
 #include "node_fixture.h"
 
 namespace issa::cti {

@@ -60,9 +60,9 @@ Status NodeImpl::DomainUpsert(const core::Record& record,
                               const nlohmann::json* properties) {
   for (const std::shared_ptr<RecordMatcher>& m : MatchersFor(record.type)) {
     const size_t max = candidates ? options_.match.max_candidates : 0;
-    ISSA_ASSIGN_OR_RETURN(std::vector<DomainMatch> found,
-                          properties ? m->UpsertParsed(record, *properties, max)
-                                     : m->Upsert(record, max));
+    ISSA_ASSIGN_OR_RETURN(
+        std::vector<DomainMatch> found,
+        properties ? m->UpsertParsed(record, *properties, max) : m->Upsert(record, max));
     if (candidates == nullptr) continue;
     for (DomainMatch& d : found) {
       matching::Candidate c;

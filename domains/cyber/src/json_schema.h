@@ -109,8 +109,8 @@ class SchemaSet {
   std::unordered_map<const nlohmann::json*, Compiled> compiled_;
   // compiled_ again, as an open-addressing table by address (the evaluator's hot lookup).
   size_t Slot(const nlohmann::json* schema) const {
-    return static_cast<size_t>((reinterpret_cast<uintptr_t>(schema) >> 4) *
-                               0x9E3779B97F4A7C15ULL >> 20) &
+    return static_cast<size_t>((reinterpret_cast<uintptr_t>(schema) >> 4) * 0x9E3779B97F4A7C15ULL >>
+                               20) &
            lookup_mask_;
   }
   const Compiled* Find(const nlohmann::json* schema) const {
