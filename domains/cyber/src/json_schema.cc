@@ -600,7 +600,12 @@ std::optional<SchemaError> SchemaSet::Eval(const json& schema, const json& v,
         }
       }
     }
-    for (const auto& [k, sub] : v.items()) {
+    // The value's members and the schema's properties are both in key order: one merged walk
+    // finds each member's property schema (no search per member).
+    const json::object_t* props =
+        c.properties != nullptr ? c.properties->get_ptr<const json::object_t*>() : nullptr;
+    auto next_prop = props != nullptr ? props->begin() : json::object_t::const_iterator();
+    for (const auto& [k, sub] : *v.get_ptr<const json::object_t*>()) {
       const std::string kp = quiet ? std::string() : Join(path, k);
       if (c.property_names != nullptr) {
         if (auto e = Eval(*c.property_names, json(k), kp, depth + 1, quiet)) {
@@ -610,10 +615,11 @@ std::optional<SchemaError> SchemaSet::Eval(const json& schema, const json& v,
         }
       }
       bool matched = false;
-      if (c.properties != nullptr) {
-        if (auto p = c.properties->find(k); p != c.properties->end()) {
+      if (props != nullptr) {
+        while (next_prop != props->end() && next_prop->first < k) ++next_prop;
+        if (next_prop != props->end() && next_prop->first == k) {
           matched = true;
-          if (auto e = Eval(*p, sub, kp, depth + 1, quiet)) return e;
+          if (auto e = Eval(next_prop->second, sub, kp, depth + 1, quiet)) return e;
         }
       }
       for (const auto& [pattern, psub] : c.pattern_properties) {
