@@ -942,7 +942,8 @@ class CtiServiceImpl final : public CtiService {
 
   struct Pending {
     size_t status_index = 0;  // into the bundle's items
-    std::string key;
+    Known* known = nullptr;   // the object's entry in known_ (nodes do not move; nothing is
+                              // erased from known_ while a bundle is written)
     std::string stix_id;
     std::string version;
     std::string type;
@@ -974,7 +975,7 @@ class CtiServiceImpl final : public CtiService {
     std::vector<Pending> pending;
     pending.reserve(items.size());
     std::vector<std::pair<std::string, std::string>> to_patch;  // (record id, key)
-    std::unordered_map<std::string, size_t> latest_pending;     // key -> index in pending
+    std::unordered_map<const Known*, size_t> latest_pending;    // object -> index in pending
     for (cyber::BundleItem& item : items) {
       if (!item.object.ok()) {
         const Status& s = item.object.status();
@@ -1024,19 +1025,19 @@ class CtiServiceImpl final : public CtiService {
       }
       Pending p;
       p.status_index = item.index;
-      p.key = key;
+      p.known = &k;
       p.stix_id = obj.id;
       p.version = obj.version;
       const bool first = k.versions.empty();
       if (first || Newer(obj.version, k.latest)) {
-        if (auto lp = latest_pending.find(key); lp != latest_pending.end()) {
+        if (auto lp = latest_pending.find(&k); lp != latest_pending.end()) {
           pending[lp->second].superseded = true;
         } else if (!k.latest_record_id.empty()) {
           p.replaces = k.latest_record_id;
         }
         k.latest = obj.version;
         k.latest_record_id.clear();
-        latest_pending[key] = pending.size();
+        latest_pending[&k] = pending.size();
       } else {
         p.superseded = true;
       }
@@ -1084,7 +1085,7 @@ class CtiServiceImpl final : public CtiService {
       }
     }
     for (Pending& p : pending) {
-      Known& k = KnownFor(p.key);
+      Known& k = *p.known;
       if (p.record_id.empty()) {
         // Not written: forget this version (and reload the key's state on the next write).
         std::erase_if(k.versions,
