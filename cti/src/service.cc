@@ -974,6 +974,7 @@ class CtiServiceImpl final : public CtiService {
     ISSA_RETURN_IF_ERROR(EnsureLoaded(ctx));
     std::vector<Pending> pending;
     pending.reserve(items.size());
+    status.successes.reserve(items.size());
     std::vector<std::pair<std::string, std::string>> to_patch;  // (record id, key)
     std::unordered_map<const Known*, size_t> latest_pending;    // object -> index in pending
     for (cyber::BundleItem& item : items) {
