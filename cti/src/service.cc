@@ -963,13 +963,10 @@ class CtiServiceImpl final : public CtiService {
     status.id = core::NewUuidV7(node_.clock().Now());
     status.authority = ctx.principal.authority;
     status.request_timestamp = core::FormatTimestamp(node_.clock().Now());
-    std::vector<cyber::BundleItem> items;
     cyber::BundleLimits limits;
     limits.max_bytes = size_t{512} << 20;
-    ISSA_RETURN_IF_ERROR(cyber::ReadBundle(*validator_, body, limits, [&](cyber::BundleItem& i) {
-      items.push_back(std::move(i));
-      return true;
-    }));
+    ISSA_ASSIGN_OR_RETURN(std::vector<cyber::BundleItem> items,
+                          cyber::ReadBundleItems(*validator_, body, limits));
     std::lock_guard<std::mutex> lock(write_mu_);
     ISSA_RETURN_IF_ERROR(EnsureLoaded(ctx));
     std::vector<Pending> pending;
@@ -977,6 +974,7 @@ class CtiServiceImpl final : public CtiService {
     status.successes.reserve(items.size());
     std::vector<std::pair<std::string, std::string>> to_patch;  // (record id, key)
     std::unordered_map<const Known*, size_t> latest_pending;    // object -> index in pending
+    latest_pending.reserve(items.size());
     for (cyber::BundleItem& item : items) {
       if (!item.object.ok()) {
         const Status& s = item.object.status();

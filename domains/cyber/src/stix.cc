@@ -413,6 +413,15 @@ constexpr std::string_view kDownRefs[] = {"child_refs", "contains_refs", "encaps
 
 Status ReadBundle(const StixValidator& validator, std::istream& in, const BundleLimits& limits,
                   const std::function<bool(BundleItem&)>& visit) {
+  ISSA_ASSIGN_OR_RETURN(std::vector<BundleItem> items, ReadBundleItems(validator, in, limits));
+  for (BundleItem& item : items) {
+    if (!visit(item)) break;
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<BundleItem>> ReadBundleItems(const StixValidator& validator, std::istream& in,
+                                                const BundleLimits& limits) {
   std::string text;
   {
     std::array<char, 1 << 16> buf{};
@@ -571,10 +580,7 @@ Status ReadBundle(const StixValidator& validator, std::istream& in, const Bundle
       }
     }
   }
-  for (BundleItem& item : items) {
-    if (!visit(item)) break;
-  }
-  return Status::Ok();
+  return items;
 }
 
 std::optional<std::string> DeterministicObservableId(std::string_view type,

@@ -88,6 +88,9 @@ struct BundleLimits {
 // `visit`.
 Status ReadBundle(const StixValidator& validator, std::istream& in, const BundleLimits& limits,
                   const std::function<bool(BundleItem&)>& visit);
+// The same, all items at once (in bundle order), for a caller that keeps them all anyway.
+Result<std::vector<BundleItem>> ReadBundleItems(const StixValidator& validator, std::istream& in,
+                                                const BundleLimits& limits);
 
 // The deterministic id of a cyber observable (type plus the JSON object): UUIDv5 in the STIX
 // namespace over the canonical JSON of its id-contributing properties (STIX 2.1 §2.9 and each
