@@ -442,17 +442,25 @@ Result<std::vector<BundleItem>> ReadBundleItems(const StixValidator& validator, 
   if (!bundle_type.empty() && bundle_type != "\"bundle\"") {
     return InvalidArgument("must be \"bundle\"", "type");
   }
-  std::vector<BundleItem> items;
-  std::unordered_map<std::string, std::string> replaced;  // submitted id -> deterministic id
+  // The elements' texts first, so that the items are allocated once (a growing vector of
+  // validated objects would be moved and its old buffers freed several times per bundle).
+  std::vector<std::string_view> elements;
   for (size_t index = 0;; ++index) {
     std::string err;
     const std::string_view element = scan.NextElement(err);
     if (!err.empty()) return InvalidArgument(fmt::format("{} at object {}", err, index), "objects");
     if (element.empty()) break;
-    if (items.size() >= limits.max_objects) {
+    if (elements.size() >= limits.max_objects) {
       return ResourceExhausted(
           fmt::format("the bundle has more than {} objects", limits.max_objects));
     }
+    elements.push_back(element);
+  }
+  std::vector<BundleItem> items;
+  items.reserve(elements.size());
+  std::unordered_map<std::string, std::string> replaced;  // submitted id -> deterministic id
+  for (size_t index = 0; index < elements.size(); ++index) {
+    const std::string_view element = elements[index];
     BundleItem item;
     item.index = index;
     if (element.size() > limits.max_object_bytes) {
