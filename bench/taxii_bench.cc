@@ -194,6 +194,7 @@ int main(int argc, char** argv) {
     const double thread0 = CpuSeconds(RUSAGE_THREAD);
     const auto t0 = Clock::now();
     uint64_t written = 0;
+    double in_calls = 0;  // CPU of the calling thread inside CtiService::AddObjects
     for (uint64_t start = 0; start < objects; start += batch) {
       std::string body = R"({"objects":[)";
       const uint64_t end = std::min(objects, start + batch);
@@ -203,10 +204,14 @@ int main(int argc, char** argv) {
       }
       body += "]}";
       std::istringstream in(body);
+      const double call0 = CpuSeconds(RUSAGE_THREAD);
       auto status = (*cti)->AddObjects(ctx, collection, in);
+      in_calls += CpuSeconds(RUSAGE_THREAD) - call0;
       if (!status.ok()) return Fail(status.status());
-      const auto j = nlohmann::json::parse(*status);
-      if (j["failure_count"].get<int>() != 0) {
+      // The status is parsed only when it reports failures (the client's side of the exchange
+      // is not what is measured).
+      if (status->find(R"("failure_count":0,)") == std::string::npos) {
+        const auto j = nlohmann::json::parse(*status);
         fmt::print(stderr, "failures: {}\n", j["failures"][0].dump());
         return 1;
       }
@@ -229,6 +234,10 @@ int main(int argc, char** argv) {
         "thread {:.1f} s = {:.0f} objects per CPU-second (the rest is the store's writer "
         "thread)\n",
         cpu, written / cpu, thread, written / thread);
+    fmt::print(
+        "ingest CPU inside AddObjects (the calling thread, without building the requests): "
+        "{:.1f} s = {:.0f} objects per CPU-second, {:.1f} us per object\n",
+        in_calls, written / in_calls, in_calls * 1e6 / written);
   } else {
     fmt::print("ingest: reusing the store in {}\n", dir.string());
   }

@@ -34,3 +34,6 @@ find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 # Hyperscan (libhyperscan-dev): substring and regex matching of warning lists and IOC scanning
 # (domains/cyber/src only).
 pkg_check_modules(HYPERSCAN REQUIRED IMPORTED_TARGET libhs)
+# simdjson (libsimdjson-dev): parses each STIX object's text before the nlohmann tree is built
+# from it (domains/cyber/src only).
+find_package(simdjson REQUIRED)

@@ -16,6 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto object = (*validator)->Validate(text);
   if (!object.ok() && object.status().message().empty()) std::abort();
   if (object.ok() && object->json.empty()) std::abort();
+  // The canonical text written directly is nlohmann's dump of the parsed value.
+  if (object.ok() && object->json != object->value.dump()) std::abort();
   std::istringstream in{std::string(text)};
   issa::cyber::BundleLimits limits;
   limits.max_bytes = 1 << 20;

@@ -15,6 +15,7 @@ packages=(
   python3-jsonschema
   libssl-dev
   libhyperscan-dev
+  libsimdjson-dev
   chromium chromium-driver
 )
 # The web console (web/): Node.js and npm. A Node.js already installed from elsewhere (it ships

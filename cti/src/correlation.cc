@@ -115,8 +115,13 @@ std::vector<cyber::Observable> ObservablesOf(const json& o, std::string_view typ
   std::vector<cyber::Observable> out;
   if (!o.is_object()) return out;
   if (type == "indicator") {
-    if (o.value("pattern_type", "stix") != "stix") return out;
-    Result<cyber::ParsedPattern> p = cyber::ParsePattern(StringOf(o, "pattern"));
+    if (const auto t = o.find("pattern_type");
+        t != o.end() && (!t->is_string() || t->get_ref<const std::string&>() != "stix")) {
+      return out;
+    }
+    const auto pattern = o.find("pattern");
+    if (pattern == o.end() || !pattern->is_string()) return out;
+    Result<cyber::ParsedPattern> p = cyber::ParsePattern(pattern->get_ref<const std::string&>());
     if (!p.ok()) return out;
     for (const cyber::PatternComparison& c : p->comparisons) {
       if (c.negated) continue;
@@ -156,18 +161,23 @@ std::vector<cyber::Observable> ObservablesOf(const json& o, std::string_view typ
 StixCorrelator::StixCorrelator(const cyber::WarningLists* lists) { index_.SetWarningLists(lists); }
 
 void StixCorrelator::RemoveLocked(std::string_view record_id) {
-  const std::string id(record_id);
-  if (auto it = indexed_.find(id); it != indexed_.end()) {
-    (void)index_.Remove(id);
+  if (auto it = indexed_.find(record_id); it != indexed_.end()) {
+    (void)index_.Remove(record_id);
     auto [b, e] = records_of_.equal_range(it->second.stix_id);
     for (auto r = b; r != e; ++r) {
-      if (r->second == id) {
+      if (r->second == record_id) {
         records_of_.erase(r);
         break;
       }
     }
     indexed_.erase(it);
   }
+  RemoveSightingLocked(record_id);
+}
+
+void StixCorrelator::RemoveSightingLocked(std::string_view record_id) {
+  if (sightings_.empty()) return;
+  const std::string id(record_id);
   if (auto it = sightings_.find(id); it != sightings_.end()) {
     auto [b, e] = sightings_of_.equal_range(it->second.indicator);
     for (auto r = b; r != e; ++r) {
@@ -187,13 +197,29 @@ void StixCorrelator::Remove(std::string_view record_id) {
 
 Result<std::vector<node::DomainMatch>> StixCorrelator::Upsert(const core::Record& record,
                                                               size_t max_matches) {
-  std::vector<node::DomainMatch> matches;
-  // Outside the lock: parse the record and extract its values.
   const json props = json::parse(record.properties_json, nullptr, false);
-  const bool current = props.is_object() && !props.value("superseded", false) &&
-                       !props.value("withdrawn", false) && props.contains("object");
-  const std::string stix_type = current ? props.value("stix_type", "") : "";
-  const std::string stix_id = current ? props.value("stix_id", "") : "";
+  return UpsertParsed(record, props, max_matches);
+}
+
+Result<std::vector<node::DomainMatch>> StixCorrelator::UpsertParsed(const core::Record& record,
+                                                                    const json& props,
+                                                                    size_t max_matches) {
+  std::vector<node::DomainMatch> matches;
+  // Outside the lock: extract the record's values.
+  const auto flag = [&](std::string_view key) {
+    const auto it = props.find(key);
+    return it != props.end() && it->is_boolean() && it->get<bool>();
+  };
+  const auto text = [&](std::string_view key) -> std::string_view {
+    const auto it = props.find(key);
+    return it != props.end() && it->is_string()
+               ? std::string_view(it->get_ref<const std::string&>())
+               : std::string_view();
+  };
+  const bool current =
+      props.is_object() && !flag("superseded") && !flag("withdrawn") && props.contains("object");
+  const std::string_view stix_type = current ? text("stix_type") : std::string_view();
+  const std::string_view stix_id = current ? text("stix_id") : std::string_view();
   std::optional<Sighted> sighting;
   std::vector<cyber::Observable> values;
   if (current && stix_type == "sighting") {
@@ -219,18 +245,31 @@ Result<std::vector<node::DomainMatch>> StixCorrelator::Upsert(const core::Record
     values = ObservablesOf(props["object"], stix_type);
   }
   std::unique_lock lock(mu_);
-  RemoveLocked(record.id);
-  if (sighting) {
-    sightings_of_.emplace(sighting->indicator, record.id);
-    sightings_.emplace(record.id, std::move(*sighting));
+  if (sighting || values.empty()) {
+    RemoveLocked(record.id);
+    if (sighting) {
+      sightings_of_.emplace(sighting->indicator, record.id);
+      sightings_.emplace(record.id, std::move(*sighting));
+    }
     return matches;
   }
-  if (values.empty()) return matches;
-  ISSA_ASSIGN_OR_RETURN(cyber::AddOutcome added,
-                        index_.Add({record.id, record.owner, std::string(), std::move(values)}));
-  records_of_.emplace(stix_id, record.id);
-  indexed_.emplace(record.id,
-                   Indexed{record.owner, stix_id, stix_type, std::move(added.warning_lists)});
+  // An indexed record: a new one (the usual write) goes in at once; an earlier version held
+  // by the index is found by the index itself (AlreadyExists), removed, and replaced. A
+  // sighting kept under the same record id is removed either way.
+  const cyber::ObservableEntry entry{record.id, record.owner, std::string(), std::move(values),
+                                     /*normalised=*/true};
+  Result<cyber::AddOutcome> outcome = index_.Add(entry);
+  if (!outcome.ok() && outcome.status().code() == StatusCode::kAlreadyExists) {
+    RemoveLocked(record.id);
+    outcome = index_.Add(entry);
+  } else if (outcome.ok()) {
+    RemoveSightingLocked(record.id);
+  }
+  ISSA_ASSIGN_OR_RETURN(cyber::AddOutcome added, std::move(outcome));
+  const auto [at, inserted] = indexed_.try_emplace(
+      record.id,
+      Indexed{std::string(stix_id), std::string(stix_type), std::move(added.warning_lists)});
+  records_of_.emplace(at->second.stix_id, at->first);
   if (max_matches == 0) return matches;
   // Other authorities' records first found, best relation kept per record.
   std::unordered_map<std::string_view, size_t> seen;
@@ -271,20 +310,20 @@ Result<std::vector<node::DomainMatch>> StixCorrelator::Upsert(const core::Record
 std::vector<std::string> StixCorrelator::RecordsOf(std::string_view stix_id) const {
   std::shared_lock lock(mu_);
   std::vector<std::string> out;
-  auto [b, e] = records_of_.equal_range(std::string(stix_id));
-  for (auto it = b; it != e; ++it) out.push_back(it->second);
+  auto [b, e] = records_of_.equal_range(stix_id);
+  for (auto it = b; it != e; ++it) out.emplace_back(it->second);
   std::sort(out.begin(), out.end());
   return out;
 }
 
 bool StixCorrelator::IsIndexed(std::string_view record_id) const {
   std::shared_lock lock(mu_);
-  return indexed_.contains(std::string(record_id));
+  return indexed_.contains(record_id);
 }
 
 std::vector<std::string> StixCorrelator::WarningListsOf(std::string_view record_id) const {
   std::shared_lock lock(mu_);
-  const auto it = indexed_.find(std::string(record_id));
+  const auto it = indexed_.find(record_id);
   return it == indexed_.end() ? std::vector<std::string>{} : it->second.warning_lists;
 }
 

@@ -78,6 +78,11 @@ class StixCorrelator final : public node::RecordMatcher {
 
   Result<std::vector<node::DomainMatch>> Upsert(const core::Record& record,
                                                 size_t max_matches) override;
+  // The node passes the properties it was given parsed (Node::CreateParsedRecords): no second
+  // parse of the record's JSON.
+  Result<std::vector<node::DomainMatch>> UpsertParsed(const core::Record& record,
+                                                      const nlohmann::json& properties,
+                                                      size_t max_matches) override;
   void Remove(std::string_view record_id) override;
 
   // Record ids of the current versions of a STIX object (one per authority holding it) that the
@@ -99,10 +104,14 @@ class StixCorrelator final : public node::RecordMatcher {
 
  private:
   struct Indexed {
-    std::string owner;
     std::string stix_id;
     std::string stix_type;
     std::vector<std::string> warning_lists;
+  };
+  // Lookup by std::string_view without building a std::string.
+  struct ViewHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   struct Sighted {
     std::string indicator;  // sighting_of_ref
@@ -111,12 +120,15 @@ class StixCorrelator final : public node::RecordMatcher {
   };
 
   void RemoveLocked(std::string_view record_id);
+  void RemoveSightingLocked(std::string_view record_id);
   CorrelatedRecord Describe(const cyber::Member& m) const;
 
   mutable std::shared_mutex mu_;
-  cyber::CorrelationIndex index_;                                   // guarded by mu_
-  std::unordered_map<std::string, Indexed> indexed_;                // by record id
-  std::unordered_multimap<std::string, std::string> records_of_;    // stix id -> record id
+  cyber::CorrelationIndex index_;  // guarded by mu_
+  // By record id. Its nodes do not move, so records_of_ holds views of their keys and stix ids.
+  std::unordered_map<std::string, Indexed, ViewHash, std::equal_to<>> indexed_;
+  // stix id -> record id, both viewing into indexed_.
+  std::unordered_multimap<std::string_view, std::string_view> records_of_;
   std::unordered_map<std::string, Sighted> sightings_;              // by record id
   std::unordered_multimap<std::string, std::string> sightings_of_;  // indicator -> record id
 };

@@ -278,14 +278,14 @@ struct StatusResource {
       for (size_t i = 0; i < items.size(); ++i) {
         const StatusItem& s = items[i];
         out += i == 0 ? R"({"id":)" : R"(,{"id":)";
-        quoted(out, s.id);
+        cyber::AppendJsonString(out, s.id);  // ids and versions come from parsed JSON
         if (!s.message.empty()) {
           out += R"(,"message":)";
           quoted(out, s.message);
         }
         if (!s.version.empty()) {
           out += R"(,"version":)";
-          quoted(out, s.version);
+          cyber::AppendJsonString(out, s.version);
         }
         out += '}';
       }
@@ -942,14 +942,15 @@ class CtiServiceImpl final : public CtiService {
 
   struct Pending {
     size_t status_index = 0;  // into the bundle's items
-    std::string key;
+    Known* known = nullptr;   // the object's entry in known_ (nodes do not move; nothing is
+                              // erased from known_ while a bundle is written)
     std::string stix_id;
     std::string version;
     std::string type;
     std::string spec_version;
     cyber::Tlp tlp = cyber::Tlp::kNone;
-    std::string object_json;  // the object's canonical text, as validated
-    json properties;          // the record's properties, parsed (the object moved in)
+    std::string object_json;           // the object's canonical text, as validated
+    json properties = json::object();  // the record's properties, parsed (the object moved in)
     core::Handling handling;
     bool superseded = false;
     std::string replaces;   // record id of the version this one supersedes
@@ -962,18 +963,18 @@ class CtiServiceImpl final : public CtiService {
     status.id = core::NewUuidV7(node_.clock().Now());
     status.authority = ctx.principal.authority;
     status.request_timestamp = core::FormatTimestamp(node_.clock().Now());
-    std::vector<cyber::BundleItem> items;
     cyber::BundleLimits limits;
     limits.max_bytes = size_t{512} << 20;
-    ISSA_RETURN_IF_ERROR(cyber::ReadBundle(*validator_, body, limits, [&](cyber::BundleItem& i) {
-      items.push_back(std::move(i));
-      return true;
-    }));
+    ISSA_ASSIGN_OR_RETURN(std::vector<cyber::BundleItem> items,
+                          cyber::ReadBundleItems(*validator_, body, limits));
     std::lock_guard<std::mutex> lock(write_mu_);
     ISSA_RETURN_IF_ERROR(EnsureLoaded(ctx));
     std::vector<Pending> pending;
+    pending.reserve(items.size());
+    status.successes.reserve(items.size());
     std::vector<std::pair<std::string, std::string>> to_patch;  // (record id, key)
-    std::unordered_map<std::string, size_t> latest_pending;     // key -> index in pending
+    std::unordered_map<const Known*, size_t> latest_pending;    // object -> index in pending
+    latest_pending.reserve(items.size());
     for (cyber::BundleItem& item : items) {
       if (!item.object.ok()) {
         const Status& s = item.object.status();
@@ -1023,19 +1024,19 @@ class CtiServiceImpl final : public CtiService {
       }
       Pending p;
       p.status_index = item.index;
-      p.key = key;
+      p.known = &k;
       p.stix_id = obj.id;
       p.version = obj.version;
       const bool first = k.versions.empty();
       if (first || Newer(obj.version, k.latest)) {
-        if (auto lp = latest_pending.find(key); lp != latest_pending.end()) {
+        if (auto lp = latest_pending.find(&k); lp != latest_pending.end()) {
           pending[lp->second].superseded = true;
         } else if (!k.latest_record_id.empty()) {
           p.replaces = k.latest_record_id;
         }
         k.latest = obj.version;
         k.latest_record_id.clear();
-        latest_pending[key] = pending.size();
+        latest_pending[&k] = pending.size();
       } else {
         p.superseded = true;
       }
@@ -1044,12 +1045,14 @@ class CtiServiceImpl final : public CtiService {
       p.spec_version = obj.spec_version;
       p.tlp = obj.tlp;
       p.object_json = std::move(obj.json);
-      p.properties["stix_id"] = obj.id;
-      p.properties["stix_type"] = obj.type;
-      p.properties["spec_version"] = obj.spec_version;
-      p.properties["version"] = obj.version;
-      p.properties["tlp"] = cyber::ToString(obj.tlp);
-      p.properties["object"] = std::move(obj.value);
+      // The members in sorted order, each put at the end (the object itself is moved in).
+      json::object_t& props = *p.properties.get_ptr<json::object_t*>();
+      props.emplace_hint(props.end(), "object", std::move(obj.value));
+      props.emplace_hint(props.end(), "spec_version", std::move(obj.spec_version));
+      props.emplace_hint(props.end(), "stix_id", std::move(obj.id));
+      props.emplace_hint(props.end(), "stix_type", std::move(obj.type));
+      props.emplace_hint(props.end(), "tlp", cyber::ToString(obj.tlp));
+      props.emplace_hint(props.end(), "version", std::move(obj.version));
       p.handling = *std::move(handling);
       pending.push_back(std::move(p));
     }
@@ -1081,7 +1084,7 @@ class CtiServiceImpl final : public CtiService {
       }
     }
     for (Pending& p : pending) {
-      Known& k = KnownFor(p.key);
+      Known& k = *p.known;
       if (p.record_id.empty()) {
         // Not written: forget this version (and reload the key's state on the next write).
         std::erase_if(k.versions,
@@ -1089,7 +1092,6 @@ class CtiServiceImpl final : public CtiService {
         loaded_owners_.erase(ctx.principal.authority);
         continue;
       }
-      status.successes.push_back({p.stix_id, p.version, ""});
       if (!p.superseded && std::string_view(k.latest) == p.version) {
         k.latest_record_id = p.record_id;
       }
@@ -1098,6 +1100,7 @@ class CtiServiceImpl final : public CtiService {
             node_.PatchRecord(ctx, p.replaces, R"({"properties":{"superseded":true}})");
         if (!patched.ok()) return patched.status();
       }
+      status.successes.push_back({std::move(p.stix_id), std::move(p.version), ""});
     }
     if (!loaded_owners_.contains(ctx.principal.authority)) {
       // A write failed: drop the authority's cached state; the next write reloads it.
@@ -1128,22 +1131,21 @@ class CtiServiceImpl final : public CtiService {
     } else {
       p.properties.erase("superseded");
     }
-    const auto quoted = [](const std::string& v) { return json(v).dump(); };
     std::string text;
     text.reserve(p.object_json.size() + p.stix_id.size() + p.type.size() + 128);
     text += R"({"object":)";
     text += p.object_json;
     text += R"(,"spec_version":)";
-    text += quoted(p.spec_version);
+    cyber::AppendJsonString(text, p.spec_version);
     text += R"(,"stix_id":)";
-    text += quoted(p.stix_id);
+    cyber::AppendJsonString(text, p.stix_id);
     text += R"(,"stix_type":)";
-    text += quoted(p.type);
+    cyber::AppendJsonString(text, p.type);
     if (p.superseded) text += R"(,"superseded":true)";
     text += R"(,"tlp":)";
-    text += quoted(std::string(cyber::ToString(p.tlp)));
+    cyber::AppendJsonString(text, cyber::ToString(p.tlp));
     text += R"(,"version":)";
-    text += quoted(p.version);
+    cyber::AppendJsonString(text, p.version);
     text += '}';
     node::Node::ParsedRecord r;
     r.type = std::string(kRecordType);

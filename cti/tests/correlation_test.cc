@@ -1,6 +1,8 @@
 // The CTI service's correlation as a node domain matcher: loaded from the node's records at
 // start, kept current on new versions and withdrawals, warning-listed values flagged and not
 // correlated, cross-authority correlations written as node hits.
+#include "../src/correlation.h"
+
 #include <algorithm>
 #include <set>
 #include <sstream>
@@ -118,6 +120,59 @@ TEST_F(CorrelationTest, NewVersionsAndWithdrawalsUpdateTheIndex) {
       cti_->DeleteObject(de_, CtiService::AuthorityCollectionId("DE-CERT"), IndicatorId(3), "")
           .ok());
   EXPECT_TRUE(Ids(*cti_, nl_, 2).empty());
+}
+
+// The matcher on its own: a record upserted again replaces its earlier version (found by the
+// index, not looked up first), whether it stays indexed, becomes a sighting, or is superseded.
+TEST(StixCorrelatorTest, UpsertReplacesTheEarlierVersion) {
+  StixCorrelator c(nullptr);
+  const auto record = [](const std::string& id, const std::string& owner, const json& props) {
+    core::Record r;
+    r.id = id;
+    r.type = "StixObject";
+    r.owner = owner;
+    r.properties_json = props.dump();
+    return r;
+  };
+  const auto indicator = [](int n, const std::string& ip) {
+    return json{{"stix_id", IndicatorId(n)},
+                {"stix_type", "indicator"},
+                {"object",
+                 {{"type", "indicator"},
+                  {"pattern_type", "stix"},
+                  {"pattern", "[ipv4-addr:value = '" + ip + "']"}}}};
+  };
+  ASSERT_TRUE(c.Upsert(record("r1", "DE-CERT", indicator(1, "198.51.100.1")), 10).ok());
+  Result<std::vector<node::DomainMatch>> m =
+      c.Upsert(record("r2", "NL-CERT", indicator(2, "198.51.100.1")), 10);
+  ASSERT_TRUE(m.ok());
+  ASSERT_EQ(m->size(), 1u);
+  EXPECT_EQ((*m)[0].record_id, "r1");
+  // r1 again with another address: it no longer matches r2's.
+  const json moved = indicator(1, "198.51.100.2");
+  m = c.UpsertParsed(record("r1", "DE-CERT", moved), moved, 10);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_TRUE(m->empty());
+  EXPECT_EQ(c.RecordsOf(IndicatorId(1)), std::vector<std::string>{"r1"});
+  EXPECT_EQ(c.Stats().observables, 2u);
+  // r1 becomes a sighting of r2's indicator: out of the index, kept as a sighting.
+  const json sighting{{"stix_id", "sighting--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"},
+                      {"stix_type", "sighting"},
+                      {"object", {{"type", "sighting"}, {"sighting_of_ref", IndicatorId(2)}}}};
+  ASSERT_TRUE(c.Upsert(record("r1", "DE-CERT", sighting), 10).ok());
+  EXPECT_FALSE(c.IsIndexed("r1"));
+  EXPECT_EQ(c.SightingsOf(IndicatorId(2)).size(), 1u);
+  // ... and an indicator again: indexed, the sighting gone.
+  ASSERT_TRUE(c.Upsert(record("r1", "DE-CERT", indicator(1, "198.51.100.1")), 10).ok());
+  EXPECT_TRUE(c.IsIndexed("r1"));
+  EXPECT_TRUE(c.SightingsOf(IndicatorId(2)).empty());
+  // Superseded: out of the index.
+  json old = indicator(1, "198.51.100.1");
+  old["superseded"] = true;
+  ASSERT_TRUE(c.Upsert(record("r1", "DE-CERT", old), 10).ok());
+  EXPECT_FALSE(c.IsIndexed("r1"));
+  EXPECT_TRUE(c.RecordsOf(IndicatorId(1)).empty());
+  EXPECT_EQ(c.Stats().observables, 1u);
 }
 
 TEST_F(CorrelationTest, WarningListedValuesAreFlaggedNotCorrelated) {

@@ -100,6 +100,7 @@ class NodeImpl final : public Node {
   struct PreparedRecord {
     core::Record record;
     std::vector<matching::Candidate> candidates;
+    const nlohmann::json* properties = nullptr;  // parsed, borrowed (CreateParsedRecords)
   };
   struct SubscriberEntry {
     Context ctx;
@@ -116,7 +117,8 @@ class NodeImpl final : public Node {
   std::vector<std::shared_ptr<RecordMatcher>> MatchersFor(std::string_view type) const;
   // Indexes a record's current version in the domain matchers of its type and appends their
   // matches to `candidates` (none asked for when null).
-  Status DomainUpsert(const core::Record& record, std::vector<matching::Candidate>* candidates);
+  Status DomainUpsert(const core::Record& record, std::vector<matching::Candidate>* candidates,
+                      const nlohmann::json* properties = nullptr);
   void DomainRemove(const core::Record& record);
 
   core::Timestamp Now() const { return clock_->Now(); }

@@ -179,7 +179,8 @@ Result<std::vector<std::string>> NodeImpl::WriteRecords(const Context& ctx,
     ISSA_RETURN_IF_ERROR(matcher_.Upsert(p.record));
   }
   for (size_t i = 0; i < prepared.size(); ++i) {
-    const Status indexed = DomainUpsert(prepared[i].record, &prepared[i].candidates);
+    const Status indexed =
+        DomainUpsert(prepared[i].record, &prepared[i].candidates, prepared[i].properties);
     if (!indexed.ok()) {
       for (size_t j = 0; j <= i; ++j) DomainRemove(prepared[j].record);
       for (const auto& p : prepared) matcher_.Remove(p.record.id);
@@ -288,7 +289,9 @@ Result<std::vector<std::string>> NodeImpl::CreateParsedRecords(const Context& ct
             schema::RecordDraft d,
             schema::DraftFromParsed(*registry_, r.type, *r.properties, std::move(r.properties_json),
                                     std::move(r.handling)));
-        return PrepareDraft(ctx, std::move(d), now);
+        ISSA_ASSIGN_OR_RETURN(PreparedRecord p, PrepareDraft(ctx, std::move(d), now));
+        p.properties = r.properties;
+        return p;
       });
 }
 

@@ -448,13 +448,18 @@ Result<AddOutcome> CorrelationIndex::Add(const ObservableEntry& entry) {
   if (entry.values.size() > 0xffff) return InvalidArgument("too many values", "values");
   if (m.FindObservable(entry.id) != kNone)
     return AlreadyExists(fmt::format("observable '{}' is already correlated", entry.id));
-  std::vector<Observable> values;
-  values.reserve(entry.values.size());
-  for (size_t i = 0; i < entry.values.size(); ++i) {
-    auto normalised = MakeObservable(entry.values[i].type, entry.values[i].value);
-    if (!normalised.ok()) return normalised.status().WithFieldPrefix(fmt::format("values[{}]", i));
-    values.push_back(std::move(*normalised));
+  std::vector<Observable> copies;
+  if (!entry.normalised) {
+    copies.reserve(entry.values.size());
+    for (size_t i = 0; i < entry.values.size(); ++i) {
+      auto normalised = MakeObservable(entry.values[i].type, entry.values[i].value);
+      if (!normalised.ok()) {
+        return normalised.status().WithFieldPrefix(fmt::format("values[{}]", i));
+      }
+      copies.push_back(std::move(*normalised));
+    }
   }
+  const std::vector<Observable>& values = entry.normalised ? entry.values : copies;
   AddOutcome outcome;
   if (m.warning_lists != nullptr) {
     for (const auto& v : values)

@@ -134,19 +134,53 @@ std::string Shown(const json& v) {
   return s;
 }
 
-bool TypeMatches(const std::string& t, const json& v) {
-  if (t == "string") return v.is_string();
-  if (t == "integer") {
-    return v.is_number_integer() ||
-           (v.is_number_float() &&
-            v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>())));
+// JSON Schema type names as bits (an unknown name has none: nothing matches it).
+enum TypeBit : uint8_t {
+  kString = 1,
+  kInteger = 2,
+  kNumber = 4,
+  kBoolean = 8,
+  kObject = 16,
+  kArray = 32,
+  kNull = 64,
+};
+
+uint8_t TypeBitOf(const json& name) {
+  if (!name.is_string()) return 0;
+  const std::string& t = name.get_ref<const std::string&>();
+  if (t == "string") return kString;
+  if (t == "integer") return kInteger;
+  if (t == "number") return kNumber;
+  if (t == "boolean") return kBoolean;
+  if (t == "object") return kObject;
+  if (t == "array") return kArray;
+  if (t == "null") return kNull;
+  return 0;
+}
+
+bool TypesMatch(uint8_t types, const json& v) {
+  switch (v.type()) {
+    case json::value_t::string:
+      return types & kString;
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+      return types & (kInteger | kNumber);
+    case json::value_t::number_float: {
+      if (types & kNumber) return true;
+      const double d = v.get<double>();
+      return (types & kInteger) && d == static_cast<double>(static_cast<int64_t>(d));
+    }
+    case json::value_t::boolean:
+      return types & kBoolean;
+    case json::value_t::object:
+      return types & kObject;
+    case json::value_t::array:
+      return types & kArray;
+    case json::value_t::null:
+      return types & kNull;
+    default:
+      return false;
   }
-  if (t == "number") return v.is_number();
-  if (t == "boolean") return v.is_boolean();
-  if (t == "object") return v.is_object();
-  if (t == "array") return v.is_array();
-  if (t == "null") return v.is_null();
-  return false;
 }
 
 size_t CodePoints(const std::string& s) {
@@ -179,6 +213,19 @@ std::string SchemaSet::Load(const std::vector<std::pair<std::string, std::string
     docs_.emplace(name, std::move(doc));
   }
   for (const auto& [name, doc] : docs_) Compile(doc, name);
+  // The evaluator's lookup of a schema object's compiled form: open addressing by address.
+  size_t slots = 16;
+  while (slots < compiled_.size() * 2) slots *= 2;
+  lookup_.assign(slots, {nullptr, nullptr});
+  lookup_mask_ = slots - 1;
+  for (const auto& [schema, c] : compiled_) {
+    for (size_t i = Slot(schema);; i = (i + 1) & lookup_mask_) {
+      if (lookup_[i].first == nullptr) {
+        lookup_[i] = {schema, &c};
+        break;
+      }
+    }
+  }
   return "";
 }
 
@@ -232,6 +279,11 @@ void SchemaSet::Compile(const json& schema, const std::string& doc) {
     }
   }
   c.type = member("type");
+  if (c.type != nullptr && c.type->is_array()) {
+    for (const auto& one : *c.type) c.types |= TypeBitOf(one);
+  } else if (c.type != nullptr) {
+    c.types = TypeBitOf(*c.type);
+  }
   if (const json* e = member("enum"); e != nullptr && e->is_array()) c.enum_values = e;
   c.const_value = member("const");
   if (const json* p = member("pattern"); p != nullptr && p->is_string()) {
@@ -406,22 +458,16 @@ std::optional<SchemaError> SchemaSet::Eval(const json& schema, const json& v,
     return fail([&] { return SchemaError{path, "is not allowed"}; });
   }
   if (!schema.is_object()) return std::nullopt;
-  const auto found = compiled_.find(&schema);
-  if (found == compiled_.end()) return SchemaError{path, "schema not compiled"};
-  const Compiled& c = found->second;
+  const Compiled* compiled = Find(&schema);
+  if (compiled == nullptr) return SchemaError{path, "schema not compiled"};
+  const Compiled& c = *compiled;
   if (c.has_ref) {
     if (c.ref == nullptr) return SchemaError{path, c.ref_error};
     if (auto e = Eval(*c.ref, v, path, depth + 1, quiet)) return e;
   }
   if (c.type != nullptr) {
     const json& t = *c.type;
-    bool ok = false;
-    if (t.is_string()) {
-      ok = TypeMatches(t.get_ref<const std::string&>(), v);
-    } else if (t.is_array()) {
-      for (const auto& one : t) ok = ok || TypeMatches(one.get_ref<const std::string&>(), v);
-    }
-    if (!ok) {
+    if (!TypesMatch(c.types, v)) {
       return fail([&] {
         std::string want;
         if (t.is_string()) {
@@ -554,7 +600,12 @@ std::optional<SchemaError> SchemaSet::Eval(const json& schema, const json& v,
         }
       }
     }
-    for (const auto& [k, sub] : v.items()) {
+    // The value's members and the schema's properties are both in key order: one merged walk
+    // finds each member's property schema (no search per member).
+    const json::object_t* props =
+        c.properties != nullptr ? c.properties->get_ptr<const json::object_t*>() : nullptr;
+    auto next_prop = props != nullptr ? props->begin() : json::object_t::const_iterator();
+    for (const auto& [k, sub] : *v.get_ptr<const json::object_t*>()) {
       const std::string kp = quiet ? std::string() : Join(path, k);
       if (c.property_names != nullptr) {
         if (auto e = Eval(*c.property_names, json(k), kp, depth + 1, quiet)) {
@@ -564,10 +615,11 @@ std::optional<SchemaError> SchemaSet::Eval(const json& schema, const json& v,
         }
       }
       bool matched = false;
-      if (c.properties != nullptr) {
-        if (auto p = c.properties->find(k); p != c.properties->end()) {
+      if (props != nullptr) {
+        while (next_prop != props->end() && next_prop->first < k) ++next_prop;
+        if (next_prop != props->end() && next_prop->first == k) {
           matched = true;
-          if (auto e = Eval(*p, sub, kp, depth + 1, quiet)) return e;
+          if (auto e = Eval(next_prop->second, sub, kp, depth + 1, quiet)) return e;
         }
       }
       for (const auto& [pattern, psub] : c.pattern_properties) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -69,6 +70,7 @@ class SchemaSet {
     const nlohmann::json* ref = nullptr;  // the $ref target, null when missing
     std::string ref_error;                // why it is missing
     const nlohmann::json* type = nullptr;
+    uint8_t types = 0;  // `type` as bits (TypeBit in json_schema.cc)
     const nlohmann::json* enum_values = nullptr;
     const nlohmann::json* const_value = nullptr;
     const Pattern* pattern = nullptr;
@@ -105,6 +107,21 @@ class SchemaSet {
   std::map<std::string, nlohmann::json> docs_;
   std::unordered_map<std::string, std::unique_ptr<Pattern>> patterns_;
   std::unordered_map<const nlohmann::json*, Compiled> compiled_;
+  // compiled_ again, as an open-addressing table by address (the evaluator's hot lookup).
+  size_t Slot(const nlohmann::json* schema) const {
+    return static_cast<size_t>((reinterpret_cast<uintptr_t>(schema) >> 4) * 0x9E3779B97F4A7C15ULL >>
+                               20) &
+           lookup_mask_;
+  }
+  const Compiled* Find(const nlohmann::json* schema) const {
+    if (lookup_.empty()) return nullptr;
+    for (size_t i = Slot(schema);; i = (i + 1) & lookup_mask_) {
+      if (lookup_[i].first == schema) return lookup_[i].second;
+      if (lookup_[i].first == nullptr) return nullptr;
+    }
+  }
+  std::vector<std::pair<const nlohmann::json*, const Compiled*>> lookup_;
+  size_t lookup_mask_ = 0;
 };
 
 }  // namespace issa::cyber::detail

@@ -14,6 +14,7 @@
 
 #include "issa/cyber/pattern.h"
 
+#include "json_fast.h"
 #include "json_schema.h"
 
 namespace issa::cyber {
@@ -94,6 +95,7 @@ std::optional<std::string> CollectRefs(const json& o, const std::string& path,
                                        std::vector<std::string>& refs, int depth = 0) {
   if (depth > 8 || !o.is_object()) return std::nullopt;
   for (const auto& [k, v] : o.items()) {
+    if (!IsRefKey(k) && k != "extensions") continue;
     const std::string p = path.empty() ? k : path + "." + k;
     if (IsRefKey(k)) {
       if (v.is_string()) {
@@ -204,7 +206,8 @@ struct StixValidator::Impl {
         return ObjectError(id, "id", "is required (no id-contributing property is present)");
       }
     }
-    if (!id.empty() && !id.starts_with(type + "--")) {
+    if (!id.empty() &&
+        !(id.starts_with(type) && std::string_view(id).substr(type.size()).starts_with("--"))) {
       return ObjectError(id, "id", fmt::format("must start with \"{}--\"", type));
     }
     std::string schema = SchemaFor(type);
@@ -216,7 +219,9 @@ struct StixValidator::Impl {
     }
     for (const auto& [k, v] : o.items()) {
       if (!IsRefKey(k) || k == "created_by_ref") continue;
-      const auto self = [&](const json& x) { return x.is_string() && x.get<std::string>() == id; };
+      const auto self = [&](const json& x) {
+        return x.is_string() && x.get_ref<const std::string&>() == id;
+      };
       if (self(v) || (v.is_array() && std::any_of(v.begin(), v.end(), self))) {
         return ObjectError(id, k, "refers to the object itself (a cyclic reference)");
       }
@@ -248,8 +253,8 @@ struct StixValidator::Impl {
       for (const auto& m : *it) out.marking_refs.push_back(m.get<std::string>());
     }
     out.tlp = StrictestTlp(out.marking_refs);
-    out.id = id;
-    out.json = o.dump();
+    out.id = std::move(id);
+    out.json = detail::CanonicalJson(o);
     out.value = std::move(o);
     return out;
   }
@@ -266,7 +271,7 @@ Result<std::shared_ptr<const StixValidator>> StixValidator::Builtin() {
 }
 
 Result<StixObject> StixValidator::Validate(std::string_view object_json) const {
-  json o = json::parse(object_json, nullptr, false);
+  json o = detail::ParseJsonFast(object_json);
   if (o.is_discarded()) return InvalidArgument("not valid JSON", "");
   return impl_->Check(std::move(o));
 }
@@ -408,6 +413,15 @@ constexpr std::string_view kDownRefs[] = {"child_refs", "contains_refs", "encaps
 
 Status ReadBundle(const StixValidator& validator, std::istream& in, const BundleLimits& limits,
                   const std::function<bool(BundleItem&)>& visit) {
+  ISSA_ASSIGN_OR_RETURN(std::vector<BundleItem> items, ReadBundleItems(validator, in, limits));
+  for (BundleItem& item : items) {
+    if (!visit(item)) break;
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<BundleItem>> ReadBundleItems(const StixValidator& validator, std::istream& in,
+                                                const BundleLimits& limits) {
   std::string text;
   {
     std::array<char, 1 << 16> buf{};
@@ -428,17 +442,25 @@ Status ReadBundle(const StixValidator& validator, std::istream& in, const Bundle
   if (!bundle_type.empty() && bundle_type != "\"bundle\"") {
     return InvalidArgument("must be \"bundle\"", "type");
   }
-  std::vector<BundleItem> items;
-  std::unordered_map<std::string, std::string> replaced;  // submitted id -> deterministic id
+  // The elements' texts first, so that the items are allocated once (a growing vector of
+  // validated objects would be moved and its old buffers freed several times per bundle).
+  std::vector<std::string_view> elements;
   for (size_t index = 0;; ++index) {
     std::string err;
     const std::string_view element = scan.NextElement(err);
     if (!err.empty()) return InvalidArgument(fmt::format("{} at object {}", err, index), "objects");
     if (element.empty()) break;
-    if (items.size() >= limits.max_objects) {
+    if (elements.size() >= limits.max_objects) {
       return ResourceExhausted(
           fmt::format("the bundle has more than {} objects", limits.max_objects));
     }
+    elements.push_back(element);
+  }
+  std::vector<BundleItem> items;
+  items.reserve(elements.size());
+  std::unordered_map<std::string, std::string> replaced;  // submitted id -> deterministic id
+  for (size_t index = 0; index < elements.size(); ++index) {
+    const std::string_view element = elements[index];
     BundleItem item;
     item.index = index;
     if (element.size() > limits.max_object_bytes) {
@@ -486,13 +508,17 @@ Status ReadBundle(const StixValidator& validator, std::istream& in, const Bundle
       for (std::string& r : obj.refs) {
         if (auto it = replaced.find(r); it != replaced.end()) r = it->second;
       }
-      obj.json = o.dump();
+      obj.json = detail::CanonicalJson(o);
     }
   }
   // Cycles along parent or containment refs among the bundle's objects (only a bundle with
   // such refs needs the index of its ids).
   const bool tree_refs = std::any_of(items.begin(), items.end(), [](const BundleItem& item) {
-    if (!item.object.ok()) return false;
+    // Parent and containment refs are among an object's refs: one whose refs are all its
+    // object_marking_refs (each counted once in both) has none of them.
+    if (!item.object.ok() || item.object->refs.size() == item.object->marking_refs.size()) {
+      return false;
+    }
     const json& o = item.object->value;
     const auto has = [&](std::string_view key) { return o.contains(key); };
     return std::any_of(std::begin(kUpRefs), std::end(kUpRefs), has) ||
@@ -562,10 +588,7 @@ Status ReadBundle(const StixValidator& validator, std::istream& in, const Bundle
       }
     }
   }
-  for (BundleItem& item : items) {
-    if (!visit(item)) break;
-  }
-  return Status::Ok();
+  return items;
 }
 
 std::optional<std::string> DeterministicObservableId(std::string_view type,

@@ -37,6 +37,23 @@ TEST(CorrelationIndex, EqualValuesAcrossAuthoritiesFormOneGroup) {
   EXPECT_EQ(index.Stats().memberships, 3u);
 }
 
+// Values already normalised by MakeObservable (the cti matcher's) are taken as they are and
+// correlate with raw values normalised by the index.
+TEST(CorrelationIndex, NormalisedValuesJoinRawOnes) {
+  CorrelationIndex index;
+  ASSERT_TRUE(index.Add(Entry("raw", "cert-fr", ObservableType::kDomain, "Evil.Example.")).ok());
+  auto value = MakeObservable(ObservableType::kDomain, "EVIL.example");
+  ASSERT_TRUE(value.ok());
+  ObservableEntry e{"done", "cert-de", "tlp:green", {*value}, /*normalised=*/true};
+  ASSERT_TRUE(index.Add(e).ok());
+  auto page = index.Correlations("done", 0, 10);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->hits.size(), 1u);
+  EXPECT_EQ(page->hits[0].member.id, "raw");
+  EXPECT_EQ(page->hits[0].kind, CorrelationKind::kSameValue);
+  EXPECT_EQ(index.Stats().groups, 1u);
+}
+
 // Lookups between inserts (the node correlates every write at once) find what was just added,
 // whether it still sits in the unsorted tail of the range indexes or was merged into them.
 TEST(CorrelationIndex, LookupsBetweenInsertsSeeEveryNetworkAndSubdomain) {

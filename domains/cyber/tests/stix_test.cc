@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "../src/json_fast.h"
+
 namespace issa::cyber {
 namespace {
 
@@ -243,3 +245,57 @@ TEST_F(StixTest, BundleLevelErrors) {
 
 }  // namespace
 }  // namespace issa::cyber
+
+// The objects' text goes through simdjson before the nlohmann tree is built: the tree and the
+// verdict on bad JSON must be nlohmann's own, number kinds and duplicate keys included.
+TEST(StixJsonParse, SameTreeAsNlohmann) {
+  const char* texts[] = {
+      R"({"a":1,"b":-1,"c":1.5,"d":-0,"e":-0.0,"f":1e2,"g":18446744073709551615})",
+      R"({"h":9223372036854775807,"i":-9223372036854775808,"j":18446744073709551616})",
+      R"({"k":-9223372036854775809,"l":1E400,"m":0.1,"n":123456789012345678901234567890})",
+      R"({"dup":1,"dup":"two","o":{"dup":[1],"dup":{"x":null}}})",
+      R"({"s":"caf\u00e9 \ud83d\ude00 \"q\" \\ \/ \b\f\n\r\t","t":true,"u":false,"v":null})",
+      R"({"ctl":"\u0000\u0001\u001f\u007f\u0080 \u2028","z":[0.5,-2.25e-7,1e300,3.0]})",
+      R"(  [ 1 , [ ] , { } , "" ]  )",
+      R"("\ud800")",
+      R"("\udc00")",
+      R"("\ud800\u0041")",
+      "\"\xff\"",
+      "\"a\x01\"",
+      R"({"a":1,})",
+      R"({"a":1} x)",
+      R"({"a":01})",
+      R"({"a":.5})",
+      R"({"a":1.})",
+      R"({"a":+1})",
+      "",
+      "   ",
+      R"({"a":[1,2,3]})",
+      "nul",
+      R"([[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]])",
+  };
+  for (const char* text : texts) {
+    const nlohmann::json expected = nlohmann::json::parse(text, nullptr, false);
+    const nlohmann::json got = issa::cyber::detail::ParseJsonFast(text);
+    ASSERT_EQ(got.is_discarded(), expected.is_discarded()) << text;
+    if (expected.is_discarded()) continue;
+    EXPECT_EQ(got.dump(), expected.dump()) << text;
+    EXPECT_EQ(issa::cyber::detail::CanonicalJson(got), expected.dump()) << text;
+    // Same number kinds (nlohmann's == compares across them).
+    const auto kinds = [](const nlohmann::json& j) {
+      std::string out;
+      const auto walk = [&out](const auto& self, const nlohmann::json& v) -> void {
+        out += std::to_string(static_cast<int>(v.type()));
+        if (v.is_structured()) {
+          for (const auto& e : v) self(self, e);
+        }
+      };
+      walk(walk, j);
+      return out;
+    };
+    EXPECT_EQ(kinds(got), kinds(expected)) << text;
+  }
+  // Deep nesting beyond simdjson's limit still parses (nlohmann has none).
+  const std::string deep = std::string(3000, '[') + std::string(3000, ']');
+  EXPECT_FALSE(issa::cyber::detail::ParseJsonFast(deep).is_discarded());
+}

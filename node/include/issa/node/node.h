@@ -142,6 +142,15 @@ class RecordMatcher {
   // removed) and returns up to `max_matches` records it matches, best first, never itself.
   virtual Result<std::vector<DomainMatch>> Upsert(const core::Record& record,
                                                   size_t max_matches) = 0;
+  // Upsert with the record's properties already parsed (`properties` is record.properties_json
+  // parsed; Node::CreateParsedRecords passes the caller's tree), so that the matcher need not
+  // parse them again. The default parses nothing and calls Upsert.
+  virtual Result<std::vector<DomainMatch>> UpsertParsed(const core::Record& record,
+                                                        const nlohmann::json& properties,
+                                                        size_t max_matches) {
+    (void)properties;
+    return Upsert(record, max_matches);
+  }
   virtual void Remove(std::string_view record_id) = 0;
 };
 

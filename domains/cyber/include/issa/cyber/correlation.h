@@ -51,6 +51,8 @@ struct ObservableEntry {
   std::string owner;     // authority that holds it
   std::string handling;  // handling reference (TLP marking id, releasability label)
   std::vector<Observable> values;  // normalised here again: raw values are accepted
+  // The values are MakeObservable's results already (not normalised again).
+  bool normalised = false;
 };
 
 struct Member {

@@ -88,6 +88,9 @@ struct BundleLimits {
 // `visit`.
 Status ReadBundle(const StixValidator& validator, std::istream& in, const BundleLimits& limits,
                   const std::function<bool(BundleItem&)>& visit);
+// The same, all items at once (in bundle order), for a caller that keeps them all anyway.
+Result<std::vector<BundleItem>> ReadBundleItems(const StixValidator& validator, std::istream& in,
+                                                const BundleLimits& limits);
 
 // The deterministic id of a cyber observable (type plus the JSON object): UUIDv5 in the STIX
 // namespace over the canonical JSON of its id-contributing properties (STIX 2.1 §2.9 and each
@@ -101,6 +104,10 @@ std::string UuidV5(std::string_view namespace_uuid, std::string_view name);
 
 // Whether `id` is a STIX identifier "<type>--<UUID>".
 bool IsStixId(std::string_view id);
+
+// Appends `text` (valid UTF-8) as a JSON string exactly as nlohmann's dump() writes it
+// (ensure_ascii off): for texts built around a validated object's canonical text.
+void AppendJsonString(std::string& out, std::string_view text);
 
 // Whether `type` is one of the STIX 2.1 cyber-observable types.
 bool IsObservableType(std::string_view type);
