@@ -379,6 +379,57 @@ TEST(Screener, RankingWeighsRareSharedParts) {
   EXPECT_EQ(acronym[0].entry_id, "8247");
 }
 
+// A name in another script than Latin meets the entry's Latin names on their consonant
+// skeleton (UN IQi.036 and his relatives, whose original-script names are listed; QDe.004).
+TEST(Screener, OtherScriptsRankByConsonantSkeleton) {
+  auto load = [](Screener& screener) {
+    ASSERT_TRUE(
+        screener.Put(Entry("IQi.036", EntryKind::kPerson, {"SAB'AWI IBRAHIM HASSAN AL-TIKRITI"}))
+            .ok());
+    WatchlistEntry saad =
+        Entry("IQi.083", EntryKind::kPerson, {"SAAD SABAWI IBRAHIM HASAN AL-TIKRITI"});
+    saad.names.push_back(
+        {"سعد سبعاوي إبراهيم حسن التكريتي", NameRole::kStrongAlias, "Arabic", true, false});
+    ASSERT_TRUE(screener.Put(saad).ok());
+    WatchlistEntry ali =
+        Entry("IQi.039", EntryKind::kPerson, {"ALI BARZAN IBRAHIM HASAN AL-TIKRITI"});
+    ali.names.push_back(
+        {"علي برزان إبراهيم حسن التكريتي", NameRole::kStrongAlias, "Arabic", true, false});
+    ASSERT_TRUE(screener.Put(ali).ok());
+    ASSERT_TRUE(screener.Put(Entry("QDe.004", EntryKind::kOrganisation, {"AL-QAIDA"})).ok());
+    ASSERT_TRUE(screener
+                    .Put(Entry("QDe.115", EntryKind::kOrganisation,
+                               {"AL-QAIDA IN IRAQ", "AL-ZARQAWI NETWORK"}))
+                    .ok());
+  };
+  Screener screener(ScreeningConfig{}, 0.01);
+  load(screener);
+  ScreeningConfig off;
+  off.cross_script_weight = 0;
+  Screener plain(off, 0.01);
+  load(plain);
+  // The relatives' listed Arabic names resemble the query more than the entry's Latin name
+  // does on the fuzzy score; the skeleton says which Latin name spells it.
+  Subject s = Named("سبعاوي إبراهيم حسن التكريتي");
+  const auto hits = screener.Screen(s, 1, 0.0);
+  ASSERT_EQ(hits.size(), 1U);
+  EXPECT_EQ(hits[0].entry_id, "IQi.036");
+  // An organisation: القاعدة is AL-QAIDA, not only its Iraqi branch. The fuzzy comparison of the
+  // names finds nothing ("alqada" against "al qaida"); the skeleton does, and says so.
+  Subject org = Named("القاعدة");
+  org.kind = EntryKind::kOrganisation;
+  const auto qaida = screener.Screen(org, 2, 0.0);
+  ASSERT_FALSE(qaida.empty());
+  EXPECT_EQ(qaida[0].entry_id, "QDe.004");
+  EXPECT_TRUE(std::find(qaida[0].features.begin(), qaida[0].features.end(), "name~skeleton") !=
+              qaida[0].features.end());
+  // The skeleton alone scores cross_script_weight × the similarity: it ranks, it does not alert.
+  EXPECT_NEAR(qaida[0].score, ScreeningConfig{}.cross_script_weight, 1e-9);
+  EXPECT_TRUE(screener.Screen(org).empty());
+  const auto plain_qaida = plain.Screen(org, 1, 0.0);
+  EXPECT_TRUE(plain_qaida.empty() || plain_qaida[0].entry_id != "QDe.004");
+}
+
 // Name-only calibration: an approximate name of two parts loses short_name_penalty; a third
 // part, an exact name or an agreeing date of birth keep the full score.
 TEST(Screener, ShortApproximateNamesAloneArePenalised) {
