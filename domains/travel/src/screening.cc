@@ -186,6 +186,16 @@ bool NonLatin(std::string_view text) {
   return false;
 }
 
+// The letter pairs of a name's skeleton read as one string (parts concatenated, so that a
+// name of one-letter skeleton parts, `ly ma yshw` → "l m s", still has pairs).
+void LetterPairs(std::string_view skeleton, std::vector<std::string>& out) {
+  std::string whole;
+  for (char c : skeleton) {
+    if (c != ' ') whole.push_back(c);
+  }
+  for (size_t k = 0; k + 1 < whole.size(); ++k) out.push_back(whole.substr(k, 2));
+}
+
 // Retrieval keys of a prepared name: its parts ("t") and their skeletons ("s").
 // Consecutive single letters also give their run as a part ("I A C" -> "iac"), the way
 // acronyms are written both ways.
@@ -625,9 +635,7 @@ class Screener::Impl {
       NameKeys(slot.names.back(), keys);
       slot.skeletons.push_back(matching::NameSkeleton(slot.names.back()));
       const std::string& sk = slot.skeletons.back();
-      for (size_t k = 0; k + 1 < sk.size(); ++k) {
-        if (sk[k] != ' ' && sk[k + 1] != ' ') grams.push_back(sk.substr(k, 2));
-      }
+      LetterPairs(sk, grams);
     }
     std::sort(grams.begin(), grams.end());
     grams.erase(std::unique(grams.begin(), grams.end()), grams.end());
@@ -787,9 +795,7 @@ class Screener::Impl {
                    size_t top, std::vector<std::string>& seen,
                    std::vector<std::pair<const WatchlistEntry*, matching::Candidate>>& out) const {
     std::vector<std::string> grams;
-    for (size_t k = 0; k + 1 < skeleton.size(); ++k) {
-      if (skeleton[k] != ' ' && skeleton[k + 1] != ' ') grams.push_back(skeleton.substr(k, 2));
-    }
+    LetterPairs(skeleton, grams);
     std::sort(grams.begin(), grams.end());
     grams.erase(std::unique(grams.begin(), grams.end()), grams.end());
     std::unordered_map<uint32_t, uint16_t> shared;

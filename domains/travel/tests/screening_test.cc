@@ -396,6 +396,7 @@ TEST(Screener, OtherScriptsRankByConsonantSkeleton) {
     ali.names.push_back(
         {"علي برزان إبراهيم حسن التكريتي", NameRole::kStrongAlias, "Arabic", true, false});
     ASSERT_TRUE(screener.Put(ali).ok());
+    ASSERT_TRUE(screener.Put(Entry("QDi.423", EntryKind::kPerson, {"ALI MAYCHOU"})).ok());
     ASSERT_TRUE(screener.Put(Entry("QDe.004", EntryKind::kOrganisation, {"AL-QAIDA"})).ok());
     ASSERT_TRUE(screener
                     .Put(Entry("QDe.115", EntryKind::kOrganisation,
@@ -414,6 +415,11 @@ TEST(Screener, OtherScriptsRankByConsonantSkeleton) {
   const auto hits = screener.Screen(s, 1, 0.0);
   ASSERT_EQ(hits.size(), 1U);
   EXPECT_EQ(hits[0].entry_id, "IQi.036");
+  // Parts whose skeletons are single letters (علي ما يشو: "l m s") meet a name written as two
+  // words (ALI MAYCHOU: "l ms") on the whole string.
+  const auto maychou = screener.Screen(Named("علي ما يشو"), 1, 0.0);
+  ASSERT_EQ(maychou.size(), 1U);
+  EXPECT_EQ(maychou[0].entry_id, "QDi.423");
   // An organisation: القاعدة is AL-QAIDA, not only its Iraqi branch. The fuzzy comparison of the
   // names finds nothing ("alqada" against "al qaida"); the skeleton does, and says so.
   Subject org = Named("القاعدة");
@@ -477,6 +483,7 @@ TEST(ScreeningConfigToml, ReadsValuesAndNamesBadKeys) {
   auto c = ParseScreeningConfig(
       "[screening]\nalert_threshold = 0.85\ntop_k = 5\nas_of = \"2026-01-02\"\n"
       "rank_token_weight = 0.4\nshort_name_penalty = 0.05\n"
+      "cross_script_weight = 0.6\ncross_script_rank_weight = 0.3\n"
       "[screening.weights]\nbirth_date_bonus = 0.2\n",
       "s.toml");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
@@ -484,6 +491,11 @@ TEST(ScreeningConfigToml, ReadsValuesAndNamesBadKeys) {
   EXPECT_EQ(c->top_k, 5U);
   EXPECT_DOUBLE_EQ(c->rank_token_weight, 0.4);
   EXPECT_DOUBLE_EQ(c->short_name_penalty, 0.05);
+  EXPECT_DOUBLE_EQ(c->cross_script_weight, 0.6);
+  EXPECT_DOUBLE_EQ(c->cross_script_rank_weight, 0.3);
+  auto over = ParseScreeningConfig("[screening]\ncross_script_weight = -0.1\n", "s.toml");
+  ASSERT_FALSE(over.ok());
+  EXPECT_NE(over.status().message().find("screening.cross_script_weight"), std::string::npos);
   EXPECT_FALSE(ParseScreeningConfig("[screening]\nrank_token_weight = 1.5\n", "s.toml").ok());
   EXPECT_EQ(FormatDate(c->as_of), "2026-01-02");
   EXPECT_DOUBLE_EQ(c->match.birth_date_bonus, 0.2);
