@@ -214,6 +214,15 @@ void NameKeys(const matching::PreparedName& name, std::vector<std::string>& out)
     }
   }
   flush();
+  // Two neighbouring parts also key as one word: compounds are written apart or together
+  // (AERO SKYONE ~ AEROSKYONE, FAKHR ZADEH ~ FAKHRZADEH, Hameed ul ~ Hameedul).
+  for (size_t i = 0; i + 1 < name.regular && i + 1 < name.units.size(); ++i) {
+    const std::string& a = name.units[i].text;
+    const std::string& b = name.units[i + 1].text;
+    if (a.size() >= 2 && b.size() >= 2 &&
+        ((name.units[i].flags | name.units[i + 1].flags) & 16) == 0)
+      out.push_back("t" + a + b);
+  }
   for (const matching::PreparedName::Unit& u : name.units) {
     if ((u.flags & 1) != 0 || u.text.size() < 2) continue;  // particles
     out.push_back("t" + u.text);

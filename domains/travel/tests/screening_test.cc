@@ -379,6 +379,12 @@ TEST(Screener, RankingWeighsRareSharedParts) {
   EXPECT_EQ(acronym[0].entry_id, "8247");
 }
 
+// The entry listed first when ranking (threshold 0, one listed), or "" when none is.
+std::string FirstRanked(const Screener& screener, const Subject& s) {
+  const auto hits = screener.Screen(s, 1, 0.0);
+  return hits.empty() ? "" : hits[0].entry_id;
+}
+
 // A name in another script than Latin meets the entry's Latin names on their consonant
 // skeleton (UN IQi.036 and his relatives, whose original-script names are listed; QDe.004).
 TEST(Screener, OtherScriptsRankByConsonantSkeleton) {
@@ -411,15 +417,10 @@ TEST(Screener, OtherScriptsRankByConsonantSkeleton) {
   load(plain);
   // The relatives' listed Arabic names resemble the query more than the entry's Latin name
   // does on the fuzzy score; the skeleton says which Latin name spells it.
-  Subject s = Named("سبعاوي إبراهيم حسن التكريتي");
-  const auto hits = screener.Screen(s, 1, 0.0);
-  ASSERT_EQ(hits.size(), 1U);
-  EXPECT_EQ(hits[0].entry_id, "IQi.036");
+  EXPECT_EQ(FirstRanked(screener, Named("سبعاوي إبراهيم حسن التكريتي")), "IQi.036");
   // Parts whose skeletons are single letters (علي ما يشو: "l m s") meet a name written as two
   // words (ALI MAYCHOU: "l ms") on the whole string.
-  const auto maychou = screener.Screen(Named("علي ما يشو"), 1, 0.0);
-  ASSERT_EQ(maychou.size(), 1U);
-  EXPECT_EQ(maychou[0].entry_id, "QDi.423");
+  EXPECT_EQ(FirstRanked(screener, Named("علي ما يشو")), "QDi.423");
   // An organisation: القاعدة is AL-QAIDA, not only its Iraqi branch. The fuzzy comparison of the
   // names finds nothing ("alqada" against "al qaida"); the skeleton does, and says so.
   Subject org = Named("القاعدة");
@@ -434,6 +435,24 @@ TEST(Screener, OtherScriptsRankByConsonantSkeleton) {
   EXPECT_TRUE(screener.Screen(org).empty());
   const auto plain_qaida = plain.Screen(org, 1, 0.0);
   EXPECT_TRUE(plain_qaida.empty() || plain_qaida[0].entry_id != "QDe.004");
+}
+
+// Compounds written apart or together (OFAC SDN 18929 and its a.k.a.; Fakhrizadeh's spellings):
+// two neighbouring parts also key as one word when ranking.
+TEST(Screener, RankingMeetsCompoundsWrittenApartOrTogether) {
+  Screener screener(ScreeningConfig{}, 0.01);
+  // The entry without its a.k.a. AEROSKYONE CO. LTD, which is the query (leave-one-out).
+  for (const WatchlistEntry& e :
+       {Entry("18929", EntryKind::kOrganisation, {"AERO SKYONE CO. LIMITED"}),
+        Entry("s1", EntryKind::kOrganisation, {"SKY ONE AIRWAYS"}),
+        Entry("p1", EntryKind::kPerson, {"Mohsen FAKHRIZADEH-MAHABADI"}),
+        Entry("p2", EntryKind::kPerson, {"Mohammad FAKHR ZADEH"})}) {
+    ASSERT_TRUE(screener.Put(e).ok());
+  }
+  Subject org = Named("AEROSKYONE CO. LTD");
+  org.kind = EntryKind::kOrganisation;
+  EXPECT_EQ(FirstRanked(screener, org), "18929");
+  EXPECT_EQ(FirstRanked(screener, Named("Mohammad FAKHRZADEH")), "p2");
 }
 
 // Name-only calibration: an approximate name of two parts loses short_name_penalty; a third
