@@ -237,9 +237,21 @@ int main(int argc, char** argv) {
         }
       }
       if (t.r10 == before && t.n - t.r10 <= show) {
-        std::printf("  miss [%s] %s -> %s %s (%s); top: %s %.2f\n", stratum.c_str(), s.name.c_str(),
-                    e.list.c_str(), e.id.c_str(), e.primary_name().c_str(),
-                    hits.empty() ? "-" : hits[0].name.c_str(), hits.empty() ? 0.0 : hits[0].score);
+        // Where the entry is when more are listed: retrieved but ranked below 10, or not at all.
+        int rank = -1;
+        double score = 0;
+        const auto wide = screener.Screen(s, 200, 0.0);
+        for (size_t r = 0; r < wide.size(); ++r) {
+          if (wide[r].list == e.list && wide[r].entry_id == e.id) {
+            rank = static_cast<int>(r) + 1;
+            score = wide[r].score;
+            break;
+          }
+        }
+        std::printf("  miss [%s] %s -> %s %s (%s); top: %s %.2f; entry rank %d of %zu, %.2f\n",
+                    stratum.c_str(), s.name.c_str(), e.list.c_str(), e.id.c_str(),
+                    e.primary_name().c_str(), hits.empty() ? "-" : hits[0].name.c_str(),
+                    hits.empty() ? 0.0 : hits[0].score, rank, wide.size(), score);
       }
     };
     const auto t0 = Clock::now();

@@ -131,5 +131,74 @@ TEST(TokeniseNameTest, OrganisationLegalFormsAreParticlesVesselPrefixesDropped) 
   EXPECT_EQ(detail::JoinParts(TokeniseName("MT Ocean Star", NameClass::kVessel)), "ocean star");
 }
 
+// Transliterated Russian legal forms (the OFAC spellings of AO, OOO, PAO) and "joint stock"
+// weigh like "Ltd": the distinctive word carries the comparison.
+TEST(TokeniseNameTest, SpeltOutLegalFormsAreParticles) {
+  const auto ao = TokeniseName("AKTSIONERNOE OBSHCHESTVO GENBANK", NameClass::kOrganisation);
+  ASSERT_EQ(ao.regular, 3);
+  EXPECT_EQ(ao.units[0].flags & kParticle, kParticle);
+  EXPECT_EQ(ao.units[1].flags & kParticle, kParticle);
+  EXPECT_EQ(ao.units[2].flags & kParticle, 0);
+  const auto ooo = TokeniseName("OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU BIZNES-STOLITSA",
+                                NameClass::kOrganisation);
+  ASSERT_EQ(ooo.regular, 6);
+  EXPECT_EQ(ooo.units[2].flags & kParticle, kParticle);
+  EXPECT_EQ(ooo.units[3].flags & kParticle, kParticle);
+  EXPECT_EQ(ooo.units[4].flags & kParticle, 0);
+  const auto jsc = TokeniseName("JOINT STOCK COMPANY GENBANK", NameClass::kOrganisation);
+  EXPECT_EQ(jsc.units[0].flags & kParticle, kParticle);
+  EXPECT_EQ(jsc.units[1].flags & kParticle, kParticle);
+  // The OFAC alias against the entry's English name (OFAC SDN, entry GENBANK).
+  const double score = CompareNames("AKTSIONERNOE OBSHCHESTVO GENBANK",
+                                    "JOINT STOCK COMPANY GENBANK", NameKind::kOrganisation)
+                           .score;
+  EXPECT_GT(score, CompareNames("AKTSIONERNOE OBSHCHESTVO GENBANK", "AKTSIONERNOE OBSHCHESTVO VAD",
+                                NameKind::kOrganisation)
+                       .score);
+  // Person names keep the words: "Stock" is a surname.
+  EXPECT_EQ(TokeniseName("Stock", NameClass::kPerson).units[0].flags & kParticle, 0);
+}
+
+// The consonant skeleton on which Arabic and Cyrillic names meet their Latin forms (UN
+// NAME_ORIGINAL_SCRIPT against the entry's Latin names).
+TEST(NameSkeletonTest, ArabicAndLatinFormsShareASkeleton) {
+  auto skeleton = [](std::string_view name, NameKind kind = NameKind::kPerson) {
+    return NameSkeleton(PrepareName(name, kind));
+  };
+  auto same = [&](std::string_view a, std::string_view b, NameKind kind = NameKind::kPerson) {
+    return SkeletonSimilarity(skeleton(a, kind), skeleton(b, kind));
+  };
+  EXPECT_EQ(skeleton("صدام حسين التكريتي"), "sdm sn tkrt");
+  EXPECT_EQ(skeleton("SADDAM HUSSEIN AL-TIKRITI"), "sdm sn tkrt");
+  EXPECT_EQ(skeleton("سبعاوي إبراهيم حسن التكريتي"), skeleton("SAB'AWI IBRAHIM HASSAN AL-TIKRITI"));
+  // The article glued to an Arabic word.
+  EXPECT_EQ(skeleton("القاعدة", NameKind::kOrganisation),
+            skeleton("AL-QAIDA", NameKind::kOrganisation));
+  // عمر is Omar, not "Mr": parts from a script without vowels are no honorifics.
+  EXPECT_EQ(skeleton("عمر محمود عثمان"), skeleton("OMAR MAHMOUD UTHMAN"));
+  EXPECT_EQ(skeleton("آدم خان اچکزی").substr(0, 2), "dm");
+  // Compounds written as one Latin word; the Maghreb's "ch", French "dj", Russian "dzh".
+  EXPECT_DOUBLE_EQ(same("شمس الدین", "SHAMSUDDIN"), 1.0);
+  EXPECT_DOUBLE_EQ(same("علي ما يشو", "ALI MAYCHOU"), 1.0);
+  EXPECT_EQ(skeleton("Djamel"), skeleton("Jamal"));
+  EXPECT_EQ(skeleton("Джихад"), skeleton("Jihad"));
+  EXPECT_EQ(skeleton("---"), "");
+}
+
+TEST(NameSkeletonTest, SimilarityIsAnEditDistanceRatio) {
+  EXPECT_DOUBLE_EQ(SkeletonSimilarity("sdm sn tkrt", "sdm sn tkrt"), 1.0);
+  // A relative's longer name (Saad Sabawi ... against Sabawi ...): the whole strings differ by
+  // two letters of twelve (0.83); the query's parts are all in the longer name (1), whose "sd"
+  // pairs with "sn" at 0.5 (11/12): the mean of the coverages is the better.
+  EXPECT_NEAR(SkeletonSimilarity("sbrm sn tkrt", "sd sbrm sn tkrt"), (1.0 + 11.0 / 12.0) / 2, 1e-9);
+  // d, t, s swap at half the cost (ض read d or z: فيض FAIZ).
+  EXPECT_DOUBLE_EQ(SkeletonSimilarity("fd", "fs"), 0.75);
+  EXPECT_DOUBLE_EQ(SkeletonSimilarity("fd", "fk"), 0.5);
+  EXPECT_DOUBLE_EQ(SkeletonSimilarity("k", "k"), 0.0);  // too short to say anything
+  // Glued and split compounds meet on the whole string.
+  EXPECT_DOUBLE_EQ(SkeletonSimilarity("sms dn", "smsdn"), 1.0);
+  EXPECT_LT(SkeletonSimilarity("sdm sn tkrt", "mkn bdm"), 0.5);
+}
+
 }  // namespace
 }  // namespace issa::matching

@@ -186,6 +186,16 @@ bool NonLatin(std::string_view text) {
   return false;
 }
 
+// The letter pairs of a name's skeleton read as one string (parts concatenated, so that a
+// name of one-letter skeleton parts, `ly ma yshw` → "l m s", still has pairs).
+void LetterPairs(std::string_view skeleton, std::vector<std::string>& out) {
+  std::string whole;
+  for (char c : skeleton) {
+    if (c != ' ') whole.push_back(c);
+  }
+  for (size_t k = 0; k + 1 < whole.size(); ++k) out.push_back(whole.substr(k, 2));
+}
+
 // Retrieval keys of a prepared name: its parts ("t") and their skeletons ("s").
 // Consecutive single letters also give their run as a part ("I A C" -> "iac"), the way
 // acronyms are written both ways.
@@ -204,6 +214,15 @@ void NameKeys(const matching::PreparedName& name, std::vector<std::string>& out)
     }
   }
   flush();
+  // Two neighbouring parts also key as one word: compounds are written apart or together
+  // (AERO SKYONE ~ AEROSKYONE, FAKHR ZADEH ~ FAKHRZADEH, Hameed ul ~ Hameedul).
+  for (size_t i = 0; i + 1 < name.regular && i + 1 < name.units.size(); ++i) {
+    const std::string& a = name.units[i].text;
+    const std::string& b = name.units[i + 1].text;
+    if (a.size() >= 2 && b.size() >= 2 &&
+        ((name.units[i].flags | name.units[i + 1].flags) & 16) == 0)
+      out.push_back("t" + a + b);
+  }
   for (const matching::PreparedName::Unit& u : name.units) {
     if ((u.flags & 1) != 0 || u.text.size() < 2) continue;  // particles
     out.push_back("t" + u.text);
@@ -319,11 +338,22 @@ class Screener::Impl {
     float query_idf = 0;
     for (const auto& [k, idf] : query_keys) query_idf += idf;
     // Names in another script than Latin (UN original-script names) are read through a
-    // transliteration: their parts say little as tokens, the fuzzy score alone ranks them.
-    const double w = ranking && !NonLatin(s.name) ? config_.rank_token_weight : 0.0;
+    // transliteration: their parts say little as tokens; they are ranked by the similarity of
+    // the whole name's consonant skeleton with the entry's names instead (CrossScript below).
+    const bool other_script = !s.name.empty() && NonLatin(s.name);
+    std::string query_skeleton;
+    if (other_script && !slot_of_.empty() && config_.cross_script_weight > 0) {
+      query_skeleton = matching::NameSkeleton(matching::PrepareName(s.name, NameKindOf(s.kind)));
+    }
+    const double w = !ranking ? 0.0
+                     : other_script
+                         ? (query_skeleton.size() >= 2 ? config_.cross_script_rank_weight : 0.0)
+                         : config_.rank_token_weight;
     // Ranking score: the match score blended with the share of the query's (IDF-weighted) name
-    // parts and skeletons that the entry's names hold.
+    // parts and skeletons that the entry's names hold (Latin names), or with the skeleton
+    // similarity (other scripts).
     auto rank_of = [&](double score, float overlap) {
+      if (other_script) return (1 - w) * score + w * overlap;
       return (1 - w) * score + w * (query_idf > 0 ? overlap / query_idf : 0.0);
     };
     for (const core::Record& q : queries) {
@@ -342,14 +372,37 @@ class Screener::Impl {
       // Ranking below the name floor: the index blocks on two paired parts; also take the
       // entries holding the query's rarest parts (for names in another script, ranked by score
       // alone, only when the index found few: more candidates are only more competitors).
-      if (!exhaustive && ranking && q.id == "\x1fsubject" && !s.name.empty() &&
-          (w > 0 || all.size() < limit)) {
-        Fallback(s, q, limit - (w > 0 ? 0 : all.size()), threshold, w, seen, all);
+      const bool subject_query = q.id == "\x1fsubject" && !s.name.empty();
+      const double token_weight = other_script ? 0.0 : w;
+      if (!exhaustive && ranking && subject_query && (token_weight > 0 || all.size() < limit)) {
+        Fallback(s, q, limit - (token_weight > 0 ? 0 : all.size()), threshold, token_weight, seen,
+                 all);
+      }
+      if (!exhaustive && subject_query && query_skeleton.size() >= 2) {
+        CrossScript(s, q, query_skeleton, limit, seen, all);
+      }
+      // Skeleton evidence for a name in another script: an entry's name whose consonant
+      // skeleton resembles the query's scores at most cross_script_weight × the similarity
+      // (feature "name~skeleton"), under the alert threshold by default: it ranks, it does not
+      // alert on its own.
+      std::vector<float> skeleton(all.size(), 0.0F);
+      if (subject_query && query_skeleton.size() >= 2) {
+        for (size_t i = 0; i < all.size(); ++i) {
+          skeleton[i] = static_cast<float>(
+              SkeletonSimilarityOf(query_skeleton, Key(all[i].first->list, all[i].first->id)));
+          const double lifted = config_.cross_script_weight * skeleton[i];
+          matching::Candidate& c = all[i].second;
+          if (lifted > c.score + 1e-9) {
+            c.score = lifted;
+            c.features.emplace_back("name~skeleton");
+          }
+        }
       }
       std::vector<float> overlap(all.size(), 0.0F);
       if (ranking) {
         for (size_t i = 0; i < all.size(); ++i) {
-          overlap[i] = Rarity(query_keys, Key(all[i].first->list, all[i].first->id));
+          overlap[i] = other_script ? skeleton[i]
+                                    : Rarity(query_keys, Key(all[i].first->list, all[i].first->id));
         }
         // Only the best few by ranking score are explained (Explain compares every name).
         const size_t keep = top * 3 + 10;
@@ -562,6 +615,8 @@ class Screener::Impl {
     std::vector<matching::PreparedName> names;
     std::vector<core::Record> records;  // the entry's matching records (chunks)
     std::vector<uint32_t> keys;
+    std::vector<std::string> skeletons;  // NameSkeleton of each name
+    std::vector<uint32_t> grams;         // ids of the skeletons' letter pairs
     bool live = false;
   };
 
@@ -583,9 +638,22 @@ class Screener::Impl {
     slot.live = true;
     slot.records = std::move(records);
     std::vector<std::string> keys;
+    std::vector<std::string> grams;
     for (const EntryName& n : e.names) {
       slot.names.push_back(matching::PrepareName(n.text, NameKindOf(e.kind)));
       NameKeys(slot.names.back(), keys);
+      slot.skeletons.push_back(matching::NameSkeleton(slot.names.back()));
+      const std::string& sk = slot.skeletons.back();
+      LetterPairs(sk, grams);
+    }
+    std::sort(grams.begin(), grams.end());
+    grams.erase(std::unique(grams.begin(), grams.end()), grams.end());
+    for (const std::string& g : grams) {
+      const auto [it, inserted] =
+          gram_ids_.try_emplace(g, static_cast<uint32_t>(gram_postings_.size()));
+      if (inserted) gram_postings_.emplace_back();
+      gram_postings_[it->second].push_back(id);
+      slot.grams.push_back(it->second);
     }
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
@@ -604,6 +672,10 @@ class Screener::Impl {
     Slot& slot = slots_[it->second];
     for (uint32_t k : slot.keys) {
       auto& p = postings_[k];
+      p.erase(std::remove(p.begin(), p.end(), it->second), p.end());
+    }
+    for (uint32_t g : slot.grams) {
+      auto& p = gram_postings_[g];
       p.erase(std::remove(p.begin(), p.end(), it->second), p.end());
     }
     slot = Slot{};
@@ -696,11 +768,7 @@ class Screener::Impl {
       if (added >= top) break;
       const Slot& slot = slots_[id];
       if (std::find(seen.begin(), seen.end(), slot.key) != seen.end()) continue;
-      Result<matching::Candidate> c = InvalidArgument("no matching record");
-      for (const core::Record& r : slot.records) {
-        auto one = matcher_.Compare(query, r);
-        if (one.ok() && (!c.ok() || one->score > c->score)) c = std::move(one);
-      }
+      Result<matching::Candidate> c = CompareEntry(query, slot);
       if (!c.ok() || c->score <= 0 || c->score + 1e-9 < threshold) continue;
       c->record_id = slot.key;
       seen.push_back(slot.key);
@@ -709,8 +777,75 @@ class Screener::Impl {
     }
   }
 
+  // The query scored by Matcher::Compare against the best of an entry's matching records.
+  Result<matching::Candidate> CompareEntry(const core::Record& query, const Slot& slot) const {
+    Result<matching::Candidate> c = InvalidArgument("no matching record");
+    for (const core::Record& r : slot.records) {
+      auto one = matcher_.Compare(query, r);
+      if (one.ok() && (!c.ok() || one->score > c->score)) c = std::move(one);
+    }
+    return c;
+  }
+
+  // The best similarity of the query's skeleton with the skeletons of an entry's names.
+  double SkeletonSimilarityOf(const std::string& query_skeleton, const std::string& key) const {
+    const auto it = slot_of_.find(key);
+    if (it == slot_of_.end()) return 0;
+    double best = 0;
+    for (const std::string& sk : slots_[it->second].skeletons)
+      best = std::max(best, matching::SkeletonSimilarity(query_skeleton, sk));
+    return best;
+  }
+
+  // Candidates for a name in another script: the entries of the query's kind whose names'
+  // skeletons share the most letter pairs with the query's skeleton (at least a third of them),
+  // the `top` most similar by SkeletonSimilarity, scored by Matcher::Compare.
+  void CrossScript(const Subject& s, const core::Record& query, const std::string& skeleton,
+                   size_t top, std::vector<std::string>& seen,
+                   std::vector<std::pair<const WatchlistEntry*, matching::Candidate>>& out) const {
+    std::vector<std::string> grams;
+    LetterPairs(skeleton, grams);
+    std::sort(grams.begin(), grams.end());
+    grams.erase(std::unique(grams.begin(), grams.end()), grams.end());
+    std::unordered_map<uint32_t, uint16_t> shared;
+    const int family = NameFamily(s.kind);
+    for (const std::string& g : grams) {
+      const auto it = gram_ids_.find(g);
+      if (it == gram_ids_.end()) continue;
+      for (uint32_t id : gram_postings_[it->second]) {
+        if (NameFamily(slots_[id].kind) == family) ++shared[id];
+      }
+    }
+    const size_t need = std::max<size_t>(1, (grams.size() + 2) / 3);
+    std::vector<std::pair<double, uint32_t>> similar;
+    for (const auto& [id, count] : shared) {
+      if (count < need) continue;
+      double best = 0;
+      for (const std::string& sk : slots_[id].skeletons)
+        best = std::max(best, matching::SkeletonSimilarity(skeleton, sk));
+      if (best > 0) similar.emplace_back(best, id);
+    }
+    const size_t keep = std::min(similar.size(), top);
+    std::partial_sort(similar.begin(), similar.begin() + static_cast<long>(keep), similar.end(),
+                      [](const auto& a, const auto& b) {
+                        return a.first > b.first || (a.first == b.first && a.second < b.second);
+                      });
+    similar.resize(keep);
+    for (const auto& [similarity, id] : similar) {
+      const Slot& slot = slots_[id];
+      if (std::find(seen.begin(), seen.end(), slot.key) != seen.end()) continue;
+      Result<matching::Candidate> c = CompareEntry(query, slot);
+      if (!c.ok()) continue;
+      c->record_id = slot.key;
+      seen.push_back(slot.key);
+      out.emplace_back(&entries_.at(slot.key), std::move(*c));
+    }
+  }
+
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_slots_;
+  std::unordered_map<std::string, uint32_t> gram_ids_;
+  std::vector<std::vector<uint32_t>> gram_postings_;
   std::unordered_map<std::string, uint32_t> slot_of_;
   std::unordered_map<std::string, uint32_t> key_ids_;
   std::vector<std::vector<uint32_t>> postings_;

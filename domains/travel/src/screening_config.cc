@@ -38,7 +38,7 @@ Result<ScreeningConfig> ParseScreeningConfig(std::string_view text, std::string_
     const std::string key(k.str());
     if (key != "alert_threshold" && key != "top_k" && key != "weak_alias_penalty" &&
         key != "rank_token_weight" && key != "short_name_penalty" && key != "as_of" &&
-        key != "weights") {
+        key != "cross_script_weight" && key != "cross_script_rank_weight" && key != "weights") {
       return Bad(file, "screening." + key, "unknown key");
     }
   }
@@ -46,6 +46,10 @@ Result<ScreeningConfig> ParseScreeningConfig(std::string_view text, std::string_
   ISSA_RETURN_IF_ERROR(number(*s, "screening.", "weak_alias_penalty", c.weak_alias_penalty, 0, 1));
   ISSA_RETURN_IF_ERROR(number(*s, "screening.", "rank_token_weight", c.rank_token_weight, 0, 1));
   ISSA_RETURN_IF_ERROR(number(*s, "screening.", "short_name_penalty", c.short_name_penalty, 0, 1));
+  ISSA_RETURN_IF_ERROR(
+      number(*s, "screening.", "cross_script_weight", c.cross_script_weight, 0, 1));
+  ISSA_RETURN_IF_ERROR(
+      number(*s, "screening.", "cross_script_rank_weight", c.cross_script_rank_weight, 0, 1));
   if (const toml::node* n = s->get("top_k")) {
     const auto v = n->value<int64_t>();
     if (!v || *v < 1 || *v > 1000)

@@ -379,6 +379,82 @@ TEST(Screener, RankingWeighsRareSharedParts) {
   EXPECT_EQ(acronym[0].entry_id, "8247");
 }
 
+// The entry listed first when ranking (threshold 0, one listed), or "" when none is.
+std::string FirstRanked(const Screener& screener, const Subject& s) {
+  const auto hits = screener.Screen(s, 1, 0.0);
+  return hits.empty() ? "" : hits[0].entry_id;
+}
+
+// A name in another script than Latin meets the entry's Latin names on their consonant
+// skeleton (UN IQi.036 and his relatives, whose original-script names are listed; QDe.004).
+TEST(Screener, OtherScriptsRankByConsonantSkeleton) {
+  auto load = [](Screener& screener) {
+    ASSERT_TRUE(
+        screener.Put(Entry("IQi.036", EntryKind::kPerson, {"SAB'AWI IBRAHIM HASSAN AL-TIKRITI"}))
+            .ok());
+    WatchlistEntry saad =
+        Entry("IQi.083", EntryKind::kPerson, {"SAAD SABAWI IBRAHIM HASAN AL-TIKRITI"});
+    saad.names.push_back(
+        {"سعد سبعاوي إبراهيم حسن التكريتي", NameRole::kStrongAlias, "Arabic", true, false});
+    ASSERT_TRUE(screener.Put(saad).ok());
+    WatchlistEntry ali =
+        Entry("IQi.039", EntryKind::kPerson, {"ALI BARZAN IBRAHIM HASAN AL-TIKRITI"});
+    ali.names.push_back(
+        {"علي برزان إبراهيم حسن التكريتي", NameRole::kStrongAlias, "Arabic", true, false});
+    ASSERT_TRUE(screener.Put(ali).ok());
+    ASSERT_TRUE(screener.Put(Entry("QDi.423", EntryKind::kPerson, {"ALI MAYCHOU"})).ok());
+    ASSERT_TRUE(screener.Put(Entry("QDe.004", EntryKind::kOrganisation, {"AL-QAIDA"})).ok());
+    ASSERT_TRUE(screener
+                    .Put(Entry("QDe.115", EntryKind::kOrganisation,
+                               {"AL-QAIDA IN IRAQ", "AL-ZARQAWI NETWORK"}))
+                    .ok());
+  };
+  Screener screener(ScreeningConfig{}, 0.01);
+  load(screener);
+  ScreeningConfig off;
+  off.cross_script_weight = 0;
+  Screener plain(off, 0.01);
+  load(plain);
+  // The relatives' listed Arabic names resemble the query more than the entry's Latin name
+  // does on the fuzzy score; the skeleton says which Latin name spells it.
+  EXPECT_EQ(FirstRanked(screener, Named("سبعاوي إبراهيم حسن التكريتي")), "IQi.036");
+  // Parts whose skeletons are single letters (علي ما يشو: "l m s") meet a name written as two
+  // words (ALI MAYCHOU: "l ms") on the whole string.
+  EXPECT_EQ(FirstRanked(screener, Named("علي ما يشو")), "QDi.423");
+  // An organisation: القاعدة is AL-QAIDA, not only its Iraqi branch. The fuzzy comparison of the
+  // names finds nothing ("alqada" against "al qaida"); the skeleton does, and says so.
+  Subject org = Named("القاعدة");
+  org.kind = EntryKind::kOrganisation;
+  const auto qaida = screener.Screen(org, 2, 0.0);
+  ASSERT_FALSE(qaida.empty());
+  EXPECT_EQ(qaida[0].entry_id, "QDe.004");
+  EXPECT_TRUE(std::find(qaida[0].features.begin(), qaida[0].features.end(), "name~skeleton") !=
+              qaida[0].features.end());
+  // The skeleton alone scores cross_script_weight × the similarity: it ranks, it does not alert.
+  EXPECT_NEAR(qaida[0].score, ScreeningConfig{}.cross_script_weight, 1e-9);
+  EXPECT_TRUE(screener.Screen(org).empty());
+  const auto plain_qaida = plain.Screen(org, 1, 0.0);
+  EXPECT_TRUE(plain_qaida.empty() || plain_qaida[0].entry_id != "QDe.004");
+}
+
+// Compounds written apart or together (OFAC SDN 18929 and its a.k.a.; Fakhrizadeh's spellings):
+// two neighbouring parts also key as one word when ranking.
+TEST(Screener, RankingMeetsCompoundsWrittenApartOrTogether) {
+  Screener screener(ScreeningConfig{}, 0.01);
+  // The entry without its a.k.a. AEROSKYONE CO. LTD, which is the query (leave-one-out).
+  for (const WatchlistEntry& e :
+       {Entry("18929", EntryKind::kOrganisation, {"AERO SKYONE CO. LIMITED"}),
+        Entry("s1", EntryKind::kOrganisation, {"SKY ONE AIRWAYS"}),
+        Entry("p1", EntryKind::kPerson, {"Mohsen FAKHRIZADEH-MAHABADI"}),
+        Entry("p2", EntryKind::kPerson, {"Mohammad FAKHR ZADEH"})}) {
+    ASSERT_TRUE(screener.Put(e).ok());
+  }
+  Subject org = Named("AEROSKYONE CO. LTD");
+  org.kind = EntryKind::kOrganisation;
+  EXPECT_EQ(FirstRanked(screener, org), "18929");
+  EXPECT_EQ(FirstRanked(screener, Named("Mohammad FAKHRZADEH")), "p2");
+}
+
 // Name-only calibration: an approximate name of two parts loses short_name_penalty; a third
 // part, an exact name or an agreeing date of birth keep the full score.
 TEST(Screener, ShortApproximateNamesAloneArePenalised) {
@@ -426,6 +502,7 @@ TEST(ScreeningConfigToml, ReadsValuesAndNamesBadKeys) {
   auto c = ParseScreeningConfig(
       "[screening]\nalert_threshold = 0.85\ntop_k = 5\nas_of = \"2026-01-02\"\n"
       "rank_token_weight = 0.4\nshort_name_penalty = 0.05\n"
+      "cross_script_weight = 0.6\ncross_script_rank_weight = 0.3\n"
       "[screening.weights]\nbirth_date_bonus = 0.2\n",
       "s.toml");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
@@ -433,6 +510,11 @@ TEST(ScreeningConfigToml, ReadsValuesAndNamesBadKeys) {
   EXPECT_EQ(c->top_k, 5U);
   EXPECT_DOUBLE_EQ(c->rank_token_weight, 0.4);
   EXPECT_DOUBLE_EQ(c->short_name_penalty, 0.05);
+  EXPECT_DOUBLE_EQ(c->cross_script_weight, 0.6);
+  EXPECT_DOUBLE_EQ(c->cross_script_rank_weight, 0.3);
+  auto over = ParseScreeningConfig("[screening]\ncross_script_weight = -0.1\n", "s.toml");
+  ASSERT_FALSE(over.ok());
+  EXPECT_NE(over.status().message().find("screening.cross_script_weight"), std::string::npos);
   EXPECT_FALSE(ParseScreeningConfig("[screening]\nrank_token_weight = 1.5\n", "s.toml").ok());
   EXPECT_EQ(FormatDate(c->as_of), "2026-01-02");
   EXPECT_DOUBLE_EQ(c->match.birth_date_bonus, 0.2);

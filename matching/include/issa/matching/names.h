@@ -36,6 +36,21 @@ PreparedName PrepareName(std::string_view name, NameKind kind = NameKind::kPerso
 NameComparison CompareNames(const PreparedName& query, const PreparedName& candidate,
                             const MatchConfig& config = MatchConfig{});
 
+// Consonant skeleton of a whole name, the key on which a name written in a script without
+// vowels meets its Latin forms (docs/matching.md "Names"): the regular parts as transliterated,
+// Arabic articles ("al", "el", "ul" as parts, and "al"/"el" glued to the front of a part from a
+// vowelless script) dropped; consonants folded into classes (k for c g j q k, "dj", "dzh"; s for
+// z x s and "ch"; b for p; v w y h and the vowels dropped), doubles within a part collapsed; the
+// parts' skeletons separated by spaces. `صدام حسين التكريتي` (ICU "sdam hsyn altkryty") and
+// `SADDAM HUSSEIN AL-TIKRITI` both give "sdm sn tkrt". Empty when nothing is left.
+std::string NameSkeleton(const PreparedName& name);
+
+// Similarity in [0, 1] of two skeletons: the better of the whole strings' edit ratio (parts
+// concatenated: glued and split compounds meet) and the mean of each side's coverage by the
+// other's parts (each part weighted by its length, paired with its most similar part). Edits
+// cost 1, a swap among d, t, s half. 0 when either has fewer than two letters.
+double SkeletonSimilarity(std::string_view a, std::string_view b);
+
 // Scores `candidate` as a reading of `query`. Thread-safe.
 NameComparison CompareNames(std::string_view query, std::string_view candidate,
                             NameKind kind = NameKind::kPerson,

@@ -31,6 +31,15 @@ struct ScreeningConfig {
   // their consonant skeletons) that the entry's names hold, so that an alias sharing one rare
   // word with the entry ranks above entries sharing only common words. Scores are unchanged.
   double rank_token_weight = 0.60;
+  // Names in another script than Latin (Arabic, Cyrillic...): an entry whose name's consonant
+  // skeleton (matching::NameSkeleton) resembles the query's is a candidate scoring at least
+  // cross_script_weight × the skeleton similarity (feature "name~skeleton"); under the alert
+  // threshold, so that a skeleton alone ranks but does not alert. 0 turns it off. Used when the
+  // screener ranks below the name floor (its floor under MatchConfig::name_floor).
+  double cross_script_weight = 0.75;
+  // Ranking mode, names in another script: candidates are ordered by (1 - w) × score + w × the
+  // skeleton similarity.
+  double cross_script_rank_weight = 0.50;
   // A person found on an approximate name ("name~fuzzy" or "name~partial") of at most two
   // parts, with nothing else agreeing (no date of birth, no identifier), loses this much
   // (feature "name~short"): a spelling variant of a given name and a surname, or a listed name
