@@ -15,7 +15,8 @@ endfunction()
 function(issa_add_test name)
   cmake_parse_arguments(T "" "" "SOURCES;DEPS;LABELS" ${ARGN})
   add_executable(${name} ${T_SOURCES})
-  target_link_libraries(${name} PRIVATE ${T_DEPS} GTest::gtest GTest::gtest_main GTest::gmock issa_warnings)
+  target_link_libraries(${name} PRIVATE ${T_DEPS} GTest::gtest GTest::gtest_main GTest::gmock issa_warnings
+                        issa_malloc)
   # One LABELS pair per label: a ;-list would be split into stray properties.
   set(label_props "")
   foreach(label IN LISTS T_LABELS)

@@ -37,3 +37,11 @@ pkg_check_modules(HYPERSCAN REQUIRED IMPORTED_TARGET libhs)
 # simdjson (libsimdjson-dev): parses each STIX object's text before the nlohmann tree is built
 # from it (domains/cyber/src only).
 find_package(simdjson REQUIRED)
+# jemalloc (libjemalloc-dev): the allocator of the programs (`issa`, tests, benchmarks), linked in
+# as issa_malloc; see docs/adr/0016-jemalloc.md. Not with the sanitizers, which bring their own.
+option(ISSA_JEMALLOC "Link the programs with jemalloc" ON)
+add_library(issa_malloc INTERFACE)
+if(ISSA_JEMALLOC AND NOT ISSA_SANITIZE)
+  pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
+  target_link_libraries(issa_malloc INTERFACE PkgConfig::JEMALLOC)
+endif()

@@ -16,6 +16,7 @@ packages=(
   libssl-dev
   libhyperscan-dev
   libsimdjson-dev
+  libjemalloc-dev
   chromium chromium-driver
 )
 # The web console (web/): Node.js and npm. A Node.js already installed from elsewhere (it ships
