@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "issa/core/ids.h"
 
@@ -36,6 +37,7 @@ Result<std::unique_ptr<Node>> Node::Open(NodeOptions options) {
     ISSA_ASSIGN_OR_RETURN(registry, schema::Registry::LoadDir(options.schema_dir));
   }
   auto node = std::make_unique<NodeImpl>(std::move(options), std::move(registry));
+  ISSA_RETURN_IF_ERROR(node->ReindexKeys());
   ISSA_RETURN_IF_ERROR(node->LoadMatchIndex());
   return std::unique_ptr<Node>(std::move(node));
 }
@@ -48,6 +50,61 @@ NodeImpl::NodeImpl(NodeOptions options, std::shared_ptr<const schema::Registry> 
       matcher_(MatchConfigFrom(options_.match)) {}
 
 NodeImpl::~NodeImpl() = default;
+
+// A type whose schema names a key ("x-key") had its records written without one (before the
+// store had keys, or before the schema named it; the id was then in the search text, StixObject's
+// stix_id): their key and search text are derived again from the properties, in place (no new
+// version, nothing the record says changes), 1,000 per transaction. Done once per type and key
+// property: the meta entry "record-keys.<type>" holds the property the keys were derived from.
+Status NodeImpl::ReindexKeys() {
+  constexpr size_t kPerTransaction = 1000;
+  for (const std::string& type : registry_->Types()) {
+    const std::string property = registry_->KeyProperty(type);
+    if (property.empty()) continue;
+    const std::string marker = "record-keys." + type;
+    struct Derived {
+      std::string id, search_text, key;
+    };
+    std::vector<Derived> changed;
+    {
+      ISSA_ASSIGN_OR_RETURN(auto txn, store_->BeginRead());
+      ISSA_ASSIGN_OR_RETURN(const std::optional<std::string> done, txn->GetMeta(marker));
+      if (done && *done == property) continue;
+      const access::Viewer system{access::Principal::System(), Now(), {}};
+      const std::string types[] = {type};
+      ISSA_RETURN_IF_ERROR(txn->ScanRecords(system, types, [&](const core::Record& r) {
+        // A record the schema no longer accepts keeps its search text; a depersonalised one
+        // has none.
+        std::string search_text = r.search_text;
+        std::string key;
+        if (auto valid = registry_->ValidateProperties(r.type, r.properties_json); valid.ok()) {
+          if (!r.depersonalised) search_text = std::move(valid->search_text);
+          key = std::move(valid->key);
+        } else {
+          key = registry_->KeyOf(r.type, nlohmann::json::parse(r.properties_json, nullptr,
+                                                               /*allow_exceptions=*/false));
+        }
+        if (search_text != r.search_text || key != r.key) {
+          changed.push_back({r.id, std::move(search_text), std::move(key)});
+        }
+        return true;
+      }));
+    }
+    for (size_t first = 0; first < changed.size() || first == 0; first += kPerTransaction) {
+      const size_t last = std::min(changed.size(), first + kPerTransaction);
+      ISSA_RETURN_IF_ERROR(store_->Write([&](storage::WriteTxn& t) -> Status {
+        for (size_t i = first; i < last; ++i) {
+          ISSA_RETURN_IF_ERROR(
+              t.ReindexRecord(changed[i].id, changed[i].search_text, changed[i].key));
+        }
+        // With the last batch: a restart after a crash derives the rest again.
+        return last == changed.size() ? t.SetMeta(marker, property) : Status::Ok();
+      }));
+      if (changed.empty()) break;
+    }
+  }
+  return Status::Ok();
+}
 
 Status NodeImpl::LoadMatchIndex() {
   ISSA_ASSIGN_OR_RETURN(auto txn, store_->BeginRead());
