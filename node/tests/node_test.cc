@@ -64,10 +64,23 @@ TEST_F(NodeFixture, RecordKeysAreDerivedOnWriteAndForOlderRecordsAtOpen) {
   q.text = "indicator";
   EXPECT_TRUE(node_->ListRecords(cert, q)->records.empty());
 
-  // As a store written before keys holds it.
+  // More than one reindex batch (1,000) of older records.
+  std::vector<std::pair<std::string, std::string>> more;  // record id, stix id
+  for (int i = 0; i < 1100; ++i) {
+    const std::string sid = fmt::format("indicator--00000000-0000-4000-8000-{:012d}", i);
+    more.emplace_back(
+        Create(cert, R"({"type":"StixObject","properties":{"stix_id":")" + sid +
+                         R"(","stix_type":"indicator","object":{}},"handling":{"classification":)"
+                         R"("LIMITED","distribution":"owner","purposes":["cyber"]}})"),
+        sid);
+  }
+  // As a store written before keys holds them.
   ASSERT_TRUE(store_
                   ->Write([&](storage::WriteTxn& t) {
                     ISSA_RETURN_IF_ERROR(t.ReindexRecord(id, stix_id, ""));
+                    for (const auto& [rid, sid] : more) {
+                      ISSA_RETURN_IF_ERROR(t.ReindexRecord(rid, sid, ""));
+                    }
                     return t.SetMeta("record-keys.StixObject", "");
                   })
                   .ok());
@@ -87,6 +100,12 @@ TEST_F(NodeFixture, RecordKeysAreDerivedOnWriteAndForOlderRecordsAtOpen) {
   EXPECT_EQ(after.version, 1);  // in place, no new version
   auto txn = store_->BeginRead();
   EXPECT_EQ(*(*txn)->GetMeta("record-keys.StixObject"), std::optional<std::string>("stix_id"));
+  size_t rekeyed = 0;
+  for (const auto& [rid, sid] : more) {
+    auto r = (*txn)->GetRecord(access::Viewer{access::Principal::System(), 0, {}}, rid);
+    if (r.ok() && r->key == sid && r->search_text.empty() && r->version == 1) ++rekeyed;
+  }
+  EXPECT_EQ(rekeyed, more.size());
   txn->reset();
   EXPECT_TRUE(VerifyChain().ok);
 }
