@@ -53,7 +53,7 @@ TEST_F(NodeFixture, RecordKeysAreDerivedOnWriteAndForOlderRecordsAtOpen) {
     return r.ok() ? *r : core::Record{};
   };
   EXPECT_EQ(stored().key, stix_id);
-  EXPECT_EQ(stored().search_text, "");
+  EXPECT_EQ(stored().search_text, "indicator");
   storage::RecordQuery q;
   q.key = stix_id;
   auto page = node_->ListRecords(cert, q);
@@ -61,8 +61,10 @@ TEST_F(NodeFixture, RecordKeysAreDerivedOnWriteAndForOlderRecordsAtOpen) {
   ASSERT_EQ(page->records.size(), 1u);
   EXPECT_EQ(page->records[0].id, id);
   q.key.reset();
-  q.text = "indicator";
+  q.text = "8e2e2d2b";  // a word of the id: ids are not words
   EXPECT_TRUE(node_->ListRecords(cert, q)->records.empty());
+  q.text = "indicator";  // the STIX type is
+  EXPECT_EQ(node_->ListRecords(cert, q)->records.size(), 1u);
 
   // More than one reindex batch (1,000) of older records.
   std::vector<std::pair<std::string, std::string>> more;  // record id, stix id
@@ -96,14 +98,14 @@ TEST_F(NodeFixture, RecordKeysAreDerivedOnWriteAndForOlderRecordsAtOpen) {
   node_ = std::move(reopened).value();
   const core::Record after = stored();
   EXPECT_EQ(after.key, stix_id);
-  EXPECT_EQ(after.search_text, "");
+  EXPECT_EQ(after.search_text, "indicator");
   EXPECT_EQ(after.version, 1);  // in place, no new version
   auto txn = store_->BeginRead();
   EXPECT_EQ(*(*txn)->GetMeta("record-keys.StixObject"), std::optional<std::string>("stix_id"));
   size_t rekeyed = 0;
   for (const auto& [rid, sid] : more) {
     auto r = (*txn)->GetRecord(access::Viewer{access::Principal::System(), 0, {}}, rid);
-    if (r.ok() && r->key == sid && r->search_text.empty() && r->version == 1) ++rekeyed;
+    if (r.ok() && r->key == sid && r->search_text == "indicator" && r->version == 1) ++rekeyed;
   }
   EXPECT_EQ(rekeyed, more.size());
   txn->reset();

@@ -88,7 +88,7 @@ TEST(RegistryTest, KeyPropertyIsATopLevelString) {
       "StixObject", R"({"stix_id":"indicator--1","stix_type":"indicator","object":{}})");
   ASSERT_TRUE(stix.ok()) << stix.status().ToString();
   EXPECT_EQ(stix->key, "indicator--1");
-  EXPECT_EQ(stix->search_text, "");  // the id is a key, not words
+  EXPECT_EQ(stix->search_text, "indicator");  // the type is a word; the id is a key, not words
   auto person = reg->ValidateProperties("Person", R"({"name":"Ivan Petrov"})");
   ASSERT_TRUE(person.ok());
   EXPECT_EQ(person->key, "");
