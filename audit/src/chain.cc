@@ -1,5 +1,7 @@
 #include "issa/audit/chain.h"
 
+#include <array>
+#include <charconv>
 #include <cstring>
 #include <mutex>
 
@@ -29,6 +31,25 @@ bool FromHex(std::string_view hex, uint8_t* out, size_t n) {
   return sodium_hex2bin(out, n, hex.data(), hex.size(), nullptr, &len, nullptr) == 0 && len == n;
 }
 
+// Lower-case hex of a public value (a hash), one table lookup per nibble; secrets go through
+// ToHex (sodium's constant-time encoder). Same output.
+std::string PublicHex(const uint8_t* data, size_t n) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(n * 2, '\0');
+  for (size_t i = 0; i < n; ++i) {
+    out[2 * i] = kDigits[data[i] >> 4];
+    out[2 * i + 1] = kDigits[data[i] & 0xF];
+  }
+  return out;
+}
+
+// The decimal text of n (as std::to_string), without allocating.
+std::string_view Decimal(int64_t n, std::array<char, 24>& buffer) {
+  const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), n);
+  (void)ec;  // 24 characters hold any int64_t
+  return {buffer.data(), static_cast<size_t>(end - buffer.data())};
+}
+
 void Update(crypto_generichash_state& st, std::string_view field) {
   // Length-prefixed so that no two different entries share an encoding.
   uint8_t len[8];
@@ -45,8 +66,9 @@ std::string ComputeHash(int64_t seq, const Event& e, std::string_view prev_hash)
   crypto_generichash_state st;
   crypto_generichash_init(&st, nullptr, 0, 32);
   Update(st, "issa-audit-v1");
-  Update(st, std::to_string(seq));
-  Update(st, std::to_string(e.at));
+  std::array<char, 24> buffer;
+  Update(st, Decimal(seq, buffer));
+  Update(st, Decimal(e.at, buffer));
   Update(st, e.user);
   Update(st, e.authority);
   Update(st, e.action);
@@ -57,7 +79,7 @@ std::string ComputeHash(int64_t seq, const Event& e, std::string_view prev_hash)
   Update(st, prev_hash);
   uint8_t out[32];
   crypto_generichash_final(&st, out, sizeof out);
-  return ToHex(out, sizeof out);
+  return PublicHex(out, sizeof out);
 }
 
 Entry Seal(int64_t prev_seq, std::string_view prev_hash, Event event) {

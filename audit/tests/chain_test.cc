@@ -37,6 +37,21 @@ Head SignHead(const std::vector<Entry>& entries, const NodeKey& key) {
   return h;
 }
 
+// Known answers of the v1 encoding (docs/formats/audit-chain.md: BLAKE2b-256 over the
+// length-prefixed fields, lower-case hex), computed outside ISSA (Python's hashlib.blake2b):
+// the hash of a stored chain must never change with the implementation.
+TEST(ChainTest, HashIsTheV1EncodingKnownAnswers) {
+  const Event e{1'767'225'600'000, "u-1", "IT-NCC", "record.create",
+                "rec-1",           "ok",  "Person", "IT-NCC"};
+  EXPECT_EQ(ComputeHash(42, e, kGenesisHash),
+            "13d6d904459519ca4aa2cf10805d5245b306fe0011731fd3faa7f222c44250ab");
+  const Event empty{-1, "", "", "", "", "", "", ""};
+  std::string prev;
+  for (int i = 0; i < 32; ++i) prev += "ab";
+  EXPECT_EQ(ComputeHash(-7, empty, prev),
+            "8f3696bca8367f9e1589c313b021aaa281c421ade479116b79c00d961ff7cd81");
+}
+
 TEST(ChainTest, IntactChainVerifies) {
   const NodeKey key = NodeKey::Generate();
   const auto chain = MakeChain(10);

@@ -673,7 +673,7 @@ class CtiServiceImpl final : public CtiService {
   Result<std::vector<Entry>> AllVersions(const node::Context& ctx, const CollectionInfo& c,
                                          std::string_view stix_id) {
     storage::RecordQuery rq = BaseQuery(c);
-    rq.text = std::string(stix_id);
+    rq.key = std::string(stix_id);
     rq.limit = 1000;
     std::vector<Entry> out;
     for (int i = 0; i < kMaxStorePagesPerRequest; ++i) {
@@ -773,7 +773,7 @@ class CtiServiceImpl final : public CtiService {
     } else if (q.added_after) {
       p->rq.after_id = IdBoundAfter(*q.added_after);
     }
-    if (q.ids.size() == 1) p->rq.text = q.ids[0];
+    if (q.ids.size() == 1) p->rq.key = q.ids[0];
     p->rq.limit = std::min(1000, p->limit + 1);
     p->out.reserve(static_cast<size_t>(p->limit));
     p->q = std::move(q);

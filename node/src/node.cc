@@ -1,7 +1,11 @@
 // Node: opening, authentication, administration, audit and the notification stream.
 #include <algorithm>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "issa/core/ids.h"
 
@@ -36,6 +40,7 @@ Result<std::unique_ptr<Node>> Node::Open(NodeOptions options) {
     ISSA_ASSIGN_OR_RETURN(registry, schema::Registry::LoadDir(options.schema_dir));
   }
   auto node = std::make_unique<NodeImpl>(std::move(options), std::move(registry));
+  ISSA_RETURN_IF_ERROR(node->ReindexKeys());
   ISSA_RETURN_IF_ERROR(node->LoadMatchIndex());
   return std::unique_ptr<Node>(std::move(node));
 }
@@ -48,6 +53,68 @@ NodeImpl::NodeImpl(NodeOptions options, std::shared_ptr<const schema::Registry> 
       matcher_(MatchConfigFrom(options_.match)) {}
 
 NodeImpl::~NodeImpl() = default;
+
+// A type whose schema names a key ("x-key") had its records written without one (before the
+// store had keys, or before the schema named it; the id was then in the search text, StixObject's
+// stix_id): their key and search text are derived again from the properties, in place (no new
+// version, nothing the record says changes), 1,000 per transaction while the scan goes on (a
+// record changed since the scan's snapshot is left as its writer derived it). Done once per type
+// and key property: the meta entry "record-keys.<type>" holds the property the keys were derived
+// from, written with the last batch (a crash before it derives again).
+Status NodeImpl::ReindexKeys() {
+  constexpr size_t kPerTransaction = 1000;
+  struct Derived {
+    std::string id;
+    int64_t version = 0;
+    std::string search_text, key;
+  };
+  const access::Viewer system{access::Principal::System(), Now(), {}};
+  const auto write = [&](const std::vector<Derived>& batch,
+                         const std::optional<std::pair<std::string, std::string>>& meta) {
+    return store_->Write([&](storage::WriteTxn& t) -> Status {
+      for (const Derived& d : batch) {
+        auto current = t.GetRecord(system, d.id);
+        if (!current.ok() || current->version != d.version) continue;  // deleted or rewritten
+        ISSA_RETURN_IF_ERROR(t.ReindexRecord(d.id, d.search_text, d.key));
+      }
+      return meta ? t.SetMeta(meta->first, meta->second) : Status::Ok();
+    });
+  };
+  for (const std::string& type : registry_->Types()) {
+    const std::string property = registry_->KeyProperty(type);
+    if (property.empty()) continue;
+    const std::string marker = "record-keys." + type;
+    ISSA_ASSIGN_OR_RETURN(auto txn, store_->BeginRead());
+    ISSA_ASSIGN_OR_RETURN(const std::optional<std::string> done, txn->GetMeta(marker));
+    if (done && *done == property) continue;
+    std::vector<Derived> batch;
+    Status written;
+    const std::string types[] = {type};
+    ISSA_RETURN_IF_ERROR(txn->ScanRecords(system, types, [&](const core::Record& r) {
+      // A record the schema no longer accepts keeps its search text; a depersonalised one has
+      // none.
+      std::string search_text = r.search_text;
+      std::string key;
+      if (auto valid = registry_->ValidateProperties(r.type, r.properties_json); valid.ok()) {
+        if (!r.depersonalised) search_text = std::move(valid->search_text);
+        key = std::move(valid->key);
+      } else {
+        key = registry_->KeyOf(
+            r.type, nlohmann::json::parse(r.properties_json, nullptr, /*allow_exceptions=*/false));
+      }
+      if (search_text == r.search_text && key == r.key) return true;
+      batch.push_back({r.id, r.version, std::move(search_text), std::move(key)});
+      if (batch.size() < kPerTransaction) return true;
+      written = write(batch, std::nullopt);
+      batch.clear();
+      return written.ok();
+    }));
+    ISSA_RETURN_IF_ERROR(written);
+    txn.reset();
+    ISSA_RETURN_IF_ERROR(write(batch, std::make_pair(marker, property)));
+  }
+  return Status::Ok();
+}
 
 Status NodeImpl::LoadMatchIndex() {
   ISSA_ASSIGN_OR_RETURN(auto txn, store_->BeginRead());

@@ -20,6 +20,7 @@ class NodeImpl final : public Node {
   ~NodeImpl() override;
 
   Status LoadMatchIndex();
+  Status ReindexKeys();
 
   Result<access::Principal> Authenticate(std::string_view token, std::string_view remote) override;
   std::optional<access::Principal> CachedPrincipal(std::string_view token) override;

@@ -106,6 +106,7 @@ Result<NodeImpl::PreparedRecord> NodeImpl::PrepareDraft(const Context& ctx, sche
   r.handling = std::move(d.handling);
   r.created_by = p.user_id;
   r.search_text = std::move(d.search_text);
+  r.key = std::move(d.key);
   if (matching::IsMatchable(r.type))
     out.candidates = matcher_.Find(r, options_.match.max_candidates);
   return out;
@@ -397,6 +398,7 @@ Result<core::Record> NodeImpl::PatchRecord(const Context& ctx, std::string_view 
   next.created_by = ctx.principal.user_id;
   next.properties_json = std::move(draft->properties_json);
   next.search_text = std::move(draft->search_text);
+  next.key = std::move(draft->key);
   next.geometry_json = std::move(draft->geometry_json);
   next.bbox = draft->bbox;
   next.links = std::move(draft->links);
@@ -595,6 +597,7 @@ Result<RetentionReport> NodeImpl::RunRetention(const Context& ctx) {
     }
     v.properties_json = props.dump();
     v.search_text.clear();
+    v.key = registry_->KeyOf(v.type, props);  // gone when the key property is personal
     v.links.clear();
     v.depersonalised = true;
     return v;

@@ -34,6 +34,84 @@ TEST_F(NodeFixture, CreateReadPatchHistory) {
   EXPECT_TRUE(VerifyChain().ok);
 }
 
+// A type whose schema names a key ("x-key": StixObject's stix_id) gets it on every write, not as
+// words of the text search; records written before (no key, the id in the search text) get
+// theirs derived again when the node opens, once.
+TEST_F(NodeFixture, RecordKeysAreDerivedOnWriteAndForOlderRecordsAtOpen) {
+  const Context cert = As("NL-CERT");
+  const std::string stix_id = "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f";
+  const std::string id = Create(
+      cert, R"({"type":"StixObject","properties":{"stix_id":")" + stix_id +
+                R"(","stix_type":"indicator","object":{}},"handling":{"classification":"LIMITED",)"
+                R"("distribution":"owner","purposes":["cyber"]}})");
+  ASSERT_FALSE(id.empty());
+  const auto stored = [&]() -> core::Record {
+    auto txn = store_->BeginRead();
+    EXPECT_TRUE(txn.ok());
+    auto r = (*txn)->GetRecord(access::Viewer{access::Principal::System(), 0, {}}, id);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : core::Record{};
+  };
+  EXPECT_EQ(stored().key, stix_id);
+  EXPECT_EQ(stored().search_text, "indicator");
+  storage::RecordQuery q;
+  q.key = stix_id;
+  auto page = node_->ListRecords(cert, q);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->records.size(), 1u);
+  EXPECT_EQ(page->records[0].id, id);
+  q.key.reset();
+  q.text = "8e2e2d2b";  // a word of the id: ids are not words
+  EXPECT_TRUE(node_->ListRecords(cert, q)->records.empty());
+  q.text = "indicator";  // the STIX type is
+  EXPECT_EQ(node_->ListRecords(cert, q)->records.size(), 1u);
+
+  // More than one reindex batch (1,000) of older records.
+  std::vector<std::pair<std::string, std::string>> more;  // record id, stix id
+  for (int i = 0; i < 1100; ++i) {
+    const std::string sid = fmt::format("indicator--00000000-0000-4000-8000-{:012d}", i);
+    more.emplace_back(
+        Create(cert, R"({"type":"StixObject","properties":{"stix_id":")" + sid +
+                         R"(","stix_type":"indicator","object":{}},"handling":{"classification":)"
+                         R"("LIMITED","distribution":"owner","purposes":["cyber"]}})"),
+        sid);
+  }
+  // As a store written before keys holds them.
+  ASSERT_TRUE(store_
+                  ->Write([&](storage::WriteTxn& t) {
+                    ISSA_RETURN_IF_ERROR(t.ReindexRecord(id, stix_id, ""));
+                    for (const auto& [rid, sid] : more) {
+                      ISSA_RETURN_IF_ERROR(t.ReindexRecord(rid, sid, ""));
+                    }
+                    return t.SetMeta("record-keys.StixObject", "");
+                  })
+                  .ok());
+  EXPECT_EQ(stored().key, "");
+  NodeOptions o;
+  o.node_id = "test-node";
+  o.store = store_.get();
+  o.clock = &clock_;
+  o.key = key_;
+  node_.reset();
+  auto reopened = Node::Open(o);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  node_ = std::move(reopened).value();
+  const core::Record after = stored();
+  EXPECT_EQ(after.key, stix_id);
+  EXPECT_EQ(after.search_text, "indicator");
+  EXPECT_EQ(after.version, 1);  // in place, no new version
+  auto txn = store_->BeginRead();
+  EXPECT_EQ(*(*txn)->GetMeta("record-keys.StixObject"), std::optional<std::string>("stix_id"));
+  size_t rekeyed = 0;
+  for (const auto& [rid, sid] : more) {
+    auto r = (*txn)->GetRecord(access::Viewer{access::Principal::System(), 0, {}}, rid);
+    if (r.ok() && r->key == sid && r->search_text == "indicator" && r->version == 1) ++rekeyed;
+  }
+  EXPECT_EQ(rekeyed, more.size());
+  txn->reset();
+  EXPECT_TRUE(VerifyChain().ok);
+}
+
 TEST_F(NodeFixture, InvisibleLooksMissingAndIsAudited) {
   const Context fr = As("FR-PIU");
   const Context de = As("DE-BKA");

@@ -207,6 +207,7 @@ Result<RecordDraft> DraftFrom(const Registry& registry, const json& doc) {
   ISSA_RETURN_IF_ERROR(schema->Validate(*props).WithFieldPrefix("properties"));
   d.properties_json = props->dump();
   schema->CollectSearchText(*props, d.search_text);
+  d.key = schema->KeyOf(*props);
 
   if (const auto g = doc.find("geometry"); g != doc.end() && !g->is_null()) {
     ISSA_ASSIGN_OR_RETURN(d.bbox, GeometryBBoxOf(*g));
@@ -303,6 +304,7 @@ Result<RecordDraft> DraftFromParsed(const Registry& registry, std::string_view t
   }
   d.properties_json = std::move(properties_json);
   schema->CollectSearchText(properties, d.search_text);
+  d.key = schema->KeyOf(properties);
   ISSA_RETURN_IF_ERROR(CheckHandling(handling));
   d.handling = std::move(handling);
   return d;

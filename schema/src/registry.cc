@@ -105,6 +105,16 @@ std::vector<std::string> Registry::PersonalProperties(std::string_view type) con
   return it == types_.end() ? std::vector<std::string>{} : it->second->PersonalProperties();
 }
 
+std::string Registry::KeyOf(std::string_view type, const nlohmann::json& properties) const {
+  const auto it = types_.find(type);
+  return it == types_.end() ? std::string() : it->second->KeyOf(properties);
+}
+
+std::string Registry::KeyProperty(std::string_view type) const {
+  const auto it = types_.find(type);
+  return it == types_.end() ? std::string() : it->second->key_property();
+}
+
 bool Registry::MasksOnRetention(std::string_view type) const {
   const auto it = types_.find(type);
   return it != types_.end() && it->second->masked();
@@ -129,6 +139,7 @@ Result<Registry::ValidProperties> Registry::ValidateProperties(std::string_view 
   ValidProperties out;
   out.json = v.dump();
   it->second->CollectSearchText(v, out.search_text);
+  out.key = it->second->KeyOf(v);
   return out;
 }
 

@@ -27,14 +27,14 @@ constexpr std::string_view kCountries =
     "ZM ZW";
 
 const std::set<std::string_view> kKnownKeywords = {
-    "$schema",     "$id",        "title",
-    "description", "type",       "properties",
-    "required",    "enum",       "pattern",
-    "format",      "minLength",  "maxLength",
-    "minimum",     "maximum",    "items",
-    "minItems",    "maxItems",   "additionalProperties",
-    "x-search",    "x-personal", "x-require-one-of",
-    "examples",    "x-retention"};
+    "$schema",     "$id",         "title",
+    "description", "type",        "properties",
+    "required",    "enum",        "pattern",
+    "format",      "minLength",   "maxLength",
+    "minimum",     "maximum",     "items",
+    "minItems",    "maxItems",    "additionalProperties",
+    "x-search",    "x-personal",  "x-require-one-of",
+    "examples",    "x-retention", "x-key"};
 
 size_t CodePoints(const std::string& s) {
   size_t n = 0;
@@ -206,6 +206,9 @@ Result<std::unique_ptr<SchemaNode>> CompileNode(const json& doc, const std::stri
   ISSA_RETURN_IF_ERROR(num_kw("maximum", node->maximum));
   if (doc.contains("items")) {
     ISSA_ASSIGN_OR_RETURN(node->items, CompileNode(doc["items"], at + "[]"));
+  }
+  if (!at.empty() && doc.contains("x-key")) {
+    return InvalidArgument("x-key belongs at the top level of a record schema", at);
   }
   node->search = doc.value("x-search", false);
   node->personal = doc.value("x-personal", false);
@@ -423,7 +426,24 @@ Result<std::unique_ptr<TypeSchema>> TypeSchema::Compile(const json& doc) {
     }
   }
   ISSA_ASSIGN_OR_RETURN(schema->root_, CompileNode(doc, ""));
+  if (doc.contains("x-key")) {
+    // The name of a top-level string property: the record's key (exact lookups, not words).
+    const json& k = doc["x-key"];
+    const std::string name = k.is_string() ? k.get<std::string>() : "";
+    const auto it = schema->root_->properties.find(name);
+    if (it == schema->root_->properties.end() || it->second->types != SchemaNode::kString) {
+      return InvalidArgument("must name a top-level property of type string", "x-key");
+    }
+    schema->key_property_ = name;
+  }
   return schema;
+}
+
+std::string TypeSchema::KeyOf(const json& value) const {
+  if (key_property_.empty() || !value.is_object()) return {};
+  const auto it = value.find(key_property_);
+  if (it == value.end() || !it->is_string()) return {};
+  return it->get<std::string>();
 }
 
 bool TypeSchema::MasksRecord(const json& properties) const {

@@ -51,6 +51,10 @@ class TypeSchema {
   // Appends the text of "x-search" properties of a valid value.
   void CollectSearchText(const nlohmann::json& value, std::string& out) const;
   std::vector<std::string> PersonalProperties() const;
+  // The record key of a valid value: the string of the property named by the top-level
+  // "x-key" keyword; empty when the schema names none or the value lacks it.
+  std::string KeyOf(const nlohmann::json& value) const;
+  const std::string& key_property() const { return key_property_; }
   // "x-retention": "mask": personal properties are sealed, not erased, at depersonalisation.
   bool masked() const { return masked_; }
   // Whether a record with these properties is masked: "x-retention": "mask", or
@@ -62,6 +66,7 @@ class TypeSchema {
   std::unique_ptr<SchemaNode> root_;
   std::string title_;
   bool masked_ = false;
+  std::string key_property_;  // "x-key", empty for none
   std::map<std::string, std::vector<std::string>> mask_when_;
 };
 

@@ -79,5 +79,37 @@ TEST(RegistryTest, RetentionMasksByTypeOrByAPropertyValue) {
   EXPECT_EQ(field_of(R"({"mask_when":{"colour":["a"]}})"), "X.json:x-retention.mask_when.colour");
 }
 
+// "x-key" names the top-level string property whose value is the record key (exact lookups).
+TEST(RegistryTest, KeyPropertyIsATopLevelString) {
+  auto reg = *Registry::LoadBuiltin();
+  EXPECT_EQ(reg->KeyProperty("StixObject"), "stix_id");
+  EXPECT_EQ(reg->KeyProperty("Person"), "");
+  auto stix = reg->ValidateProperties(
+      "StixObject", R"({"stix_id":"indicator--1","stix_type":"indicator","object":{}})");
+  ASSERT_TRUE(stix.ok()) << stix.status().ToString();
+  EXPECT_EQ(stix->key, "indicator--1");
+  EXPECT_EQ(stix->search_text, "indicator");  // the type is a word; the id is a key, not words
+  auto person = reg->ValidateProperties("Person", R"({"name":"Ivan Petrov"})");
+  ASSERT_TRUE(person.ok());
+  EXPECT_EQ(person->key, "");
+
+  const auto load = [](const char* key, const char* nested = "") {
+    const std::string schema =
+        std::string(R"({"title":"X","type":"object","x-key":)") + key +
+        R"(,"properties":{"ref":{"type":"string")" + nested +
+        R"(},"count":{"type":"integer"},"both":{"type":["string","null"]}}})";
+    return Registry::Load({{"X.json", schema}});
+  };
+  auto good = load(R"("ref")");
+  ASSERT_TRUE(good.ok()) << good.status().ToString();
+  EXPECT_EQ((*good)->ValidateProperties("X", R"({"ref":"r-1","count":2})")->key, "r-1");
+  EXPECT_EQ((*good)->ValidateProperties("X", R"({"count":2})")->key, "");
+  EXPECT_EQ(load(R"("count")").status().field(), "X.json:x-key");
+  EXPECT_EQ(load(R"("both")").status().field(), "X.json:x-key");
+  EXPECT_EQ(load(R"("missing")").status().field(), "X.json:x-key");
+  EXPECT_EQ(load("1").status().field(), "X.json:x-key");
+  EXPECT_FALSE(load(R"("ref")", R"(,"x-key":"ref")").ok());  // only at the top level
+}
+
 }  // namespace
 }  // namespace issa::schema

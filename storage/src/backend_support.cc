@@ -103,6 +103,7 @@ Status ValidateRecordQuery(const RecordQuery& query) {
   if (query.bbox && !query.bbox->Valid()) {
     return InvalidArgument("bbox is not a valid WGS 84 box", "bbox");
   }
+  if (query.key && query.key->empty()) return InvalidArgument("must not be empty", "key");
   return Status::Ok();
 }
 
@@ -209,6 +210,7 @@ bool RecordMatchesQuery(const RecordQuery& query, const core::Record& record) {
   if (query.type && record.type != *query.type) return false;
   if (query.owner && record.owner != *query.owner) return false;
   if (query.group && record.handling.group != *query.group) return false;
+  if (query.key && record.key != *query.key) return false;
   if (query.since && record.updated_at < *query.since) return false;
   if (query.until && record.updated_at >= *query.until) return false;
   if (query.bbox && (!record.bbox || !record.bbox->Intersects(*query.bbox))) return false;

@@ -300,6 +300,17 @@ class MemoryWriteTxn final : public MemoryReader<WriteTxn> {
     return Status::Ok();
   }
 
+  Status ReindexRecord(std::string_view record_id, std::string_view search_text,
+                       std::string_view key) override {
+    const auto it = state_.records.find(record_id);
+    if (it == state_.records.end()) return RecordNotFound(record_id);
+    auto entry = std::make_shared<RecordEntry>(*it->second);
+    entry->versions.back().search_text = std::string(search_text);
+    entry->versions.back().key = std::string(key);
+    it->second = std::move(entry);
+    return Status::Ok();
+  }
+
   Status DeleteRecord(std::string_view id) override {
     const auto it = state_.records.find(id);
     if (it == state_.records.end()) return RecordNotFound(id);

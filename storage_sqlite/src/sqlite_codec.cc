@@ -147,6 +147,7 @@ void BindRecord(Stmt& stmt, int first, const core::Record& r, RecordLists& lists
   stmt.BindText(p + 24, r.created_by);
   stmt.BindInt(p + 25, r.depersonalised ? 1 : 0);
   stmt.BindText(p + 26, r.search_text);
+  stmt.BindText(p + 27, r.key);
 }
 
 Result<core::Record> ReadRecord(const Stmt& s, int first) {
@@ -184,6 +185,7 @@ Result<core::Record> ReadRecord(const Stmt& s, int first) {
   r.created_by = s.Text(c + 24);
   r.depersonalised = s.Int(c + 25) != 0;
   r.search_text = s.Text(c + 26);
+  r.key = s.Text(c + 27);
   return r;
 }
 

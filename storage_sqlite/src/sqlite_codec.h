@@ -23,8 +23,8 @@ namespace issa::storage_sqlite {
   "id, type, owner, origin_node, version, created_at, updated_at, valid_from, valid_to, " \
   "properties, geometry, min_lon, min_lat, max_lon, max_lat, links, classification, "     \
   "distribution, authorities, share_group, purposes, delete_after, depersonalise_after, " \
-  "hit_notice, created_by, depersonalised, search_text"
-inline constexpr int kRecordColumnCount = 27;
+  "hit_notice, created_by, depersonalised, search_text, record_key"
+inline constexpr int kRecordColumnCount = 28;
 
 // Positions within the record columns.
 namespace record_col {
@@ -43,6 +43,7 @@ inline constexpr int kAuthorities = 18;
 inline constexpr int kGroup = 19;
 inline constexpr int kPurposes = 20;
 inline constexpr int kSearchText = 26;
+inline constexpr int kKey = 27;
 }  // namespace record_col
 
 // Encoded list columns of a record; must outlive the Step of the statement they are bound to.

@@ -8,12 +8,14 @@ namespace issa::storage_sqlite {
 namespace {
 
 // The first words of a statement, to name it in errors.
-std::string Abbreviate(const char* sql) {
-  if (sql == nullptr) return "statement";
-  std::string_view s(sql);
+std::string Abbreviate(std::string_view s) {
   constexpr size_t kMax = 60;
   if (s.size() <= kMax) return std::string(s);
   return std::string(s.substr(0, kMax)) + "...";
+}
+
+std::string AbbreviateSql(const char* sql) {
+  return sql == nullptr ? std::string("statement") : Abbreviate(sql);
 }
 
 }  // namespace
@@ -110,14 +112,14 @@ Result<bool> Stmt::Step() {
   if (bind_error_ != SQLITE_OK) {
     return SqliteStatus(bind_error_,
                         fmt::format("binding parameter {} of {}", bind_error_index_,
-                                    Abbreviate(sqlite3_sql(stmt_))),
+                                    AbbreviateSql(sqlite3_sql(stmt_))),
                         sqlite3_errmsg(db_->handle()));
   }
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   last_error_ = sqlite3_extended_errcode(db_->handle());
-  return db_->Error(rc, Abbreviate(sqlite3_sql(stmt_)));
+  return db_->Error(rc, AbbreviateSql(sqlite3_sql(stmt_)));
 }
 
 Status Stmt::Run() {
@@ -188,7 +190,7 @@ Result<std::string> Db::QueryText(const char* sql, std::string_view what) {
   return s.Text(0);
 }
 
-Result<Stmt> Db::Prepare(const std::string& sql) {
+Result<Stmt> Db::Prepare(std::string_view sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end() && !it->second->in_use) {
     it->second->in_use = true;
@@ -196,15 +198,15 @@ Result<Stmt> Db::Prepare(const std::string& sql) {
   }
   sqlite3_stmt* stmt = nullptr;
   const bool cache = it == cache_.end();
-  const int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
+  const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                                     cache ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, nullptr);
-  if (rc != SQLITE_OK) return Error(rc, fmt::format("preparing {}", Abbreviate(sql.c_str())));
+  if (rc != SQLITE_OK) return Error(rc, fmt::format("preparing {}", Abbreviate(sql)));
   if (!cache) return Stmt(*this, stmt, nullptr);  // the cached one is busy (nested use)
   auto cached = std::make_unique<Cached>();
   cached->stmt = stmt;
   cached->in_use = true;
   bool* in_use = &cached->in_use;
-  cache_.emplace(sql, std::move(cached));
+  cache_.emplace(std::string(sql), std::move(cached));
   return Stmt(*this, stmt, in_use);
 }
 

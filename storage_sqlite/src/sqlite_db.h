@@ -6,6 +6,7 @@
 // such constants.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -92,8 +93,8 @@ class Db {
   // Runs a single-row query without parameters and returns its first column as text.
   Result<std::string> QueryText(const char* sql, std::string_view what);
 
-  // A prepared statement for `sql`, cached by its text.
-  Result<Stmt> Prepare(const std::string& sql);
+  // A prepared statement for `sql`, cached by its text (looked up without copying it).
+  Result<Stmt> Prepare(std::string_view sql);
 
   // Status for the connection's current error.
   Status Error(int rc, std::string_view what) const;
@@ -105,8 +106,12 @@ class Db {
     sqlite3_stmt* stmt = nullptr;
     bool in_use = false;
   };
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   sqlite3* db_;
-  std::unordered_map<std::string, std::unique_ptr<Cached>> cache_;
+  std::unordered_map<std::string, std::unique_ptr<Cached>, TextHash, std::equal_to<>> cache_;
 };
 
 }  // namespace issa::storage_sqlite

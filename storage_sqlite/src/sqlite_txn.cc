@@ -310,11 +310,21 @@ Result<storage::RecordPage> SqliteReader<Base>::QueryRecords(const access::Viewe
   enum class Ended { kPageFull, kNoMoreRows, kWalkBound };
   const auto run = [&](bool walk, const std::string& after, std::string& last) -> Result<Ended> {
     // Assembled from constant fragments only; every value is a bound parameter.
-    std::string sql =
-        "SELECT " ISSA_SQLITE_RECORD_COLUMNS ", grants, rid FROM records WHERE id > :after";
+    // A key names a handful of rows: its exact index, never the owner's or type's, whatever
+    // the planner would guess without statistics.
+    std::string sql = query.key ? "SELECT " ISSA_SQLITE_RECORD_COLUMNS
+                                  ", grants, rid FROM records INDEXED BY records_key WHERE id > "
+                                  ":after AND record_key = :key AND record_key <> ''"
+                                : "SELECT " ISSA_SQLITE_RECORD_COLUMNS
+                                  ", grants, rid FROM records WHERE id > :after";
     if (query.type) sql += " AND type = :type";
     if (query.owner) sql += " AND owner = :owner";
-    if (query.group) sql += " AND share_group = :group";
+    // records_group holds only rows of a group (a partial index): the second term lets the
+    // planner use it.
+    if (query.group) {
+      sql += query.group->empty() ? " AND share_group = :group"
+                                  : " AND share_group = :group AND share_group <> ''";
+    }
     if (query.since) sql += " AND updated_at >= :since";
     if (query.until) sql += " AND updated_at < :until";
     if (!words.empty()) {
@@ -333,6 +343,7 @@ Result<storage::RecordPage> SqliteReader<Base>::QueryRecords(const access::Viewe
     if (query.type) s.BindText(s.Index(":type"), *query.type);
     if (query.owner) s.BindText(s.Index(":owner"), *query.owner);
     if (query.group) s.BindText(s.Index(":group"), *query.group);
+    if (query.key) s.BindText(s.Index(":key"), *query.key);
     if (query.since) s.BindInt(s.Index(":since"), *query.since);
     if (query.until) s.BindInt(s.Index(":until"), *query.until);
     if (!words.empty()) s.BindText(s.Index(":match"), match);
@@ -709,6 +720,20 @@ Status SqliteWriteTxn::SetGrants(std::string_view record_id,
   return Status::Ok();
 }
 
+Status SqliteWriteTxn::ReindexRecord(std::string_view record_id, std::string_view search_text,
+                                     std::string_view key) {
+  ISSA_ASSIGN_OR_RETURN(const std::optional<StoredRecord> stored, FindStored(db(), record_id));
+  if (!stored) return storage::RecordNotFound(record_id);
+  ISSA_ASSIGN_OR_RETURN(Stmt s, db().Prepare("UPDATE records SET search_text = ?2, record_key = "
+                                             "?3 WHERE rid = ?1"));
+  s.BindInt(1, stored->rid);
+  s.BindText(2, search_text);
+  s.BindText(3, key);
+  ISSA_RETURN_IF_ERROR(s.Run());
+  if (!Unindexed(stored->rid)) QueueText(stored->rid, stored->search_text, search_text);
+  return Status::Ok();
+}
+
 Status SqliteWriteTxn::DeleteRecord(std::string_view id) {
   ISSA_ASSIGN_OR_RETURN(const std::optional<StoredRecord> stored, FindStored(db(), id));
   if (!stored) return storage::RecordNotFound(id);
@@ -862,9 +887,11 @@ Result<std::optional<std::vector<int64_t>>> SqliteWriteTxn::BoxCandidates(const 
 
 void SqliteWriteTxn::QueueText(int64_t rid, std::optional<std::string_view> indexed,
                                std::optional<std::string_view> wanted) {
+  // An empty text has no words: the index holds nothing for it, and nothing is inserted.
   auto [it, added] = text_changes_.try_emplace(rid);
-  if (added && indexed) it->second.indexed = std::string(*indexed);
-  it->second.wanted = wanted ? std::optional<std::string>(std::string(*wanted)) : std::nullopt;
+  if (added && indexed && !indexed->empty()) it->second.indexed = std::string(*indexed);
+  it->second.wanted =
+      wanted && !wanted->empty() ? std::optional<std::string>(std::string(*wanted)) : std::nullopt;
 }
 
 Status SqliteWriteTxn::FlushIndexes() {
@@ -915,7 +942,7 @@ Status SqliteWriteTxn::FlushIndexes() {
     first_new_rid_.reset();
     ISSA_ASSIGN_OR_RETURN(Stmt text, db().Prepare("INSERT INTO record_fts (rowid, search_text) "
                                                   "SELECT rid, search_text FROM records WHERE "
-                                                  "rid >= ?1"));
+                                                  "rid >= ?1 AND search_text <> ''"));
     text.BindInt(1, first);
     ISSA_RETURN_IF_ERROR(text.Run());
   }

@@ -138,6 +138,8 @@ class SqliteWriteTxn final : public SqliteReader<storage::WriteTxn> {
   Status PutToken(const core::Token& token) override;
   Status PutRecord(const core::Record& record) override;
   Status SetGrants(std::string_view record_id, const std::vector<std::string>& grants) override;
+  Status ReindexRecord(std::string_view record_id, std::string_view search_text,
+                       std::string_view key) override;
   Status DeleteRecord(std::string_view id) override;
   Status PutGroup(const core::SharingGroup& group) override;
   Status PutHit(const core::Hit& hit) override;

@@ -53,10 +53,20 @@ Status WriteVersion1Store(const std::string& path, std::span<const core::Record>
   return WriteOldStore(path, 1, records);
 }
 
+// The record columns of schema versions 1 to 4 (version 5 added record_key). BindRecord binds
+// the key as parameter 28, which the statements below leave unused.
+#define ISSA_SQLITE_V4_RECORD_COLUMNS                                                     \
+  "id, type, owner, origin_node, version, created_at, updated_at, valid_from, valid_to, " \
+  "properties, geometry, min_lon, min_lat, max_lon, max_lat, links, classification, "     \
+  "distribution, authorities, share_group, purposes, delete_after, depersonalise_after, " \
+  "hit_notice, created_by, depersonalised, search_text"
+
 Status WriteOldStore(const std::string& path, int version, std::span<const core::Record> records) {
-  if (version < 1 || version > 3) {
-    return InvalidArgument("WriteOldStore writes schema versions 1 to 3", "version");
+  if (version < 1 || version > 4) {
+    return InvalidArgument("WriteOldStore writes schema versions 1 to 4", "version");
   }
+  static_assert(kRecordColumnCount == 28, "the statements below bind the v5 columns");
+  const bool rtree = version < 4;
   ISSA_ASSIGN_OR_RETURN(auto db, OpenFile(path, true));
   ISSA_RETURN_IF_ERROR(
       db->QueryText("PRAGMA journal_mode = WAL", "switching to WAL mode").status());
@@ -74,10 +84,10 @@ Status WriteOldStore(const std::string& path, int version, std::span<const core:
     if (!exists) {
       ISSA_ASSIGN_OR_RETURN(
           Stmt insert,
-          db->Prepare("INSERT INTO records (" ISSA_SQLITE_RECORD_COLUMNS
+          db->Prepare("INSERT INTO records (" ISSA_SQLITE_V4_RECORD_COLUMNS
                       ", grants) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
                       "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, "
-                      "?27, ?28)"));
+                      "?27, ?29)"));
       const std::string grants = EncodeStrings(r.grants);
       BindRecord(insert, 1, r, lists);
       insert.BindText(kRecordColumnCount + 1, grants);
@@ -89,16 +99,17 @@ Status WriteOldStore(const std::string& path, int version, std::span<const core:
       const bool had_box = find.Int(2) != 0;
       ISSA_ASSIGN_OR_RETURN(
           Stmt archive,
-          db->Prepare("INSERT INTO record_versions (rid, " ISSA_SQLITE_RECORD_COLUMNS
-                      ") SELECT rid, " ISSA_SQLITE_RECORD_COLUMNS " FROM records WHERE rid = ?1"));
+          db->Prepare("INSERT INTO record_versions (rid, " ISSA_SQLITE_V4_RECORD_COLUMNS
+                      ") SELECT rid, " ISSA_SQLITE_V4_RECORD_COLUMNS
+                      " FROM records WHERE rid = ?1"));
       archive.BindInt(1, rid);
       ISSA_RETURN_IF_ERROR(archive.Run());
       ISSA_ASSIGN_OR_RETURN(
           Stmt update,
-          db->Prepare("UPDATE records SET (" ISSA_SQLITE_RECORD_COLUMNS
+          db->Prepare("UPDATE records SET (" ISSA_SQLITE_V4_RECORD_COLUMNS
                       ") = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
                       "?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27) WHERE rid = "
-                      "?28"));
+                      "?29"));
       BindRecord(update, 1, r, lists);
       update.BindInt(kRecordColumnCount + 1, rid);
       ISSA_RETURN_IF_ERROR(update.Run());
@@ -107,7 +118,7 @@ Status WriteOldStore(const std::string& path, int version, std::span<const core:
       unindex.BindInt(1, rid);
       unindex.BindText(2, old_text);
       ISSA_RETURN_IF_ERROR(unindex.Run());
-      if (had_box) {
+      if (had_box && rtree) {
         ISSA_ASSIGN_OR_RETURN(Stmt unbox, db->Prepare("DELETE FROM record_rtree WHERE rid = ?1"));
         unbox.BindInt(1, rid);
         ISSA_RETURN_IF_ERROR(unbox.Run());
@@ -118,7 +129,7 @@ Status WriteOldStore(const std::string& path, int version, std::span<const core:
     index.BindInt(1, rid);
     index.BindText(2, r.search_text);
     ISSA_RETURN_IF_ERROR(index.Run());
-    if (r.bbox) {
+    if (r.bbox && rtree) {
       ISSA_ASSIGN_OR_RETURN(Stmt box, db->Prepare("INSERT INTO record_rtree (rid, min_lon, "
                                                   "max_lon, min_lat, max_lat) VALUES (?1, ?2, "
                                                   "?3, ?4, ?5)"));

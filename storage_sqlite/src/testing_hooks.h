@@ -38,7 +38,8 @@ Status CorruptRecordClassification(const std::string& path, std::string_view id)
 // column sizes) holding `records`, written as version 1 wrote them. A record whose id came
 // earlier in the list supersedes it (the earlier row moves to record_versions). No audit entries.
 Status WriteVersion1Store(const std::string& path, std::span<const core::Record> records);
-// The same at schema version 1, 2 or 3 (the versions with SQLite's R*Tree, record_rtree).
+// The same at schema version 1 to 4 (1 to 3 with SQLite's R*Tree, record_rtree; all without
+// record keys).
 Status WriteOldStore(const std::string& path, int version, std::span<const core::Record> records);
 // Rows of the R*Tree of a store at version 1 to 3.
 Result<int64_t> CountRtreeRows(const std::string& path);

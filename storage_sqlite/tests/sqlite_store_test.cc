@@ -713,6 +713,68 @@ TEST_F(SqliteStoreTest, MigratesAVersion3StoreToTheInMemoryBoxIndex) {
   EXPECT_EQ(QueryIds(*txn, BoxQuery({9, 44, 11, 46})), (Ids{"rec-b", "rec-c"}));
 }
 
+// Version 5 adds record keys and makes the group index partial: a version 4 store keeps its
+// records, versions, text, boxes and group queries, its records have no key until reindexed, and
+// new writes use both indexes.
+TEST_F(SqliteStoreTest, MigratesAVersion4StoreToRecordKeys) {
+  core::Record a = Person("rec-a");
+  a.search_text = "indicator 0001 alpha";
+  a.bbox = core::BBox{10, 45, 10, 45};
+  core::Record a2 = a;
+  a2.version = 2;
+  a2.search_text = "indicator 0001 beta";
+  core::Record b = Person("rec-b", "IT-NCC", core::Distribution::kGroup);
+  b.handling.group = "g-1";
+  b.search_text = "indicator 0002";
+  core::Record c = Person("rec-c");
+  c.search_text = "";
+  ASSERT_TRUE(hooks::WriteOldStore(path_, 4, std::vector<core::Record>{a, b, a2, c}).ok());
+  ASSERT_EQ(*hooks::ReadSchemaVersion(path_), 4);
+
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(*hooks::ReadSchemaVersion(path_), 5);
+  EXPECT_EQ(hooks::LatestSchemaVersion(), 5);
+  EXPECT_TRUE(hooks::CheckIntegrity(path_).ok()) << hooks::CheckIntegrity(path_).ToString();
+  storage::RecordQuery by_group;
+  by_group.group = "g-1";
+  storage::RecordQuery by_key;
+  by_key.key = "indicator--0001";
+  {
+    auto txn = std::move(store->BeginRead()).value();
+    EXPECT_EQ(QueryIds(*txn, TextQuery("indicator")), (Ids{"rec-a", "rec-b"}));
+    EXPECT_EQ(QueryIds(*txn, TextQuery("beta")), Ids{"rec-a"});
+    EXPECT_EQ(QueryIds(*txn, by_group), Ids{"rec-b"});
+    EXPECT_EQ(QueryIds(*txn, by_key), Ids{});
+    EXPECT_EQ(QueryIds(*txn, BoxQuery({9, 44, 11, 46})), Ids{"rec-a"});
+    auto history = txn->GetHistory(System(), "rec-a");
+    ASSERT_TRUE(history.ok()) << history.status().ToString();
+    ASSERT_EQ(history->size(), 2u);
+    EXPECT_EQ((*history)[0].key, "");
+    EXPECT_EQ((*history)[1].search_text, "indicator 0001 beta");
+  }
+  // What the node does at open for a type whose schema names a key.
+  MustWrite(*store, [](storage::WriteTxn& txn) {
+    ISSA_RETURN_IF_ERROR(txn.ReindexRecord("rec-a", "", "indicator--0001"));
+    return txn.ReindexRecord("rec-b", "", "indicator--0002");
+  });
+  MustWrite(*store, [](storage::WriteTxn& txn) {
+    core::Record d = Person("rec-d", "IT-NCC", core::Distribution::kGroup);
+    d.handling.group = "g-1";
+    d.search_text = "";
+    d.key = "indicator--0001";
+    return txn.PutRecord(d);
+  });
+  auto txn = std::move(store->BeginRead()).value();
+  EXPECT_EQ(QueryIds(*txn, TextQuery("indicator")), Ids{});
+  EXPECT_EQ(QueryIds(*txn, by_key), (Ids{"rec-a", "rec-d"}));
+  EXPECT_EQ(QueryIds(*txn, by_group), (Ids{"rec-b", "rec-d"}));
+  by_key.group = "g-1";
+  EXPECT_EQ(QueryIds(*txn, by_key), Ids{"rec-d"});
+  txn.reset();
+  EXPECT_TRUE(hooks::CheckIntegrity(path_).ok()) << hooks::CheckIntegrity(path_).ToString();
+}
+
 // Another store moves a box back while this one still keeps the old copy for an open snapshot:
 // after syncing, the box stays found once that snapshot has ended and old copies are removed.
 TEST_F(SqliteStoreTest, BoxMovedBackByAnotherStoreSurvivesTheRetiredCopy) {

@@ -105,6 +105,10 @@ struct Record {
   bool depersonalised = false;
   // Text indexed for search (names, identifiers), derived by the record service.
   std::string search_text;
+  // The record's key: an external identifier looked up exactly (storage::RecordQuery::key), the
+  // value of the property its schema names with "x-key" (StixObject: stix_id); derived by the
+  // record service, empty when the type has none.
+  std::string key;
   // Authorities given access after a granted access request (not versioned; audited).
   std::vector<std::string> grants;
 };

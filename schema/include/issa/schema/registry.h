@@ -37,6 +37,10 @@ class Registry {
   std::vector<std::string> Types() const;
   bool Has(std::string_view type) const;
   Result<std::string> SchemaText(std::string_view type) const;
+  // The record key of a type's properties ("x-key"), empty when the type has none.
+  std::string KeyOf(std::string_view type, const nlohmann::json& properties) const;
+  // The property the type's schema names with "x-key"; empty for none.
+  std::string KeyProperty(std::string_view type) const;
   // Property names marked "x-personal": removed when a record is depersonalised.
   std::vector<std::string> PersonalProperties(std::string_view type) const;
   // Whether the type's schema says "x-retention": "mask": at depersonalisation its personal
@@ -52,6 +56,7 @@ class Registry {
   struct ValidProperties {
     std::string json;
     std::string search_text;
+    std::string key;  // the "x-key" property's value, empty for none
   };
   Result<ValidProperties> ValidateProperties(std::string_view type,
                                              std::string_view properties_json) const;
@@ -74,6 +79,9 @@ struct RecordDraft {
   std::string type;
   std::string properties_json;
   std::string search_text;
+  // The record key: the value of the property the type's schema names with "x-key" (exact
+  // lookups, RecordQuery::key); empty when it names none.
+  std::string key;
   std::string geometry_json;  // canonical, empty for none
   std::optional<core::BBox> bbox;
   std::vector<core::Link> links;

@@ -26,7 +26,10 @@ struct RecordQuery {
   std::optional<std::string> owner;
   // Records shared with this sharing group (handling.group), e.g. a TAXII group collection.
   std::optional<std::string> group;
-  std::string text;                      // words that must all occur in search_text (prefixes ok)
+  std::string text;  // words that must all occur in search_text (prefixes ok)
+  // Records whose key (core::Record::key, an external id such as a STIX id) is exactly this;
+  // served by an exact index, not by the text index. Not empty.
+  std::optional<std::string> key;
   std::optional<core::BBox> bbox;        // geometry bbox intersects
   std::optional<core::Timestamp> since;  // updated_at >= since
   std::optional<core::Timestamp> until;  // updated_at < until
@@ -114,6 +117,11 @@ class WriteTxn : public ReadTxn {
   virtual Status PutRecord(const core::Record& record) = 0;
   // Replaces the grants of a record (not versioned).
   virtual Status SetGrants(std::string_view record_id, const std::vector<std::string>& grants) = 0;
+  // Replaces the derived search fields of a record's current version (search_text and key) in
+  // place, without a new version: for a schema whose "x-search"/"x-key" changed. NotFound if
+  // the id is unknown.
+  virtual Status ReindexRecord(std::string_view record_id, std::string_view search_text,
+                               std::string_view key) = 0;
   // Purges every version of a record (retention). NotFound if unknown.
   virtual Status DeleteRecord(std::string_view id) = 0;
   virtual Status PutGroup(const core::SharingGroup& group) = 0;

@@ -142,6 +142,7 @@ inline void ExpectSameRecord(const core::Record& want, const core::Record& got) 
   EXPECT_EQ(want.created_by, got.created_by);
   EXPECT_EQ(want.depersonalised, got.depersonalised);
   EXPECT_EQ(want.search_text, got.search_text);
+  EXPECT_EQ(want.key, got.key);
   EXPECT_EQ(want.grants, got.grants);
 }
 
@@ -404,6 +405,7 @@ TEST_P(StoreConformanceTest, RecordRoundTripKeepsEveryField) {
   r.handling.hit_notice = false;
   r.depersonalised = true;
   r.grants = {"ES-CNP"};
+  r.key = "person--0f4c0c6e-2b6f-4c8a-9d8e-1a2b3c4d5e6f";
   core::Record plain = detail::MakeRecord("rec-2", "IT-NCC");  // optional fields unset
   plain.handling.group = "g-1";
   plain.handling.distribution = core::Distribution::kGroup;
@@ -763,6 +765,103 @@ TEST_P(StoreConformanceTest, QueryTextMatchesAllWordsAsPrefixes) {
   EXPECT_EQ(TextQuery("{mario}"), (V{"rec-a", "rec-c"}));
   // No words at all: no text filter.
   EXPECT_EQ(TextQuery(" ()*:\"- \u2014 "), (V{"rec-a", "rec-b", "rec-c", "rec-d", "rec-e"}));
+}
+
+// A key is found exactly: not as words, not as a prefix, not another record's, and with the
+// other filters and access rules applying as to any query.
+TEST_P(StoreConformanceTest, QueryKeyFindsExactlyThatKey) {
+  core::Record a = detail::MakeRecord("rec-a", "IT-NCC");
+  a.key = "indicator--00000001-0000-4000-8000-000000000001";
+  a.search_text = "";
+  core::Record a2 = detail::MakeRecord("rec-a2", "DE-BKA");  // another version, another owner
+  a2.key = a.key;
+  a2.search_text = "";
+  core::Record b = detail::MakeRecord("rec-b", "IT-NCC", core::Distribution::kGroup);
+  b.handling.group = "g-1";
+  b.key = "indicator--00000001-0000-4000-8000-0000000000010";  // a's key is a prefix of it
+  core::Record c = detail::MakeRecord("rec-c", "IT-NCC");      // no key
+  PutRecords({a, a2, b, c});
+  using V = std::vector<std::string>;
+  RecordQuery q;
+  q.key = a.key;
+  EXPECT_EQ(QueryIds(q), (V{"rec-a", "rec-a2"}));
+  q.owner = "IT-NCC";
+  EXPECT_EQ(QueryIds(q), (V{"rec-a"}));
+  q.owner.reset();
+  q.type = "Vessel";
+  EXPECT_EQ(QueryIds(q), V{});
+  q.type.reset();
+  q.after_id = "rec-a";
+  EXPECT_EQ(QueryIds(q), (V{"rec-a2"}));
+  q.after_id.clear();
+  q.key = b.key;
+  EXPECT_EQ(QueryIds(q), (V{"rec-b"}));
+  q.group = "g-1";
+  EXPECT_EQ(QueryIds(q), (V{"rec-b"}));
+  q.key = "indicator--00000001";
+  q.group.reset();
+  EXPECT_EQ(QueryIds(q), V{});
+  // Keys are not words of the text index.
+  EXPECT_EQ(TextQuery("indicator"), V{});
+  // Access rules apply: DE-BKA sees its own record only.
+  q.key = a.key;
+  EXPECT_EQ(QueryIds(q, ViewerOf(detail::MakePrincipal("DE-BKA"))), (V{"rec-a2"}));
+  // An empty key is refused (it would mean "records without a key").
+  q.key = "";
+  auto txn = Read();
+  auto page = txn->QueryRecords(SystemViewer(), q);
+  ASSERT_FALSE(page.ok());
+  EXPECT_EQ(page.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(page.status().field(), "key");
+}
+
+// Reindexing replaces the search text and key of the current version in place: no new version,
+// the text index and the key index follow, the history keeps what it had.
+TEST_P(StoreConformanceTest, ReindexRecordReplacesSearchFieldsInPlace) {
+  core::Record a = detail::MakeRecord("rec-a", "IT-NCC");
+  a.search_text = "indicator 00000001 alpha";
+  core::Record a2 = detail::NextVersion(a);
+  a2.search_text = "indicator 00000001 beta";
+  core::Record b = detail::MakeRecord("rec-b", "IT-NCC");
+  b.search_text = "indicator gamma";
+  PutRecords({a});
+  PutRecords({a2, b});
+  MustWrite([](WriteTxn& txn) {
+    ISSA_RETURN_IF_ERROR(txn.ReindexRecord("rec-a", "", "indicator--1"));
+    return txn.ReindexRecord("rec-b", "gamma", "indicator--2");
+  });
+  using V = std::vector<std::string>;
+  EXPECT_EQ(TextQuery("indicator"), V{});
+  EXPECT_EQ(TextQuery("beta"), V{});
+  EXPECT_EQ(TextQuery("gam"), (V{"rec-b"}));
+  RecordQuery q;
+  q.key = "indicator--1";
+  EXPECT_EQ(QueryIds(q), (V{"rec-a"}));
+  auto txn = Read();
+  auto got = txn->GetRecord(SystemViewer(), "rec-a");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->version, 2);
+  EXPECT_EQ(got->key, "indicator--1");
+  EXPECT_EQ(got->search_text, "");
+  EXPECT_EQ(got->properties_json, a2.properties_json);
+  auto history = txn->GetHistory(SystemViewer(), "rec-a");
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].search_text, "indicator 00000001 alpha");
+  txn.reset();
+  const Status missing =
+      store_->Write([](WriteTxn& w) { return w.ReindexRecord("rec-none", "x", "indicator--3"); });
+  EXPECT_EQ(missing.code(), StatusCode::kNotFound);
+  // Writing a new version afterwards keeps both indexes right.
+  core::Record a3 = detail::NextVersion(*std::move(got));
+  a3.search_text = "delta";
+  a3.key = "indicator--4";
+  PutRecords({a3});
+  EXPECT_EQ(TextQuery("delta"), (V{"rec-a"}));
+  q.key = "indicator--1";
+  EXPECT_EQ(QueryIds(q), V{});
+  q.key = "indicator--4";
+  EXPECT_EQ(QueryIds(q), (V{"rec-a"}));
 }
 
 TEST_P(StoreConformanceTest, QueryBBoxIntersectsExactly) {
