@@ -330,8 +330,17 @@ int MonthOf(std::string_view m) {
   return 0;
 }
 
-bool Digits(std::string_view s, size_t at, size_t n, int& out) {
+bool AllDigits(std::string_view s, size_t at, size_t n) {
   if (at + n > s.size()) return false;
+  for (size_t i = at; i < at + n; ++i) {
+    if (!IsDigit(s[i])) return false;
+  }
+  return true;
+}
+
+// The value of n ≤ 9 digits at `at` (more could overflow an int).
+bool Digits(std::string_view s, size_t at, size_t n, int& out) {
+  if (n > 9 || at + n > s.size()) return false;
   out = 0;
   for (size_t i = at; i < at + n; ++i) {
     if (!IsDigit(s[i])) return false;
@@ -351,7 +360,7 @@ std::optional<core::Timestamp> LineTime(std::string_view line) {
   if (!line.empty() && line[0] == '[') line.remove_prefix(1);
   int y, mo, d, h, mi, s;
   // squid: epoch seconds (10 digits) then '.' or space
-  if (line.size() > 10 && Digits(line, 0, 10, y) && (line[10] == '.' || line[10] == ' ')) {
+  if (line.size() > 10 && AllDigits(line, 0, 10) && (line[10] == '.' || line[10] == ' ')) {
     core::Timestamp t = 0;
     for (size_t i = 0; i < 10; ++i) t = t * 10 + (line[i] - '0');
     core::Timestamp ms = 0;

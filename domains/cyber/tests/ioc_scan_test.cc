@@ -162,6 +162,20 @@ TEST(IocScanner, ExactCidrParentDomainUrlAndPatterns) {
             R"("value":"http://sub.evil.example.com/a?b=1"})");
 }
 
+// Squid's epoch seconds beyond 2^31 (from 2038 on) are read whole, not through an int.
+TEST(IocScanner, SquidEpochSecondsBeyondThirtyOneBits) {
+  IocScanner scanner;
+  ASSERT_TRUE(scanner.Add({"indicator--1", ObservableType::kIpv4, "203.0.113.250"}).ok());
+  EXPECT_TRUE(scanner.Compile().empty());
+  std::vector<IocSighting> sightings;
+  scanner.ScanText(
+      "9999999999.250 1 10.0.0.1 TCP_MISS/200 1 GET http://203.0.113.250/ - HIER_DIRECT/- -\n",
+      "proxy.log", sightings);
+  ASSERT_EQ(sightings.size(), 1u);
+  ASSERT_TRUE(sightings[0].first_seen.has_value());
+  EXPECT_EQ(*sightings[0].first_seen, 9999999999250);
+}
+
 // Random logs of the four formats with mixed case, ports, user info, percent-encodings, dot
 // segments, IPv6 literals and e-mail addresses; indicators drawn from the values in them. The
 // scanner (SIMD classifier, URL host filter, keys hashed lower-cased in place) must find exactly
