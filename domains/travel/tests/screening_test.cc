@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -266,10 +267,14 @@ TEST(Screener, ConcurrentScreensDuringARefresh) {
     });
   }
   Watchlist other = *list;
-  // Refresh until the readers have screened a while (bounded).
-  for (int i = 0; i < 50 || (found.load() < 200 && i < 100000); ++i) {
+  // Refresh until the readers have screened a while: 50 refreshes back to back, then with a pause
+  // after each so that readers on a loaded machine get their turn (bounded by a minute).
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  for (int i = 0; i < 50 || (found.load() < 200 && std::chrono::steady_clock::now() < give_up);
+       ++i) {
     other.entries.back().remarks = "round " + std::to_string(i);
     ASSERT_TRUE(screener.Load(i % 2 == 0 ? other : *list).ok());
+    if (i >= 50) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   stop = true;
   for (std::thread& t : threads) t.join();
