@@ -318,7 +318,11 @@ Status ValidateNode(const SchemaNode& node, const json& v, const std::string& pa
       }
     }
   } else if (v.is_object()) {
+    // An open object without property schemas (StixObject's "object") has nothing to check
+    // member by member.
+    const bool walk = !node.properties.empty() || !node.additional_properties;
     for (const auto& [key, child] : v.items()) {
+      if (!walk) break;
       const auto it = node.properties.find(key);
       // Only a property that is checked or refused needs its path (an open object's members
       // are many and never looked at).
@@ -362,7 +366,7 @@ void Collect(const SchemaNode& node, const json& v, bool search, std::string& ou
     }
   } else if (v.is_array() && node.items) {
     for (const auto& e : v) Collect(*node.items, e, here, out);
-  } else if (v.is_object()) {
+  } else if (v.is_object() && !node.properties.empty()) {
     for (const auto& [key, child] : v.items()) {
       const auto it = node.properties.find(key);
       if (it != node.properties.end()) Collect(*it->second, child, here, out);

@@ -138,6 +138,16 @@ TEST(Utf8Test, FindsInvalidSequences) {
   EXPECT_EQ(FindInvalidUtf8("\xed\xa0\x80"), 0u);      // surrogate
   EXPECT_EQ(FindInvalidUtf8("x\xe2\x82"), 1u);         // truncated
   EXPECT_EQ(FindInvalidUtf8("\xf5\x80\x80\x80"), 0u);  // beyond U+10FFFF
+  // Offsets past the eight-byte ASCII steps, at every alignment.
+  for (size_t prefix = 0; prefix < 24; ++prefix) {
+    const std::string ascii(prefix, 'a');
+    EXPECT_EQ(FindInvalidUtf8(ascii + "\xc0\xaf" + std::string(20, 'b')), prefix) << prefix;
+    EXPECT_EQ(FindInvalidUtf8(ascii + "\xe2\x82"), prefix) << prefix;
+    EXPECT_FALSE(
+        FindInvalidUtf8(ascii + "\xc3\xa9" + ascii + "\xf0\x9d\x84\x9e" + ascii).has_value())
+        << prefix;
+    EXPECT_EQ(FindInvalidUtf8(ascii + "\xc3\xa9" + ascii + "\xff"), 2 * prefix + 2) << prefix;
+  }
 }
 
 }  // namespace

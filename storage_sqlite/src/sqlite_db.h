@@ -6,6 +6,7 @@
 // such constants.
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -106,9 +107,23 @@ class Db {
     sqlite3_stmt* stmt = nullptr;
     bool in_use = false;
   };
+  // Statement texts are a few hundred bytes and differ in their length, their first words
+  // (the verb and table) or their last (the conditions): those are hashed, not every byte (a
+  // collision only costs a comparison of the texts).
   struct TextHash {
     using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    size_t operator()(std::string_view s) const {
+      if (s.size() < 32) return std::hash<std::string_view>{}(s);
+      uint64_t w[4];
+      std::memcpy(&w[0], s.data(), 16);
+      std::memcpy(&w[2], s.data() + s.size() - 16, 16);
+      uint64_t h = s.size() * 0x9E3779B97F4A7C15ULL;
+      for (const uint64_t x : w) {
+        h = (h ^ x) * 0xFF51AFD7ED558CCDULL;
+        h ^= h >> 32;
+      }
+      return static_cast<size_t>(h);
+    }
   };
   sqlite3* db_;
   std::unordered_map<std::string, std::unique_ptr<Cached>, TextHash, std::equal_to<>> cache_;
