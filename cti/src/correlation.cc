@@ -115,11 +115,13 @@ std::vector<cyber::Observable> ObservablesOf(const json& o, std::string_view typ
   std::vector<cyber::Observable> out;
   if (!o.is_object()) return out;
   if (type == "indicator") {
-    if (const auto t = o.find("pattern_type");
+    static constexpr std::string_view kPatternType = "pattern_type";
+    static constexpr std::string_view kPattern = "pattern";
+    if (const auto t = o.find(kPatternType);
         t != o.end() && (!t->is_string() || t->get_ref<const std::string&>() != "stix")) {
       return out;
     }
-    const auto pattern = o.find("pattern");
+    const auto pattern = o.find(kPattern);
     if (pattern == o.end() || !pattern->is_string()) return out;
     Result<cyber::ParsedPattern> p = cyber::ParsePattern(pattern->get_ref<const std::string&>());
     if (!p.ok()) return out;
@@ -205,25 +207,35 @@ Result<std::vector<node::DomainMatch>> StixCorrelator::UpsertParsed(const core::
                                                                     const json& props,
                                                                     size_t max_matches) {
   std::vector<node::DomainMatch> matches;
-  // Outside the lock: extract the record's values.
-  const auto flag = [&](std::string_view key) {
-    const auto it = props.find(key);
-    return it != props.end() && it->is_boolean() && it->get<bool>();
-  };
-  const auto text = [&](std::string_view key) -> std::string_view {
-    const auto it = props.find(key);
-    return it != props.end() && it->is_string()
-               ? std::string_view(it->get_ref<const std::string&>())
-               : std::string_view();
-  };
-  const bool current =
-      props.is_object() && !flag("superseded") && !flag("withdrawn") && props.contains("object");
-  const std::string_view stix_type = current ? text("stix_type") : std::string_view();
-  const std::string_view stix_id = current ? text("stix_id") : std::string_view();
+  // Outside the lock: extract the record's values, in one pass over the members.
+  const json* object = nullptr;
+  bool superseded = false, withdrawn = false;
+  std::string_view stix_type, stix_id;
+  if (props.is_object()) {
+    const auto text = [](const json& v) {
+      return v.is_string() ? std::string_view(v.get_ref<const std::string&>()) : std::string_view();
+    };
+    const auto flag = [](const json& v) { return v.is_boolean() && v.get<bool>(); };
+    for (const auto& [key, value] : props.get_ref<const json::object_t&>()) {
+      if (key == "object") {
+        object = &value;
+      } else if (key == "stix_id") {
+        stix_id = text(value);
+      } else if (key == "stix_type") {
+        stix_type = text(value);
+      } else if (key == "superseded") {
+        superseded = flag(value);
+      } else if (key == "withdrawn") {
+        withdrawn = flag(value);
+      }
+    }
+  }
+  const bool current = object != nullptr && !superseded && !withdrawn;
+  if (!current) stix_type = stix_id = std::string_view();
   std::optional<Sighted> sighting;
   std::vector<cyber::Observable> values;
   if (current && stix_type == "sighting") {
-    const json& o = props["object"];
+    const json& o = *object;
     const std::string of = StringOf(o, "sighting_of_ref");
     if (of.starts_with("indicator--")) {
       Sighted s;
@@ -242,7 +254,7 @@ Result<std::vector<node::DomainMatch>> StixCorrelator::UpsertParsed(const core::
       sighting = std::move(s);
     }
   } else if (current && IsCorrelatedType(stix_type)) {
-    values = ObservablesOf(props["object"], stix_type);
+    values = ObservablesOf(*object, stix_type);
   }
   std::unique_lock lock(mu_);
   if (sighting || values.empty()) {

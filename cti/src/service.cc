@@ -907,7 +907,15 @@ class CtiServiceImpl final : public CtiService {
   }
 
   static std::string KnownKey(std::string_view owner, std::string_view stix_id) {
-    std::string k(owner);
+    std::string k;
+    KnownKeyInto(k, owner, stix_id);
+    return k;
+  }
+
+  // KnownKey written into `k` (whose buffer is kept from one object to the next).
+  static std::string_view KnownKeyInto(std::string& k, std::string_view owner,
+                                       std::string_view stix_id) {
+    k.assign(owner);
     k += '\n';
     k += stix_id;
     return k;
@@ -988,7 +996,9 @@ class CtiServiceImpl final : public CtiService {
       cyber::TlpTarget target;
       target.owner = ctx.principal.authority;
       target.group = c.group;
-      if (auto r = o.find("x_issa_recipients"); r != o.end()) {
+      // Looked up by a view (no strlen per key compared); absent in most objects.
+      static constexpr std::string_view kRecipients = "x_issa_recipients";
+      if (auto r = o.find(kRecipients); r != o.end()) {
         bool ok = r->is_array();
         if (ok) {
           for (const auto& a : *r) {
@@ -1016,8 +1026,7 @@ class CtiServiceImpl final : public CtiService {
                                    "crime data"});
         continue;
       }
-      const std::string key = KnownKey(ctx.principal.authority, obj.id);
-      Known& k = KnownFor(key);
+      Known& k = KnownFor(KnownKeyInto(key_buffer_, ctx.principal.authority, obj.id));
       if (k.Holds(obj.version)) {
         status.successes.push_back({obj.id, obj.version, "already held"});
         continue;
@@ -1126,11 +1135,8 @@ class CtiServiceImpl final : public CtiService {
   // sorted order, values escaped as nlohmann writes them), built here without serialising the
   // object a second time.
   static node::Node::ParsedRecord ParsedRecordOf(Pending& p) {
-    if (p.superseded) {
-      p.properties["superseded"] = true;
-    } else {
-      p.properties.erase("superseded");
-    }
+    // `superseded` is settled before the first call and never unset (a retry sets it again).
+    if (p.superseded) p.properties["superseded"] = true;
     std::string text;
     text.reserve(p.object_json.size() + p.stix_id.size() + p.type.size() + 128);
     text += R"({"object":)";
@@ -1162,6 +1168,7 @@ class CtiServiceImpl final : public CtiService {
   std::shared_ptr<const StixCorrelator> correlator_;
   std::mutex write_mu_;
   std::pmr::unsynchronized_pool_resource known_pool_;  // guarded by write_mu_
+  std::string key_buffer_;                             // guarded by write_mu_; KnownKeyInto
   std::pmr::unordered_map<std::pmr::string, Known, KeyHash, KeyEqual> known_{
       &known_pool_};                     // guarded by write_mu_
   std::set<std::string> loaded_owners_;  // guarded by write_mu_

@@ -175,6 +175,46 @@ TEST(StixCorrelatorTest, UpsertReplacesTheEarlierVersion) {
   EXPECT_EQ(c.Stats().observables, 1u);
 }
 
+// The record's members read in one pass: only a current record with an object is indexed; a
+// flag counts only when it is the boolean true.
+TEST(StixCorrelatorTest, OnlyCurrentRecordsWithAnObjectAreIndexed) {
+  StixCorrelator c(nullptr);
+  const auto upsert = [&](const json& props) {
+    core::Record r;
+    r.id = "r1";
+    r.type = "StixObject";
+    r.owner = "DE-CERT";
+    r.properties_json = props.dump();
+    return c.UpsertParsed(r, props, 10).ok();
+  };
+  json p{{"stix_id", IndicatorId(1)},
+         {"stix_type", "indicator"},
+         {"object",
+          {{"type", "indicator"},
+           {"pattern_type", "stix"},
+           {"pattern", "[ipv4-addr:value = '198.51.100.7']"}}}};
+  p["superseded"] = false;
+  p["withdrawn"] = "yes";  // not a boolean: not a withdrawal
+  ASSERT_TRUE(upsert(p));
+  EXPECT_TRUE(c.IsIndexed("r1"));
+  EXPECT_EQ(c.RecordsOf(IndicatorId(1)), std::vector<std::string>{"r1"});
+  p["withdrawn"] = true;
+  ASSERT_TRUE(upsert(p));
+  EXPECT_FALSE(c.IsIndexed("r1"));
+  p.erase("withdrawn");
+  ASSERT_TRUE(upsert(p));
+  EXPECT_TRUE(c.IsIndexed("r1"));
+  json no_object = p;
+  no_object.erase("object");
+  ASSERT_TRUE(upsert(no_object));
+  EXPECT_FALSE(c.IsIndexed("r1"));
+  EXPECT_TRUE(c.RecordsOf(IndicatorId(1)).empty());
+  json other_type = p;
+  other_type["stix_type"] = "malware";
+  ASSERT_TRUE(upsert(other_type));
+  EXPECT_FALSE(c.IsIndexed("r1"));
+}
+
 TEST_F(CorrelationTest, WarningListedValuesAreFlaggedNotCorrelated) {
   Post(de_, Indicator(1, "[ipv4-addr:value = '8.8.8.8']"));
   Post(nl_, Indicator(2, "[ipv4-addr:value = '8.8.8.8']"));

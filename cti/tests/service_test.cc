@@ -264,6 +264,16 @@ TEST_F(CtiTest, TlpDecidesWhoSees) {
   // A recipient user below RESTRICTED clearance does not see RED.
   const node::Context low = As("DE-CERT", core::Role::kOfficer, core::Classification::kLimited);
   EXPECT_EQ(ids(low), (std::set<std::string>{green_id}));
+  // Recipients that are not a list of authority ids: the object fails, named, nothing written.
+  const std::string bad_recipients = Indicator(
+      4, "2016-04-06T20:03:48.000Z",
+      R"(,"object_marking_refs":["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"],"x_issa_recipients":"DE-CERT")");
+  const json s2 = Post(cert_, own_, Envelope({bad_recipients}));
+  ASSERT_EQ(s2["failure_count"], 1) << s2.dump();
+  EXPECT_EQ(s2["failures"][0]["id"], json::parse(bad_recipients)["id"]);
+  EXPECT_NE(s2["failures"][0]["message"].get<std::string>().find("x_issa_recipients"),
+            std::string::npos);
+  EXPECT_EQ(ids(cert_), (std::set<std::string>{red_id, strict_id, green_id}));
 }
 
 TEST_F(CtiTest, GroupCollections) {
