@@ -77,52 +77,12 @@ Result<nlohmann::json> ParseJsonObject(std::string_view text, std::string_view f
 }
 
 void AppendJsonQuoted(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  const bool valid = IsValidUtf8(s);
-  std::string fixed;
-  if (!valid) {
-    fixed = nlohmann::json(std::string(s))
-                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    out += fixed;
+  if (!IsValidUtf8(s)) {
+    out += nlohmann::json(std::string(s))
+               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return;
   }
-  out.reserve(out.size() + s.size() + 2);
-  out += '"';
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 0xF];
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
+  core::AppendJsonString(out, s);
 }
 
 std::string JsonQuote(std::string_view s) {

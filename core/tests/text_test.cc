@@ -3,6 +3,7 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace issa::core {
 namespace {
@@ -19,6 +20,22 @@ TEST(TextTest, JsonNestingDepth) {
   EXPECT_FALSE(JsonNestsDeeperThan("[][][][]{}{}", 1));
   EXPECT_TRUE(JsonNestsDeeperThan(std::string(10000, '['), 64));
   EXPECT_FALSE(JsonNestsDeeperThan(std::string(64, '[') + std::string(64, ']'), 64));
+}
+
+TEST(TextTest, JsonStringAsNlohmannWritesIt) {
+  // Every control character, the two that must be escaped, DEL, and UTF-8 of 2, 3 and 4 bytes.
+  std::string every_control;
+  for (int c = 0; c < 0x20; ++c) every_control += static_cast<char>(c);
+  for (const std::string& text :
+       {std::string(), std::string("plain"), every_control, std::string("a\"b\\c/d\x7f"),
+        std::string("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"), std::string("\"\"\n")}) {
+    std::string out = "[";
+    AppendJsonString(out, text);
+    EXPECT_EQ(out, "[" + nlohmann::json(text).dump()) << text;
+  }
+  std::string out;
+  AppendJsonString(out, "tab\there");
+  EXPECT_EQ(out, "\"tab\\there\"");
 }
 
 }  // namespace

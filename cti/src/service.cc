@@ -19,6 +19,7 @@
 
 #include "issa/access/policy.h"
 #include "issa/core/ids.h"
+#include "issa/core/text.h"
 #include "issa/core/time.h"
 #include "issa/cyber/stix.h"
 #include "issa/cyber/taxii_query.h"
@@ -278,14 +279,14 @@ struct StatusResource {
       for (size_t i = 0; i < items.size(); ++i) {
         const StatusItem& s = items[i];
         out += i == 0 ? R"({"id":)" : R"(,{"id":)";
-        cyber::AppendJsonString(out, s.id);  // ids and versions come from parsed JSON
+        core::AppendJsonString(out, s.id);  // ids and versions come from parsed JSON
         if (!s.message.empty()) {
           out += R"(,"message":)";
           quoted(out, s.message);
         }
         if (!s.version.empty()) {
           out += R"(,"version":)";
-          cyber::AppendJsonString(out, s.version);
+          core::AppendJsonString(out, s.version);
         }
         out += '}';
       }
@@ -1142,16 +1143,16 @@ class CtiServiceImpl final : public CtiService {
     text += R"({"object":)";
     text += p.object_json;
     text += R"(,"spec_version":)";
-    cyber::AppendJsonString(text, p.spec_version);
+    core::AppendJsonString(text, p.spec_version);
     text += R"(,"stix_id":)";
-    cyber::AppendJsonString(text, p.stix_id);
+    core::AppendJsonString(text, p.stix_id);
     text += R"(,"stix_type":)";
-    cyber::AppendJsonString(text, p.type);
+    core::AppendJsonString(text, p.type);
     if (p.superseded) text += R"(,"superseded":true)";
     text += R"(,"tlp":)";
-    cyber::AppendJsonString(text, cyber::ToString(p.tlp));
+    core::AppendJsonString(text, cyber::ToString(p.tlp));
     text += R"(,"version":)";
-    cyber::AppendJsonString(text, p.version);
+    core::AppendJsonString(text, p.version);
     text += '}';
     node::Node::ParsedRecord r;
     r.type = std::string(kRecordType);

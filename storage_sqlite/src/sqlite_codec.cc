@@ -51,25 +51,6 @@ Status OutOfRange(int64_t value, const Where& where) {
       fmt::format("{} holds {}, which this build does not know", where.ToString(), value));
 }
 
-void AppendJsonString(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      out += "\\u00";
-      out += kHex[u >> 4];
-      out += kHex[u & 0xF];
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
-
 std::string EncodeStrings(const std::vector<std::string>& values) {
   if (values.empty()) return std::string(kEmptyList);
   // Invalid UTF-8 is replaced (U+FFFD) rather than thrown on: list items are identifiers.

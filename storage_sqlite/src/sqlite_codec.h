@@ -74,10 +74,6 @@ struct Where {
   std::string ToString() const;
 };
 
-// Appends `text` as a JSON string literal, byte for byte: only '"', '\\' and control characters
-// are escaped (SQLite's JSON functions return the same bytes).
-void AppendJsonString(std::string& out, std::string_view text);
-
 std::string EncodeStrings(const std::vector<std::string>& values);
 Result<std::vector<std::string>> DecodeStrings(std::string_view json, const Where& where);
 

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "issa/core/text.h"
 #include "issa/storage/backend_support.h"
 
 #include "sqlite_codec.h"
@@ -910,11 +911,11 @@ Status SqliteWriteTxn::FlushIndexes() {
       if (change.indexed == change.wanted) continue;
       if (change.indexed) {
         append_key(deletes, rid);
-        AppendJsonString(deletes, *change.indexed);
+        core::AppendJsonString(deletes, *change.indexed);
       }
       if (change.wanted) {
         append_key(inserts, rid);
-        AppendJsonString(inserts, *change.wanted);
+        core::AppendJsonString(inserts, *change.wanted);
       }
     }
     deletes += '}';

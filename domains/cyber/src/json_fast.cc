@@ -6,6 +6,8 @@
 
 #include <simdjson.h>
 
+#include "issa/core/text.h"
+
 namespace issa::cyber::detail {
 namespace {
 
@@ -73,52 +75,6 @@ bool Convert(simdjson::dom::element e, json& out) {
   return false;
 }
 
-constexpr char kHex[] = "0123456789abcdef";
-
-}  // namespace
-
-void WriteString(std::string_view s, std::string& out) {
-  out += '"';
-  size_t from = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + from, i - from);
-    from = i + 1;
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        out += "\\u00";
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
-    }
-  }
-  out.append(s.data() + from, s.size() - from);
-  out += '"';
-}
-
-namespace {
-
 void Write(const json& v, std::string& out) {
   switch (v.type()) {
     case json::value_t::object: {
@@ -127,7 +83,7 @@ void Write(const json& v, std::string& out) {
       for (const auto& [key, member] : *v.get_ptr<const json::object_t*>()) {
         if (!first) out += ',';
         first = false;
-        WriteString(key, out);
+        core::AppendJsonString(out, key);
         out += ':';
         Write(member, out);
       }
@@ -146,7 +102,7 @@ void Write(const json& v, std::string& out) {
       return;
     }
     case json::value_t::string:
-      WriteString(*v.get_ptr<const std::string*>(), out);
+      core::AppendJsonString(out, *v.get_ptr<const std::string*>());
       return;
     case json::value_t::boolean:
       out += v.get<bool>() ? "true" : "false";
@@ -186,9 +142,3 @@ json ParseJsonFast(std::string_view text) {
 }
 
 }  // namespace issa::cyber::detail
-
-namespace issa::cyber {
-
-void AppendJsonString(std::string& out, std::string_view text) { detail::WriteString(text, out); }
-
-}  // namespace issa::cyber

@@ -19,7 +19,4 @@ nlohmann::json ParseJsonFast(std::string_view text);
 // valid UTF-8 (as every parsed value's are).
 std::string CanonicalJson(const nlohmann::json& value);
 
-// Appends `s` (valid UTF-8) as a JSON string, as dump() writes it.
-void WriteString(std::string_view s, std::string& out);
-
 }  // namespace issa::cyber::detail

@@ -18,4 +18,9 @@ bool JsonNestsDeeperThan(std::string_view text, int limit);
 // characters except tab and line feed dropped (XML 1.0 does not allow them). Pure.
 void AppendMarkupEscaped(std::string& out, std::string_view text);
 
+// Appends `text` as a JSON string literal, escaped byte for byte as nlohmann::json's dump()
+// escapes it (", \\, \b \f \n \r \t, other C0 controls as \u00XX, nothing else; UTF-8
+// left as is). `text` must be valid UTF-8: a caller with outside text checks it first. Pure.
+void AppendJsonString(std::string& out, std::string_view text);
+
 }  // namespace issa::core

@@ -105,10 +105,6 @@ std::string UuidV5(std::string_view namespace_uuid, std::string_view name);
 // Whether `id` is a STIX identifier "<type>--<UUID>".
 bool IsStixId(std::string_view id);
 
-// Appends `text` (valid UTF-8) as a JSON string exactly as nlohmann's dump() writes it
-// (ensure_ascii off): for texts built around a validated object's canonical text.
-void AppendJsonString(std::string& out, std::string_view text);
-
 // Whether `type` is one of the STIX 2.1 cyber-observable types.
 bool IsObservableType(std::string_view type);
 
