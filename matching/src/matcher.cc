@@ -9,6 +9,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "issa/core/shared_mutex.h"
+
 #include "name_index.h"
 #include "normalise.h"
 #include "record_features.h"
@@ -668,7 +670,7 @@ class Matcher::Impl {
   MatchConfig config_;
   detail::SimilarityParams params_;
 
-  mutable std::shared_mutex mu_;
+  mutable core::WriterPreferringSharedMutex mu_;  // an upsert is not starved by finds
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_slots_;
   std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> by_id_;

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "issa/core/shared_mutex.h"
 #include "issa/matching/identifiers.h"
 #include "issa/matching/names.h"
 
@@ -853,7 +854,7 @@ class Screener::Impl {
   ScreeningConfig config_;
   double floor_ = 0;
   matching::Matcher matcher_;
-  mutable std::shared_mutex mu_;
+  mutable core::WriterPreferringSharedMutex mu_;  // a list refresh is not starved by screens
   std::unordered_map<std::string, WatchlistEntry> entries_;
   std::unordered_map<std::string, size_t> chunks_;  // entry key -> matching records
   std::map<std::string, std::map<std::string, std::string>> by_list_;  // list -> id -> key
