@@ -267,15 +267,21 @@ TEST(Screener, ConcurrentScreensDuringARefresh) {
     });
   }
   Watchlist other = *list;
-  // Refresh until the readers have screened a while: 50 refreshes back to back, then with a pause
-  // after each so that readers on a loaded machine get their turn (bounded by a minute).
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(1);
-  for (int i = 0; i < 50 || (found.load() < 200 && std::chrono::steady_clock::now() < give_up);
-       ++i) {
-    other.entries.back().remarks = "round " + std::to_string(i);
-    ASSERT_TRUE(screener.Load(i % 2 == 0 ? other : *list).ok());
-    if (i >= 50) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  // Refresh until the readers have screened a while: at least 50 refreshes, with a pause after
+  // each past the 50th so that readers get their turn. Neither side may starve the other: a lock
+  // that let steady screens keep a refresh waiting (as glibc's std::shared_mutex does) would not
+  // get through 50 refreshes in 20 s (they take milliseconds).
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  int refreshes = 0;
+  for (; (refreshes < 50 || found.load() < 200) && std::chrono::steady_clock::now() < give_up;
+       ++refreshes) {
+    other.entries.back().remarks = "round " + std::to_string(refreshes);
+    const bool loaded = screener.Load(refreshes % 2 == 0 ? other : *list).ok();
+    EXPECT_TRUE(loaded);
+    if (!loaded) break;  // the readers still stop and join below
+    if (refreshes >= 50) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
+  EXPECT_GE(refreshes, 50) << "list refreshes starved by screens";
   stop = true;
   for (std::thread& t : threads) t.join();
   EXPECT_GE(found.load(), 200U);
