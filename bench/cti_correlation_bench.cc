@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -82,21 +83,31 @@ int main(int argc, char** argv) {
   fmt::print("objects {}; load average at start {:.2f}\n", objects, load[0]);
 
   // The stage: what the node calls per StixObject write.
-  issa::cti::StixCorrelator correlator(nullptr);
-  uint64_t matches = 0;
-  auto t0 = std::chrono::steady_clock::now();
-  double c0 = CpuSeconds();
-  for (const auto& r : records) {
-    auto m = correlator.Upsert(r, 20);
-    if (!m.ok()) {
-      std::fprintf(stderr, "%s\n", m.status().ToString().c_str());
-      return 1;
+  // Runs `upsert(i)` for every record; the matches it reported, wall and CPU seconds.
+  struct Stage {
+    uint64_t matches = 0;
+    double wall = 0, cpu = 0;
+  };
+  const auto run_stage = [&](const auto& upsert) -> std::optional<Stage> {
+    Stage stage;
+    const auto t0 = std::chrono::steady_clock::now();
+    const double c0 = CpuSeconds();
+    for (size_t i = 0; i < records.size(); ++i) {
+      auto m = upsert(i);
+      if (!m.ok()) {
+        std::fprintf(stderr, "%s\n", m.status().ToString().c_str());
+        return std::nullopt;
+      }
+      stage.matches += m->size();
     }
-    matches += m->size();
-  }
-  const double stage_wall =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const double stage_cpu = CpuSeconds() - c0;
+    stage.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    stage.cpu = CpuSeconds() - c0;
+    return stage;
+  };
+  issa::cti::StixCorrelator correlator(nullptr);
+  const auto text_stage = run_stage([&](size_t i) { return correlator.Upsert(records[i], 20); });
+  if (!text_stage) return 1;
+  const auto [matches, stage_wall, stage_cpu] = *text_stage;
 
   // The stage as the ingest calls it since h-stixcpu: the node passes the properties it holds
   // parsed (Node::CreateParsedRecords -> StixCorrelator::UpsertParsed), no parse per record.
@@ -104,20 +115,10 @@ int main(int argc, char** argv) {
   parsed.reserve(objects);
   for (const auto& r : records) parsed.push_back(nlohmann::json::parse(r.properties_json));
   issa::cti::StixCorrelator parsed_correlator(nullptr);
-  uint64_t parsed_matches = 0;
-  t0 = std::chrono::steady_clock::now();
-  c0 = CpuSeconds();
-  for (size_t i = 0; i < records.size(); ++i) {
-    auto m = parsed_correlator.UpsertParsed(records[i], parsed[i], 20);
-    if (!m.ok()) {
-      std::fprintf(stderr, "%s\n", m.status().ToString().c_str());
-      return 1;
-    }
-    parsed_matches += m->size();
-  }
-  const double parsed_wall =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const double parsed_cpu = CpuSeconds() - c0;
+  const auto parsed_stage = run_stage(
+      [&](size_t i) { return parsed_correlator.UpsertParsed(records[i], parsed[i], 20); });
+  if (!parsed_stage) return 1;
+  const auto [parsed_matches, parsed_wall, parsed_cpu] = *parsed_stage;
   parsed.clear();
 
   // The peer: the engine alone on the observables extracted beforehand.
@@ -128,8 +129,8 @@ int main(int argc, char** argv) {
     entries.push_back({r.id, r.owner, "", issa::cti::ObservablesOf(props["object"], "indicator")});
   }
   issa::cyber::CorrelationIndex index;
-  t0 = std::chrono::steady_clock::now();
-  c0 = CpuSeconds();
+  const auto t0 = std::chrono::steady_clock::now();
+  const double c0 = CpuSeconds();
   for (const auto& e : entries) {
     if (!index.Add(e).ok()) return 1;
   }
