@@ -163,16 +163,11 @@ std::vector<cyber::Observable> ObservablesOf(const json& o, std::string_view typ
 StixCorrelator::StixCorrelator(const cyber::WarningLists* lists) { index_.SetWarningLists(lists); }
 
 void StixCorrelator::RemoveLocked(std::string_view record_id) {
-  if (auto it = indexed_.find(record_id); it != indexed_.end()) {
+  if (const std::optional<std::uint32_t> n = index_.NumberOf(record_id)) {
+    Indexed& indexed = indexed_[*n];
+    records_of_.Erase(indexed.stix_id, *n);
+    indexed = Indexed();
     (void)index_.Remove(record_id);
-    auto [b, e] = records_of_.equal_range(it->second.stix_id);
-    for (auto r = b; r != e; ++r) {
-      if (r->second == record_id) {
-        records_of_.erase(r);
-        break;
-      }
-    }
-    indexed_.erase(it);
   }
   RemoveSightingLocked(record_id);
 }
@@ -278,10 +273,10 @@ Result<std::vector<node::DomainMatch>> StixCorrelator::UpsertParsed(const core::
     RemoveSightingLocked(record.id);
   }
   ISSA_ASSIGN_OR_RETURN(cyber::AddOutcome added, std::move(outcome));
-  const auto [at, inserted] = indexed_.try_emplace(
-      record.id,
-      Indexed{std::string(stix_id), std::string(stix_type), std::move(added.warning_lists)});
-  records_of_.emplace(at->second.stix_id, at->first);
+  if (indexed_.size() <= added.number) indexed_.resize(added.number + 1);
+  Indexed& indexed = indexed_[added.number];
+  indexed = Indexed{std::string(stix_id), std::string(stix_type), std::move(added.warning_lists)};
+  records_of_.Insert(indexed.stix_id, added.number);
   if (max_matches == 0) return matches;
   // Other authorities' records first found, best relation kept per record.
   std::unordered_map<std::string_view, size_t> seen;
@@ -322,30 +317,30 @@ Result<std::vector<node::DomainMatch>> StixCorrelator::UpsertParsed(const core::
 std::vector<std::string> StixCorrelator::RecordsOf(std::string_view stix_id) const {
   std::shared_lock lock(mu_);
   std::vector<std::string> out;
-  auto [b, e] = records_of_.equal_range(stix_id);
-  for (auto it = b; it != e; ++it) out.emplace_back(it->second);
+  records_of_.ForEach(
+      stix_id, [this](std::uint32_t n) -> std::string_view { return indexed_[n].stix_id; },
+      [&](std::uint32_t n) {
+        if (const std::optional<cyber::Member> m = index_.MemberAt(n)) out.emplace_back(m->id);
+      });
   std::sort(out.begin(), out.end());
   return out;
 }
 
 bool StixCorrelator::IsIndexed(std::string_view record_id) const {
   std::shared_lock lock(mu_);
-  return indexed_.contains(record_id);
+  return index_.NumberOf(record_id).has_value();
 }
 
 std::vector<std::string> StixCorrelator::WarningListsOf(std::string_view record_id) const {
   std::shared_lock lock(mu_);
-  const auto it = indexed_.find(record_id);
-  return it == indexed_.end() ? std::vector<std::string>{} : it->second.warning_lists;
+  const std::optional<std::uint32_t> n = index_.NumberOf(record_id);
+  return n ? indexed_[*n].warning_lists : std::vector<std::string>{};
 }
 
 CorrelatedRecord StixCorrelator::Describe(const cyber::Member& m) const {
-  CorrelatedRecord r{std::string(m.id), std::string(m.owner), {}, {}};
-  if (auto it = indexed_.find(r.record_id); it != indexed_.end()) {
-    r.stix_id = it->second.stix_id;
-    r.stix_type = it->second.stix_type;
-  }
-  return r;
+  const Indexed& indexed = indexed_[m.number];
+  return CorrelatedRecord{std::string(m.id), std::string(m.owner), indexed.stix_id,
+                          indexed.stix_type};
 }
 
 std::vector<Correlation> StixCorrelator::Correlations(std::string_view record_id, size_t offset,

@@ -25,6 +25,8 @@
 #include "issa/cyber/observable.h"
 #include "issa/node/node.h"
 
+#include "numbers_by_key.h"
+
 namespace issa::cti {
 
 // The observable values of a STIX object: an SCO's value(s) (ipv4/ipv6-addr, domain-name, url,
@@ -103,15 +105,11 @@ class StixCorrelator final : public node::RecordMatcher {
   cyber::CorrelationStats Stats() const;
 
  private:
+  // What the correlator keeps of an indexed record, by its number in the index.
   struct Indexed {
     std::string stix_id;
     std::string stix_type;
     std::vector<std::string> warning_lists;
-  };
-  // Lookup by std::string_view without building a std::string.
-  struct ViewHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   struct Sighted {
     std::string indicator;  // sighting_of_ref
@@ -125,10 +123,11 @@ class StixCorrelator final : public node::RecordMatcher {
 
   mutable std::shared_mutex mu_;
   cyber::CorrelationIndex index_;  // guarded by mu_
-  // By record id. Its nodes do not move, so records_of_ holds views of their keys and stix ids.
-  std::unordered_map<std::string, Indexed, ViewHash, std::equal_to<>> indexed_;
-  // stix id -> record id, both viewing into indexed_.
-  std::unordered_multimap<std::string_view, std::string_view> records_of_;
+  // By the record's number in index_ (cyber::AddOutcome::number); a removed record's entry is
+  // empty. The record ids are index_'s.
+  std::vector<Indexed> indexed_;
+  // STIX id -> numbers of the records holding it (the keys are indexed_'s stix ids).
+  detail::NumbersByKey records_of_;
   std::unordered_map<std::string, Sighted> sightings_;              // by record id
   std::unordered_multimap<std::string, std::string> sightings_of_;  // indicator -> record id
 };

@@ -902,8 +902,9 @@ class CtiServiceImpl final : public CtiService {
 
   // ---- Writing ----
 
+  // One lookup: the key is built in the pool first (given back there when the object is known
+  // already), where a find and then an insert hashed it and searched its bucket twice.
   Known& KnownFor(std::string_view key) {
-    if (auto it = known_.find(key); it != known_.end()) return it->second;
     return known_.try_emplace(std::pmr::string(key, &known_pool_)).first->second;
   }
 

@@ -175,6 +175,62 @@ TEST(StixCorrelatorTest, UpsertReplacesTheEarlierVersion) {
   EXPECT_EQ(c.Stats().observables, 1u);
 }
 
+// The STIX id -> records table: several authorities' records hold one STIX id; removals and
+// replacements leave the others; thousands of records (the table rebuilt as it grows, erased
+// slots dropped) are all found.
+TEST(StixCorrelatorTest, RecordsOfAStixIdAcrossAuthoritiesAndRemovals) {
+  StixCorrelator c(nullptr);
+  const auto upsert = [&](const std::string& id, const std::string& owner, int n,
+                          const std::string& ip) {
+    const json props{{"stix_id", IndicatorId(n)},
+                     {"stix_type", "indicator"},
+                     {"object",
+                      {{"type", "indicator"},
+                       {"pattern_type", "stix"},
+                       {"pattern", "[ipv4-addr:value = '" + ip + "']"}}}};
+    core::Record r;
+    r.id = id;
+    r.type = "StixObject";
+    r.owner = owner;
+    r.properties_json = props.dump();
+    return c.UpsertParsed(r, props, 10).ok();
+  };
+  ASSERT_TRUE(upsert("r-de", "DE-CERT", 1, "198.51.100.1"));
+  ASSERT_TRUE(upsert("r-nl", "NL-CERT", 1, "198.51.100.1"));
+  ASSERT_TRUE(upsert("r-fr", "FR-CERT", 1, "198.51.100.2"));
+  EXPECT_EQ(c.RecordsOf(IndicatorId(1)), (std::vector<std::string>{"r-de", "r-fr", "r-nl"}));
+  EXPECT_TRUE(c.RecordsOf(IndicatorId(2)).empty());
+  c.Remove("r-nl");
+  EXPECT_EQ(c.RecordsOf(IndicatorId(1)), (std::vector<std::string>{"r-de", "r-fr"}));
+  // r-de's next version: the same record, another value; still one entry.
+  ASSERT_TRUE(upsert("r-de", "DE-CERT", 1, "198.51.100.3"));
+  EXPECT_EQ(c.RecordsOf(IndicatorId(1)), (std::vector<std::string>{"r-de", "r-fr"}));
+  bool more = false;
+  const std::vector<Correlation> none = c.Correlations("r-de", 0, 10, &more);
+  EXPECT_TRUE(none.empty());
+  ASSERT_TRUE(upsert("r-it", "IT-CERT", 2, "198.51.100.3"));
+  const std::vector<Correlation> one = c.Correlations("r-de", 0, 10, &more);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].record.record_id, "r-it");
+  EXPECT_EQ(one[0].record.stix_id, IndicatorId(2));
+  EXPECT_EQ(one[0].record.stix_type, "indicator");
+  // Many records, every other one removed again.
+  for (int i = 0; i < 5000; ++i) {
+    ASSERT_TRUE(upsert(fmt::format("m{}", i), "DE-CERT", 100 + i,
+                       fmt::format("10.0.{}.{}", i / 256, i % 256)));
+    if (i % 2 == 1) c.Remove(fmt::format("m{}", i));
+  }
+  for (int i = 0; i < 5000; ++i) {
+    const std::vector<std::string> ids = c.RecordsOf(IndicatorId(100 + i));
+    if (i % 2 == 1) {
+      EXPECT_TRUE(ids.empty()) << i;
+    } else {
+      EXPECT_EQ(ids, std::vector<std::string>{fmt::format("m{}", i)}) << i;
+    }
+  }
+  EXPECT_EQ(c.RecordsOf(IndicatorId(1)), (std::vector<std::string>{"r-de", "r-fr"}));
+}
+
 // The record's members read in one pass: only a current record with an object is indexed; a
 // flag counts only when it is the boolean true.
 TEST(StixCorrelatorTest, OnlyCurrentRecordsWithAnObjectAreIndexed) {
