@@ -118,7 +118,8 @@ std::vector<cyber::Observable> ObservablesOf(const json& o, std::string_view typ
     static constexpr std::string_view kPatternType = "pattern_type";
     static constexpr std::string_view kPattern = "pattern";
     if (const auto t = o.find(kPatternType);
-        t != o.end() && (!t->is_string() || t->get_ref<const std::string&>() != "stix")) {
+        t != o.end() &&
+        (!t->is_string() || std::string_view(t->get_ref<const std::string&>()) != "stix")) {
       return out;
     }
     const auto pattern = o.find(kPattern);
@@ -211,7 +212,8 @@ Result<std::vector<node::DomainMatch>> StixCorrelator::UpsertParsed(const core::
       return v.is_string() ? std::string_view(v.get_ref<const std::string&>()) : std::string_view();
     };
     const auto flag = [](const json& v) { return v.is_boolean() && v.get<bool>(); };
-    for (const auto& [key, value] : props.get_ref<const json::object_t&>()) {
+    for (const auto& [name, value] : props.get_ref<const json::object_t&>()) {
+      const std::string_view key = name;  // compared with literals of known length
       if (key == "object") {
         object = &value;
       } else if (key == "stix_id") {

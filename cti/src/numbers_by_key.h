@@ -16,16 +16,27 @@ namespace issa::cti::detail {
 
 class NumbersByKey {
  public:
+  static constexpr std::uint32_t kNone = 0xffffffffU;
+
   // Calls `visit(number)` for every number inserted under `key`; `key_of(number)` returns the
   // key a number was inserted under.
   template <class KeyOf, class Visit>
   void ForEach(std::string_view key, KeyOf&& key_of, Visit&& visit) const {
-    if (slots_.empty()) return;
-    const std::uint32_t tag = Tag(key);
-    for (size_t i = tag & mask_; slots_[i].number != kEmpty; i = (i + 1) & mask_) {
-      const Slot& s = slots_[i];
-      if (s.number != kErased && s.tag == tag && key_of(s.number) == key) visit(s.number);
-    }
+    ForEachUntil(key, key_of, [&](std::uint32_t n) {
+      visit(n);
+      return true;
+    });
+  }
+
+  // A number inserted under `key`, or kNone (for a key with one number at most).
+  template <class KeyOf>
+  std::uint32_t Find(std::string_view key, KeyOf&& key_of) const {
+    std::uint32_t found = kNone;
+    ForEachUntil(key, key_of, [&](std::uint32_t n) {
+      found = n;
+      return false;
+    });
+    return found;
   }
 
   // Adds `number` under `key` (no check for a number already there).
@@ -52,6 +63,19 @@ class NumbersByKey {
   }
 
  private:
+  // ForEach until `visit` returns false.
+  template <class KeyOf, class Visit>
+  void ForEachUntil(std::string_view key, KeyOf&& key_of, Visit&& visit) const {
+    if (slots_.empty()) return;
+    const std::uint32_t tag = Tag(key);
+    for (size_t i = tag & mask_; slots_[i].number != kEmpty; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.number != kErased && s.tag == tag && key_of(s.number) == key && !visit(s.number)) {
+        return;
+      }
+    }
+  }
+
   // A free slot: never used (kEmpty) or erased (kErased).
   static constexpr std::uint32_t kErased = 0xfffffffeU;
   static constexpr std::uint32_t kEmpty = kErased + 1;
