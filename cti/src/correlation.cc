@@ -111,6 +111,18 @@ bool IsCorrelatedType(std::string_view t) {
          t == "windows-registry-key" || t == "autonomous-system";
 }
 
+std::vector<cyber::Observable> ObservablesOfPattern(const cyber::ParsedPattern& pattern) {
+  std::vector<cyber::Observable> out;
+  for (const cyber::PatternComparison& c : pattern.comparisons) {
+    if (c.negated) continue;
+    if (c.op != cyber::PatternOperator::kEqual && c.op != cyber::PatternOperator::kIn) continue;
+    for (const std::string& v : c.values) {
+      if (auto t = TypeOfComparison(c.object_type, c.path, v)) AddValue(out, *t, v);
+    }
+  }
+  return out;
+}
+
 std::vector<cyber::Observable> ObservablesOf(const json& o, std::string_view type) {
   std::vector<cyber::Observable> out;
   if (!o.is_object()) return out;
@@ -126,14 +138,7 @@ std::vector<cyber::Observable> ObservablesOf(const json& o, std::string_view typ
     if (pattern == o.end() || !pattern->is_string()) return out;
     Result<cyber::ParsedPattern> p = cyber::ParsePattern(pattern->get_ref<const std::string&>());
     if (!p.ok()) return out;
-    for (const cyber::PatternComparison& c : p->comparisons) {
-      if (c.negated) continue;
-      if (c.op != cyber::PatternOperator::kEqual && c.op != cyber::PatternOperator::kIn) continue;
-      for (const std::string& v : c.values) {
-        if (auto t = TypeOfComparison(c.object_type, c.path, v)) AddValue(out, *t, v);
-      }
-    }
-    return out;
+    return ObservablesOfPattern(*p);
   }
   if (type == "ipv4-addr" || type == "ipv6-addr") {
     const std::string v = StringOf(o, "value");
@@ -196,11 +201,12 @@ void StixCorrelator::Remove(std::string_view record_id) {
 Result<std::vector<node::DomainMatch>> StixCorrelator::Upsert(const core::Record& record,
                                                               size_t max_matches) {
   const json props = json::parse(record.properties_json, nullptr, false);
-  return UpsertParsed(record, props, max_matches);
+  return UpsertParsed(record, props, nullptr, max_matches);
 }
 
 Result<std::vector<node::DomainMatch>> StixCorrelator::UpsertParsed(const core::Record& record,
                                                                     const json& props,
+                                                                    const node::MatcherInput* input,
                                                                     size_t max_matches) {
   std::vector<node::DomainMatch> matches;
   // Outside the lock: extract the record's values, in one pass over the members.
@@ -251,7 +257,8 @@ Result<std::vector<node::DomainMatch>> StixCorrelator::UpsertParsed(const core::
       sighting = std::move(s);
     }
   } else if (current && IsCorrelatedType(stix_type)) {
-    values = ObservablesOf(*object, stix_type);
+    const auto* given = dynamic_cast<const StixObservables*>(input);
+    values = given != nullptr ? given->values : ObservablesOf(*object, stix_type);
   }
   std::unique_lock lock(mu_);
   if (sighting || values.empty()) {

@@ -23,6 +23,7 @@
 #include "issa/cyber/confidence.h"
 #include "issa/cyber/correlation.h"
 #include "issa/cyber/observable.h"
+#include "issa/cyber/pattern.h"
 #include "issa/node/node.h"
 
 #include "numbers_by_key.h"
@@ -35,6 +36,17 @@ namespace issa::cti {
 // duplicates once.
 std::vector<cyber::Observable> ObservablesOf(const nlohmann::json& object,
                                              std::string_view stix_type);
+
+// The equality comparisons of a parsed STIX pattern, as ObservablesOf gives them for an
+// indicator with that pattern.
+std::vector<cyber::Observable> ObservablesOfPattern(const cyber::ParsedPattern& pattern);
+
+// The observables of a STIX object found before its record is written (an indicator's pattern
+// as the validator parsed it, ObservablesOfPattern): StixCorrelator::UpsertParsed takes them
+// instead of reading the object again.
+struct StixObservables final : node::MatcherInput {
+  std::vector<cyber::Observable> values;
+};
 
 // True for the STIX types the correlator indexes (SCOs with values and indicators).
 bool IsCorrelatedType(std::string_view stix_type);
@@ -82,8 +94,11 @@ class StixCorrelator final : public node::RecordMatcher {
                                                 size_t max_matches) override;
   // The node passes the properties it was given parsed (Node::CreateParsedRecords): no second
   // parse of the record's JSON.
+  // `input`, when a StixObservables, holds the object's observables (ObservablesOf is then not
+  // called).
   Result<std::vector<node::DomainMatch>> UpsertParsed(const core::Record& record,
                                                       const nlohmann::json& properties,
+                                                      const node::MatcherInput* input,
                                                       size_t max_matches) override;
   void Remove(std::string_view record_id) override;
 

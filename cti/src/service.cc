@@ -1005,6 +1005,10 @@ class CtiServiceImpl final : public CtiService {
     bool superseded = false;
     std::string replaces;   // record id of the version this one supersedes
     std::string record_id;  // once written
+    // An indicator's observables from the validator's parse of its pattern, for the correlator
+    // (handed to the node as the record's matcher input) when `observables_found`.
+    StixObservables observables;
+    bool observables_found = false;
   };
 
   Result<StatusResource> AddBundle(const node::Context& ctx, const CollectionInfo& c,
@@ -1102,6 +1106,10 @@ class CtiServiceImpl final : public CtiService {
       p.spec_version = obj.spec_version;
       p.tlp = obj.tlp;
       p.object_json = std::move(obj.json);
+      if (obj.pattern) {
+        p.observables.values = ObservablesOfPattern(*obj.pattern);
+        p.observables_found = true;
+      }
       // The members in sorted order, each put at the end (the object itself is moved in).
       json::object_t& props = *p.properties.get_ptr<json::object_t*>();
       props.emplace_hint(props.end(), "object", std::move(obj.value));
@@ -1203,6 +1211,7 @@ class CtiServiceImpl final : public CtiService {
     r.properties = &p.properties;
     r.properties_json = std::move(text);
     r.handling = p.handling;
+    if (p.observables_found) r.matcher_input = &p.observables;
     return r;
   }
 

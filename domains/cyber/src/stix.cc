@@ -232,6 +232,7 @@ struct StixValidator::Impl {
       if (pt != o.end() && pt->is_string() && *pt == "stix" && p != o.end() && p->is_string()) {
         Result<ParsedPattern> parsed = ParsePattern(p->get_ref<const std::string&>());
         if (!parsed.ok()) return ObjectError(id, "pattern", parsed.status().message());
+        out.pattern = std::move(parsed).value();
       }
     }
     if (auto it = o.find("spec_version"); it != o.end() && it->is_string()) {
