@@ -425,6 +425,12 @@ Result<std::vector<BundleItem>> ReadBundleItems(const StixValidator& validator, 
                                                 const BundleLimits& limits) {
   std::string text;
   {
+    // What the stream holds already (a request body in memory) is read into one buffer of its
+    // size, not into one grown by doubling and copied each time.
+    const std::streamsize buffered = in.rdbuf() != nullptr ? in.rdbuf()->in_avail() : 0;
+    if (buffered > 0) {
+      text.reserve(std::min(static_cast<size_t>(buffered), limits.max_bytes) + 1);
+    }
     std::array<char, 1 << 16> buf{};
     while (in) {
       in.read(buf.data(), buf.size());
