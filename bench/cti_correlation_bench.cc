@@ -111,12 +111,14 @@ int main(int argc, char** argv) {
 
   // The stage as the ingest calls it since h-stixcpu: the node passes the properties it holds
   // parsed (Node::CreateParsedRecords -> StixCorrelator::UpsertParsed), no parse per record.
+  // (Since h-stix51 the ingest also hands over the pattern's observables from the validator's
+  // parse; this stage still reads them from the object, parsing the pattern.)
   std::vector<nlohmann::json> parsed;
   parsed.reserve(objects);
   for (const auto& r : records) parsed.push_back(nlohmann::json::parse(r.properties_json));
   issa::cti::StixCorrelator parsed_correlator(nullptr);
   const auto parsed_stage = run_stage(
-      [&](size_t i) { return parsed_correlator.UpsertParsed(records[i], parsed[i], 20); });
+      [&](size_t i) { return parsed_correlator.UpsertParsed(records[i], parsed[i], nullptr, 20); });
   if (!parsed_stage) return 1;
   const auto [parsed_matches, parsed_wall, parsed_cpu] = *parsed_stage;
   parsed.clear();

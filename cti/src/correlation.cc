@@ -111,6 +111,18 @@ bool IsCorrelatedType(std::string_view t) {
          t == "windows-registry-key" || t == "autonomous-system";
 }
 
+std::vector<cyber::Observable> ObservablesOfPattern(const cyber::ParsedPattern& pattern) {
+  std::vector<cyber::Observable> out;
+  for (const cyber::PatternComparison& c : pattern.comparisons) {
+    if (c.negated) continue;
+    if (c.op != cyber::PatternOperator::kEqual && c.op != cyber::PatternOperator::kIn) continue;
+    for (const std::string& v : c.values) {
+      if (auto t = TypeOfComparison(c.object_type, c.path, v)) AddValue(out, *t, v);
+    }
+  }
+  return out;
+}
+
 std::vector<cyber::Observable> ObservablesOf(const json& o, std::string_view type) {
   std::vector<cyber::Observable> out;
   if (!o.is_object()) return out;
@@ -118,21 +130,15 @@ std::vector<cyber::Observable> ObservablesOf(const json& o, std::string_view typ
     static constexpr std::string_view kPatternType = "pattern_type";
     static constexpr std::string_view kPattern = "pattern";
     if (const auto t = o.find(kPatternType);
-        t != o.end() && (!t->is_string() || t->get_ref<const std::string&>() != "stix")) {
+        t != o.end() &&
+        (!t->is_string() || std::string_view(t->get_ref<const std::string&>()) != "stix")) {
       return out;
     }
     const auto pattern = o.find(kPattern);
     if (pattern == o.end() || !pattern->is_string()) return out;
     Result<cyber::ParsedPattern> p = cyber::ParsePattern(pattern->get_ref<const std::string&>());
     if (!p.ok()) return out;
-    for (const cyber::PatternComparison& c : p->comparisons) {
-      if (c.negated) continue;
-      if (c.op != cyber::PatternOperator::kEqual && c.op != cyber::PatternOperator::kIn) continue;
-      for (const std::string& v : c.values) {
-        if (auto t = TypeOfComparison(c.object_type, c.path, v)) AddValue(out, *t, v);
-      }
-    }
-    return out;
+    return ObservablesOfPattern(*p);
   }
   if (type == "ipv4-addr" || type == "ipv6-addr") {
     const std::string v = StringOf(o, "value");
@@ -163,16 +169,11 @@ std::vector<cyber::Observable> ObservablesOf(const json& o, std::string_view typ
 StixCorrelator::StixCorrelator(const cyber::WarningLists* lists) { index_.SetWarningLists(lists); }
 
 void StixCorrelator::RemoveLocked(std::string_view record_id) {
-  if (auto it = indexed_.find(record_id); it != indexed_.end()) {
+  if (const std::optional<std::uint32_t> n = index_.NumberOf(record_id)) {
+    Indexed& indexed = indexed_[*n];
+    records_of_.Erase(indexed.stix_id, *n);
+    indexed = Indexed();
     (void)index_.Remove(record_id);
-    auto [b, e] = records_of_.equal_range(it->second.stix_id);
-    for (auto r = b; r != e; ++r) {
-      if (r->second == record_id) {
-        records_of_.erase(r);
-        break;
-      }
-    }
-    indexed_.erase(it);
   }
   RemoveSightingLocked(record_id);
 }
@@ -200,11 +201,12 @@ void StixCorrelator::Remove(std::string_view record_id) {
 Result<std::vector<node::DomainMatch>> StixCorrelator::Upsert(const core::Record& record,
                                                               size_t max_matches) {
   const json props = json::parse(record.properties_json, nullptr, false);
-  return UpsertParsed(record, props, max_matches);
+  return UpsertParsed(record, props, nullptr, max_matches);
 }
 
 Result<std::vector<node::DomainMatch>> StixCorrelator::UpsertParsed(const core::Record& record,
                                                                     const json& props,
+                                                                    const node::MatcherInput* input,
                                                                     size_t max_matches) {
   std::vector<node::DomainMatch> matches;
   // Outside the lock: extract the record's values, in one pass over the members.
@@ -216,7 +218,8 @@ Result<std::vector<node::DomainMatch>> StixCorrelator::UpsertParsed(const core::
       return v.is_string() ? std::string_view(v.get_ref<const std::string&>()) : std::string_view();
     };
     const auto flag = [](const json& v) { return v.is_boolean() && v.get<bool>(); };
-    for (const auto& [key, value] : props.get_ref<const json::object_t&>()) {
+    for (const auto& [name, value] : props.get_ref<const json::object_t&>()) {
+      const std::string_view key = name;  // compared with literals of known length
       if (key == "object") {
         object = &value;
       } else if (key == "stix_id") {
@@ -254,7 +257,8 @@ Result<std::vector<node::DomainMatch>> StixCorrelator::UpsertParsed(const core::
       sighting = std::move(s);
     }
   } else if (current && IsCorrelatedType(stix_type)) {
-    values = ObservablesOf(*object, stix_type);
+    const auto* given = dynamic_cast<const StixObservables*>(input);
+    values = given != nullptr ? given->values : ObservablesOf(*object, stix_type);
   }
   std::unique_lock lock(mu_);
   if (sighting || values.empty()) {
@@ -278,10 +282,10 @@ Result<std::vector<node::DomainMatch>> StixCorrelator::UpsertParsed(const core::
     RemoveSightingLocked(record.id);
   }
   ISSA_ASSIGN_OR_RETURN(cyber::AddOutcome added, std::move(outcome));
-  const auto [at, inserted] = indexed_.try_emplace(
-      record.id,
-      Indexed{std::string(stix_id), std::string(stix_type), std::move(added.warning_lists)});
-  records_of_.emplace(at->second.stix_id, at->first);
+  if (indexed_.size() <= added.number) indexed_.resize(added.number + 1);
+  Indexed& indexed = indexed_[added.number];
+  indexed = Indexed{std::string(stix_id), std::string(stix_type), std::move(added.warning_lists)};
+  records_of_.Insert(indexed.stix_id, added.number);
   if (max_matches == 0) return matches;
   // Other authorities' records first found, best relation kept per record.
   std::unordered_map<std::string_view, size_t> seen;
@@ -322,30 +326,30 @@ Result<std::vector<node::DomainMatch>> StixCorrelator::UpsertParsed(const core::
 std::vector<std::string> StixCorrelator::RecordsOf(std::string_view stix_id) const {
   std::shared_lock lock(mu_);
   std::vector<std::string> out;
-  auto [b, e] = records_of_.equal_range(stix_id);
-  for (auto it = b; it != e; ++it) out.emplace_back(it->second);
+  records_of_.ForEach(
+      stix_id, [this](std::uint32_t n) -> std::string_view { return indexed_[n].stix_id; },
+      [&](std::uint32_t n) {
+        if (const std::optional<cyber::Member> m = index_.MemberAt(n)) out.emplace_back(m->id);
+      });
   std::sort(out.begin(), out.end());
   return out;
 }
 
 bool StixCorrelator::IsIndexed(std::string_view record_id) const {
   std::shared_lock lock(mu_);
-  return indexed_.contains(record_id);
+  return index_.NumberOf(record_id).has_value();
 }
 
 std::vector<std::string> StixCorrelator::WarningListsOf(std::string_view record_id) const {
   std::shared_lock lock(mu_);
-  const auto it = indexed_.find(record_id);
-  return it == indexed_.end() ? std::vector<std::string>{} : it->second.warning_lists;
+  const std::optional<std::uint32_t> n = index_.NumberOf(record_id);
+  return n ? indexed_[*n].warning_lists : std::vector<std::string>{};
 }
 
 CorrelatedRecord StixCorrelator::Describe(const cyber::Member& m) const {
-  CorrelatedRecord r{std::string(m.id), std::string(m.owner), {}, {}};
-  if (auto it = indexed_.find(r.record_id); it != indexed_.end()) {
-    r.stix_id = it->second.stix_id;
-    r.stix_type = it->second.stix_type;
-  }
-  return r;
+  const Indexed& indexed = indexed_[m.number];
+  return CorrelatedRecord{std::string(m.id), std::string(m.owner), indexed.stix_id,
+                          indexed.stix_type};
 }
 
 std::vector<Correlation> StixCorrelator::Correlations(std::string_view record_id, size_t offset,

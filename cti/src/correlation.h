@@ -23,7 +23,10 @@
 #include "issa/cyber/confidence.h"
 #include "issa/cyber/correlation.h"
 #include "issa/cyber/observable.h"
+#include "issa/cyber/pattern.h"
 #include "issa/node/node.h"
+
+#include "numbers_by_key.h"
 
 namespace issa::cti {
 
@@ -33,6 +36,17 @@ namespace issa::cti {
 // duplicates once.
 std::vector<cyber::Observable> ObservablesOf(const nlohmann::json& object,
                                              std::string_view stix_type);
+
+// The equality comparisons of a parsed STIX pattern, as ObservablesOf gives them for an
+// indicator with that pattern.
+std::vector<cyber::Observable> ObservablesOfPattern(const cyber::ParsedPattern& pattern);
+
+// The observables of a STIX object found before its record is written (an indicator's pattern
+// as the validator parsed it, ObservablesOfPattern): StixCorrelator::UpsertParsed takes them
+// instead of reading the object again.
+struct StixObservables final : node::MatcherInput {
+  std::vector<cyber::Observable> values;
+};
 
 // True for the STIX types the correlator indexes (SCOs with values and indicators).
 bool IsCorrelatedType(std::string_view stix_type);
@@ -80,8 +94,11 @@ class StixCorrelator final : public node::RecordMatcher {
                                                 size_t max_matches) override;
   // The node passes the properties it was given parsed (Node::CreateParsedRecords): no second
   // parse of the record's JSON.
+  // `input`, when a StixObservables, holds the object's observables (ObservablesOf is then not
+  // called).
   Result<std::vector<node::DomainMatch>> UpsertParsed(const core::Record& record,
                                                       const nlohmann::json& properties,
+                                                      const node::MatcherInput* input,
                                                       size_t max_matches) override;
   void Remove(std::string_view record_id) override;
 
@@ -103,15 +120,11 @@ class StixCorrelator final : public node::RecordMatcher {
   cyber::CorrelationStats Stats() const;
 
  private:
+  // What the correlator keeps of an indexed record, by its number in the index.
   struct Indexed {
     std::string stix_id;
     std::string stix_type;
     std::vector<std::string> warning_lists;
-  };
-  // Lookup by std::string_view without building a std::string.
-  struct ViewHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   struct Sighted {
     std::string indicator;  // sighting_of_ref
@@ -125,10 +138,11 @@ class StixCorrelator final : public node::RecordMatcher {
 
   mutable std::shared_mutex mu_;
   cyber::CorrelationIndex index_;  // guarded by mu_
-  // By record id. Its nodes do not move, so records_of_ holds views of their keys and stix ids.
-  std::unordered_map<std::string, Indexed, ViewHash, std::equal_to<>> indexed_;
-  // stix id -> record id, both viewing into indexed_.
-  std::unordered_multimap<std::string_view, std::string_view> records_of_;
+  // By the record's number in index_ (cyber::AddOutcome::number); a removed record's entry is
+  // empty. The record ids are index_'s.
+  std::vector<Indexed> indexed_;
+  // STIX id -> numbers of the records holding it (the keys are indexed_'s stix ids).
+  detail::NumbersByKey records_of_;
   std::unordered_map<std::string, Sighted> sightings_;              // by record id
   std::unordered_multimap<std::string, std::string> sightings_of_;  // indicator -> record id
 };

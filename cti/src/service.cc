@@ -319,32 +319,78 @@ struct StoredStatus {
 // search time then grows with the store.
 struct Known {
   using allocator_type = std::pmr::polymorphic_allocator<char>;
-  explicit Known(allocator_type a = {}) : latest(a), latest_record_id(a), versions(a) {}
-  Known(const Known& o, allocator_type a)
-      : latest(o.latest, a), latest_record_id(o.latest_record_id, a), versions(o.versions, a) {}
-  Known(Known&& o, allocator_type a)
-      : latest(std::move(o.latest), a),
-        latest_record_id(std::move(o.latest_record_id), a),
-        versions(std::move(o.versions), a) {}
+  explicit Known(allocator_type a = {}) : key(a), latest(a), latest_record_id(a), versions(a) {}
 
   bool Holds(std::string_view version) const {
     return std::any_of(versions.begin(), versions.end(),
                        [&](const std::pmr::string& v) { return std::string_view(v) == version; });
   }
 
+  std::pmr::string key;
+  std::uint32_t number = 0;           // in KnownObjects
   std::pmr::string latest;            // latest version
   std::pmr::string latest_record_id;  // its record (empty while being written)
   std::pmr::vector<std::pmr::string> versions;
 };
 
-struct KeyHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
+// The writer's version index: the Known entries by key, in `pool`. An entry does not move
+// while it is held (a pending object points at it). The keys are found through an
+// open-addressing table of entry numbers (detail::NumbersByKey): a new key costs one probe of
+// one slot array, where a std::unordered_map divided by a prime, walked a bucket's chain and
+// linked a node. Not thread-safe.
+class KnownObjects {
+ public:
+  explicit KnownObjects(std::pmr::memory_resource* pool) : pool_(pool) {}
+  ~KnownObjects() {
+    for (Known* k : entries_) {
+      if (k != nullptr) pool_.delete_object(k);
+    }
+  }
+  KnownObjects(const KnownObjects&) = delete;
+  KnownObjects& operator=(const KnownObjects&) = delete;
 
-struct KeyEqual {
-  using is_transparent = void;
-  bool operator()(std::string_view a, std::string_view b) const { return a == b; }
+  Known* Find(std::string_view key) const {
+    const std::uint32_t n =
+        by_key_.Find(key, [this](std::uint32_t i) { return std::string_view(entries_[i]->key); });
+    return n == detail::NumbersByKey::kNone ? nullptr : entries_[n];
+  }
+
+  // The entry of `key`, added empty when there is none.
+  Known& For(std::string_view key) {
+    if (Known* k = Find(key)) return *k;
+    Known* k = pool_.new_object<Known>();
+    k->key = key;
+    if (free_.empty()) {
+      k->number = static_cast<std::uint32_t>(entries_.size());
+      entries_.push_back(k);
+    } else {
+      k->number = free_.back();
+      free_.pop_back();
+      entries_[k->number] = k;
+    }
+    by_key_.Insert(k->key, k->number);
+    return *k;
+  }
+
+  void Erase(Known* k) {
+    by_key_.Erase(k->key, k->number);
+    entries_[k->number] = nullptr;
+    free_.push_back(k->number);
+    pool_.delete_object(k);
+  }
+
+  // Erases the entries whose key starts with `prefix`.
+  void EraseWithPrefix(std::string_view prefix) {
+    for (Known* k : entries_) {
+      if (k != nullptr && std::string_view(k->key).starts_with(prefix)) Erase(k);
+    }
+  }
+
+ private:
+  std::pmr::polymorphic_allocator<Known> pool_;
+  std::vector<Known*> entries_;  // by number; null where erased
+  std::vector<std::uint32_t> free_;
+  detail::NumbersByKey by_key_;
 };
 
 class CtiServiceImpl final : public CtiService {
@@ -496,9 +542,7 @@ class CtiServiceImpl final : public CtiService {
           node_.PatchRecord(ctx, e.record_id, R"({"properties":{"withdrawn":true}})");
       if (!r.ok()) return r.status();
       // Reloaded on the next write.
-      if (auto k = known_.find(KnownKey(e.owner, e.stix_id)); k != known_.end()) {
-        known_.erase(k);
-      }
+      if (Known* k = known_.Find(KnownKey(e.owner, e.stix_id))) known_.Erase(k);
       loaded_owners_.erase(e.owner);
     }
     return Status::Ok();
@@ -902,10 +946,7 @@ class CtiServiceImpl final : public CtiService {
 
   // ---- Writing ----
 
-  Known& KnownFor(std::string_view key) {
-    if (auto it = known_.find(key); it != known_.end()) return it->second;
-    return known_.try_emplace(std::pmr::string(key, &known_pool_)).first->second;
-  }
+  Known& KnownFor(std::string_view key) { return known_.For(key); }
 
   static std::string KnownKey(std::string_view owner, std::string_view stix_id) {
     std::string k;
@@ -951,7 +992,7 @@ class CtiServiceImpl final : public CtiService {
 
   struct Pending {
     size_t status_index = 0;  // into the bundle's items
-    Known* known = nullptr;   // the object's entry in known_ (nodes do not move; nothing is
+    Known* known = nullptr;   // the object's entry in known_ (entries do not move; nothing is
                               // erased from known_ while a bundle is written)
     std::string stix_id;
     std::string version;
@@ -964,6 +1005,10 @@ class CtiServiceImpl final : public CtiService {
     bool superseded = false;
     std::string replaces;   // record id of the version this one supersedes
     std::string record_id;  // once written
+    // An indicator's observables from the validator's parse of its pattern, for the correlator
+    // (handed to the node as the record's matcher input) when `observables_found`.
+    StixObservables observables;
+    bool observables_found = false;
   };
 
   Result<StatusResource> AddBundle(const node::Context& ctx, const CollectionInfo& c,
@@ -997,9 +1042,15 @@ class CtiServiceImpl final : public CtiService {
       cyber::TlpTarget target;
       target.owner = ctx.principal.authority;
       target.group = c.group;
-      // Looked up by a view (no strlen per key compared); absent in most objects.
+      // Absent in most objects. The members are sorted by key and the object's tree was built a
+      // whole bundle ago (no longer in the cache): when the last key sorts before this one (one
+      // node read, where a search reads a path of them), it is not there.
       static constexpr std::string_view kRecipients = "x_issa_recipients";
-      if (auto r = o.find(kRecipients); r != o.end()) {
+      const json::object_t& members = o.get_ref<const json::object_t&>();
+      if (auto r = !members.empty() && std::string_view(members.rbegin()->first) >= kRecipients
+                       ? o.find(kRecipients)
+                       : o.end();
+          r != o.end()) {
         bool ok = r->is_array();
         if (ok) {
           for (const auto& a : *r) {
@@ -1055,6 +1106,10 @@ class CtiServiceImpl final : public CtiService {
       p.spec_version = obj.spec_version;
       p.tlp = obj.tlp;
       p.object_json = std::move(obj.json);
+      if (obj.pattern) {
+        p.observables.values = ObservablesOfPattern(*obj.pattern);
+        p.observables_found = true;
+      }
       // The members in sorted order, each put at the end (the object itself is moved in).
       json::object_t& props = *p.properties.get_ptr<json::object_t*>();
       props.emplace_hint(props.end(), "object", std::move(obj.value));
@@ -1114,10 +1169,7 @@ class CtiServiceImpl final : public CtiService {
     }
     if (!loaded_owners_.contains(ctx.principal.authority)) {
       // A write failed: drop the authority's cached state; the next write reloads it.
-      for (auto it = known_.begin(); it != known_.end();) {
-        it = it->first.starts_with(ctx.principal.authority + "\n") ? known_.erase(it)
-                                                                   : std::next(it);
-      }
+      known_.EraseWithPrefix(ctx.principal.authority + "\n");
     }
     {
       std::lock_guard<std::mutex> slock(status_mu_);
@@ -1159,6 +1211,7 @@ class CtiServiceImpl final : public CtiService {
     r.properties = &p.properties;
     r.properties_json = std::move(text);
     r.handling = p.handling;
+    if (p.observables_found) r.matcher_input = &p.observables;
     return r;
   }
 
@@ -1170,9 +1223,8 @@ class CtiServiceImpl final : public CtiService {
   std::mutex write_mu_;
   std::pmr::unsynchronized_pool_resource known_pool_;  // guarded by write_mu_
   std::string key_buffer_;                             // guarded by write_mu_; KnownKeyInto
-  std::pmr::unordered_map<std::pmr::string, Known, KeyHash, KeyEqual> known_{
-      &known_pool_};                     // guarded by write_mu_
-  std::set<std::string> loaded_owners_;  // guarded by write_mu_
+  KnownObjects known_{&known_pool_};                   // guarded by write_mu_
+  std::set<std::string> loaded_owners_;                // guarded by write_mu_
   std::shared_mutex collections_mu_;
   std::map<std::string, KnownCollection, std::less<>> collections_;  // guarded by collections_mu_
   std::mutex status_mu_;

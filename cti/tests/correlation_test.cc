@@ -35,6 +35,25 @@ std::string IndicatorId(int n) {
   return fmt::format("indicator--{:08x}-17d4-4cbf-938f-98ee46b3cd3f", n);
 }
 
+// A StixObject record's properties: an indicator of one IPv4 address.
+json IndicatorProperties(int n, const std::string& ip) {
+  return json{{"stix_id", IndicatorId(n)},
+              {"stix_type", "indicator"},
+              {"object",
+               {{"type", "indicator"},
+                {"pattern_type", "stix"},
+                {"pattern", "[ipv4-addr:value = '" + ip + "']"}}}};
+}
+
+core::Record StixRecord(const std::string& id, const std::string& owner, const json& props) {
+  core::Record r;
+  r.id = id;
+  r.type = "StixObject";
+  r.owner = owner;
+  r.properties_json = props.dump();
+  return r;
+}
+
 class CorrelationTest : public node::testing::NodeFixture {
  protected:
   void SetUp() override {
@@ -126,22 +145,8 @@ TEST_F(CorrelationTest, NewVersionsAndWithdrawalsUpdateTheIndex) {
 // index, not looked up first), whether it stays indexed, becomes a sighting, or is superseded.
 TEST(StixCorrelatorTest, UpsertReplacesTheEarlierVersion) {
   StixCorrelator c(nullptr);
-  const auto record = [](const std::string& id, const std::string& owner, const json& props) {
-    core::Record r;
-    r.id = id;
-    r.type = "StixObject";
-    r.owner = owner;
-    r.properties_json = props.dump();
-    return r;
-  };
-  const auto indicator = [](int n, const std::string& ip) {
-    return json{{"stix_id", IndicatorId(n)},
-                {"stix_type", "indicator"},
-                {"object",
-                 {{"type", "indicator"},
-                  {"pattern_type", "stix"},
-                  {"pattern", "[ipv4-addr:value = '" + ip + "']"}}}};
-  };
+  const auto record = StixRecord;
+  const auto indicator = IndicatorProperties;
   ASSERT_TRUE(c.Upsert(record("r1", "DE-CERT", indicator(1, "198.51.100.1")), 10).ok());
   Result<std::vector<node::DomainMatch>> m =
       c.Upsert(record("r2", "NL-CERT", indicator(2, "198.51.100.1")), 10);
@@ -150,7 +155,7 @@ TEST(StixCorrelatorTest, UpsertReplacesTheEarlierVersion) {
   EXPECT_EQ((*m)[0].record_id, "r1");
   // r1 again with another address: it no longer matches r2's.
   const json moved = indicator(1, "198.51.100.2");
-  m = c.UpsertParsed(record("r1", "DE-CERT", moved), moved, 10);
+  m = c.UpsertParsed(record("r1", "DE-CERT", moved), moved, nullptr, 10);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   EXPECT_TRUE(m->empty());
   EXPECT_EQ(c.RecordsOf(IndicatorId(1)), std::vector<std::string>{"r1"});
@@ -175,6 +180,89 @@ TEST(StixCorrelatorTest, UpsertReplacesTheEarlierVersion) {
   EXPECT_EQ(c.Stats().observables, 1u);
 }
 
+// Observables handed over with the record (the validator's parse of the pattern) are indexed as
+// given; without them the correlator reads the pattern from the object; both agree.
+TEST(StixCorrelatorTest, TakesTheObservablesHandedOver) {
+  StixCorrelator c(nullptr);
+  const auto props = IndicatorProperties;
+  const auto record = [](const std::string& id, const std::string& owner) {
+    return StixRecord(id, owner, json::object());
+  };
+  const json de = props(1, "198.51.100.1");
+  Result<cyber::ParsedPattern> parsed =
+      cyber::ParsePattern(de["object"]["pattern"].get<std::string>());
+  ASSERT_TRUE(parsed.ok());
+  StixObservables given;
+  given.values = ObservablesOfPattern(*parsed);
+  EXPECT_EQ(given.values, ObservablesOf(de["object"], "indicator"));
+  ASSERT_EQ(given.values.size(), 1u);
+  ASSERT_TRUE(c.UpsertParsed(record("r-de", "DE-CERT"), de, &given, 10).ok());
+  // NL's record carries other observables than its object's pattern: those given are indexed.
+  StixObservables other;
+  other.values = {{cyber::ObservableType::kIpv4, "198.51.100.1"}};
+  Result<std::vector<node::DomainMatch>> m =
+      c.UpsertParsed(record("r-nl", "NL-CERT"), props(2, "203.0.113.5"), &other, 10);
+  ASSERT_TRUE(m.ok());
+  ASSERT_EQ(m->size(), 1u);
+  EXPECT_EQ((*m)[0].record_id, "r-de");
+  // Another matcher's input (not StixObservables): the pattern is read from the object.
+  struct Foreign final : node::MatcherInput {};
+  const Foreign foreign;
+  m = c.UpsertParsed(record("r-fr", "FR-CERT"), props(3, "203.0.113.5"), &foreign, 10);
+  ASSERT_TRUE(m.ok());
+  EXPECT_TRUE(m->empty());
+  m = c.UpsertParsed(record("r-it", "IT-CERT"), props(4, "203.0.113.5"), nullptr, 10);
+  ASSERT_TRUE(m.ok());
+  ASSERT_EQ(m->size(), 1u);
+  EXPECT_EQ((*m)[0].record_id, "r-fr");
+}
+
+// The STIX id -> records table: several authorities' records hold one STIX id; removals and
+// replacements leave the others; thousands of records (the table rebuilt as it grows, erased
+// slots dropped) are all found.
+TEST(StixCorrelatorTest, RecordsOfAStixIdAcrossAuthoritiesAndRemovals) {
+  StixCorrelator c(nullptr);
+  const auto upsert = [&](const std::string& id, const std::string& owner, int n,
+                          const std::string& ip) {
+    const json props = IndicatorProperties(n, ip);
+    return c.UpsertParsed(StixRecord(id, owner, props), props, nullptr, 10).ok();
+  };
+  ASSERT_TRUE(upsert("r-de", "DE-CERT", 1, "198.51.100.1"));
+  ASSERT_TRUE(upsert("r-nl", "NL-CERT", 1, "198.51.100.1"));
+  ASSERT_TRUE(upsert("r-fr", "FR-CERT", 1, "198.51.100.2"));
+  EXPECT_EQ(c.RecordsOf(IndicatorId(1)), (std::vector<std::string>{"r-de", "r-fr", "r-nl"}));
+  EXPECT_TRUE(c.RecordsOf(IndicatorId(2)).empty());
+  c.Remove("r-nl");
+  EXPECT_EQ(c.RecordsOf(IndicatorId(1)), (std::vector<std::string>{"r-de", "r-fr"}));
+  // r-de's next version: the same record, another value; still one entry.
+  ASSERT_TRUE(upsert("r-de", "DE-CERT", 1, "198.51.100.3"));
+  EXPECT_EQ(c.RecordsOf(IndicatorId(1)), (std::vector<std::string>{"r-de", "r-fr"}));
+  bool more = false;
+  const std::vector<Correlation> none = c.Correlations("r-de", 0, 10, &more);
+  EXPECT_TRUE(none.empty());
+  ASSERT_TRUE(upsert("r-it", "IT-CERT", 2, "198.51.100.3"));
+  const std::vector<Correlation> one = c.Correlations("r-de", 0, 10, &more);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].record.record_id, "r-it");
+  EXPECT_EQ(one[0].record.stix_id, IndicatorId(2));
+  EXPECT_EQ(one[0].record.stix_type, "indicator");
+  // Many records, every other one removed again.
+  for (int i = 0; i < 5000; ++i) {
+    ASSERT_TRUE(upsert(fmt::format("m{}", i), "DE-CERT", 100 + i,
+                       fmt::format("10.0.{}.{}", i / 256, i % 256)));
+    if (i % 2 == 1) c.Remove(fmt::format("m{}", i));
+  }
+  for (int i = 0; i < 5000; ++i) {
+    const std::vector<std::string> ids = c.RecordsOf(IndicatorId(100 + i));
+    if (i % 2 == 1) {
+      EXPECT_TRUE(ids.empty()) << i;
+    } else {
+      EXPECT_EQ(ids, std::vector<std::string>{fmt::format("m{}", i)}) << i;
+    }
+  }
+  EXPECT_EQ(c.RecordsOf(IndicatorId(1)), (std::vector<std::string>{"r-de", "r-fr"}));
+}
+
 // The record's members read in one pass: only a current record with an object is indexed; a
 // flag counts only when it is the boolean true.
 TEST(StixCorrelatorTest, OnlyCurrentRecordsWithAnObjectAreIndexed) {
@@ -185,7 +273,7 @@ TEST(StixCorrelatorTest, OnlyCurrentRecordsWithAnObjectAreIndexed) {
     r.type = "StixObject";
     r.owner = "DE-CERT";
     r.properties_json = props.dump();
-    return c.UpsertParsed(r, props, 10).ok();
+    return c.UpsertParsed(r, props, nullptr, 10).ok();
   };
   json p{{"stix_id", IndicatorId(1)},
          {"stix_type", "indicator"},

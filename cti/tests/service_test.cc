@@ -153,6 +153,19 @@ TEST_F(CtiTest, VersionsLatestWinsAndRepeatsAreIdempotent) {
   // Delete withdraws every version.
   ASSERT_TRUE(cti_->DeleteObject(cert_, own_, id, "").ok());
   EXPECT_EQ(cti_->GetObject(cert_, own_, id, "").status().code(), StatusCode::kNotFound);
+  // After the delete (the service's entries reloaded, the deleted object's entry reused): a new
+  // object and a new version of the deleted one are written once each, then already held.
+  const std::string bundle = Envelope(
+      {Indicator(2, "2017-01-01T00:00:00.000Z"), Indicator(1, "2018-01-01T00:00:00.000Z")});
+  const json written = Post(cert_, own_, bundle);
+  EXPECT_EQ(written["success_count"], 2) << written.dump();
+  EXPECT_EQ(written["successes"][0].value("message", ""), "");
+  EXPECT_EQ(written["successes"][1].value("message", ""), "");
+  const json repeated = Post(cert_, own_, bundle);
+  EXPECT_EQ(repeated["successes"][0]["message"], "already held");
+  EXPECT_EQ(repeated["successes"][1]["message"], "already held");
+  Result<TaxiiPage> back = cti_->GetObject(cert_, own_, id, "");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
 }
 
 // The node stores the properties the service built without serialising them again: they must
@@ -234,9 +247,11 @@ TEST_F(CtiTest, PagesWithStatelessCursors) {
 }
 
 TEST_F(CtiTest, TlpDecidesWhoSees) {
+  // The recipients followed by a property that sorts after them (the service looks for them only
+  // when the last key does not sort before theirs); bad_recipients below has them last.
   const std::string red = Indicator(
       1, "2016-04-06T20:03:48.000Z",
-      R"(,"object_marking_refs":["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"],"x_issa_recipients":["DE-CERT"])");
+      R"(,"object_marking_refs":["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"],"x_issa_recipients":["DE-CERT"],"x_opencti_score":50)");
   const std::string amber_strict = Indicator(
       2, "2016-04-06T20:03:48.000Z",
       R"(,"object_marking_refs":["marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003"])");

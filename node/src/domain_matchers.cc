@@ -57,12 +57,12 @@ std::vector<std::shared_ptr<RecordMatcher>> NodeImpl::MatchersFor(std::string_vi
 
 Status NodeImpl::DomainUpsert(const core::Record& record,
                               std::vector<matching::Candidate>* candidates,
-                              const nlohmann::json* properties) {
+                              const nlohmann::json* properties, const MatcherInput* matcher_input) {
   for (const std::shared_ptr<RecordMatcher>& m : MatchersFor(record.type)) {
     const size_t max = candidates ? options_.match.max_candidates : 0;
-    ISSA_ASSIGN_OR_RETURN(
-        std::vector<DomainMatch> found,
-        properties ? m->UpsertParsed(record, *properties, max) : m->Upsert(record, max));
+    ISSA_ASSIGN_OR_RETURN(std::vector<DomainMatch> found,
+                          properties ? m->UpsertParsed(record, *properties, matcher_input, max)
+                                     : m->Upsert(record, max));
     if (candidates == nullptr) continue;
     for (DomainMatch& d : found) {
       matching::Candidate c;

@@ -101,7 +101,8 @@ class NodeImpl final : public Node {
   struct PreparedRecord {
     core::Record record;
     std::vector<matching::Candidate> candidates;
-    const nlohmann::json* properties = nullptr;  // parsed, borrowed (CreateParsedRecords)
+    const nlohmann::json* properties = nullptr;   // parsed, borrowed (CreateParsedRecords)
+    const MatcherInput* matcher_input = nullptr;  // borrowed (CreateParsedRecords)
   };
   struct SubscriberEntry {
     Context ctx;
@@ -119,7 +120,8 @@ class NodeImpl final : public Node {
   // Indexes a record's current version in the domain matchers of its type and appends their
   // matches to `candidates` (none asked for when null).
   Status DomainUpsert(const core::Record& record, std::vector<matching::Candidate>* candidates,
-                      const nlohmann::json* properties = nullptr);
+                      const nlohmann::json* properties = nullptr,
+                      const MatcherInput* matcher_input = nullptr);
   void DomainRemove(const core::Record& record);
 
   core::Timestamp Now() const { return clock_->Now(); }

@@ -180,8 +180,8 @@ Result<std::vector<std::string>> NodeImpl::WriteRecords(const Context& ctx,
     ISSA_RETURN_IF_ERROR(matcher_.Upsert(p.record));
   }
   for (size_t i = 0; i < prepared.size(); ++i) {
-    const Status indexed =
-        DomainUpsert(prepared[i].record, &prepared[i].candidates, prepared[i].properties);
+    const Status indexed = DomainUpsert(prepared[i].record, &prepared[i].candidates,
+                                        prepared[i].properties, prepared[i].matcher_input);
     if (!indexed.ok()) {
       for (size_t j = 0; j <= i; ++j) DomainRemove(prepared[j].record);
       for (const auto& p : prepared) matcher_.Remove(p.record.id);
@@ -292,6 +292,7 @@ Result<std::vector<std::string>> NodeImpl::CreateParsedRecords(const Context& ct
                                     std::move(r.handling)));
         ISSA_ASSIGN_OR_RETURN(PreparedRecord p, PrepareDraft(ctx, std::move(d), now));
         p.properties = r.properties;
+        p.matcher_input = r.matcher_input;
         return p;
       });
 }

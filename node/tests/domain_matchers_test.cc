@@ -73,6 +73,61 @@ TEST_F(NodeFixture, DomainMatcherIsLoadedAndItsMatchesBecomeHits) {
   (void)before;
 }
 
+// A matcher that keeps what CreateParsedRecords hands it: the caller's tree and matcher input.
+class InputMatcher final : public RecordMatcher {
+ public:
+  struct Names final : MatcherInput {
+    std::string name;
+  };
+  Result<std::vector<DomainMatch>> Upsert(const core::Record& record, size_t) override {
+    std::lock_guard lock(mu_);
+    seen_[record.id] = "parsed here";
+    return std::vector<DomainMatch>{};
+  }
+  Result<std::vector<DomainMatch>> UpsertParsed(const core::Record& record,
+                                                const nlohmann::json& properties,
+                                                const MatcherInput* input, size_t) override {
+    std::lock_guard lock(mu_);
+    const auto* names = dynamic_cast<const Names*>(input);
+    seen_[record.id] = properties.value("name", "") + "/" + (names ? names->name : "none");
+    return std::vector<DomainMatch>{};
+  }
+  void Remove(std::string_view) override {}
+  std::map<std::string, std::string> seen() {
+    std::lock_guard lock(mu_);
+    return seen_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, std::string> seen_;  // record id -> what the matcher got
+};
+
+TEST_F(NodeFixture, ParsedRecordsHandTheirMatcherInputToTheMatcher) {
+  auto matcher = std::make_shared<InputMatcher>();
+  ASSERT_TRUE(node_->AddMatcher(system_, {"Location"}, matcher).ok());
+  const Context de = As("DE-BKA");
+  const nlohmann::json a{{"name", "Quay 1"}}, b{{"name", "Quay 2"}};
+  InputMatcher::Names given;
+  given.name = "from the caller";
+  std::vector<Node::ParsedRecord> records(2);
+  for (Node::ParsedRecord& r : records) {
+    r.type = "Location";
+    r.handling.purposes = static_cast<core::PurposeSet>(core::Purpose::kCrime);
+  }
+  records[0].properties = &a;
+  records[0].properties_json = a.dump();
+  records[0].matcher_input = &given;
+  records[1].properties = &b;
+  records[1].properties_json = b.dump();
+  Result<std::vector<std::string>> ids = node_->CreateParsedRecords(de, std::move(records));
+  ASSERT_TRUE(ids.ok()) << ids.status().ToString();
+  ASSERT_EQ(ids->size(), 2u);
+  const std::map<std::string, std::string> seen = matcher->seen();
+  EXPECT_EQ(seen.at((*ids)[0]), "Quay 1/from the caller");
+  EXPECT_EQ(seen.at((*ids)[1]), "Quay 2/none");
+}
+
 TEST_F(NodeFixture, GetRecordsReturnsOnlyWhatTheCallerMaySee) {
   const Context fr = As("FR-PIU");
   const Context de = As("DE-BKA");

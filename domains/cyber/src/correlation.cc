@@ -403,7 +403,7 @@ struct CorrelationIndex::Impl {
 
   Member MemberOf(std::uint32_t o) const {
     const auto& r = observables[o];
-    return Member{r.id, owners.Word(r.owner), handlings.Word(r.handling)};
+    return Member{r.id, owners.Word(r.owner), handlings.Word(r.handling), o};
   }
 
   CorrelationPage Page(const std::vector<Observable>& values, std::uint32_t self, size_t offset,
@@ -475,6 +475,7 @@ Result<AddOutcome> CorrelationIndex::Add(const ObservableEntry& entry) {
                           !outcome.warning_lists.empty()};
   m.observables.push_back(record);
   m.id_table.Insert(record.id, o);
+  outcome.number = o;
   ++m.live_observables;
   if (record.warned) return outcome;
   std::string key;
@@ -524,6 +525,17 @@ Status CorrelationIndex::Remove(std::string_view id) {
   m.id_table.Erase(id, [&m](std::uint32_t x) { return m.observables[x].id; });
   --m.live_observables;
   return Status::Ok();
+}
+
+std::optional<std::uint32_t> CorrelationIndex::NumberOf(std::string_view id) const {
+  const auto o = impl_->FindObservable(id);
+  if (o == kNone) return std::nullopt;
+  return o;
+}
+
+std::optional<Member> CorrelationIndex::MemberAt(std::uint32_t number) const {
+  if (number >= impl_->observables.size() || !impl_->observables[number].live) return std::nullopt;
+  return impl_->MemberOf(number);
 }
 
 Result<CorrelationPage> CorrelationIndex::Correlations(std::string_view id, size_t offset,

@@ -616,8 +616,10 @@ std::optional<SchemaError> SchemaSet::Eval(const json& schema, const json& v,
       }
       bool matched = false;
       if (props != nullptr) {
-        while (next_prop != props->end() && next_prop->first < k) ++next_prop;
-        if (next_prop != props->end() && next_prop->first == k) {
+        // One three-way comparison per step (not a `<` and then an `==`).
+        int order = 1;
+        while (next_prop != props->end() && (order = next_prop->first.compare(k)) < 0) ++next_prop;
+        if (next_prop != props->end() && order == 0) {
           matched = true;
           if (auto e = Eval(next_prop->second, sub, kp, depth + 1, quiet)) return e;
         }

@@ -232,6 +232,7 @@ struct StixValidator::Impl {
       if (pt != o.end() && pt->is_string() && *pt == "stix" && p != o.end() && p->is_string()) {
         Result<ParsedPattern> parsed = ParsePattern(p->get_ref<const std::string&>());
         if (!parsed.ok()) return ObjectError(id, "pattern", parsed.status().message());
+        out.pattern = std::move(parsed).value();
       }
     }
     if (auto it = o.find("spec_version"); it != o.end() && it->is_string()) {
@@ -424,6 +425,12 @@ Result<std::vector<BundleItem>> ReadBundleItems(const StixValidator& validator, 
                                                 const BundleLimits& limits) {
   std::string text;
   {
+    // What the stream holds already (a request body in memory) is read into one buffer of its
+    // size, not into one grown by doubling and copied each time.
+    const std::streamsize buffered = in.rdbuf() != nullptr ? in.rdbuf()->in_avail() : 0;
+    if (buffered > 0) {
+      text.reserve(std::min(static_cast<size_t>(buffered), limits.max_bytes) + 1);
+    }
     std::array<char, 1 << 16> buf{};
     while (in) {
       in.read(buf.data(), buf.size());

@@ -193,6 +193,37 @@ TEST(CorrelationIndex, PagingRemoveAndErrors) {
   EXPECT_EQ(index.Correlations("o0", 0, 100)->hits.size(), 24u);
 }
 
+// Numbers count additions from 0, are never reused, and name the member in every answer.
+TEST(CorrelationIndex, NumbersNameObservablesUntilRemoved) {
+  CorrelationIndex index;
+  const std::string hash = "da39a3ee5e6b4b0d3255bfef95601890afd80709";
+  for (std::uint32_t i = 0; i < 3; ++i) {
+    Result<AddOutcome> added =
+        index.Add(Entry(fmt::format("o{}", i), "x", ObservableType::kSha1, hash));
+    ASSERT_TRUE(added.ok());
+    EXPECT_EQ(added->number, i);
+    EXPECT_EQ(index.NumberOf(fmt::format("o{}", i)), i);
+  }
+  EXPECT_FALSE(index.NumberOf("o3").has_value());
+  ASSERT_TRUE(index.Remove("o1").ok());
+  EXPECT_FALSE(index.NumberOf("o1").has_value());
+  EXPECT_FALSE(index.MemberAt(1).has_value());
+  EXPECT_FALSE(index.MemberAt(3).has_value());
+  Result<AddOutcome> again = index.Add(Entry("o1", "y", ObservableType::kSha1, hash));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->number, 3u);  // not 1 again
+  const std::optional<Member> m = index.MemberAt(3);
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ(m->id, "o1");
+  EXPECT_EQ(m->owner, "y");
+  Result<CorrelationPage> page = index.Correlations("o0", 0, 10);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->hits.size(), 2u);
+  for (const CorrelationHit& h : page->hits) {
+    EXPECT_EQ(h.member.number, *index.NumberOf(h.member.id)) << h.member.id;
+  }
+}
+
 TEST(CorrelationIndex, GraphIsBoundedByDepthAndNodes) {
   CorrelationIndex index;
   ASSERT_TRUE(index.Add(Entry("u", "a", ObservableType::kUrl, "http://a.b.example.com/p")).ok());

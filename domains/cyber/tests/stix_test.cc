@@ -152,6 +152,31 @@ TEST_F(StixTest, LiteralPatternRulesStillRefuse) {
       << r.status().ToString();
 }
 
+// An indicator's STIX pattern comes back parsed (the cti service hands its observables to the
+// correlator without a second parse); other pattern languages and other objects have none.
+TEST_F(StixTest, IndicatorPatternComesBackParsed) {
+  json indicator = json::parse(kIndicator);
+  indicator["pattern"] =
+      "[ipv4-addr:value = '198.51.100.7'] OR [domain-name:value = 'example.org']";
+  Result<StixObject> r = validator_->Validate(indicator.dump());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(r->pattern.has_value());
+  ASSERT_EQ(r->pattern->comparisons.size(), 2u);
+  EXPECT_EQ(r->pattern->comparisons[0].object_type, "ipv4-addr");
+  EXPECT_EQ(r->pattern->comparisons[0].values, std::vector<std::string>{"198.51.100.7"});
+  EXPECT_EQ(r->pattern->comparisons[1].object_type, "domain-name");
+  EXPECT_EQ(r->pattern->observations, 2u);
+  indicator["pattern_type"] = "snort";
+  indicator["pattern"] = "alert tcp any any -> any any";
+  r = validator_->Validate(indicator.dump());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->pattern.has_value());
+  r = validator_->Validate(
+      R"({"type":"ipv4-addr","id":"ipv4-addr--ff26c055-6336-4bc6-b98d-13d6226742dd","value":"198.51.100.7"})");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->pattern.has_value());
+}
+
 // One parse per object: the validated object's text is its parsed value's canonical form, also
 // after refs to replaced observable ids were rewritten.
 TEST_F(StixTest, TextAndValueAgree) {

@@ -127,6 +127,15 @@ struct DomainMatch {
   std::vector<std::string> features;  // what linked them, e.g. "same-value", "ipv4"
 };
 
+// What a caller derived from a record's properties before writing it, for the matcher of the
+// record's type (a domain's own type derives from this one), so that the matcher need not derive
+// it again from the properties: e.g. the observables of a STIX pattern the cti service's
+// validator parsed. Handed through Node::ParsedRecord to RecordMatcher::UpsertParsed, which
+// checks the type and otherwise derives what it needs itself.
+struct MatcherInput {
+  virtual ~MatcherInput() = default;
+};
+
 // A domain's matcher, for record types the built-in cross-matching does not cover (a domain plugs
 // in through Node::AddMatcher; e.g. cti/ correlates STIX observables by value). The node calls
 // Upsert with every new current version of a record of the types it was added for, before the write
@@ -144,11 +153,13 @@ class RecordMatcher {
                                                   size_t max_matches) = 0;
   // Upsert with the record's properties already parsed (`properties` is record.properties_json
   // parsed; Node::CreateParsedRecords passes the caller's tree), so that the matcher need not
-  // parse them again. The default parses nothing and calls Upsert.
+  // parse them again, and what the caller derived from them (`input`, ParsedRecord's
+  // matcher_input; may be null). The default parses nothing and calls Upsert.
   virtual Result<std::vector<DomainMatch>> UpsertParsed(const core::Record& record,
                                                         const nlohmann::json& properties,
+                                                        const MatcherInput* input,
                                                         size_t max_matches) {
-    (void)properties;
+    (void)properties, (void)input;
     return Upsert(record, max_matches);
   }
   virtual void Remove(std::string_view record_id) = 0;
@@ -212,6 +223,8 @@ class Node {
     const nlohmann::json* properties = nullptr;  // borrowed for the call
     std::string properties_json;
     core::Handling handling;
+    // For the type's matchers (RecordMatcher::UpsertParsed); borrowed for the call; may be null.
+    const MatcherInput* matcher_input = nullptr;
   };
   // CreateRecords of parsed records: one transaction, all or none; returns the ids. The
   // default writes their JSON form through CreateRecords.

@@ -59,6 +59,7 @@ struct Member {
   std::string_view id;
   std::string_view owner;
   std::string_view handling;
+  std::uint32_t number = 0;  // the observable's number in the index (AddOutcome::number)
 };
 
 struct CorrelationHit {
@@ -77,6 +78,10 @@ struct AddOutcome {
   // Names of the warning lists the values hit; when not empty the observable is kept (so it can
   // be removed) but not correlated.
   std::vector<std::string> warning_lists;
+  // The observable's number in the index: 0, 1, 2, … in the order of addition, never reused
+  // (a removed observable's number stays unused), so a caller may keep data of its own about
+  // the observable in a vector by number.
+  std::uint32_t number = 0;
 };
 
 struct GraphQuery {
@@ -126,6 +131,10 @@ class CorrelationIndex {
   Result<AddOutcome> Add(const ObservableEntry& entry);
   // Errors: kNotFound.
   Status Remove(std::string_view id);
+  // The number of an observable in the index (AddOutcome::number), if it is there.
+  std::optional<std::uint32_t> NumberOf(std::string_view id) const;
+  // The observable of a number while it is in the index.
+  std::optional<Member> MemberAt(std::uint32_t number) const;
 
   // Correlations of one observable (excluding itself), in a stable order, from `offset`.
   // Errors: kNotFound.

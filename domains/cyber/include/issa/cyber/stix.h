@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "issa/core/status.h"
+#include "issa/cyber/pattern.h"
 #include "issa/cyber/tlp.h"
 
 // STIX 2.1 objects: validation against the OASIS STIX 2.1 JSON schemas (built into the library
@@ -38,6 +39,9 @@ struct StixObject {
   std::vector<std::string> refs;          // every id in *_ref / *_refs properties
   Tlp tlp = Tlp::kNone;                   // from object_marking_refs
   std::string original_id;  // the id as submitted when it was replaced by the deterministic one
+  // An indicator's STIX pattern (pattern_type "stix") as the validator parsed it, so that a
+  // caller need not parse it again; absent for other objects and pattern languages.
+  std::optional<ParsedPattern> pattern;
 };
 
 // Validates against the STIX 2.1 schemas. Immutable after construction; thread-safe.
