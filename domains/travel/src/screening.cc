@@ -239,6 +239,8 @@ void NameKeys(const matching::PreparedName& name, std::vector<std::string>& out)
 // except the typo neighbours of a rare or unknown query part, which stand for that part together.
 // A query part held by at most this many entries of its family also brings its typo neighbours.
 constexpr size_t kNeighbourParts = 1;
+// Ties: the names of an entry beyond the first holding a query part count up to this many.
+constexpr size_t kSupportNames = 3;
 struct QueryKey {
   uint32_t id = 0;
   float idf = 0;
@@ -824,8 +826,8 @@ class Screener::Impl {
   }
 
   // What an entry's names hold of the query's keys: the IDF-weighted sum of the keys any of its
-  // names holds (overlap), and of those held by two names or more (support: evidence from
-  // several names of the entry, not from one).
+  // names holds (overlap), and the same sum with each key counted once per further name holding
+  // it, up to kSupportNames (support: evidence from several names of the entry, not from one).
   struct Evidence {
     float overlap = 0;
     float support = 0;
@@ -846,7 +848,9 @@ class Screener::Impl {
       const auto at = std::lower_bound(held.begin(), held.end(), std::make_pair(k.id, uint16_t{0}));
       if (at != held.end() && at->first == k.id) {
         part_overlap = std::max(part_overlap, k.idf);
-        if (at->second >= 2) part_support = std::max(part_support, k.idf);
+        // Each further name holding the part adds evidence, up to kSupportNames of them.
+        const auto further = static_cast<float>(std::min<size_t>(at->second - 1U, kSupportNames));
+        part_support = std::max(part_support, k.idf * further);
       }
       if (i + 1 == query_keys.size() || query_keys[i + 1].part != k.part) {
         out.overlap += part_overlap;
