@@ -1,7 +1,9 @@
 #include "issa/travel/screening.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <shared_mutex>
@@ -232,6 +234,35 @@ void NameKeys(const matching::PreparedName& name, std::vector<std::string>& out)
   }
 }
 
+// A query's retrieval key: its id in the index, its inverse document frequency (within the
+// query's name family) and the part of the query it stands for: each key is a part of its own,
+// except the typo neighbours of a rare or unknown query part, which stand for that part together.
+// A query part held by at most this many entries of its family also brings its typo neighbours.
+constexpr size_t kNeighbourParts = 1;
+// Ties: the names of an entry beyond the first holding a query part count up to this many.
+constexpr size_t kSupportNames = 3;
+struct QueryKey {
+  uint32_t id = 0;
+  float idf = 0;
+  uint32_t part = 0;
+};
+
+// The IDF-weighted sum of the query's parts: each part counts once, by its rarest key.
+float PartsWeight(const std::vector<QueryKey>& keys) {
+  float sum = 0;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    float best = keys[i].idf;
+    bool first = true;
+    for (size_t j = 0; j < keys.size(); ++j) {
+      if (keys[j].part != keys[i].part) continue;
+      if (j < i) first = false;
+      best = std::max(best, keys[j].idf);
+    }
+    if (first) sum += best;
+  }
+  return sum;
+}
+
 }  // namespace
 
 class Screener::Impl {
@@ -326,18 +357,18 @@ class Screener::Impl {
       queries.push_back(std::move(q));
     }
     std::vector<ScreeningHit> hits;
-    std::vector<float> rarity;  // tie-break: rarity of the query parts the entry holds
-    std::vector<double> rank;   // ranking mode: the ranking score; else the score
+    std::vector<float> rarity;   // tie-break: rarity of the query parts the entry holds
+    std::vector<float> backing;  // then: of those, held by several of the entry's names
+    std::vector<double> rank;    // ranking mode: the ranking score; else the score
     // Room for candidates dropped below (expired, weak alias); ranking mode looks wider so that
     // the token overlap can reorder them.
     const bool ranking = threshold < config_.match.name_floor && !slot_of_.empty();
     const size_t limit = ranking ? top * 3 + 20 : top + 8;
     std::shared_lock lock(mu_);
-    std::vector<std::pair<uint32_t, float>> query_keys;
+    std::vector<QueryKey> query_keys;
     if (ranking && !s.name.empty())
-      query_keys = QueryKeys(matching::PrepareName(s.name, NameKindOf(s.kind)));
-    float query_idf = 0;
-    for (const auto& [k, idf] : query_keys) query_idf += idf;
+      query_keys = QueryKeys(matching::PrepareName(s.name, NameKindOf(s.kind)), NameFamily(s.kind));
+    const float query_idf = PartsWeight(query_keys);
     // Names in another script than Latin (UN original-script names) are read through a
     // transliteration: their parts say little as tokens; they are ranked by the similarity of
     // the whole name's consonant skeleton with the entry's names instead (CrossScript below).
@@ -400,10 +431,16 @@ class Screener::Impl {
         }
       }
       std::vector<float> overlap(all.size(), 0.0F);
+      std::vector<float> support(all.size(), 0.0F);
       if (ranking) {
         for (size_t i = 0; i < all.size(); ++i) {
-          overlap[i] = other_script ? skeleton[i]
-                                    : Rarity(query_keys, Key(all[i].first->list, all[i].first->id));
+          if (other_script) {
+            overlap[i] = skeleton[i];
+            continue;
+          }
+          const Evidence ev = EvidenceOf(query_keys, Key(all[i].first->list, all[i].first->id));
+          overlap[i] = ev.overlap;
+          support[i] = ev.support;
         }
         // Only the best few by ranking score are explained (Explain compares every name).
         const size_t keep = top * 3 + 10;
@@ -419,18 +456,22 @@ class Screener::Impl {
                               const long hb = std::lround(rb * 100);
                               if (ha != hb) return ha > hb;
                               if (overlap[a] != overlap[b]) return overlap[a] > overlap[b];
+                              if (support[a] != support[b]) return support[a] > support[b];
                               return ra > rb || (ra == rb && a < b);
                             });
           idx.resize(keep);
           std::sort(idx.begin(), idx.end());
           std::vector<std::pair<const WatchlistEntry*, matching::Candidate>> kept;
           std::vector<float> kept_overlap;
+          std::vector<float> kept_support;
           for (size_t i : idx) {
             kept.push_back(std::move(all[i]));
             kept_overlap.push_back(overlap[i]);
+            kept_support.push_back(support[i]);
           }
           all = std::move(kept);
           overlap = std::move(kept_overlap);
+          support = std::move(kept_support);
         }
       }
       for (size_t i = 0; i < all.size(); ++i) {
@@ -447,6 +488,7 @@ class Screener::Impl {
         Explain(s, q.type, e, h);
         if (h.score + 1e-9 < threshold) continue;
         rarity.push_back(overlap[i]);
+        backing.push_back(support[i]);
         rank.push_back(ranking ? rank_of(h.score, overlap[i]) : h.score);
         hits.push_back(std::move(h));
       }
@@ -463,6 +505,7 @@ class Screener::Impl {
       const long sb = std::lround(rank[y] * 100);
       if (sa != sb) return sa > sb;
       if (rarity[x] != rarity[y]) return rarity[x] > rarity[y];
+      if (backing[x] != backing[y]) return backing[x] > backing[y];
       if (a.score != b.score) return a.score > b.score;
       if (a.list != b.list) return a.list < b.list;
       return a.entry_id < b.entry_id;
@@ -616,6 +659,8 @@ class Screener::Impl {
     std::vector<matching::PreparedName> names;
     std::vector<core::Record> records;  // the entry's matching records (chunks)
     std::vector<uint32_t> keys;
+    // (key id, how many of the entry's names hold it), by key id.
+    std::vector<std::pair<uint32_t, uint16_t>> key_names;
     std::vector<std::string> skeletons;  // NameSkeleton of each name
     std::vector<uint32_t> grams;         // ids of the skeletons' letter pairs
     bool live = false;
@@ -640,9 +685,15 @@ class Screener::Impl {
     slot.records = std::move(records);
     std::vector<std::string> keys;
     std::vector<std::string> grams;
+    std::vector<std::string> name_keys;  // each name's keys once
     for (const EntryName& n : e.names) {
       slot.names.push_back(matching::PrepareName(n.text, NameKindOf(e.kind)));
+      const size_t from = keys.size();
       NameKeys(slot.names.back(), keys);
+      std::vector<std::string> own(keys.begin() + static_cast<long>(from), keys.end());
+      std::sort(own.begin(), own.end());
+      own.erase(std::unique(own.begin(), own.end()), own.end());
+      name_keys.insert(name_keys.end(), own.begin(), own.end());
       slot.skeletons.push_back(matching::NameSkeleton(slot.names.back()));
       const std::string& sk = slot.skeletons.back();
       LetterPairs(sk, grams);
@@ -658,12 +709,35 @@ class Screener::Impl {
     }
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    std::sort(name_keys.begin(), name_keys.end());
     for (const std::string& k : keys) {
       const auto [it, inserted] = key_ids_.try_emplace(k, static_cast<uint32_t>(postings_.size()));
-      if (inserted) postings_.emplace_back();
+      if (inserted) {
+        postings_.emplace_back();
+        key_text_.push_back(k);
+        // Parts of 4 letters or more: their one-letter deletions, for Neighbours.
+        if (k.size() >= 5 && k[0] == 't') {
+          const std::string_view text = std::string_view(k).substr(1);
+          deletions_[std::string(text)].push_back(it->second);
+          for (size_t d = 0; d < text.size(); ++d) {
+            std::string variant(text.substr(0, d));
+            variant += text.substr(d + 1);
+            auto& ids = deletions_[variant];
+            if (ids.empty() || ids.back() != it->second) ids.push_back(it->second);
+          }
+        }
+      }
       postings_[it->second].push_back(id);
+      if (inserted) family_postings_.emplace_back();
+      ++family_postings_[it->second][static_cast<size_t>(NameFamily(e.kind))];
       slot.keys.push_back(it->second);
+      const auto [first, last] = std::equal_range(name_keys.begin(), name_keys.end(), k);
+      const auto names = static_cast<uint16_t>(
+          std::min<long>(std::distance(first, last), std::numeric_limits<uint16_t>::max()));
+      slot.key_names.emplace_back(it->second, names);
     }
+    std::sort(slot.key_names.begin(), slot.key_names.end());
+    ++family_entries_[static_cast<size_t>(NameFamily(e.kind))];
     slot_of_[key] = id;
   }
 
@@ -671,7 +745,9 @@ class Screener::Impl {
     const auto it = slot_of_.find(key);
     if (it == slot_of_.end()) return;
     Slot& slot = slots_[it->second];
+    --family_entries_[static_cast<size_t>(NameFamily(slot.kind))];
     for (uint32_t k : slot.keys) {
+      --family_postings_[k][static_cast<size_t>(NameFamily(slot.kind))];
       auto& p = postings_[k];
       p.erase(std::remove(p.begin(), p.end(), it->second), p.end());
     }
@@ -685,34 +761,105 @@ class Screener::Impl {
   }
 
   // The query's retrieval keys with their inverse document frequency.
-  std::vector<std::pair<uint32_t, float>> QueryKeys(const matching::PreparedName& q) const {
+  // The query's retrieval keys, with their IDF among the entries of the query's name family
+  // (persons, organisations, vessels: "limited" is common among organisations, rare among all
+  // entries). A part held by at most kNeighbourParts entries (a typo, a rare spelling) also
+  // brings its typo neighbours in the index, weighing no more than it does.
+  std::vector<QueryKey> QueryKeys(const matching::PreparedName& q, int family) const {
     std::vector<std::string> keys;
     NameKeys(q, keys);
-    std::sort(keys.begin(), keys.end());
-    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-    std::vector<std::pair<uint32_t, float>> out;
-    const auto n = static_cast<double>(std::max<size_t>(slot_of_.size(), 1));
-    for (const std::string& k : keys) {
-      const auto it = key_ids_.find(k);
-      if (it == key_ids_.end() || postings_[it->second].empty()) continue;
-      out.emplace_back(it->second,
-                       static_cast<float>(
-                           std::log(1.0 + n / static_cast<double>(postings_[it->second].size()))));
+    std::vector<QueryKey> out;
+    const auto f = static_cast<size_t>(family);
+    const auto n = static_cast<double>(std::max<size_t>(family_entries_[f], 1));
+    auto df_of = [&](uint32_t id) -> size_t { return family_postings_[id][f]; };
+    uint32_t part = 0;
+    for (const std::string& key : keys) {
+      const auto it = key_ids_.find(key);
+      const size_t df = it == key_ids_.end() ? 0 : df_of(it->second);
+      const bool word = key.size() >= 5 && key[0] == 't';  // a part of 4 letters or more
+      if (df == 0) {
+        if (word) Neighbours(std::string_view(key).substr(1), n, df_of, part++, out);
+        continue;
+      }
+      bool repeated = false;  // the same key from another part (a part written twice)
+      for (const QueryKey& k : out) repeated = repeated || k.id == it->second;
+      if (repeated) continue;
+      const auto idf = static_cast<float>(std::log(1.0 + n / static_cast<double>(df)));
+      out.push_back({it->second, idf, part});
+      if (word && df <= kNeighbourParts) {
+        const size_t from = out.size();
+        Neighbours(std::string_view(key).substr(1), n, df_of, part, out);
+        for (size_t k = from; k < out.size(); ++k) out[k].idf = std::min(out[k].idf, idf);
+      }
+      ++part;
     }
     return out;
   }
 
-  float Rarity(const std::vector<std::pair<uint32_t, float>>& query_keys,
-               const std::string& key) const {
-    if (query_keys.empty()) return 0;
-    const auto it = slot_of_.find(key);
-    if (it == slot_of_.end()) return 0;
-    float sum = 0;
-    const std::vector<uint32_t>& keys = slots_[it->second].keys;
-    for (const auto& [k, idf] : query_keys) {
-      if (std::find(keys.begin(), keys.end(), k) != keys.end()) sum += idf;
+  // The parts of the index within two edits of `text` (one deletion on either side), as keys of
+  // one query part, each weighted by its IDF times its similarity to `text` (at least 0.75).
+  template <typename DfOf>
+  void Neighbours(std::string_view text, double n, const DfOf& df_of, uint32_t part,
+                  std::vector<QueryKey>& out) const {
+    std::vector<uint32_t> ids;
+    auto look = [&](const std::string& variant) {
+      const auto it = deletions_.find(variant);
+      if (it != deletions_.end()) ids.insert(ids.end(), it->second.begin(), it->second.end());
+    };
+    look(std::string(text));
+    for (size_t d = 0; d < text.size(); ++d) {
+      std::string variant(text.substr(0, d));
+      variant += text.substr(d + 1);
+      look(variant);
     }
-    return sum;
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    for (uint32_t id : ids) {
+      const size_t df = df_of(id);
+      if (df == 0 || std::string_view(key_text_[id]).substr(1) == text) continue;
+      const double similarity =
+          matching::PartSimilarity(text, std::string_view(key_text_[id]).substr(1), config_.match);
+      if (similarity < 0.75) continue;
+      out.push_back(
+          {id, static_cast<float>(similarity * std::log(1.0 + n / static_cast<double>(df))), part});
+    }
+  }
+
+  // What an entry's names hold of the query's keys: the IDF-weighted sum of the keys any of its
+  // names holds (overlap), and the same sum with each key counted once per further name holding
+  // it, up to kSupportNames (support: evidence from several names of the entry, not from one).
+  struct Evidence {
+    float overlap = 0;
+    float support = 0;
+  };
+  Evidence EvidenceOf(const std::vector<QueryKey>& query_keys, const std::string& key) const {
+    const auto it = slot_of_.find(key);
+    if (query_keys.empty() || it == slot_of_.end()) return {};
+    return EvidenceIn(query_keys, slots_[it->second]);
+  }
+  // Each query part counts once, by its rarest key the entry holds.
+  static Evidence EvidenceIn(const std::vector<QueryKey>& query_keys, const Slot& slot) {
+    Evidence out;
+    const auto& held = slot.key_names;
+    float part_overlap = 0;
+    float part_support = 0;
+    for (size_t i = 0; i < query_keys.size(); ++i) {
+      const QueryKey& k = query_keys[i];
+      const auto at = std::lower_bound(held.begin(), held.end(), std::make_pair(k.id, uint16_t{0}));
+      if (at != held.end() && at->first == k.id) {
+        part_overlap = std::max(part_overlap, k.idf);
+        // Each further name holding the part adds evidence, up to kSupportNames of them.
+        const auto further = static_cast<float>(std::min<size_t>(at->second - 1U, kSupportNames));
+        part_support = std::max(part_support, k.idf * further);
+      }
+      if (i + 1 == query_keys.size() || query_keys[i + 1].part != k.part) {
+        out.overlap += part_overlap;
+        out.support += part_support;
+        part_overlap = 0;
+        part_support = 0;
+      }
+    }
+    return out;
   }
 
   // Candidates beyond the index's blocking, scored by Matcher::Compare.
@@ -723,24 +870,24 @@ class Screener::Impl {
                 double token_weight, std::vector<std::string>& seen,
                 std::vector<std::pair<const WatchlistEntry*, matching::Candidate>>& out) const {
     const matching::PreparedName q = matching::PrepareName(s.name, NameKindOf(s.kind));
-    std::vector<std::string> keys;
-    NameKeys(q, keys);
-    std::sort(keys.begin(), keys.end());
-    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    const std::vector<QueryKey> query_keys = QueryKeys(q, NameFamily(s.kind));
     std::unordered_map<uint32_t, float> weight;
-    const auto n = static_cast<double>(std::max<size_t>(slot_of_.size(), 1));
+    std::unordered_map<uint32_t, float> part_weight;  // of the current part, by entry
     const int family = NameFamily(s.kind);
-    float query_idf = 0;
-    for (const std::string& k : keys) {
-      const auto it = key_ids_.find(k);
-      if (it == key_ids_.end()) continue;
-      const auto& p = postings_[it->second];
-      if (p.empty()) continue;
-      const auto idf = static_cast<float>(std::log(1.0 + n / static_cast<double>(p.size())));
-      query_idf += idf;
-      if (p.size() > 5000) continue;
-      for (uint32_t id : p) {
-        if (NameFamily(slots_[id].kind) == family) weight[id] += idf;
+    const float query_idf = PartsWeight(query_keys);
+    for (size_t i = 0; i < query_keys.size(); ++i) {
+      const QueryKey& k = query_keys[i];
+      const auto& p = postings_[k.id];
+      if (p.size() <= 5000) {
+        for (uint32_t id : p) {
+          if (NameFamily(slots_[id].kind) != family) continue;
+          float& w = part_weight[id];
+          w = std::max(w, k.idf);
+        }
+      }
+      if (i + 1 == query_keys.size() || query_keys[i + 1].part != k.part) {
+        for (const auto& [id, w] : part_weight) weight[id] += w;
+        part_weight.clear();
       }
     }
     std::vector<std::pair<float, uint32_t>> ranked;
@@ -850,6 +997,13 @@ class Screener::Impl {
   std::unordered_map<std::string, uint32_t> slot_of_;
   std::unordered_map<std::string, uint32_t> key_ids_;
   std::vector<std::vector<uint32_t>> postings_;
+  std::vector<std::string> key_text_;  // by key id
+  // A part's text and its one-letter deletions -> the parts' key ids (typo neighbours of a query
+  // part the index does not hold, SymSpell-style: two parts meet within two edits).
+  std::unordered_map<std::string, std::vector<uint32_t>> deletions_;
+  // By key: the entries of each name family (NameFamily) holding it; and entries by family.
+  std::vector<std::array<uint32_t, 3>> family_postings_;
+  std::array<size_t, 3> family_entries_{};
 
   ScreeningConfig config_;
   double floor_ = 0;

@@ -466,6 +466,64 @@ TEST(Screener, RankingMeetsCompoundsWrittenApartOrTogether) {
   EXPECT_EQ(FirstRanked(screener, Named("Mohammad FAKHRZADEH")), "p2");
 }
 
+// A query part the index does not hold (a spelling no entry has) is represented by its typo
+// neighbours in the index (OFAC SDN 18539, a.k.a. ALZROONI EXCHANGE, held out): the entry
+// holding "AL ZAROONI" ranks above the exchanges sharing only the generic word.
+TEST(Screener, RankingFindsTypoNeighboursOfAnUnknownPart) {
+  Screener screener(ScreeningConfig{}, 0.01);
+  ASSERT_TRUE(screener.Put(Entry("18539", EntryKind::kOrganisation, {"AL ZAROONI EXCHANGE"})).ok());
+  int n = 0;
+  for (const char* x : {"ELESSA EXCHANGE", "UMQI EXCHANGE", "HANIFEH EXCHANGE", "CHAMS EXCHANGE",
+                        "SAKSOUK EXCHANGE", "ATLAS EXCHANGE", "HITAL EXCHANGE", "REDIN EXCHANGE"}) {
+    ASSERT_TRUE(screener.Put(Entry("x" + std::to_string(n++), EntryKind::kOrganisation, {x})).ok());
+  }
+  Subject org = Named("ALZROONI EXCHANGE");
+  org.kind = EntryKind::kOrganisation;
+  EXPECT_EQ(FirstRanked(screener, org), "18539");
+  // Its fuzzy name score alone is below the other exchanges': the neighbour decides.
+  const auto hits = screener.Screen(org, 9, 0.0);
+  ASSERT_EQ(hits.size(), 9U);
+  EXPECT_NE(hits[0].entry_id, "18539");
+}
+
+// Words common among organisations weigh little for an organisation, however rare among all
+// entries (IDF within the name family): "LIMITED LIABILITY COMPANY TRANSOIL" (OFAC SDN 16807,
+// held out) is TRANSOIL, not one of the other limited liability companies.
+TEST(Screener, RankingWeighsPartsWithinTheirNameFamily) {
+  Screener screener(ScreeningConfig{}, 0.01);
+  ASSERT_TRUE(screener.Put(Entry("16807", EntryKind::kOrganisation, {"TRANSOIL"})).ok());
+  int n = 0;
+  for (const char* x :
+       {"LIMITED LIABILITY COMPANY STROYGAZMONTAZH", "LIMITED LIABILITY COMPANY TRANSSERVIS",
+        "OBORONLOGISTICS LIMITED LIABILITY COMPANY", "EXCELLENCE LIMITED LIABILITY COMPANY",
+        "LETIA LIMITED LIABILITY COMPANY", "LIMITED LIABILITY COMPANY ALKON"}) {
+    ASSERT_TRUE(screener.Put(Entry("o" + std::to_string(n++), EntryKind::kOrganisation, {x})).ok());
+  }
+  // Persons, among whom the legal form's words are unknown, make them rare among all entries.
+  for (int i = 0; i < 400; ++i) {
+    ASSERT_TRUE(screener
+                    .Put(Entry("p" + std::to_string(i), EntryKind::kPerson,
+                               {"Person" + std::string(1, static_cast<char>('a' + i % 26)) +
+                                std::string(1, static_cast<char>('a' + i / 26)) + " Listed"}))
+                    .ok());
+  }
+  Subject org = Named("LIMITED LIABILITY COMPANY TRANSOIL");
+  org.kind = EntryKind::kOrganisation;
+  EXPECT_EQ(FirstRanked(screener, org), "16807");
+}
+
+// Among entries equal on score and on the rare parts they hold, the one whose several names hold
+// them ranks first (UN CFi.011, a.k.a. Okolu Salim held out: SALIM KONY and Salim Saleh).
+TEST(Screener, RankingPrefersPartsHeldBySeveralNames) {
+  Screener screener(ScreeningConfig{}, 0.01);
+  // Listed before it in entry order (the last tie-break).
+  ASSERT_TRUE(screener.Put(Entry("1", EntryKind::kPerson, {"Salim BORJI"})).ok());
+  ASSERT_TRUE(screener.Put(Entry("2", EntryKind::kPerson, {"Salim DUMIT"})).ok());
+  ASSERT_TRUE(
+      screener.Put(Entry("CFi.011", EntryKind::kPerson, {"SALIM KONY", "Salim Saleh"})).ok());
+  EXPECT_EQ(FirstRanked(screener, Named("Okolu Salim")), "CFi.011");
+}
+
 // Name-only calibration: an approximate name of two parts loses short_name_penalty; a third
 // part, an exact name or an agreeing date of birth keep the full score.
 TEST(Screener, ShortApproximateNamesAloneArePenalised) {
