@@ -262,6 +262,47 @@ inline std::string_view Slice(std::string_view s, size_t pos, size_t len = std::
   return {s.data() + pos, std::min(len, s.size() - pos)};
 }
 
+// Set bits of x (no POPCNT in the baseline instruction set).
+inline size_t BitCount(std::uint64_t x) {
+  x = x - ((x >> 1) & 0x5555555555555555ULL);
+  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+  return static_cast<size_t>((x * 0x0101010101010101ULL) >> 56);
+}
+
+// ParseV4 of a token of digits and exactly three dots, `dots` the dots' bits (bit i: t[i]): each
+// part read from its end, without branches on its length.
+inline bool ParseV4Dotted(std::string_view t, std::uint64_t dots, std::uint32_t& out) {
+  const char* p = t.data();
+  std::uint32_t value = 0;
+  unsigned bad = 0;
+  size_t start = 0;
+  for (int part = 0; part < 4; ++part) {
+    const size_t end = part < 3 ? static_cast<size_t>(__builtin_ctzll(dots)) : t.size();
+    dots &= dots - 1;
+    const size_t length = end - start;
+    const unsigned ones = static_cast<unsigned>(p[end - (length != 0)] - '0');
+    const unsigned tens = length >= 2 ? static_cast<unsigned>(p[end - 2] - '0') : 0;
+    const unsigned hundreds = length >= 3 ? static_cast<unsigned>(p[end - 3] - '0') : 0;
+    const unsigned number = hundreds * 100 + tens * 10 + ones;
+    // empty, over 3 digits, a leading zero, over 255
+    bad |= static_cast<unsigned>(length - 1 > 2) |
+           static_cast<unsigned>(length > 1 && p[start] == '0') |
+           static_cast<unsigned>(number > 255);
+    value = (value << 8) | (number & 255);
+    start = end + 1;
+  }
+  out = value;
+  return bad == 0;
+}
+
+// True when x has exactly three bits set.
+inline bool ThreeBits(std::uint64_t x) {
+  x &= x - 1;
+  x &= x - 1;
+  return x != 0 && (x & (x - 1)) == 0;
+}
+
 // Parses a dotted quad without leading zeros; false otherwise.
 inline bool ParseV4(std::string_view t, std::uint32_t& out) {
   if (t.size() < 7 || t.size() > 15) return false;  // "0.0.0.0" to "255.255.255.255"
@@ -446,28 +487,41 @@ bool g_url_host_filter = true;
 // Byte masks of one line, bit (i & 63) of word i / 64 for byte i: field separators (bytes past the
 // line count as separators, and one all-separator word follows), the bytes '.', ':' and '@'
 // without which a field short of 32 bytes holds no token, and whether a byte is < 0x20 or
-// >= 0x80 (the line may be binary). One pass, 32 bytes a step with AVX2 when the CPU has it.
+// >= 0x80 (the line may be binary). The byte kinds a token is classified by (digits, hex letters,
+// letters, '.', ':', '@', and the bytes stripped from its ends) are masks too, so that a token's
+// kind comes from a few bit operations on the words it spans instead of a pass over its bytes.
+// One pass, 64 bytes a step with AVX2 when the CPU has it.
 struct LineMasks {
   std::vector<std::uint64_t> separator;
   std::vector<std::uint64_t> split;  // separators and sub-delimiters ('=', '/', '#', ...)
   std::vector<std::uint64_t> marker;
+  std::vector<std::uint64_t> dot, colon, digit;
+  std::vector<std::uint64_t> strip;  // '.', ':', '-', '@'
   size_t used_words = 0;  // in use, the sentinel included (the vectors only grow)
   bool maybe_binary = false;
 
-  void Reset(size_t n) {
+  // Sizes the masks for n bytes; `clear`: zero them and mark the bytes past n as separators
+  // (the SIMD classifiers assign whole words instead).
+  void Prepare(size_t n, bool clear) {
     const size_t words = (n + 63) / 64 + 1;
     used_words = words;
     if (separator.size() < words) {
-      separator.resize(words);
-      split.resize(words);
-      marker.resize(words);
+      for (auto* v : {&separator, &split, &marker, &dot, &colon, &digit, &strip})
+        v->resize(words + 1);
     }
-    std::fill_n(separator.begin(), words, 0);
-    std::fill_n(split.begin(), words, 0);
-    std::fill_n(marker.begin(), words, 0);
-    if (n % 64 != 0) separator[n / 64] = split[n / 64] = ~std::uint64_t{0} << (n % 64);
+    if (clear) {
+      for (auto* v : {&separator, &split, &marker, &dot, &colon, &digit, &strip})
+        std::fill_n(v->begin(), words, 0);
+      if (n % 64 != 0) separator[n / 64] = split[n / 64] = ~std::uint64_t{0} << (n % 64);
+    }
     separator[words - 1] = split[words - 1] = ~std::uint64_t{0};
     maybe_binary = false;
+  }
+
+  // The 64 bits of `m` from byte 64 * w + s on (w < used_words - 1, s < 64).
+  __attribute__((always_inline)) static std::uint64_t Window(const std::vector<std::uint64_t>& m,
+                                                             size_t w, unsigned s) {
+    return (m[w] >> s) | ((m[w + 1] << 1) << (63 - s));
   }
 
   // True when a '.', ':' or '@' lies in [from, to).
@@ -528,20 +582,33 @@ struct LineMasks {
   }
 
   // The first byte of the field holding byte `at` / the separator after it.
-  size_t FieldBegin(size_t at) const {
+  size_t FieldBegin(size_t at) const { return RunBegin(separator, at); }
+  size_t FieldEnd(size_t at) const { return RunEnd(separator, at); }
+
+  // The first byte of the run of clear bits of `stops` holding byte `at` / the stop after it.
+  static size_t RunBegin(const std::vector<std::uint64_t>& stops, size_t at) {
     size_t w = at >> 6;
-    std::uint64_t bits = separator[w] & ((std::uint64_t{1} << (at & 63)) - 1);
+    std::uint64_t bits = stops[w] & ((std::uint64_t{1} << (at & 63)) - 1);
     while (bits == 0) {
       if (w == 0) return 0;
-      bits = separator[--w];
+      bits = stops[--w];
     }
     return (w << 6) + 64 - static_cast<size_t>(__builtin_clzll(bits));
   }
-  size_t FieldEnd(size_t at) const {
+  static size_t RunEnd(const std::vector<std::uint64_t>& stops, size_t at) {
     size_t w = at >> 6;
-    std::uint64_t bits = separator[w] & (~std::uint64_t{0} << (at & 63));
-    while (bits == 0) bits = separator[++w];
+    std::uint64_t bits = stops[w] & (~std::uint64_t{0} << (at & 63));
+    while (bits == 0) bits = stops[++w];
     return (w << 6) + static_cast<size_t>(__builtin_ctzll(bits));
+  }
+
+  // Bit 0, 16, 32, 48 set when its 16-bit lane of `inside` is all set.
+  static std::uint64_t WholeLanes(std::uint64_t inside) {
+    std::uint64_t all = inside & (inside >> 1);
+    all &= all >> 2;
+    all &= all >> 4;
+    all &= all >> 8;
+    return all & 0x0001000100010001ULL;
   }
 
   // Calls on_token(begin, end) for each run in [from, to) of bytes that neither separate fields
@@ -574,13 +641,18 @@ struct LineMasks {
 };
 
 void ClassifyScalar(const char* p, size_t n, LineMasks& m) {
-  m.Reset(n);
+  m.Prepare(n, true);
   for (size_t i = 0; i < n; ++i) {
     const auto c = static_cast<unsigned char>(p[i]);
     const std::uint64_t bit = std::uint64_t{1} << (i & 63);
-    if (kClasses[c] == kSeparator) m.separator[i >> 6] |= bit;
-    if (kClasses[c] != kField) m.split[i >> 6] |= bit;
-    if (c == '.' || c == ':' || c == '@') m.marker[i >> 6] |= bit;
+    const size_t w = i >> 6;
+    if (kClasses[c] == kSeparator) m.separator[w] |= bit;
+    if (kClasses[c] != kField) m.split[w] |= bit;
+    if (c == '.' || c == ':' || c == '@') m.marker[w] |= bit;
+    if (c == '.') m.dot[w] |= bit;
+    if (c == ':') m.colon[w] |= bit;
+    if (IsDigit(static_cast<char>(c))) m.digit[w] |= bit;
+    if (kStripBytes[c]) m.strip[w] |= bit;
     if (c < 0x20 || c >= 0x80) m.maybe_binary = true;
   }
 }
@@ -598,9 +670,16 @@ constexpr std::array<std::uint8_t, 16> MakeNibbleTable(std::uint8_t byte_class) 
 constexpr auto kSpecialTable = MakeNibbleTable(kSeparator);
 constexpr auto kSubDelimTable = MakeNibbleTable(kSubDelim);
 
+// The byte mask of v stored as the 32 bits of byte i of the masks `words` (i a multiple of 32).
+__attribute__((target("avx2"), always_inline)) inline void StoreMask(char* words, size_t i,
+                                                                     __m256i v) {
+  const auto bits = static_cast<std::uint32_t>(_mm256_movemask_epi8(v));
+  std::memcpy(words + (i >> 3), &bits, 4);
+}
+
 __attribute__((target("avx2"), no_sanitize_address)) void ClassifyAvx2(const char* p, size_t n,
                                                                        LineMasks& m) {
-  m.Reset(n);
+  m.Prepare(n, false);
   const __m256i table = _mm256_broadcastsi128_si256(
       _mm_loadu_si128(reinterpret_cast<const __m128i*>(kSpecialTable.data())));
   const __m256i sub_table = _mm256_broadcastsi128_si256(
@@ -611,10 +690,17 @@ __attribute__((target("avx2"), no_sanitize_address)) void ClassifyAvx2(const cha
   const __m256i zero = _mm256_setzero_si256();
   __m256i control = zero;
   // Raw pointers: stores through them cannot change the vectors' own pointers, which stay in
-  // registers.
-  std::uint64_t* const separator_words = m.separator.data();
-  std::uint64_t* const split_words = m.split.data();
-  std::uint64_t* const marker_words = m.marker.data();
+  // registers. Each 32-byte step stores the low or high half of the masks' words.
+  char* const separator = reinterpret_cast<char*>(m.separator.data());
+  char* const split = reinterpret_cast<char*>(m.split.data());
+  char* const marker = reinterpret_cast<char*>(m.marker.data());
+  char* const dot_words = reinterpret_cast<char*>(m.dot.data());
+  char* const colon_words = reinterpret_cast<char*>(m.colon.data());
+  char* const digit_words = reinterpret_cast<char*>(m.digit.data());
+  char* const strip = reinterpret_cast<char*>(m.strip.data());
+  // Bytes past the line read as blanks: separators, in no other mask. A last word of 32 bytes
+  // has its high half made separators below (the other masks' high bits are never read past the
+  // line).
   for (size_t i = 0; i < n; i += 32) {
     const __m256i b = Load32(p, i, n, ' ');
     const __m256i low = _mm256_and_si256(b, nibble);
@@ -622,24 +708,32 @@ __attribute__((target("avx2"), no_sanitize_address)) void ClassifyAvx2(const cha
     const __m256i high_bits = _mm256_shuffle_epi8(high_bit, high);
     const __m256i special = _mm256_and_si256(_mm256_shuffle_epi8(table, low), high_bits);
     const __m256i sub = _mm256_and_si256(_mm256_shuffle_epi8(sub_table, low), high_bits);
-    const __m256i separator =
+    // Bytes < 0x21 or >= 0x80 (signed), 0x7f, and the separators' table.
+    const __m256i separator_bytes =
         _mm256_or_si256(_mm256_or_si256(_mm256_cmpgt_epi8(_mm256_set1_epi8(0x21), b),
                                         _mm256_cmpeq_epi8(b, _mm256_set1_epi8(0x7f))),
                         _mm256_xor_si256(_mm256_cmpeq_epi8(special, zero), _mm256_set1_epi8(-1)));
-    const __m256i marker =
-        _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(b, _mm256_set1_epi8('.')),
-                                        _mm256_cmpeq_epi8(b, _mm256_set1_epi8(':'))),
-                        _mm256_cmpeq_epi8(b, _mm256_set1_epi8('@')));
+    const __m256i dot = _mm256_cmpeq_epi8(b, _mm256_set1_epi8('.'));
+    const __m256i colon = _mm256_cmpeq_epi8(b, _mm256_set1_epi8(':'));
+    const __m256i markers =
+        _mm256_or_si256(_mm256_or_si256(dot, colon), _mm256_cmpeq_epi8(b, _mm256_set1_epi8('@')));
+    const __m256i digit = _mm256_and_si256(_mm256_cmpgt_epi8(b, _mm256_set1_epi8('0' - 1)),
+                                           _mm256_cmpgt_epi8(_mm256_set1_epi8('9' + 1), b));
     control = _mm256_or_si256(control, _mm256_cmpgt_epi8(_mm256_set1_epi8(0x20), b));
-    const auto shift = static_cast<unsigned>(i & 63);
-    const auto separator_bits =
-        std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(separator))};
-    separator_words[i >> 6] |= separator_bits << shift;
-    const auto sub_bits = std::uint64_t{
-        static_cast<std::uint32_t>(~_mm256_movemask_epi8(_mm256_cmpeq_epi8(sub, zero)))};
-    split_words[i >> 6] |= (separator_bits | sub_bits) << shift;
-    marker_words[i >> 6] |= std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(marker))}
-                            << shift;
+    StoreMask(separator, i, separator_bytes);
+    StoreMask(split, i,
+          _mm256_or_si256(separator_bytes, _mm256_xor_si256(_mm256_cmpeq_epi8(sub, zero),
+                                                            _mm256_set1_epi8(-1))));
+    StoreMask(marker, i, markers);
+    StoreMask(dot_words, i, dot);
+    StoreMask(colon_words, i, colon);
+    StoreMask(digit_words, i, digit);
+    StoreMask(strip, i, _mm256_or_si256(markers, _mm256_cmpeq_epi8(b, _mm256_set1_epi8('-'))));
+  }
+  if (n != 0 && ((n - 1) & 32) == 0) {  // the last step filled a word's low half only
+    const size_t last = (n - 1) >> 6;
+    m.separator[last] |= ~std::uint64_t{0} << 32;
+    m.split[last] |= ~std::uint64_t{0} << 32;
   }
   m.maybe_binary = _mm256_movemask_epi8(control) != 0;
 }
@@ -650,11 +744,13 @@ bool HasAvx2() {
 }
 #endif
 
-bool g_force_scalar = false;
+bool g_force_scalar = false;        // the reference: portable classifier, plain walk, byte tokens
+bool g_portable_classifier = false;  // the portable classifier on the fast path
 
 void Classify(std::string_view line, LineMasks& m) {
 #if defined(__x86_64__)
-  if (!g_force_scalar && HasAvx2()) return ClassifyAvx2(line.data(), line.size(), m);
+  if (!g_force_scalar && !g_portable_classifier && HasAvx2())
+    return ClassifyAvx2(line.data(), line.size(), m);
 #endif
   ClassifyScalar(line.data(), line.size(), m);
 }
@@ -689,7 +785,7 @@ class LineTokenizer {
     if (g_force_scalar)
       masks_.ForEachField(line.size(), field);  // the plain walk, the tests' reference
     else
-      masks_.ForEachCandidateField(line.size(), field);
+      CandidateTokens(line.size());
   }
 
   LineMasks& Masks() { return masks_; }
@@ -713,12 +809,126 @@ class LineTokenizer {
     Tokens(field);
   }
 
+  static bool IsSchemeByte(char c) {
+    return IsAlpha(c) || IsDigit(c) || c == '+' || c == '-' || c == '.';
+  }
+
+  // What Field() does for every candidate field, by the masks of the whole line: the URLs first
+  // (the first "://" of a field, found by the colons, with a scheme before it), each taken in
+  // line order between the tokens before it; the tokens of the rest found from the bytes that
+  // can make one a key ('.', ':', '@') and the 16-byte blocks of runs 32 bytes or longer, without
+  // walking fields or the runs of other bytes.
+  void CandidateTokens(size_t n) {
+    const size_t words = (n + 63) / 64;
+    size_t from = 0;  // tokens from here on are still to be found
+    size_t done = 0;  // fields before this offset are looked at for a URL
+    for (size_t w = 0; w < words; ++w) {
+      std::uint64_t colons = masks_.colon[w];
+      while (colons != 0) {
+        const size_t c = (w << 6) + static_cast<size_t>(__builtin_ctzll(colons));
+        colons &= colons - 1;
+        if (c + 2 >= n) break;
+        if (c < done || line_[c + 1] != '/' || line_[c + 2] != '/') continue;
+        const size_t field_begin = masks_.FieldBegin(c);
+        const size_t field_end = masks_.FieldEnd(c);
+        done = field_end;
+        size_t scheme = c;
+        while (scheme > field_begin && IsSchemeByte(line_[scheme - 1])) --scheme;
+        if (scheme < c) {
+          TokensIn(from, scheme);
+          Url(Slice(line_, scheme, field_end - scheme));
+          from = field_end;
+        }
+        if ((field_end >> 6) > w) {
+          w = (field_end >> 6) - 1;
+          break;
+        }
+      }
+    }
+    TokensIn(from, n);
+  }
+
+  // MaskedToken for each run of [a, b) between split bytes (cut at a and b) that holds a '.',
+  // ':' or '@' or is 32 bytes or longer: the others are no key.
+  void TokensIn(size_t a, size_t b) {
+    if (b <= a) return;
+    size_t covered = a;
+    const size_t last = (b - 1) >> 6;
+    for (size_t w = a >> 6; w <= last; ++w) {
+      const std::uint64_t inside = ~masks_.split[w];
+      std::uint64_t triggers = (masks_.marker[w] & inside) | LineMasks::WholeLanes(inside);
+      while (triggers != 0) {
+        const size_t at = (w << 6) + static_cast<size_t>(__builtin_ctzll(triggers));
+        triggers &= triggers - 1;
+        if (at >= b) return;
+        if (at < covered) continue;
+        const size_t begin = std::max(a, LineMasks::RunBegin(masks_.split, at));
+        const size_t end = std::min(b, LineMasks::RunEnd(masks_.split, at));
+        covered = end;
+        if (end - begin >= 4) MaskedToken(begin, end);
+        if ((end >> 6) > w) {
+          w = (end >> 6) - 1;  // go on from the token's end
+          break;
+        }
+      }
+    }
+  }
+
   // The tokens of (a part of) a field: runs between sub-delimiters, of 4 bytes or more.
   void Tokens(std::string_view part) {
     const auto from = static_cast<size_t>(part.data() - line_.data());
+    if (g_force_scalar) {
+      // The reference: each token's bytes classified one by one.
+      masks_.ForEachToken(from, from + part.size(), [&](size_t begin, size_t end) {
+        if (end - begin >= 4) Token(Slice(line_, begin, end - begin));
+      });
+      return;
+    }
     masks_.ForEachToken(from, from + part.size(), [&](size_t begin, size_t end) {
-      if (end - begin >= 4) Token(Slice(line_, begin, end - begin));
+      if (end - begin >= 4) MaskedToken(begin, end);
     });
+  }
+
+  // Token() for the line's bytes [begin, end), classified by the line's masks: the bytes to strip
+  // from its ends, its digits, letters, dots, colons and '@' are bits of the 64-bit windows it
+  // spans. Tokens over 64 bytes take Token().
+  void MaskedToken(size_t begin, size_t end) {
+    const size_t n = end - begin;
+    if (n > 64) return Token(Slice(line_, begin, n));
+    const size_t w = begin >> 6;
+    const auto s = static_cast<unsigned>(begin & 63);
+    const std::uint64_t whole = ~std::uint64_t{0} >> (64 - n);
+    const std::uint64_t kept = ~LineMasks::Window(masks_.strip, w, s) & whole;
+    if (kept == 0) return;
+    const auto first = static_cast<unsigned>(__builtin_ctzll(kept));
+    const auto last = static_cast<unsigned>(63 - __builtin_clzll(kept));
+    if (last - first < 3) return;  // fewer than 4 bytes left
+    const std::uint64_t in = (~std::uint64_t{0} >> (63 - last)) & (~std::uint64_t{0} << first);
+    const std::uint64_t marker = LineMasks::Window(masks_.marker, w, s) & in;
+    // Under 32 bytes without '.', ':' or '@': no kind of key (see Classified).
+    if (marker == 0 && last - first < 31) return;
+    const std::uint64_t dot = LineMasks::Window(masks_.dot, w, s) & in;
+    const std::uint64_t digit = LineMasks::Window(masks_.digit, w, s) & in;
+    const auto t = Slice(line_, begin + first, last - first + 1);
+    // A bare dotted quad, the most frequent token: digits and three dots.
+    if ((in & ~(digit | dot)) == 0 && ThreeBits(dot)) {
+      if (std::uint32_t v4; ParseV4Dotted(t, dot >> first, v4)) V4(v4);
+      return;
+    }
+    const std::uint64_t colon = LineMasks::Window(masks_.colon, w, s) & in;
+    const std::uint64_t at_sign = marker & ~(dot | colon);
+    unsigned kinds = 0;
+    if ((in & ~(digit | dot | colon)) != 0) {
+      kinds |= kNotDigitDotColon;
+      // Letters and hex digits, by the bytes: only tokens with other bytes than digits, dots and
+      // colons have letters, and a hex string needs its length too.
+      unsigned bytes = 0;
+      for (const char c : t) bytes |= kTokenBytes[static_cast<unsigned char>(c)];
+      kinds |= bytes & (kNotHexColon | kLetter);
+    }
+    const size_t at = at_sign != 0 ? static_cast<size_t>(63 - __builtin_clzll(at_sign)) - first
+                                   : std::string_view::npos;
+    Classified(t, kinds, BitCount(dot), BitCount(colon), at);
   }
 
   void Token(std::string_view t) {
@@ -751,10 +961,15 @@ class LineTokenizer {
         colons += c == ':';
       }
     }
+    Classified(t, kinds, dots, colons,
+               (kinds & kAt) != 0 ? t.rfind('@') : std::string_view::npos);
+  }
+
+  // What a token is, from its byte kinds (kAt aside), its dots and colons and its last '@'.
+  void Classified(std::string_view t, unsigned kinds, size_t dots, size_t colons, size_t at) {
     const bool digits_dots = (kinds & kNotDigitDotColon) == 0;
     const bool hex = (kinds & kNotHexColon) == 0;
     const bool alpha = (kinds & kLetter) != 0;
-    const size_t at = (kinds & kAt) != 0 ? t.rfind('@') : std::string_view::npos;
     if (at != std::string_view::npos) {
       if (at == 0 || at + 1 >= t.size()) return;
       probe_(t, true);
@@ -1330,6 +1545,7 @@ void ExtractLogObservables(std::string_view line,
 
 namespace detail {
 void UseScalarLineClassifier(bool scalar) { g_force_scalar = scalar; }
+void UsePortableLineClassifier(bool portable) { g_portable_classifier = portable; }
 void UseUrlHostFilter(bool filter) { g_url_host_filter = filter; }
 }  // namespace detail
 

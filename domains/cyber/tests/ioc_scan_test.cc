@@ -90,12 +90,15 @@ TEST(ExtractLogObservables, SimdAndPortableClassifiersAgree) {
     lines.push_back(line);
   }
   for (const auto& line : lines) {
-    detail::UseScalarLineClassifier(false);
     const auto simd = Tokens(line);
-    detail::UseScalarLineClassifier(true);
+    detail::UsePortableLineClassifier(true);
     const auto portable = Tokens(line);
+    detail::UsePortableLineClassifier(false);
+    detail::UseScalarLineClassifier(true);
+    const auto reference = Tokens(line);
     detail::UseScalarLineClassifier(false);
-    EXPECT_EQ(simd, portable) << line;
+    EXPECT_EQ(simd, reference) << line;
+    EXPECT_EQ(portable, reference) << line;
   }
   EXPECT_EQ(Tokens(lines[0]).size(), 6u);
   EXPECT_EQ(Tokens(lines[5]),
@@ -267,6 +270,9 @@ TEST(IocScanner, ShortcutsFindWhatThePlainReferenceFinds) {
     for (int i = 0; i < 3000; ++i) lines.push_back(gen.Line());
     // Indicators: a third of the distinct values the lines carry, and values absent from them.
     std::map<std::string, ObservableType> present;
+    // The reference tokenizer: portable classifier, every field, each token's bytes classified
+    // one by one.
+    detail::UseScalarLineClassifier(true);
     for (const auto& line : lines)
       ExtractLogObservables(line, [&](ObservableType t, std::string_view v) {
         if (t != ObservableType::kIpv6) present.emplace(std::string(v), t);
@@ -306,15 +312,21 @@ TEST(IocScanner, ShortcutsFindWhatThePlainReferenceFinds) {
       }
       log += lines[i] + "\n";
     }
+    detail::UseScalarLineClassifier(false);
     ASSERT_GT(expected.size(), 50u);
 
-    for (int mode = 0; mode < 3; ++mode) {
+    // Modes: 0 the fast path (SIMD classifier where the CPU has it, URL host filter, masked
+    // tokens), 1 without the URL host filter, 2 the reference tokenizer, 3 the fast path with
+    // the portable classifier.
+    for (int mode = 0; mode < 4; ++mode) {
       detail::UseUrlHostFilter(mode != 1);
       detail::UseScalarLineClassifier(mode == 2);
+      detail::UsePortableLineClassifier(mode == 3);
       std::vector<IocSighting> sightings;
       const auto summary = scanner.ScanText(log, "random.log", sightings);
       detail::UseUrlHostFilter(true);
       detail::UseScalarLineClassifier(false);
+      detail::UsePortableLineClassifier(false);
       std::map<std::string, std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>> found;
       for (const auto& s : sightings) found[s.indicator_id] = {s.first_line, s.last_line, s.count};
       EXPECT_EQ(found, expected) << "seed " << seed << " mode " << mode;
