@@ -270,30 +270,31 @@ inline size_t BitCount(std::uint64_t x) {
   return static_cast<size_t>((x * 0x0101010101010101ULL) >> 56);
 }
 
-// ParseV4 of a token of digits and exactly three dots, `dots` the dots' bits (bit i: t[i]): each
-// part read from its end, without branches on its length.
+// ParseV4 of a token of digits and exactly three dots, `dots` the dots' bits (bit i: t[i]).
 inline bool ParseV4Dotted(std::string_view t, std::uint64_t dots, std::uint32_t& out) {
   const char* p = t.data();
   std::uint32_t value = 0;
-  unsigned bad = 0;
   size_t start = 0;
   for (int part = 0; part < 4; ++part) {
     const size_t end = part < 3 ? static_cast<size_t>(__builtin_ctzll(dots)) : t.size();
     dots &= dots - 1;
     const size_t length = end - start;
-    const unsigned ones = static_cast<unsigned>(p[end - (length != 0)] - '0');
-    const unsigned tens = length >= 2 ? static_cast<unsigned>(p[end - 2] - '0') : 0;
-    const unsigned hundreds = length >= 3 ? static_cast<unsigned>(p[end - 3] - '0') : 0;
-    const unsigned number = hundreds * 100 + tens * 10 + ones;
-    // empty, over 3 digits, a leading zero, over 255
-    bad |= static_cast<unsigned>(length - 1 > 2) |
-           static_cast<unsigned>(length > 1 && p[start] == '0') |
-           static_cast<unsigned>(number > 255);
-    value = (value << 8) | (number & 255);
+    if (length - 1 > 2) return false;  // empty or over 3 digits
+    const char* q = p + start;
+    unsigned number = static_cast<unsigned>(q[0] - '0');
+    if (length > 1) {
+      if (number == 0) return false;  // leading zero
+      number = number * 10 + static_cast<unsigned>(q[1] - '0');
+      if (length == 3) {
+        number = number * 10 + static_cast<unsigned>(q[2] - '0');
+        if (number > 255) return false;
+      }
+    }
+    value = (value << 8) | number;
     start = end + 1;
   }
   out = value;
-  return bad == 0;
+  return true;
 }
 
 // True when x has exactly three bits set.
@@ -670,6 +671,18 @@ constexpr std::array<std::uint8_t, 16> MakeNibbleTable(std::uint8_t byte_class) 
 constexpr auto kSpecialTable = MakeNibbleTable(kSeparator);
 constexpr auto kSubDelimTable = MakeNibbleTable(kSubDelim);
 
+// Byte constants of ClassifyAvx2, 32 copies each.
+enum { kC21, kC7f, kOnes, kDot, kColon, kAtSign, kNine, kBeforeZero, kC20, kDash, kConstants };
+constexpr std::array<std::array<std::uint8_t, 32>, kConstants> MakeClassifyConstants() {
+  constexpr std::array<std::uint8_t, kConstants> kBytes = {0x21, 0x7f, 0xff, '.', ':',
+                                                            '@',  '9',  '0' - 1, 0x20, '-'};
+  std::array<std::array<std::uint8_t, 32>, kConstants> k{};
+  for (size_t c = 0; c < kConstants; ++c)
+    for (auto& b : k[c]) b = kBytes[c];
+  return k;
+}
+alignas(32) constexpr auto kClassifyConstants = MakeClassifyConstants();
+
 // The byte mask of v stored as the 32 bits of byte i of the masks `words` (i a multiple of 32).
 __attribute__((target("avx2"), always_inline)) inline void StoreMask(char* words, size_t i,
                                                                      __m256i v) {
@@ -700,7 +713,10 @@ __attribute__((target("avx2"), no_sanitize_address)) void ClassifyAvx2(const cha
   char* const strip = reinterpret_cast<char*>(m.strip.data());
   // Bytes past the line read as blanks: separators, in no other mask. A last word of 32 bytes
   // has its high half made separators below (the other masks' high bits are never read past the
-  // line).
+  // line). The byte constants are read from memory in the loop (operands of the compares) rather
+  // than rebuilt in registers each step.
+  const auto* k = reinterpret_cast<const __m256i*>(kClassifyConstants.data());
+  asm("" : "+r"(k));  // the values unknown to the compiler: compares take them from memory
   for (size_t i = 0; i < n; i += 32) {
     const __m256i b = Load32(p, i, n, ' ');
     const __m256i low = _mm256_and_si256(b, nibble);
@@ -709,26 +725,29 @@ __attribute__((target("avx2"), no_sanitize_address)) void ClassifyAvx2(const cha
     const __m256i special = _mm256_and_si256(_mm256_shuffle_epi8(table, low), high_bits);
     const __m256i sub = _mm256_and_si256(_mm256_shuffle_epi8(sub_table, low), high_bits);
     // Bytes < 0x21 or >= 0x80 (signed), 0x7f, and the separators' table.
-    const __m256i separator_bytes =
-        _mm256_or_si256(_mm256_or_si256(_mm256_cmpgt_epi8(_mm256_set1_epi8(0x21), b),
-                                        _mm256_cmpeq_epi8(b, _mm256_set1_epi8(0x7f))),
-                        _mm256_xor_si256(_mm256_cmpeq_epi8(special, zero), _mm256_set1_epi8(-1)));
-    const __m256i dot = _mm256_cmpeq_epi8(b, _mm256_set1_epi8('.'));
-    const __m256i colon = _mm256_cmpeq_epi8(b, _mm256_set1_epi8(':'));
-    const __m256i markers =
-        _mm256_or_si256(_mm256_or_si256(dot, colon), _mm256_cmpeq_epi8(b, _mm256_set1_epi8('@')));
-    const __m256i digit = _mm256_and_si256(_mm256_cmpgt_epi8(b, _mm256_set1_epi8('0' - 1)),
-                                           _mm256_cmpgt_epi8(_mm256_set1_epi8('9' + 1), b));
-    control = _mm256_or_si256(control, _mm256_cmpgt_epi8(_mm256_set1_epi8(0x20), b));
+    const __m256i separator_bytes = _mm256_or_si256(
+        _mm256_or_si256(_mm256_cmpgt_epi8(_mm256_load_si256(k + kC21), b),
+                        _mm256_cmpeq_epi8(b, _mm256_load_si256(k + kC7f))),
+        _mm256_andnot_si256(_mm256_cmpeq_epi8(special, zero), _mm256_load_si256(k + kOnes)));
+    const __m256i dot = _mm256_cmpeq_epi8(b, _mm256_load_si256(k + kDot));
+    const __m256i colon = _mm256_cmpeq_epi8(b, _mm256_load_si256(k + kColon));
+    const __m256i markers = _mm256_or_si256(
+        _mm256_or_si256(dot, colon), _mm256_cmpeq_epi8(b, _mm256_load_si256(k + kAtSign)));
+    const __m256i digit =
+        _mm256_andnot_si256(_mm256_cmpgt_epi8(b, _mm256_load_si256(k + kNine)),
+                            _mm256_cmpgt_epi8(b, _mm256_load_si256(k + kBeforeZero)));
+    control = _mm256_or_si256(control, _mm256_cmpgt_epi8(_mm256_load_si256(k + kC20), b));
     StoreMask(separator, i, separator_bytes);
     StoreMask(split, i,
-          _mm256_or_si256(separator_bytes, _mm256_xor_si256(_mm256_cmpeq_epi8(sub, zero),
-                                                            _mm256_set1_epi8(-1))));
+              _mm256_or_si256(separator_bytes,
+                              _mm256_andnot_si256(_mm256_cmpeq_epi8(sub, zero),
+                                                  _mm256_load_si256(k + kOnes))));
     StoreMask(marker, i, markers);
     StoreMask(dot_words, i, dot);
     StoreMask(colon_words, i, colon);
     StoreMask(digit_words, i, digit);
-    StoreMask(strip, i, _mm256_or_si256(markers, _mm256_cmpeq_epi8(b, _mm256_set1_epi8('-'))));
+    StoreMask(strip, i,
+              _mm256_or_si256(markers, _mm256_cmpeq_epi8(b, _mm256_load_si256(k + kDash))));
   }
   if (n != 0 && ((n - 1) & 32) == 0) {  // the last step filled a word's low half only
     const size_t last = (n - 1) >> 6;
