@@ -270,8 +270,77 @@ inline size_t BitCount(std::uint64_t x) {
   return static_cast<size_t>((x * 0x0101010101010101ULL) >> 56);
 }
 
-// ParseV4 of a token of digits and exactly three dots, `dots` the dots' bits (bit i: t[i]).
-inline bool ParseV4Dotted(std::string_view t, std::uint64_t dots, std::uint32_t& out) {
+bool HasAvx2();
+
+#if defined(__x86_64__)
+// Dotted quads by SIMD: for each pattern of part lengths (1 to 3 digits each, 81 patterns) a
+// shuffle that puts each part's digits at the end of its 32-bit lane, and the least value of
+// each lane without a leading zero (10 for two digits, 100 for three).
+struct V4Pattern {
+  std::array<std::uint8_t, 16> shuffle;
+  std::array<std::uint32_t, 4> least;
+};
+constexpr std::array<V4Pattern, 81> MakeV4Patterns() {
+  std::array<V4Pattern, 81> patterns{};
+  for (size_t index = 0; index < 81; ++index) {
+    size_t lengths[4] = {index / 27 + 1, index / 9 % 3 + 1, index / 3 % 3 + 1, index % 3 + 1};
+    auto& pattern = patterns[index];
+    size_t start = 0;
+    for (size_t lane = 0; lane < 4; ++lane) {
+      const size_t length = lengths[lane];
+      for (size_t b = 0; b < 4; ++b) {
+        // byte b of the lane holds the digit (3 - b) places before the part's end
+        const size_t back = 3 - b;
+        pattern.shuffle[lane * 4 + b] =
+            back < length ? static_cast<std::uint8_t>(start + length - 1 - back) : 0x80;
+      }
+      pattern.least[lane] = length == 1 ? 0 : length == 2 ? 10 : 100;
+      start += length + 1;
+    }
+  }
+  return patterns;
+}
+alignas(16) constexpr auto kV4Patterns = MakeV4Patterns();
+
+// ParseV4Dotted of a token whose 16 bytes from t.data() may be read.
+__attribute__((target("sse4.1"), no_sanitize_address)) inline bool ParseV4Simd(
+    const char* p, size_t n, std::uint64_t dots, std::uint32_t& out) {
+  const auto d0 = static_cast<size_t>(__builtin_ctzll(dots));
+  dots &= dots - 1;
+  const auto d1 = static_cast<size_t>(__builtin_ctzll(dots));
+  dots &= dots - 1;
+  const auto d2 = static_cast<size_t>(__builtin_ctzll(dots));
+  const size_t l0 = d0, l1 = d1 - d0 - 1, l2 = d2 - d1 - 1, l3 = n - d2 - 1;
+  if ((l0 - 1 > 2) | (l1 - 1 > 2) | (l2 - 1 > 2) | (l3 - 1 > 2)) return false;  // empty, over 3
+  const auto& pattern = kV4Patterns[(l0 - 1) * 27 + (l1 - 1) * 9 + (l2 - 1) * 3 + (l3 - 1)];
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i digits = _mm_subs_epu8(
+      _mm_shuffle_epi8(bytes, _mm_load_si128(reinterpret_cast<const __m128i*>(&pattern.shuffle))),
+      _mm_set1_epi8('0'));  // moved-in zeros stay 0
+  // lane: 0, hundreds, tens, ones -> 100 * hundreds, 10 * tens + ones -> the part's value
+  const __m128i pairs = _mm_maddubs_epi16(digits, _mm_set1_epi32(0x010a6400));
+  const __m128i values = _mm_madd_epi16(pairs, _mm_set1_epi16(1));
+  const __m128i least = _mm_load_si128(reinterpret_cast<const __m128i*>(&pattern.least));
+  const __m128i wrong = _mm_or_si128(_mm_cmpgt_epi32(values, _mm_set1_epi32(255)),
+                                     _mm_cmplt_epi32(values, least));
+  if (_mm_movemask_epi8(wrong) != 0) return false;
+  const __m128i packed = _mm_packus_epi16(_mm_packus_epi32(values, values), values);
+  out = __builtin_bswap32(static_cast<std::uint32_t>(_mm_cvtsi128_si32(packed)));
+  return true;
+}
+#endif
+
+bool g_force_scalar = false;        // the reference: portable classifier, plain walk, byte tokens
+bool g_portable_classifier = false;  // the portable classifier (and no SIMD) on the fast path
+
+// ParseV4 of a token of digits and exactly three dots, `dots` the dots' bits (bit i: t[i]);
+// `simd`: the CPU has AVX2 (and so SSE4.1).
+inline bool ParseV4Dotted(std::string_view t, std::uint64_t dots, std::uint32_t& out,
+                          [[maybe_unused]] bool simd) {
+#if defined(__x86_64__)
+  if (simd && (reinterpret_cast<std::uintptr_t>(t.data()) & 4095) <= 4096 - 16)
+    return t.size() <= 15 && ParseV4Simd(t.data(), t.size(), dots, out);
+#endif
   const char* p = t.data();
   std::uint32_t value = 0;
   size_t start = 0;
@@ -763,8 +832,6 @@ bool HasAvx2() {
 }
 #endif
 
-bool g_force_scalar = false;        // the reference: portable classifier, plain walk, byte tokens
-bool g_portable_classifier = false;  // the portable classifier on the fast path
 
 void Classify(std::string_view line, LineMasks& m) {
 #if defined(__x86_64__)
@@ -793,9 +860,20 @@ class LineTokenizer {
 
   // Fields of fewer than 32 bytes without '.', ':' or '@' hold no token and are skipped.
   void Line(std::string_view line) {
+    simd_ = SimdTokens();
     Classify(line, masks_);
     Fields(line);
   }
+
+  // Whether the fast path may use SIMD beyond the classifier (as the settings are now).
+  static bool SimdTokens() {
+#if defined(__x86_64__)
+    return !g_portable_classifier && HasAvx2();
+#else
+    return false;
+#endif
+  }
+  void UseSimd(bool simd) { simd_ = simd; }
 
   // Line() with the masks already made by Classify.
   void Fields(std::string_view line) {
@@ -931,7 +1009,7 @@ class LineTokenizer {
     const auto t = Slice(line_, begin + first, last - first + 1);
     // A bare dotted quad, the most frequent token: digits and three dots.
     if ((in & ~(digit | dot)) == 0 && ThreeBits(dot)) {
-      if (std::uint32_t v4; ParseV4Dotted(t, dot >> first, v4)) V4(v4);
+      if (std::uint32_t v4; ParseV4Dotted(t, dot >> first, v4, simd_)) V4(v4);
       return;
     }
     const std::uint64_t colon = LineMasks::Window(masks_.colon, w, s) & in;
@@ -1194,6 +1272,7 @@ class LineTokenizer {
   const BlockedBloom* url_hosts_;
   LineMasks masks_;
   std::string_view line_;  // the line of the masks
+  bool simd_ = false;
   char scheme_[8] = {};
   std::string buffer_, name_buffer_, key_, url_;
 };
@@ -1435,6 +1514,7 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
     batch_size = 0;
   };
   LineTokenizer tokenizer(probe, m.v4_prefixes, m.v6_prefixes, &m.url_hosts);
+  tokenizer.UseSimd(tokenizer.SimdTokens());
   auto scratch = m.database.MakeScratch();
   std::vector<std::uint32_t> line_starts;
   std::vector<std::uint64_t> last_pattern_line(m.specs.size(), 0);
