@@ -933,7 +933,7 @@ class LineTokenizer {
         while (scheme > field_begin && IsSchemeByte(line_[scheme - 1])) --scheme;
         if (scheme < c) {
           TokensIn(from, scheme);
-          Url(Slice(line_, scheme, field_end - scheme));
+          Url(Slice(line_, scheme, field_end - scheme), true);
           from = field_end;
         }
         if ((field_end >> 6) > w) {
@@ -1165,7 +1165,42 @@ class LineTokenizer {
   // Lower-cases scheme and host, drops the default port, makes an empty path "/". URLs with
   // percent-encodings, dot segments, user info, IPv6 literals or unusual bytes take the full
   // RFC 3986 normalisation.
-  void Url(std::string_view u) {
+  // The authority pass of Url() by the line's masks, for `rest` (the URL after "://", bytes of
+  // the line): the bytes of a field up to its first split byte are letters, digits, '.', '-',
+  // '_', ':' and '@' only, so that the authority ends at that byte when it is '/', '?' or '#' (or
+  // at the end), its last colon, '@' and dots are bits, and a byte other than a digit or a dot
+  // makes its host a name (kHostLetter: the URL host filter then applies, as it may to any host
+  // that the fast path only lower-cases). False (the byte pass instead) for other ends and for
+  // authorities over 64 bytes.
+  bool AuthorityByMasks(std::string_view rest, size_t& authority_end, size_t& colon,
+                        unsigned& kinds, size_t& dots) const {
+    const auto from = static_cast<size_t>(rest.data() - line_.data());
+    const size_t stop = std::min(LineMasks::RunEnd(masks_.split, from), from + rest.size());
+    const size_t n = stop - from;
+    if (n > 64) return false;
+    if (stop < from + rest.size() && (kUrlBytes[static_cast<unsigned char>(line_[stop])] &
+                                      kAuthorityEnd) == 0)
+      return false;
+    authority_end = n;
+    if (n == 0) return true;
+    const size_t w = from >> 6;
+    const auto s = static_cast<unsigned>(from & 63);
+    const std::uint64_t in = ~std::uint64_t{0} >> (64 - n);
+    const std::uint64_t dot = LineMasks::Window(masks_.dot, w, s) & in;
+    const std::uint64_t colons = LineMasks::Window(masks_.colon, w, s) & in;
+    const std::uint64_t at_sign = LineMasks::Window(masks_.marker, w, s) & in & ~(dot | colons);
+    const std::uint64_t digit = LineMasks::Window(masks_.digit, w, s) & in;
+    if (colons != 0) {
+      colon = static_cast<size_t>(63 - __builtin_clzll(colons));
+      kinds |= kColonByte | kNotHostByte;
+    }
+    if (at_sign != 0) kinds |= kNeedsNormalising | kNotHostByte;
+    if ((in & ~(digit | dot | colons | at_sign)) != 0) kinds |= kHostLetter;
+    dots = BitCount(dot);
+    return true;
+  }
+
+  void Url(std::string_view u, bool by_masks = false) {
     while (!u.empty() && (u.back() == '.' || u.back() == ',')) u.remove_suffix(1);
     const auto sep = u.find("://");
     const auto rest = Slice(u, sep + 3);
@@ -1175,12 +1210,14 @@ class LineTokenizer {
     size_t colon = std::string_view::npos;
     unsigned kinds = 0;
     size_t dots = 0;  // in the host when the URL takes the fast path (the port is digits)
-    for (; authority_end < rest.size(); ++authority_end) {
-      const auto k = kUrlBytes[static_cast<unsigned char>(rest[authority_end])];
-      if (k & kAuthorityEnd) break;
-      if (k & kColonByte) colon = authority_end;
-      kinds |= k;
-      dots += (k >> 5) & 1;
+    if (!by_masks || !AuthorityByMasks(rest, authority_end, colon, kinds, dots)) {
+      for (; authority_end < rest.size(); ++authority_end) {
+        const auto k = kUrlBytes[static_cast<unsigned char>(rest[authority_end])];
+        if (k & kAuthorityEnd) break;
+        if (k & kColonByte) colon = authority_end;
+        kinds |= k;
+        dots += (k >> 5) & 1;
+      }
     }
     const auto authority = Slice(rest, 0, authority_end);
     const auto tail = Slice(rest, authority_end);
