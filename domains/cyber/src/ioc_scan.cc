@@ -967,6 +967,7 @@ class LineTokenizer {
           w = (end >> 6) - 1;  // go on from the token's end
           break;
         }
+        triggers &= ~std::uint64_t{0} << (end & 63);  // the token's other markers
       }
     }
   }
@@ -1014,7 +1015,7 @@ class LineTokenizer {
     }
     const std::uint64_t colon = LineMasks::Window(masks_.colon, w, s) & in;
     const std::uint64_t at_sign = marker & ~(dot | colon);
-    unsigned kinds = 0;
+    unsigned kinds = dot != 0 ? kNotHexColon : 0;  // a dot is no hex digit
     if ((in & ~(digit | dot | colon)) != 0) {
       kinds |= kNotDigitDotColon;
       // Letters and hex digits, by the bytes: only tokens with other bytes than digits, dots and

@@ -78,6 +78,8 @@ TEST(ExtractLogObservables, SimdAndPortableClassifiersAgree) {
   lines.push_back(std::string(50, ' ') + hex64 + " " + hex64);  // across 64-byte words
   lines.push_back(std::string(70, 'a') + ".example " + std::string(40, 'b') + "@c.example");
   lines.push_back("GET http://a.example/x/../y?q=%41 http://b.example/./z");  // dot segments
+  // Digits and dots of a hash's length: not a hash (a dot is no hex digit).
+  lines.push_back("t=123456789012345678901234567890.2 5.5.5.5.5.5.5.5.5.5.5.5.5.5.5.5.5.5.5.55");
   std::mt19937 rng(7);
   for (int i = 0; i < 300; ++i) {
     std::string line(rng() % 300, '\0');
