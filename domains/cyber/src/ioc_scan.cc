@@ -990,7 +990,7 @@ class LineTokenizer {
   // Token() for the line's bytes [begin, end), classified by the line's masks: the bytes to strip
   // from its ends, its digits, letters, dots, colons and '@' are bits of the 64-bit windows it
   // spans. Tokens over 64 bytes take Token().
-  void MaskedToken(size_t begin, size_t end) {
+  __attribute__((always_inline)) void MaskedToken(size_t begin, size_t end) {
     const size_t n = end - begin;
     if (n > 64) return Token(Slice(line_, begin, n));
     const size_t w = begin >> 6;
