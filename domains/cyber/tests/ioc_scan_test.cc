@@ -209,6 +209,17 @@ class RandomLog {
     return std::to_string(kOctets[1 + rng_() % 7]) + "." + std::to_string(kOctets[rng_() % 8]) +
            "." + std::to_string(kOctets[rng_() % 8]) + "." + std::to_string(kOctets[rng_() % 8]);
   }
+  // Dotted digits that are, or are not, an IPv4 address: leading zeros, parts over 255 or over
+  // three digits, empty parts, three or five parts, a port.
+  std::string OddQuad() {
+    static const char* kParts[] = {"0", "00", "01", "010", "1", "9", "10", "99", "100",
+                                   "199", "249", "250", "255", "256", "299", "999", "1000", ""};
+    std::string q;
+    const auto parts = 3 + rng_() % 3;
+    for (unsigned i = 0; i < parts; ++i) q += std::string(i ? "." : "") + kParts[rng_() % 18];
+    if (rng_() % 4 == 0) q += ":" + std::to_string(rng_() % 70000);
+    return q;
+  }
   std::string Hash() {
     std::string h;
     for (int i = 0; i < 64; ++i) h += "0123456789abcdef"[(rng_() % 4 == 0) ? rng_() % 16 : i % 16];
@@ -249,11 +260,12 @@ class RandomLog {
     std::string line;
     static const char* kSeparators[] = {" ", "=", "/", ",", "\t", "\"", "(", ") ", "|", "#"};
     for (int i = 0, n = 2 + static_cast<int>(rng_() % 6); i < n; ++i) {
-      const auto v = rng_() % 5;
+      const auto v = rng_() % 6;
       line += v == 0   ? Cased(Url())
               : v == 1 ? Ip()
               : v == 2 ? Cased(Host())
               : v == 3 ? Hash()
+              : v == 4 ? OddQuad()
                        : "x";
       line += kSeparators[rng_() % 10];
     }
