@@ -1036,13 +1036,22 @@ class LineTokenizer {
     const std::uint64_t colon = LineMasks::Window(masks_.colon, w, s) & in;
     const std::uint64_t at_sign = marker & ~(dot | colon);
     unsigned kinds = dot != 0 ? kNotHexColon : 0;  // a dot is no hex digit
-    if ((in & ~(digit | dot | colon)) != 0) {
+    if (const std::uint64_t other = in & ~(digit | dot | colon); other != 0) {
       kinds |= kNotDigitDotColon;
       // Letters and hex digits, by the bytes: only tokens with other bytes than digits, dots and
-      // colons have letters, and a hex string needs its length too.
-      unsigned bytes = 0;
-      for (const char c : t) bytes |= kTokenBytes[static_cast<unsigned char>(c)];
-      kinds |= bytes & (kNotHexColon | kLetter);
+      // colons have letters (looked for from the first such byte up to a letter), and only a
+      // token without dots can be all hex digits and colons.
+      for (size_t i = static_cast<size_t>(__builtin_ctzll(other)) - first; i < t.size(); ++i) {
+        if (IsAlpha(t[i])) {
+          kinds |= kLetter;
+          break;
+        }
+      }
+      if (dot == 0) {
+        unsigned bytes = 0;
+        for (const char c : t) bytes |= kTokenBytes[static_cast<unsigned char>(c)];
+        kinds |= bytes & kNotHexColon;
+      }
     }
     const size_t at = at_sign != 0 ? static_cast<size_t>(63 - __builtin_clzll(at_sign)) - first
                                    : std::string_view::npos;
@@ -1156,8 +1165,11 @@ class LineTokenizer {
   }
 
   void V4(std::uint32_t address) {
-    char key[6] = {'\x01'};
-    for (int i = 0; i < 4; ++i) key[1 + i] = static_cast<char>((address >> (24 - 8 * i)) & 0xff);
+    // '\x01' and the address's bytes, most significant first, stored as one word (the probe
+    // reads the key back as one word).
+    char key[8];
+    const std::uint64_t word = 0x01 | (std::uint64_t{__builtin_bswap32(address)} << 8);
+    std::memcpy(key, &word, 8);
     probe_(std::string_view(key, 5), false);
     for (const int length : v4_lengths_) {
       const std::uint32_t mask = length == 0 ? 0 : ~((1u << (32 - length)) - 1);
@@ -1520,9 +1532,7 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
       return;
     }
     if (key.size() - 1 < 7) {
-      std::uint64_t word = 0;
-      for (size_t i = 0; i < key.size(); ++i)
-        word |= std::uint64_t{static_cast<unsigned char>(key[i])} << (8 * i);
+      const std::uint64_t word = TailWord(key.data(), key.size(), false);
       const auto h = FastHashSmall(word, key.size());
       m.prefilter.Prefetch(h);
       pending.push_back({h, nullptr, word, static_cast<std::uint32_t>(key.size()),
