@@ -323,8 +323,10 @@ constexpr std::array<V4Pattern, 81> MakeV4Patterns() {
 alignas(16) constexpr auto kV4Patterns = MakeV4Patterns();
 
 // ParseV4Dotted of a token whose 16 bytes from t.data() may be read.
-__attribute__((target("sse4.1"), no_sanitize_address)) inline bool ParseV4Simd(
-    const char* p, size_t n, std::uint64_t dots, std::uint32_t& out) {
+__attribute__((target("sse4.1"), no_sanitize_address)) inline bool ParseV4Simd(const char* p,
+                                                                               size_t n,
+                                                                               std::uint64_t dots,
+                                                                               std::uint32_t& out) {
   const auto d0 = static_cast<size_t>(__builtin_ctzll(dots));
   dots &= dots - 1;
   const auto d1 = static_cast<size_t>(__builtin_ctzll(dots));
@@ -341,8 +343,8 @@ __attribute__((target("sse4.1"), no_sanitize_address)) inline bool ParseV4Simd(
   const __m128i pairs = _mm_maddubs_epi16(digits, _mm_set1_epi32(0x010a6400));
   const __m128i values = _mm_madd_epi16(pairs, _mm_set1_epi16(1));
   const __m128i least = _mm_load_si128(reinterpret_cast<const __m128i*>(&pattern.least));
-  const __m128i wrong = _mm_or_si128(_mm_cmpgt_epi32(values, _mm_set1_epi32(255)),
-                                     _mm_cmplt_epi32(values, least));
+  const __m128i wrong =
+      _mm_or_si128(_mm_cmpgt_epi32(values, _mm_set1_epi32(255)), _mm_cmplt_epi32(values, least));
   if (_mm_movemask_epi8(wrong) != 0) return false;
   const __m128i packed = _mm_packus_epi16(_mm_packus_epi32(values, values), values);
   out = __builtin_bswap32(static_cast<std::uint32_t>(_mm_cvtsi128_si32(packed)));
@@ -350,7 +352,7 @@ __attribute__((target("sse4.1"), no_sanitize_address)) inline bool ParseV4Simd(
 }
 #endif
 
-bool g_force_scalar = false;        // the reference: portable classifier, plain walk, byte tokens
+bool g_force_scalar = false;         // the reference: portable classifier, plain walk, byte tokens
 bool g_portable_classifier = false;  // the portable classifier (and no SIMD) on the fast path
 
 // ParseV4 of a token of digits and exactly three dots, `dots` the dots' bits (bit i: t[i]);
@@ -587,7 +589,7 @@ struct LineMasks {
   std::vector<std::uint64_t> marker;
   std::vector<std::uint64_t> dot, colon, digit;
   std::vector<std::uint64_t> strip;  // '.', ':', '-', '@'
-  size_t used_words = 0;  // in use, the sentinel included (the vectors only grow)
+  size_t used_words = 0;             // in use, the sentinel included (the vectors only grow)
   bool maybe_binary = false;
 
   // Sizes the masks for n bytes; `clear`: zero them and mark the bytes past n as separators
@@ -763,8 +765,8 @@ constexpr auto kSubDelimTable = MakeNibbleTable(kSubDelim);
 // Byte constants of ClassifyAvx2, 32 copies each.
 enum { kC21, kC7f, kOnes, kDot, kColon, kAtSign, kNine, kBeforeZero, kC20, kDash, kConstants };
 constexpr std::array<std::array<std::uint8_t, 32>, kConstants> MakeClassifyConstants() {
-  constexpr std::array<std::uint8_t, kConstants> kBytes = {0x21, 0x7f, 0xff, '.', ':',
-                                                            '@',  '9',  '0' - 1, 0x20, '-'};
+  constexpr std::array<std::uint8_t, kConstants> kBytes = {0x21, 0x7f, 0xff,    '.',  ':',
+                                                           '@',  '9',  '0' - 1, 0x20, '-'};
   std::array<std::array<std::uint8_t, 32>, kConstants> k{};
   for (size_t c = 0; c < kConstants; ++c)
     for (auto& b : k[c]) b = kBytes[c];
@@ -820,17 +822,16 @@ __attribute__((target("avx2"), no_sanitize_address)) void ClassifyAvx2(const cha
         _mm256_andnot_si256(_mm256_cmpeq_epi8(special, zero), _mm256_load_si256(k + kOnes)));
     const __m256i dot = _mm256_cmpeq_epi8(b, _mm256_load_si256(k + kDot));
     const __m256i colon = _mm256_cmpeq_epi8(b, _mm256_load_si256(k + kColon));
-    const __m256i markers = _mm256_or_si256(
-        _mm256_or_si256(dot, colon), _mm256_cmpeq_epi8(b, _mm256_load_si256(k + kAtSign)));
+    const __m256i markers = _mm256_or_si256(_mm256_or_si256(dot, colon),
+                                            _mm256_cmpeq_epi8(b, _mm256_load_si256(k + kAtSign)));
     const __m256i digit =
         _mm256_andnot_si256(_mm256_cmpgt_epi8(b, _mm256_load_si256(k + kNine)),
                             _mm256_cmpgt_epi8(b, _mm256_load_si256(k + kBeforeZero)));
     control = _mm256_or_si256(control, _mm256_cmpgt_epi8(_mm256_load_si256(k + kC20), b));
     StoreMask(separator, i, separator_bytes);
     StoreMask(split, i,
-              _mm256_or_si256(separator_bytes,
-                              _mm256_andnot_si256(_mm256_cmpeq_epi8(sub, zero),
-                                                  _mm256_load_si256(k + kOnes))));
+              _mm256_or_si256(separator_bytes, _mm256_andnot_si256(_mm256_cmpeq_epi8(sub, zero),
+                                                                   _mm256_load_si256(k + kOnes))));
     StoreMask(marker, i, markers);
     StoreMask(dot_words, i, dot);
     StoreMask(colon_words, i, colon);
@@ -851,7 +852,6 @@ bool HasAvx2() {
   return has;
 }
 #endif
-
 
 void Classify(std::string_view line, LineMasks& m) {
 #if defined(__x86_64__)
@@ -1088,8 +1088,7 @@ class LineTokenizer {
         colons += c == ':';
       }
     }
-    Classified(t, kinds, dots, colons,
-               (kinds & kAt) != 0 ? t.rfind('@') : std::string_view::npos);
+    Classified(t, kinds, dots, colons, (kinds & kAt) != 0 ? t.rfind('@') : std::string_view::npos);
   }
 
   // What a token is, from its byte kinds (kAt aside), its dots and colons and its last '@'.
@@ -1211,8 +1210,8 @@ class LineTokenizer {
     const size_t stop = std::min(LineMasks::RunEnd(masks_.split, from), from + rest.size());
     const size_t n = stop - from;
     if (n > 64) return false;
-    if (stop < from + rest.size() && (kUrlBytes[static_cast<unsigned char>(line_[stop])] &
-                                      kAuthorityEnd) == 0)
+    if (stop < from + rest.size() &&
+        (kUrlBytes[static_cast<unsigned char>(line_[stop])] & kAuthorityEnd) == 0)
       return false;
     authority_end = n;
     if (n == 0) return true;

@@ -212,7 +212,7 @@ class RandomLog {
   // Dotted digits that are, or are not, an IPv4 address: leading zeros, parts over 255 or over
   // three digits, empty parts, three or five parts, a port.
   std::string OddQuad() {
-    static const char* kParts[] = {"0", "00", "01", "010", "1", "9", "10", "99", "100",
+    static const char* kParts[] = {"0",   "00",  "01",  "010", "1",   "9",   "10",  "99",   "100",
                                    "199", "249", "250", "255", "256", "299", "999", "1000", ""};
     std::string q;
     const auto parts = 3 + rng_() % 3;
