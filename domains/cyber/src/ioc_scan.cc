@@ -639,40 +639,6 @@ struct LineMasks {
     });
   }
 
-  // Calls on_field(begin, end), in order, for each field (run of non-separator bytes) of at least
-  // 4 bytes that holds a '.', ':' or '@' or is 32 bytes or longer: the fields that can hold a
-  // token. Walks the marker bytes and the aligned 16-byte blocks without a separator (a field of
-  // 32 bytes or more holds one) instead of every field.
-  template <class OnField>
-  void ForEachCandidateField(size_t n, OnField&& on_field) const {
-    const size_t words = (n + 63) / 64;
-    size_t covered = 0;  // fields before this offset are done
-    for (size_t w = 0; w < words; ++w) {
-      const std::uint64_t inside = ~separator[w];
-      // Bit 0, 16, 32, 48 set when its 16-bit lane is all inside a field.
-      std::uint64_t all = inside & (inside >> 1);
-      all &= all >> 2;
-      all &= all >> 4;
-      all &= all >> 8;
-      const std::uint64_t blocks = all & 0x0001000100010001ULL;
-      std::uint64_t triggers = (marker[w] & inside) | blocks;
-      while (triggers != 0) {
-        const size_t at = (w << 6) + static_cast<size_t>(__builtin_ctzll(triggers));
-        triggers &= triggers - 1;
-        if (at < covered) continue;
-        const size_t begin = FieldBegin(at);
-        const size_t end = FieldEnd(at);
-        covered = end;
-        if (end - begin >= 4 && (end - begin >= 32 || AnyMarker(begin, end))) on_field(begin, end);
-        if ((end >> 6) > w) {
-          // The field ran into a later word: go on from its end there.
-          w = (end >> 6) - 1;
-          break;
-        }
-      }
-    }
-  }
-
   // The first byte of the field holding byte `at` / the separator after it.
   size_t FieldBegin(size_t at) const { return RunBegin(separator, at); }
   size_t FieldEnd(size_t at) const { return RunEnd(separator, at); }
