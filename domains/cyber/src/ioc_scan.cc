@@ -290,8 +290,6 @@ inline size_t BitCount(std::uint64_t x) {
   return static_cast<size_t>((x * 0x0101010101010101ULL) >> 56);
 }
 
-bool HasAvx2();
-
 #if defined(__x86_64__)
 // Dotted quads by SIMD: for each pattern of part lengths (1 to 3 digits each, 81 patterns) a
 // shuffle that puts each part's digits at the end of its 32-bit lane, and the least value of
