@@ -350,6 +350,8 @@ __attribute__((target("sse4.1"), no_sanitize_address)) inline bool ParseV4Simd(c
 }
 #endif
 
+constexpr size_t kNoLine = ~size_t{0};  // ClassifyLine: not classified
+
 bool g_force_scalar = false;         // the reference: portable classifier, plain walk, byte tokens
 bool g_portable_classifier = false;  // the portable classifier (and no SIMD) on the fast path
 
@@ -592,7 +594,7 @@ struct LineMasks {
 
   // Sizes the masks for n bytes; `clear`: zero them and mark the bytes past n as separators
   // (the SIMD classifiers assign whole words instead).
-  void Prepare(size_t n, bool clear) {
+  __attribute__((always_inline)) void Prepare(size_t n, bool clear) {
     const size_t words = (n + 63) / 64 + 1;
     used_words = words;
     if (separator.size() < words) {
@@ -727,10 +729,23 @@ constexpr auto kSpecialTable = MakeNibbleTable(kSeparator);
 constexpr auto kSubDelimTable = MakeNibbleTable(kSubDelim);
 
 // Byte constants of ClassifyAvx2, 32 copies each.
-enum { kC21, kC7f, kOnes, kDot, kColon, kAtSign, kNine, kBeforeZero, kC20, kDash, kConstants };
+enum {
+  kC21,
+  kC7f,
+  kOnes,
+  kDot,
+  kColon,
+  kAtSign,
+  kNine,
+  kBeforeZero,
+  kC20,
+  kDash,
+  kNewline,
+  kConstants
+};
 constexpr std::array<std::array<std::uint8_t, 32>, kConstants> MakeClassifyConstants() {
-  constexpr std::array<std::uint8_t, kConstants> kBytes = {0x21, 0x7f, 0xff,    '.',  ':',
-                                                           '@',  '9',  '0' - 1, 0x20, '-'};
+  constexpr std::array<std::uint8_t, kConstants> kBytes = {0x21, 0x7f,    0xff, '.', ':', '@',
+                                                           '9',  '0' - 1, 0x20, '-', '\n'};
   std::array<std::array<std::uint8_t, 32>, kConstants> k{};
   for (size_t c = 0; c < kConstants; ++c)
     for (auto& b : k[c]) b = kBytes[c];
@@ -745,9 +760,27 @@ __attribute__((target("avx2"), always_inline)) inline void StoreMask(char* words
   std::memcpy(words + (i >> 3), &bits, 4);
 }
 
-__attribute__((target("avx2"), no_sanitize_address)) void ClassifyAvx2(const char* p, size_t n,
-                                                                       LineMasks& m) {
-  m.Prepare(n, false);
+// 32 0x00 bytes then 32 0xff: the 32 bytes from 32 - j on select the bytes from j on.
+alignas(64) constexpr std::array<std::uint8_t, 64> kFromByte = [] {
+  std::array<std::uint8_t, 64> a{};
+  for (size_t i = 32; i < 64; ++i) a[i] = 0xff;
+  return a;
+}();
+
+// The longest line ClassifyAvx2<true> classifies; longer ones take memchr and Classify.
+constexpr size_t kMaxLineByClassifier = 4096;
+
+// Classifies the n bytes from p. kToNewline: the line from p, which ends at the first '\n' within
+// the n bytes (or with them): its length is returned, found from the '\n' bits of the steps that
+// classify it instead of by a memchr before them; bytes from the '\n' on are classified as blanks,
+// as past a line's end. kNoLine (nothing classified) when the line is longer than
+// kMaxLineByClassifier.
+template <bool kToNewline>
+__attribute__((target("avx2"), no_sanitize_address)) size_t ClassifyAvx2(const char* p, size_t n,
+                                                                         LineMasks& m) {
+  // kToNewline: classified up to kMaxLineByClassifier bytes, then given up without a '\n'.
+  size_t limit = kToNewline ? std::min(n, kMaxLineByClassifier) : n;
+  m.Prepare(limit, false);
   const __m256i table = _mm256_broadcastsi128_si256(
       _mm_loadu_si128(reinterpret_cast<const __m128i*>(kSpecialTable.data())));
   const __m256i sub_table = _mm256_broadcastsi128_si256(
@@ -772,8 +805,19 @@ __attribute__((target("avx2"), no_sanitize_address)) void ClassifyAvx2(const cha
   // than rebuilt in registers each step.
   const auto* k = reinterpret_cast<const __m256i*>(kClassifyConstants.data());
   asm("" : "+r"(k));  // the values unknown to the compiler: compares take them from memory
-  for (size_t i = 0; i < n; i += 32) {
-    const __m256i b = Load32(p, i, n, ' ');
+  for (size_t i = 0; i < limit; i += 32) {
+    __m256i b = Load32(p, i, n, ' ');
+    if constexpr (kToNewline) {
+      const auto newlines = static_cast<std::uint32_t>(
+          _mm256_movemask_epi8(_mm256_cmpeq_epi8(b, _mm256_load_si256(k + kNewline))));
+      if (newlines != 0) {
+        const auto j = static_cast<size_t>(__builtin_ctz(newlines));
+        b = _mm256_blendv_epi8(
+            b, _mm256_load_si256(k + kC20),
+            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kFromByte.data() + 32 - j)));
+        n = limit = i + j;  // this step is the last
+      }
+    }
     const __m256i low = _mm256_and_si256(b, nibble);
     const __m256i high = _mm256_and_si256(_mm256_srli_epi16(b, 4), nibble);
     const __m256i high_bits = _mm256_shuffle_epi8(high_bit, high);
@@ -803,12 +847,20 @@ __attribute__((target("avx2"), no_sanitize_address)) void ClassifyAvx2(const cha
     StoreMask(strip, i,
               _mm256_or_si256(markers, _mm256_cmpeq_epi8(b, _mm256_load_si256(k + kDash))));
   }
+  if constexpr (kToNewline) {
+    if (limit < n) return kNoLine;  // no '\n' in the first kMaxLineByClassifier bytes
+  }
   if (n != 0 && ((n - 1) & 32) == 0) {  // the last step filled a word's low half only
     const size_t last = (n - 1) >> 6;
     m.separator[last] |= ~std::uint64_t{0} << 32;
     m.split[last] |= ~std::uint64_t{0} << 32;
   }
+  if constexpr (kToNewline) {  // the sentinel word for the line's length, now known
+    m.used_words = (n + 63) / 64 + 1;
+    m.separator[m.used_words - 1] = m.split[m.used_words - 1] = ~std::uint64_t{0};
+  }
   m.maybe_binary = _mm256_movemask_epi8(control) != 0;
+  return n;
 }
 
 bool HasAvx2() {
@@ -820,9 +872,20 @@ bool HasAvx2() {
 void Classify(std::string_view line, LineMasks& m) {
 #if defined(__x86_64__)
   if (!g_force_scalar && !g_portable_classifier && HasAvx2())
-    return ClassifyAvx2(line.data(), line.size(), m);
+    return static_cast<void>(ClassifyAvx2<false>(line.data(), line.size(), m));
 #endif
   ClassifyScalar(line.data(), line.size(), m);
+}
+
+// Classify() of the line from the start of `text` (up to its first '\n', or all of it), found
+// by the classifier: the line's length, or kNoLine when this is not done (a CPU without AVX2,
+// the reference or portable settings, a line over kMaxLineByClassifier bytes).
+[[maybe_unused]] size_t ClassifyLine(std::string_view text, LineMasks& m) {
+#if defined(__x86_64__)
+  if (!g_force_scalar && !g_portable_classifier && HasAvx2())
+    return ClassifyAvx2<true>(text.data(), text.size(), m);
+#endif
+  return kNoLine;
 }
 
 // Tokenises one line and calls probe(key, raw) for each lookup key. raw: the key is bytes of the
@@ -1563,12 +1626,17 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
     line_starts.clear();
     size_t pos = 0;
     while (pos < chunk.size()) {
-      const auto nl = chunk.find('\n', pos);
-      const size_t end = nl == std::string_view::npos ? chunk.size() : nl;
+      // The line's end from the classifier's '\n' bits, or by memchr before classifying it.
+      const size_t length = ClassifyLine(Slice(chunk, pos), tokenizer.Masks());
+      size_t end = pos + length;
+      if (length == kNoLine) {
+        const auto nl = chunk.find('\n', pos);
+        end = nl == std::string_view::npos ? chunk.size() : nl;
+        Classify(Slice(chunk, pos, end - pos), tokenizer.Masks());
+      }
       const auto line = Slice(chunk, pos, end - pos);
       ++line_number;
       line_starts.push_back(static_cast<std::uint32_t>(pos));
-      Classify(line, tokenizer.Masks());
       if (tokenizer.Masks().maybe_binary && IsBinaryLine(line)) ++summary.binary_lines;
       if (!m.values.empty()) {
         batch_lines[batch_size] = line;

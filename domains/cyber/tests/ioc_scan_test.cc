@@ -282,6 +282,13 @@ TEST(IocScanner, ShortcutsFindWhatThePlainReferenceFinds) {
     RandomLog gen(seed);
     std::vector<std::string> lines;
     for (int i = 0; i < 3000; ++i) lines.push_back(gen.Line());
+    // Line ends at and beside the classifier's 32-byte steps (blanks added), empty lines, and
+    // lines over 4096 bytes (their ends found by memchr).
+    for (size_t i = 0; i < lines.size(); i += 7)
+      lines[i].resize(32 * (lines[i].size() / 32 + 1 + i % 2) + i % 3 - 1, ' ');
+    for (size_t i = 3; i < lines.size(); i += 101) lines[i].clear();
+    for (size_t i = 5; i + 60 < lines.size(); i += 499)
+      for (size_t j = 1; j < 60; ++j) lines[i] += " " + lines[i + j];
     // Indicators: a third of the distinct values the lines carry, and values absent from them.
     std::map<std::string, ObservableType> present;
     // The reference tokenizer: portable classifier, every field, each token's bytes classified
@@ -326,6 +333,7 @@ TEST(IocScanner, ShortcutsFindWhatThePlainReferenceFinds) {
       }
       log += lines[i] + "\n";
     }
+    if (seed % 2 == 0) log.pop_back();  // a last line without its '\n'
     detail::UseScalarLineClassifier(false);
     ASSERT_GT(expected.size(), 50u);
 
