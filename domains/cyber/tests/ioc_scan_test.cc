@@ -357,6 +357,30 @@ TEST(IocScanner, ShortcutsFindWhatThePlainReferenceFinds) {
   }
 }
 
+// Tokens of digits, dots and colons only are dropped early unless they can be an address: the
+// IPv6 forms among them (seven colons, "::") and an address with a port
+// are still found; times of day and decimals are not taken for them.
+TEST(IocScanner, DigitOnlyAddressFormsAmongTimesAreFound) {
+  IocScanner scanner;
+  ASSERT_TRUE(scanner.Add({"seven", ObservableType::kIpv6, "1:2:3:4:5:6:7:8"}).ok());
+  ASSERT_TRUE(scanner.Add({"compressed", ObservableType::kIpv6, "2001::1"}).ok());
+  ASSERT_TRUE(scanner.Add({"v4", ObservableType::kIpv4, "10.1.2.3"}).ok());
+  ASSERT_TRUE(scanner.Compile().empty());
+  const std::string log =
+      "Nov 23 10:00:01 fw src 1:2:3:4:5:6:7:8 at 10:00:01.25\n"
+      "Nov 23 10:00:02 fw src 2001::1 took 0.25 s\n"
+      "Nov 23 10:00:03 fw port 1:2:3 1:2:3:4:5:6:7\n"
+      "Nov 23 10:00:04 fw dst 10.1.2.3:443 1795428000.123\n"
+      "Nov 23 10:00:05 fw at 10:00:05.123 1.2.3 1:2:3:4:5:6 2001:1 10.1.2.3.4\n";
+  std::vector<IocSighting> sightings;
+  const auto summary = scanner.ScanText(log, "fw.log", sightings);
+  std::map<std::string, std::uint64_t> line_of;
+  for (const auto& s : sightings) line_of[s.indicator_id] = s.first_line;
+  EXPECT_EQ(line_of,
+            (std::map<std::string, std::uint64_t>{{"seven", 1}, {"compressed", 2}, {"v4", 4}}));
+  EXPECT_EQ(summary.matched_lines, 3u);
+}
+
 // A URL indicator is found in every spelling of its URL; a URL on a host no URL indicator has is
 // not built, and its host and parents are still found.
 TEST(IocScanner, UrlHostFilterKeepsUrlAndHostMatches) {
