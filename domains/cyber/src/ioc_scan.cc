@@ -1061,6 +1061,11 @@ class LineTokenizer {
       return;
     }
     const std::uint64_t colon = LineMasks::Window(masks_.colon, w, s) & in;
+    // Two colons or more, no '@' and no IPv6 form (two adjacent colons, six or seven colons):
+    // MAC addresses, times of day; Classified() would find no key (it reads no byte for it).
+    if ((colon & (colon - 1)) != 0 && (marker & ~(dot | colon)) == 0 &&
+        (colon & (colon >> 1)) == 0 && BitCount(colon) < 6)
+      return;
     // Digits with dots and colons only (times of day, decimals, ports) are no key but for an
     // address and port (one colon, three dots) and an IPv6 form (two adjacent colons, or six or
     // seven): what Classified() would find from the same bits, without its counting.
