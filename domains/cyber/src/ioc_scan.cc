@@ -65,9 +65,30 @@ inline std::uint64_t HashEnd(std::uint64_t h) {
   return h ^ (h >> 31);
 }
 
+// The little-endian word of the n < 8 bytes at p (the rest zero), read as one word: the 8
+// bytes ending at p + n when the key has them (`whole`: the key holds at least 8 bytes), else the
+// 8 bytes at p when they stay within p's page, else byte by byte. (A copy of n bytes into a
+// word compiles to byte stores that the word's load then waits on.)
+__attribute__((no_sanitize_address)) inline std::uint64_t TailWord(const char* p, size_t n,
+                                                                   bool whole) {
+  std::uint64_t w;
+  if (whole) {
+    std::memcpy(&w, p + n - 8, 8);
+    return w >> (8 * (8 - n));
+  }
+  if ((reinterpret_cast<std::uintptr_t>(p) & 4095) <= 4096 - 8) {
+    std::memcpy(&w, p, 8);
+    return w & ((std::uint64_t{1} << (8 * n)) - 1);
+  }
+  w = 0;
+  std::memcpy(&w, p, n);
+  return w;
+}
+
 template <bool kLower = false>
 inline std::uint64_t FastHash(const char* p, size_t n) {
   std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ (n * 0xff51afd7ed558ccdULL);
+  const bool whole = n >= 8;
   while (n >= 8) {
     std::uint64_t w;
     std::memcpy(&w, p, 8);
@@ -78,8 +99,7 @@ inline std::uint64_t FastHash(const char* p, size_t n) {
     n -= 8;
   }
   if (n > 0) {
-    std::uint64_t w = 0;
-    std::memcpy(&w, p, n);
+    std::uint64_t w = TailWord(p, n, whole);
     if constexpr (kLower) w = LowerWord(w);
     h = HashTail(h, w);
   }
@@ -260,6 +280,119 @@ constexpr auto kUrlBytes = MakeUrlBytes();
 // s[pos, pos + len) without substr's range check (pos <= s.size() is the caller's).
 inline std::string_view Slice(std::string_view s, size_t pos, size_t len = std::string_view::npos) {
   return {s.data() + pos, std::min(len, s.size() - pos)};
+}
+
+// Set bits of x (no POPCNT in the baseline instruction set).
+inline size_t BitCount(std::uint64_t x) {
+  x = x - ((x >> 1) & 0x5555555555555555ULL);
+  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+  return static_cast<size_t>((x * 0x0101010101010101ULL) >> 56);
+}
+
+#if defined(__x86_64__)
+// Dotted quads by SIMD: for each pattern of part lengths (1 to 3 digits each, 81 patterns) a
+// shuffle that puts each part's digits at the end of its 32-bit lane, and the least value of
+// each lane without a leading zero (10 for two digits, 100 for three).
+struct V4Pattern {
+  std::array<std::uint8_t, 16> shuffle;
+  std::array<std::uint32_t, 4> least;
+};
+constexpr std::array<V4Pattern, 81> MakeV4Patterns() {
+  std::array<V4Pattern, 81> patterns{};
+  for (size_t index = 0; index < 81; ++index) {
+    size_t lengths[4] = {index / 27 + 1, index / 9 % 3 + 1, index / 3 % 3 + 1, index % 3 + 1};
+    auto& pattern = patterns[index];
+    size_t start = 0;
+    for (size_t lane = 0; lane < 4; ++lane) {
+      const size_t length = lengths[lane];
+      for (size_t b = 0; b < 4; ++b) {
+        // byte b of the lane holds the digit (3 - b) places before the part's end
+        const size_t back = 3 - b;
+        pattern.shuffle[lane * 4 + b] =
+            back < length ? static_cast<std::uint8_t>(start + length - 1 - back) : 0x80;
+      }
+      pattern.least[lane] = length == 1 ? 0 : length == 2 ? 10 : 100;
+      start += length + 1;
+    }
+  }
+  return patterns;
+}
+alignas(16) constexpr auto kV4Patterns = MakeV4Patterns();
+
+// ParseV4Dotted of a token whose 16 bytes from t.data() may be read.
+__attribute__((target("sse4.1"), no_sanitize_address)) inline bool ParseV4Simd(const char* p,
+                                                                               size_t n,
+                                                                               std::uint64_t dots,
+                                                                               std::uint32_t& out) {
+  const auto d0 = static_cast<size_t>(__builtin_ctzll(dots));
+  dots &= dots - 1;
+  const auto d1 = static_cast<size_t>(__builtin_ctzll(dots));
+  dots &= dots - 1;
+  const auto d2 = static_cast<size_t>(__builtin_ctzll(dots));
+  const size_t l0 = d0, l1 = d1 - d0 - 1, l2 = d2 - d1 - 1, l3 = n - d2 - 1;
+  if ((l0 - 1 > 2) | (l1 - 1 > 2) | (l2 - 1 > 2) | (l3 - 1 > 2)) return false;  // empty, over 3
+  const auto& pattern = kV4Patterns[(l0 - 1) * 27 + (l1 - 1) * 9 + (l2 - 1) * 3 + (l3 - 1)];
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i digits = _mm_subs_epu8(
+      _mm_shuffle_epi8(bytes, _mm_load_si128(reinterpret_cast<const __m128i*>(&pattern.shuffle))),
+      _mm_set1_epi8('0'));  // moved-in zeros stay 0
+  // lane: 0, hundreds, tens, ones -> 100 * hundreds, 10 * tens + ones -> the part's value
+  const __m128i pairs = _mm_maddubs_epi16(digits, _mm_set1_epi32(0x010a6400));
+  const __m128i values = _mm_madd_epi16(pairs, _mm_set1_epi16(1));
+  const __m128i least = _mm_load_si128(reinterpret_cast<const __m128i*>(&pattern.least));
+  const __m128i wrong =
+      _mm_or_si128(_mm_cmpgt_epi32(values, _mm_set1_epi32(255)), _mm_cmplt_epi32(values, least));
+  if (_mm_movemask_epi8(wrong) != 0) return false;
+  const __m128i packed = _mm_packus_epi16(_mm_packus_epi32(values, values), values);
+  out = __builtin_bswap32(static_cast<std::uint32_t>(_mm_cvtsi128_si32(packed)));
+  return true;
+}
+#endif
+
+constexpr size_t kNoLine = ~size_t{0};  // ClassifyLine: not classified
+
+bool g_force_scalar = false;         // the reference: portable classifier, plain walk, byte tokens
+bool g_portable_classifier = false;  // the portable classifier (and no SIMD) on the fast path
+
+// ParseV4 of a token of digits and exactly three dots, `dots` the dots' bits (bit i: t[i]);
+// `simd`: the CPU has AVX2 (and so SSE4.1).
+inline bool ParseV4Dotted(std::string_view t, std::uint64_t dots, std::uint32_t& out,
+                          [[maybe_unused]] bool simd) {
+#if defined(__x86_64__)
+  if (simd && (reinterpret_cast<std::uintptr_t>(t.data()) & 4095) <= 4096 - 16)
+    return t.size() <= 15 && ParseV4Simd(t.data(), t.size(), dots, out);
+#endif
+  const char* p = t.data();
+  std::uint32_t value = 0;
+  size_t start = 0;
+  for (int part = 0; part < 4; ++part) {
+    const size_t end = part < 3 ? static_cast<size_t>(__builtin_ctzll(dots)) : t.size();
+    dots &= dots - 1;
+    const size_t length = end - start;
+    if (length - 1 > 2) return false;  // empty or over 3 digits
+    const char* q = p + start;
+    unsigned number = static_cast<unsigned>(q[0] - '0');
+    if (length > 1) {
+      if (number == 0) return false;  // leading zero
+      number = number * 10 + static_cast<unsigned>(q[1] - '0');
+      if (length == 3) {
+        number = number * 10 + static_cast<unsigned>(q[2] - '0');
+        if (number > 255) return false;
+      }
+    }
+    value = (value << 8) | number;
+    start = end + 1;
+  }
+  out = value;
+  return true;
+}
+
+// True when x has exactly three bits set.
+inline bool ThreeBits(std::uint64_t x) {
+  x &= x - 1;
+  x &= x - 1;
+  return x != 0 && (x & (x - 1)) == 0;
 }
 
 // Parses a dotted quad without leading zeros; false otherwise.
@@ -446,28 +579,41 @@ bool g_url_host_filter = true;
 // Byte masks of one line, bit (i & 63) of word i / 64 for byte i: field separators (bytes past the
 // line count as separators, and one all-separator word follows), the bytes '.', ':' and '@'
 // without which a field short of 32 bytes holds no token, and whether a byte is < 0x20 or
-// >= 0x80 (the line may be binary). One pass, 32 bytes a step with AVX2 when the CPU has it.
+// >= 0x80 (the line may be binary). The byte kinds a token is classified by (digits, hex letters,
+// letters, '.', ':', '@', and the bytes stripped from its ends) are masks too, so that a token's
+// kind comes from a few bit operations on the words it spans instead of a pass over its bytes.
+// One pass, 64 bytes a step with AVX2 when the CPU has it.
 struct LineMasks {
   std::vector<std::uint64_t> separator;
   std::vector<std::uint64_t> split;  // separators and sub-delimiters ('=', '/', '#', ...)
   std::vector<std::uint64_t> marker;
-  size_t used_words = 0;  // in use, the sentinel included (the vectors only grow)
+  std::vector<std::uint64_t> dot, colon, digit;
+  std::vector<std::uint64_t> strip;  // '.', ':', '-', '@'
+  size_t used_words = 0;             // in use, the sentinel included (the vectors only grow)
   bool maybe_binary = false;
 
-  void Reset(size_t n) {
+  // Sizes the masks for n bytes; `clear`: zero them and mark the bytes past n as separators
+  // (the SIMD classifiers assign whole words instead).
+  __attribute__((always_inline)) void Prepare(size_t n, bool clear) {
     const size_t words = (n + 63) / 64 + 1;
     used_words = words;
     if (separator.size() < words) {
-      separator.resize(words);
-      split.resize(words);
-      marker.resize(words);
+      for (auto* v : {&separator, &split, &marker, &dot, &colon, &digit, &strip})
+        v->resize(words + 1);
     }
-    std::fill_n(separator.begin(), words, 0);
-    std::fill_n(split.begin(), words, 0);
-    std::fill_n(marker.begin(), words, 0);
-    if (n % 64 != 0) separator[n / 64] = split[n / 64] = ~std::uint64_t{0} << (n % 64);
+    if (clear) {
+      for (auto* v : {&separator, &split, &marker, &dot, &colon, &digit, &strip})
+        std::fill_n(v->begin(), words, 0);
+      if (n % 64 != 0) separator[n / 64] = split[n / 64] = ~std::uint64_t{0} << (n % 64);
+    }
     separator[words - 1] = split[words - 1] = ~std::uint64_t{0};
     maybe_binary = false;
+  }
+
+  // The 64 bits of `m` from byte 64 * w + s on (w < used_words - 1, s < 64).
+  __attribute__((always_inline)) static std::uint64_t Window(const std::vector<std::uint64_t>& m,
+                                                             size_t w, unsigned s) {
+    return (m[w] >> s) | ((m[w + 1] << 1) << (63 - s));
   }
 
   // True when a '.', ':' or '@' lies in [from, to).
@@ -493,55 +639,34 @@ struct LineMasks {
     });
   }
 
-  // Calls on_field(begin, end), in order, for each field (run of non-separator bytes) of at least
-  // 4 bytes that holds a '.', ':' or '@' or is 32 bytes or longer: the fields that can hold a
-  // token. Walks the marker bytes and the aligned 16-byte blocks without a separator (a field of
-  // 32 bytes or more holds one) instead of every field.
-  template <class OnField>
-  void ForEachCandidateField(size_t n, OnField&& on_field) const {
-    const size_t words = (n + 63) / 64;
-    size_t covered = 0;  // fields before this offset are done
-    for (size_t w = 0; w < words; ++w) {
-      const std::uint64_t inside = ~separator[w];
-      // Bit 0, 16, 32, 48 set when its 16-bit lane is all inside a field.
-      std::uint64_t all = inside & (inside >> 1);
-      all &= all >> 2;
-      all &= all >> 4;
-      all &= all >> 8;
-      const std::uint64_t blocks = all & 0x0001000100010001ULL;
-      std::uint64_t triggers = (marker[w] & inside) | blocks;
-      while (triggers != 0) {
-        const size_t at = (w << 6) + static_cast<size_t>(__builtin_ctzll(triggers));
-        triggers &= triggers - 1;
-        if (at < covered) continue;
-        const size_t begin = FieldBegin(at);
-        const size_t end = FieldEnd(at);
-        covered = end;
-        if (end - begin >= 4 && (end - begin >= 32 || AnyMarker(begin, end))) on_field(begin, end);
-        if ((end >> 6) > w) {
-          // The field ran into a later word: go on from its end there.
-          w = (end >> 6) - 1;
-          break;
-        }
-      }
-    }
-  }
-
   // The first byte of the field holding byte `at` / the separator after it.
-  size_t FieldBegin(size_t at) const {
+  size_t FieldBegin(size_t at) const { return RunBegin(separator, at); }
+  size_t FieldEnd(size_t at) const { return RunEnd(separator, at); }
+
+  // The first byte of the run of clear bits of `stops` holding byte `at` / the stop after it.
+  static size_t RunBegin(const std::vector<std::uint64_t>& stops, size_t at) {
     size_t w = at >> 6;
-    std::uint64_t bits = separator[w] & ((std::uint64_t{1} << (at & 63)) - 1);
+    std::uint64_t bits = stops[w] & ((std::uint64_t{1} << (at & 63)) - 1);
     while (bits == 0) {
       if (w == 0) return 0;
-      bits = separator[--w];
+      bits = stops[--w];
     }
     return (w << 6) + 64 - static_cast<size_t>(__builtin_clzll(bits));
   }
-  size_t FieldEnd(size_t at) const {
+  static size_t RunEnd(const std::vector<std::uint64_t>& stops, size_t at) {
     size_t w = at >> 6;
-    std::uint64_t bits = separator[w] & (~std::uint64_t{0} << (at & 63));
-    while (bits == 0) bits = separator[++w];
+    std::uint64_t bits = stops[w] & (~std::uint64_t{0} << (at & 63));
+    while (bits == 0) bits = stops[++w];
     return (w << 6) + static_cast<size_t>(__builtin_ctzll(bits));
+  }
+
+  // Bit 0, 16, 32, 48 set when its 16-bit lane of `inside` is all set.
+  static std::uint64_t WholeLanes(std::uint64_t inside) {
+    std::uint64_t all = inside & (inside >> 1);
+    all &= all >> 2;
+    all &= all >> 4;
+    all &= all >> 8;
+    return all & 0x0001000100010001ULL;
   }
 
   // Calls on_token(begin, end) for each run in [from, to) of bytes that neither separate fields
@@ -574,13 +699,18 @@ struct LineMasks {
 };
 
 void ClassifyScalar(const char* p, size_t n, LineMasks& m) {
-  m.Reset(n);
+  m.Prepare(n, true);
   for (size_t i = 0; i < n; ++i) {
     const auto c = static_cast<unsigned char>(p[i]);
     const std::uint64_t bit = std::uint64_t{1} << (i & 63);
-    if (kClasses[c] == kSeparator) m.separator[i >> 6] |= bit;
-    if (kClasses[c] != kField) m.split[i >> 6] |= bit;
-    if (c == '.' || c == ':' || c == '@') m.marker[i >> 6] |= bit;
+    const size_t w = i >> 6;
+    if (kClasses[c] == kSeparator) m.separator[w] |= bit;
+    if (kClasses[c] != kField) m.split[w] |= bit;
+    if (c == '.' || c == ':' || c == '@') m.marker[w] |= bit;
+    if (c == '.') m.dot[w] |= bit;
+    if (c == ':') m.colon[w] |= bit;
+    if (IsDigit(static_cast<char>(c))) m.digit[w] |= bit;
+    if (kStripBytes[c]) m.strip[w] |= bit;
     if (c < 0x20 || c >= 0x80) m.maybe_binary = true;
   }
 }
@@ -598,9 +728,59 @@ constexpr std::array<std::uint8_t, 16> MakeNibbleTable(std::uint8_t byte_class) 
 constexpr auto kSpecialTable = MakeNibbleTable(kSeparator);
 constexpr auto kSubDelimTable = MakeNibbleTable(kSubDelim);
 
-__attribute__((target("avx2"), no_sanitize_address)) void ClassifyAvx2(const char* p, size_t n,
-                                                                       LineMasks& m) {
-  m.Reset(n);
+// Byte constants of ClassifyAvx2, 32 copies each.
+enum {
+  kC21,
+  kC7f,
+  kOnes,
+  kDot,
+  kColon,
+  kAtSign,
+  kNine,
+  kBeforeZero,
+  kC20,
+  kDash,
+  kNewline,
+  kConstants
+};
+constexpr std::array<std::array<std::uint8_t, 32>, kConstants> MakeClassifyConstants() {
+  constexpr std::array<std::uint8_t, kConstants> kBytes = {0x21, 0x7f,    0xff, '.', ':', '@',
+                                                           '9',  '0' - 1, 0x20, '-', '\n'};
+  std::array<std::array<std::uint8_t, 32>, kConstants> k{};
+  for (size_t c = 0; c < kConstants; ++c)
+    for (auto& b : k[c]) b = kBytes[c];
+  return k;
+}
+alignas(32) constexpr auto kClassifyConstants = MakeClassifyConstants();
+
+// The byte mask of v stored as the 32 bits of byte i of the masks `words` (i a multiple of 32).
+__attribute__((target("avx2"), always_inline)) inline void StoreMask(char* words, size_t i,
+                                                                     __m256i v) {
+  const auto bits = static_cast<std::uint32_t>(_mm256_movemask_epi8(v));
+  std::memcpy(words + (i >> 3), &bits, 4);
+}
+
+// 32 0x00 bytes then 32 0xff: the 32 bytes from 32 - j on select the bytes from j on.
+alignas(64) constexpr std::array<std::uint8_t, 64> kFromByte = [] {
+  std::array<std::uint8_t, 64> a{};
+  for (size_t i = 32; i < 64; ++i) a[i] = 0xff;
+  return a;
+}();
+
+// The longest line ClassifyAvx2<true> classifies; longer ones take memchr and Classify.
+constexpr size_t kMaxLineByClassifier = 4096;
+
+// Classifies the n bytes from p. kToNewline: the line from p, which ends at the first '\n' within
+// the n bytes (or with them): its length is returned, found from the '\n' bits of the steps that
+// classify it instead of by a memchr before them; bytes from the '\n' on are classified as blanks,
+// as past a line's end. kNoLine (nothing classified) when the line is longer than
+// kMaxLineByClassifier.
+template <bool kToNewline>
+__attribute__((target("avx2"), no_sanitize_address)) size_t ClassifyAvx2(const char* p, size_t n,
+                                                                         LineMasks& m) {
+  // kToNewline: classified up to kMaxLineByClassifier bytes, then given up without a '\n'.
+  size_t limit = kToNewline ? std::min(n, kMaxLineByClassifier) : n;
+  m.Prepare(limit, false);
   const __m256i table = _mm256_broadcastsi128_si256(
       _mm_loadu_si128(reinterpret_cast<const __m128i*>(kSpecialTable.data())));
   const __m256i sub_table = _mm256_broadcastsi128_si256(
@@ -611,37 +791,76 @@ __attribute__((target("avx2"), no_sanitize_address)) void ClassifyAvx2(const cha
   const __m256i zero = _mm256_setzero_si256();
   __m256i control = zero;
   // Raw pointers: stores through them cannot change the vectors' own pointers, which stay in
-  // registers.
-  std::uint64_t* const separator_words = m.separator.data();
-  std::uint64_t* const split_words = m.split.data();
-  std::uint64_t* const marker_words = m.marker.data();
-  for (size_t i = 0; i < n; i += 32) {
-    const __m256i b = Load32(p, i, n, ' ');
+  // registers. Each 32-byte step stores the low or high half of the masks' words.
+  char* const separator = reinterpret_cast<char*>(m.separator.data());
+  char* const split = reinterpret_cast<char*>(m.split.data());
+  char* const marker = reinterpret_cast<char*>(m.marker.data());
+  char* const dot_words = reinterpret_cast<char*>(m.dot.data());
+  char* const colon_words = reinterpret_cast<char*>(m.colon.data());
+  char* const digit_words = reinterpret_cast<char*>(m.digit.data());
+  char* const strip = reinterpret_cast<char*>(m.strip.data());
+  // Bytes past the line read as blanks: separators, in no other mask. A last word of 32 bytes
+  // has its high half made separators below (the other masks' high bits are never read past the
+  // line). The byte constants are read from memory in the loop (operands of the compares) rather
+  // than rebuilt in registers each step.
+  const auto* k = reinterpret_cast<const __m256i*>(kClassifyConstants.data());
+  asm("" : "+r"(k));  // the values unknown to the compiler: compares take them from memory
+  for (size_t i = 0; i < limit; i += 32) {
+    __m256i b = Load32(p, i, n, ' ');
+    if constexpr (kToNewline) {
+      const auto newlines = static_cast<std::uint32_t>(
+          _mm256_movemask_epi8(_mm256_cmpeq_epi8(b, _mm256_load_si256(k + kNewline))));
+      if (newlines != 0) {
+        const auto j = static_cast<size_t>(__builtin_ctz(newlines));
+        b = _mm256_blendv_epi8(
+            b, _mm256_load_si256(k + kC20),
+            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kFromByte.data() + 32 - j)));
+        n = limit = i + j;  // this step is the last
+      }
+    }
     const __m256i low = _mm256_and_si256(b, nibble);
     const __m256i high = _mm256_and_si256(_mm256_srli_epi16(b, 4), nibble);
     const __m256i high_bits = _mm256_shuffle_epi8(high_bit, high);
     const __m256i special = _mm256_and_si256(_mm256_shuffle_epi8(table, low), high_bits);
     const __m256i sub = _mm256_and_si256(_mm256_shuffle_epi8(sub_table, low), high_bits);
-    const __m256i separator =
-        _mm256_or_si256(_mm256_or_si256(_mm256_cmpgt_epi8(_mm256_set1_epi8(0x21), b),
-                                        _mm256_cmpeq_epi8(b, _mm256_set1_epi8(0x7f))),
-                        _mm256_xor_si256(_mm256_cmpeq_epi8(special, zero), _mm256_set1_epi8(-1)));
-    const __m256i marker =
-        _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(b, _mm256_set1_epi8('.')),
-                                        _mm256_cmpeq_epi8(b, _mm256_set1_epi8(':'))),
-                        _mm256_cmpeq_epi8(b, _mm256_set1_epi8('@')));
-    control = _mm256_or_si256(control, _mm256_cmpgt_epi8(_mm256_set1_epi8(0x20), b));
-    const auto shift = static_cast<unsigned>(i & 63);
-    const auto separator_bits =
-        std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(separator))};
-    separator_words[i >> 6] |= separator_bits << shift;
-    const auto sub_bits = std::uint64_t{
-        static_cast<std::uint32_t>(~_mm256_movemask_epi8(_mm256_cmpeq_epi8(sub, zero)))};
-    split_words[i >> 6] |= (separator_bits | sub_bits) << shift;
-    marker_words[i >> 6] |= std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(marker))}
-                            << shift;
+    // Bytes < 0x21 or >= 0x80 (signed), 0x7f, and the separators' table.
+    const __m256i separator_bytes = _mm256_or_si256(
+        _mm256_or_si256(_mm256_cmpgt_epi8(_mm256_load_si256(k + kC21), b),
+                        _mm256_cmpeq_epi8(b, _mm256_load_si256(k + kC7f))),
+        _mm256_andnot_si256(_mm256_cmpeq_epi8(special, zero), _mm256_load_si256(k + kOnes)));
+    const __m256i dot = _mm256_cmpeq_epi8(b, _mm256_load_si256(k + kDot));
+    const __m256i colon = _mm256_cmpeq_epi8(b, _mm256_load_si256(k + kColon));
+    const __m256i markers = _mm256_or_si256(_mm256_or_si256(dot, colon),
+                                            _mm256_cmpeq_epi8(b, _mm256_load_si256(k + kAtSign)));
+    const __m256i digit =
+        _mm256_andnot_si256(_mm256_cmpgt_epi8(b, _mm256_load_si256(k + kNine)),
+                            _mm256_cmpgt_epi8(b, _mm256_load_si256(k + kBeforeZero)));
+    control = _mm256_or_si256(control, _mm256_cmpgt_epi8(_mm256_load_si256(k + kC20), b));
+    StoreMask(separator, i, separator_bytes);
+    StoreMask(split, i,
+              _mm256_or_si256(separator_bytes, _mm256_andnot_si256(_mm256_cmpeq_epi8(sub, zero),
+                                                                   _mm256_load_si256(k + kOnes))));
+    StoreMask(marker, i, markers);
+    StoreMask(dot_words, i, dot);
+    StoreMask(colon_words, i, colon);
+    StoreMask(digit_words, i, digit);
+    StoreMask(strip, i,
+              _mm256_or_si256(markers, _mm256_cmpeq_epi8(b, _mm256_load_si256(k + kDash))));
+  }
+  if constexpr (kToNewline) {
+    if (limit < n) return kNoLine;  // no '\n' in the first kMaxLineByClassifier bytes
+  }
+  if (n != 0 && ((n - 1) & 32) == 0) {  // the last step filled a word's low half only
+    const size_t last = (n - 1) >> 6;
+    m.separator[last] |= ~std::uint64_t{0} << 32;
+    m.split[last] |= ~std::uint64_t{0} << 32;
+  }
+  if constexpr (kToNewline) {  // the sentinel word for the line's length, now known
+    m.used_words = (n + 63) / 64 + 1;
+    m.separator[m.used_words - 1] = m.split[m.used_words - 1] = ~std::uint64_t{0};
   }
   m.maybe_binary = _mm256_movemask_epi8(control) != 0;
+  return n;
 }
 
 bool HasAvx2() {
@@ -650,13 +869,23 @@ bool HasAvx2() {
 }
 #endif
 
-bool g_force_scalar = false;
-
 void Classify(std::string_view line, LineMasks& m) {
 #if defined(__x86_64__)
-  if (!g_force_scalar && HasAvx2()) return ClassifyAvx2(line.data(), line.size(), m);
+  if (!g_force_scalar && !g_portable_classifier && HasAvx2())
+    return static_cast<void>(ClassifyAvx2<false>(line.data(), line.size(), m));
 #endif
   ClassifyScalar(line.data(), line.size(), m);
+}
+
+// Classify() of the line from the start of `text` (up to its first '\n', or all of it), found
+// by the classifier: the line's length, or kNoLine when this is not done (a CPU without AVX2,
+// the reference or portable settings, a line over kMaxLineByClassifier bytes).
+[[maybe_unused]] size_t ClassifyLine(std::string_view text, LineMasks& m) {
+#if defined(__x86_64__)
+  if (!g_force_scalar && !g_portable_classifier && HasAvx2())
+    return ClassifyAvx2<true>(text.data(), text.size(), m);
+#endif
+  return kNoLine;
 }
 
 // Tokenises one line and calls probe(key, raw) for each lookup key. raw: the key is bytes of the
@@ -678,9 +907,20 @@ class LineTokenizer {
 
   // Fields of fewer than 32 bytes without '.', ':' or '@' hold no token and are skipped.
   void Line(std::string_view line) {
+    simd_ = SimdTokens();
     Classify(line, masks_);
     Fields(line);
   }
+
+  // Whether the fast path may use SIMD beyond the classifier (as the settings are now).
+  static bool SimdTokens() {
+#if defined(__x86_64__)
+    return !g_portable_classifier && HasAvx2();
+#else
+    return false;
+#endif
+  }
+  void UseSimd(bool simd) { simd_ = simd; }
 
   // Line() with the masks already made by Classify.
   void Fields(std::string_view line) {
@@ -689,7 +929,7 @@ class LineTokenizer {
     if (g_force_scalar)
       masks_.ForEachField(line.size(), field);  // the plain walk, the tests' reference
     else
-      masks_.ForEachCandidateField(line.size(), field);
+      CandidateTokens(line.size());
   }
 
   LineMasks& Masks() { return masks_; }
@@ -713,12 +953,151 @@ class LineTokenizer {
     Tokens(field);
   }
 
+  static bool IsSchemeByte(char c) {
+    return IsAlpha(c) || IsDigit(c) || c == '+' || c == '-' || c == '.';
+  }
+
+  // What Field() does for every candidate field, by the masks of the whole line: the URLs first
+  // (the first "://" of a field, found by the colons, with a scheme before it), each taken in
+  // line order between the tokens before it; the tokens of the rest found from the bytes that
+  // can make one a key ('.', ':', '@') and the 16-byte blocks of runs 32 bytes or longer, without
+  // walking fields or the runs of other bytes.
+  void CandidateTokens(size_t n) {
+    const size_t words = (n + 63) / 64;
+    size_t from = 0;  // tokens from here on are still to be found
+    size_t done = 0;  // fields before this offset are looked at for a URL
+    for (size_t w = 0; w < words; ++w) {
+      std::uint64_t colons = masks_.colon[w];
+      while (colons != 0) {
+        const size_t c = (w << 6) + static_cast<size_t>(__builtin_ctzll(colons));
+        colons &= colons - 1;
+        if (c + 2 >= n) break;
+        if (c < done || line_[c + 1] != '/' || line_[c + 2] != '/') continue;
+        const size_t field_begin = masks_.FieldBegin(c);
+        const size_t field_end = masks_.FieldEnd(c);
+        done = field_end;
+        size_t scheme = c;
+        while (scheme > field_begin && IsSchemeByte(line_[scheme - 1])) --scheme;
+        if (scheme < c) {
+          TokensIn(from, scheme);
+          Url(Slice(line_, scheme, field_end - scheme), true);
+          from = field_end;
+        }
+        if ((field_end >> 6) > w) {
+          w = (field_end >> 6) - 1;
+          break;
+        }
+      }
+    }
+    TokensIn(from, n);
+  }
+
+  // MaskedToken for each run of [a, b) between split bytes (cut at a and b) that holds a '.',
+  // ':' or '@' or is 32 bytes or longer: the others are no key.
+  void TokensIn(size_t a, size_t b) {
+    if (b <= a) return;
+    size_t covered = a;
+    const size_t last = (b - 1) >> 6;
+    for (size_t w = a >> 6; w <= last; ++w) {
+      const std::uint64_t inside = ~masks_.split[w];
+      std::uint64_t triggers = (masks_.marker[w] & inside) | LineMasks::WholeLanes(inside);
+      while (triggers != 0) {
+        const size_t at = (w << 6) + static_cast<size_t>(__builtin_ctzll(triggers));
+        triggers &= triggers - 1;
+        if (at >= b) return;
+        if (at < covered) continue;
+        const size_t begin = std::max(a, LineMasks::RunBegin(masks_.split, at));
+        const size_t end = std::min(b, LineMasks::RunEnd(masks_.split, at));
+        covered = end;
+        if (end - begin >= 4) MaskedToken(begin, end);
+        if ((end >> 6) > w) {
+          w = (end >> 6) - 1;  // go on from the token's end
+          break;
+        }
+        triggers &= ~std::uint64_t{0} << (end & 63);  // the token's other markers
+      }
+    }
+  }
+
   // The tokens of (a part of) a field: runs between sub-delimiters, of 4 bytes or more.
   void Tokens(std::string_view part) {
     const auto from = static_cast<size_t>(part.data() - line_.data());
+    if (g_force_scalar) {
+      // The reference: each token's bytes classified one by one.
+      masks_.ForEachToken(from, from + part.size(), [&](size_t begin, size_t end) {
+        if (end - begin >= 4) Token(Slice(line_, begin, end - begin));
+      });
+      return;
+    }
     masks_.ForEachToken(from, from + part.size(), [&](size_t begin, size_t end) {
-      if (end - begin >= 4) Token(Slice(line_, begin, end - begin));
+      if (end - begin >= 4) MaskedToken(begin, end);
     });
+  }
+
+  // Token() for the line's bytes [begin, end), classified by the line's masks: the bytes to strip
+  // from its ends, its digits, letters, dots, colons and '@' are bits of the 64-bit windows it
+  // spans. Tokens over 64 bytes take Token().
+  __attribute__((always_inline)) void MaskedToken(size_t begin, size_t end) {
+    const size_t n = end - begin;
+    if (n > 64) return Token(Slice(line_, begin, n));
+    const size_t w = begin >> 6;
+    const auto s = static_cast<unsigned>(begin & 63);
+    const std::uint64_t whole = ~std::uint64_t{0} >> (64 - n);
+    const std::uint64_t kept = ~LineMasks::Window(masks_.strip, w, s) & whole;
+    if (kept == 0) return;
+    const auto first = static_cast<unsigned>(__builtin_ctzll(kept));
+    const auto last = static_cast<unsigned>(63 - __builtin_clzll(kept));
+    if (last - first < 3) return;  // fewer than 4 bytes left
+    const std::uint64_t in = (~std::uint64_t{0} >> (63 - last)) & (~std::uint64_t{0} << first);
+    const std::uint64_t marker = LineMasks::Window(masks_.marker, w, s) & in;
+    // Under 32 bytes without '.', ':' or '@': no kind of key (see Classified).
+    if (marker == 0 && last - first < 31) return;
+    const std::uint64_t dot = LineMasks::Window(masks_.dot, w, s) & in;
+    const std::uint64_t digit = LineMasks::Window(masks_.digit, w, s) & in;
+    const auto t = Slice(line_, begin + first, last - first + 1);
+    // A bare dotted quad, the most frequent token: digits and three dots.
+    if ((in & ~(digit | dot)) == 0 && ThreeBits(dot)) {
+      if (std::uint32_t v4; ParseV4Dotted(t, dot >> first, v4, simd_)) V4(v4);
+      return;
+    }
+    const std::uint64_t colon = LineMasks::Window(masks_.colon, w, s) & in;
+    // Two colons or more, no '@' and no IPv6 form (two adjacent colons, six or seven colons):
+    // MAC addresses, times of day; Classified() would find no key (it reads no byte for it).
+    if ((colon & (colon - 1)) != 0 && (marker & ~(dot | colon)) == 0 &&
+        (colon & (colon >> 1)) == 0 && BitCount(colon) < 6)
+      return;
+    // Digits with dots and colons only (times of day, decimals, ports) are no key but for an
+    // address and port (one colon, three dots) and an IPv6 form (two adjacent colons, or six or
+    // seven): what Classified() would find from the same bits, without its counting.
+    if ((in & ~(digit | dot | colon)) == 0 && (dot | colon) != 0) {
+      const bool address = colon == 0 ? false  // three dots: parsed above
+                           : (colon & (colon - 1)) == 0
+                               ? ThreeBits(dot)
+                               : (colon & (colon >> 1)) != 0 || BitCount(colon) >= 6;
+      if (!address) return;
+    }
+    const std::uint64_t at_sign = marker & ~(dot | colon);
+    unsigned kinds = dot != 0 ? kNotHexColon : 0;  // a dot is no hex digit
+    if (const std::uint64_t other = in & ~(digit | dot | colon); other != 0) {
+      kinds |= kNotDigitDotColon;
+      // Letters and hex digits, by the bytes: only tokens with other bytes than digits, dots and
+      // colons have letters (looked for from the first such byte up to a letter), and only a
+      // token without dots can be all hex digits and colons.
+      for (size_t i = static_cast<size_t>(__builtin_ctzll(other)) - first; i < t.size(); ++i) {
+        if (IsAlpha(t[i])) {
+          kinds |= kLetter;
+          break;
+        }
+      }
+      if (dot == 0) {
+        unsigned bytes = 0;
+        for (const char c : t) bytes |= kTokenBytes[static_cast<unsigned char>(c)];
+        kinds |= bytes & kNotHexColon;
+      }
+    }
+    const size_t at = at_sign != 0 ? static_cast<size_t>(63 - __builtin_clzll(at_sign)) - first
+                                   : std::string_view::npos;
+    Classified(t, kinds, BitCount(dot), BitCount(colon), at);
   }
 
   void Token(std::string_view t) {
@@ -751,10 +1130,14 @@ class LineTokenizer {
         colons += c == ':';
       }
     }
+    Classified(t, kinds, dots, colons, (kinds & kAt) != 0 ? t.rfind('@') : std::string_view::npos);
+  }
+
+  // What a token is, from its byte kinds (kAt aside), its dots and colons and its last '@'.
+  void Classified(std::string_view t, unsigned kinds, size_t dots, size_t colons, size_t at) {
     const bool digits_dots = (kinds & kNotDigitDotColon) == 0;
     const bool hex = (kinds & kNotHexColon) == 0;
     const bool alpha = (kinds & kLetter) != 0;
-    const size_t at = (kinds & kAt) != 0 ? t.rfind('@') : std::string_view::npos;
     if (at != std::string_view::npos) {
       if (at == 0 || at + 1 >= t.size()) return;
       probe_(t, true);
@@ -823,8 +1206,11 @@ class LineTokenizer {
   }
 
   void V4(std::uint32_t address) {
-    char key[6] = {'\x01'};
-    for (int i = 0; i < 4; ++i) key[1 + i] = static_cast<char>((address >> (24 - 8 * i)) & 0xff);
+    // '\x01' and the address's bytes, most significant first, stored as one word (the probe
+    // reads the key back as one word).
+    char key[8];
+    const std::uint64_t word = 0x01 | (std::uint64_t{__builtin_bswap32(address)} << 8);
+    std::memcpy(key, &word, 8);
     probe_(std::string_view(key, 5), false);
     for (const int length : v4_lengths_) {
       const std::uint32_t mask = length == 0 ? 0 : ~((1u << (32 - length)) - 1);
@@ -853,7 +1239,42 @@ class LineTokenizer {
   // Lower-cases scheme and host, drops the default port, makes an empty path "/". URLs with
   // percent-encodings, dot segments, user info, IPv6 literals or unusual bytes take the full
   // RFC 3986 normalisation.
-  void Url(std::string_view u) {
+  // The authority pass of Url() by the line's masks, for `rest` (the URL after "://", bytes of
+  // the line): the bytes of a field up to its first split byte are letters, digits, '.', '-',
+  // '_', ':' and '@' only, so that the authority ends at that byte when it is '/', '?' or '#' (or
+  // at the end), its last colon, '@' and dots are bits, and a byte other than a digit or a dot
+  // makes its host a name (kHostLetter: the URL host filter then applies, as it may to any host
+  // that the fast path only lower-cases). False (the byte pass instead) for other ends and for
+  // authorities over 64 bytes.
+  bool AuthorityByMasks(std::string_view rest, size_t& authority_end, size_t& colon,
+                        unsigned& kinds, size_t& dots) const {
+    const auto from = static_cast<size_t>(rest.data() - line_.data());
+    const size_t stop = std::min(LineMasks::RunEnd(masks_.split, from), from + rest.size());
+    const size_t n = stop - from;
+    if (n > 64) return false;
+    if (stop < from + rest.size() &&
+        (kUrlBytes[static_cast<unsigned char>(line_[stop])] & kAuthorityEnd) == 0)
+      return false;
+    authority_end = n;
+    if (n == 0) return true;
+    const size_t w = from >> 6;
+    const auto s = static_cast<unsigned>(from & 63);
+    const std::uint64_t in = ~std::uint64_t{0} >> (64 - n);
+    const std::uint64_t dot = LineMasks::Window(masks_.dot, w, s) & in;
+    const std::uint64_t colons = LineMasks::Window(masks_.colon, w, s) & in;
+    const std::uint64_t at_sign = LineMasks::Window(masks_.marker, w, s) & in & ~(dot | colons);
+    const std::uint64_t digit = LineMasks::Window(masks_.digit, w, s) & in;
+    if (colons != 0) {
+      colon = static_cast<size_t>(63 - __builtin_clzll(colons));
+      kinds |= kColonByte | kNotHostByte;
+    }
+    if (at_sign != 0) kinds |= kNeedsNormalising | kNotHostByte;
+    if ((in & ~(digit | dot | colons | at_sign)) != 0) kinds |= kHostLetter;
+    dots = BitCount(dot);
+    return true;
+  }
+
+  void Url(std::string_view u, bool by_masks = false) {
     while (!u.empty() && (u.back() == '.' || u.back() == ',')) u.remove_suffix(1);
     const auto sep = u.find("://");
     const auto rest = Slice(u, sep + 3);
@@ -863,12 +1284,14 @@ class LineTokenizer {
     size_t colon = std::string_view::npos;
     unsigned kinds = 0;
     size_t dots = 0;  // in the host when the URL takes the fast path (the port is digits)
-    for (; authority_end < rest.size(); ++authority_end) {
-      const auto k = kUrlBytes[static_cast<unsigned char>(rest[authority_end])];
-      if (k & kAuthorityEnd) break;
-      if (k & kColonByte) colon = authority_end;
-      kinds |= k;
-      dots += (k >> 5) & 1;
+    if (!by_masks || !AuthorityByMasks(rest, authority_end, colon, kinds, dots)) {
+      for (; authority_end < rest.size(); ++authority_end) {
+        const auto k = kUrlBytes[static_cast<unsigned char>(rest[authority_end])];
+        if (k & kAuthorityEnd) break;
+        if (k & kColonByte) colon = authority_end;
+        kinds |= k;
+        dots += (k >> 5) & 1;
+      }
     }
     const auto authority = Slice(rest, 0, authority_end);
     const auto tail = Slice(rest, authority_end);
@@ -960,6 +1383,7 @@ class LineTokenizer {
   const BlockedBloom* url_hosts_;
   LineMasks masks_;
   std::string_view line_;  // the line of the masks
+  bool simd_ = false;
   char scheme_[8] = {};
   std::string buffer_, name_buffer_, key_, url_;
 };
@@ -1149,9 +1573,7 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
       return;
     }
     if (key.size() - 1 < 7) {
-      std::uint64_t word = 0;
-      for (size_t i = 0; i < key.size(); ++i)
-        word |= std::uint64_t{static_cast<unsigned char>(key[i])} << (8 * i);
+      const std::uint64_t word = TailWord(key.data(), key.size(), false);
       const auto h = FastHashSmall(word, key.size());
       m.prefilter.Prefetch(h);
       pending.push_back({h, nullptr, word, static_cast<std::uint32_t>(key.size()),
@@ -1201,6 +1623,7 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
     batch_size = 0;
   };
   LineTokenizer tokenizer(probe, m.v4_prefixes, m.v6_prefixes, &m.url_hosts);
+  tokenizer.UseSimd(tokenizer.SimdTokens());
   auto scratch = m.database.MakeScratch();
   std::vector<std::uint32_t> line_starts;
   std::vector<std::uint64_t> last_pattern_line(m.specs.size(), 0);
@@ -1218,12 +1641,17 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
     line_starts.clear();
     size_t pos = 0;
     while (pos < chunk.size()) {
-      const auto nl = chunk.find('\n', pos);
-      const size_t end = nl == std::string_view::npos ? chunk.size() : nl;
+      // The line's end from the classifier's '\n' bits, or by memchr before classifying it.
+      const size_t length = ClassifyLine(Slice(chunk, pos), tokenizer.Masks());
+      size_t end = pos + length;
+      if (length == kNoLine) {
+        const auto nl = chunk.find('\n', pos);
+        end = nl == std::string_view::npos ? chunk.size() : nl;
+        Classify(Slice(chunk, pos, end - pos), tokenizer.Masks());
+      }
       const auto line = Slice(chunk, pos, end - pos);
       ++line_number;
       line_starts.push_back(static_cast<std::uint32_t>(pos));
-      Classify(line, tokenizer.Masks());
       if (tokenizer.Masks().maybe_binary && IsBinaryLine(line)) ++summary.binary_lines;
       if (!m.values.empty()) {
         batch_lines[batch_size] = line;
@@ -1330,6 +1758,7 @@ void ExtractLogObservables(std::string_view line,
 
 namespace detail {
 void UseScalarLineClassifier(bool scalar) { g_force_scalar = scalar; }
+void UsePortableLineClassifier(bool portable) { g_portable_classifier = portable; }
 void UseUrlHostFilter(bool filter) { g_url_host_filter = filter; }
 }  // namespace detail
 

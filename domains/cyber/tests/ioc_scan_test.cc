@@ -78,6 +78,8 @@ TEST(ExtractLogObservables, SimdAndPortableClassifiersAgree) {
   lines.push_back(std::string(50, ' ') + hex64 + " " + hex64);  // across 64-byte words
   lines.push_back(std::string(70, 'a') + ".example " + std::string(40, 'b') + "@c.example");
   lines.push_back("GET http://a.example/x/../y?q=%41 http://b.example/./z");  // dot segments
+  // Digits and dots of a hash's length: not a hash (a dot is no hex digit).
+  lines.push_back("t=123456789012345678901234567890.2 5.5.5.5.5.5.5.5.5.5.5.5.5.5.5.5.5.5.5.55");
   std::mt19937 rng(7);
   for (int i = 0; i < 300; ++i) {
     std::string line(rng() % 300, '\0');
@@ -90,12 +92,15 @@ TEST(ExtractLogObservables, SimdAndPortableClassifiersAgree) {
     lines.push_back(line);
   }
   for (const auto& line : lines) {
-    detail::UseScalarLineClassifier(false);
     const auto simd = Tokens(line);
-    detail::UseScalarLineClassifier(true);
+    detail::UsePortableLineClassifier(true);
     const auto portable = Tokens(line);
+    detail::UsePortableLineClassifier(false);
+    detail::UseScalarLineClassifier(true);
+    const auto reference = Tokens(line);
     detail::UseScalarLineClassifier(false);
-    EXPECT_EQ(simd, portable) << line;
+    EXPECT_EQ(simd, reference) << line;
+    EXPECT_EQ(portable, reference) << line;
   }
   EXPECT_EQ(Tokens(lines[0]).size(), 6u);
   EXPECT_EQ(Tokens(lines[5]),
@@ -204,6 +209,17 @@ class RandomLog {
     return std::to_string(kOctets[1 + rng_() % 7]) + "." + std::to_string(kOctets[rng_() % 8]) +
            "." + std::to_string(kOctets[rng_() % 8]) + "." + std::to_string(kOctets[rng_() % 8]);
   }
+  // Dotted digits that are, or are not, an IPv4 address: leading zeros, parts over 255 or over
+  // three digits, empty parts, three or five parts, a port.
+  std::string OddQuad() {
+    static const char* kParts[] = {"0",   "00",  "01",  "010", "1",   "9",   "10",  "99",   "100",
+                                   "199", "249", "250", "255", "256", "299", "999", "1000", ""};
+    std::string q;
+    const auto parts = 3 + rng_() % 3;
+    for (unsigned i = 0; i < parts; ++i) q += std::string(i ? "." : "") + kParts[rng_() % 18];
+    if (rng_() % 4 == 0) q += ":" + std::to_string(rng_() % 70000);
+    return q;
+  }
   std::string Hash() {
     std::string h;
     for (int i = 0; i < 64; ++i) h += "0123456789abcdef"[(rng_() % 4 == 0) ? rng_() % 16 : i % 16];
@@ -244,11 +260,12 @@ class RandomLog {
     std::string line;
     static const char* kSeparators[] = {" ", "=", "/", ",", "\t", "\"", "(", ") ", "|", "#"};
     for (int i = 0, n = 2 + static_cast<int>(rng_() % 6); i < n; ++i) {
-      const auto v = rng_() % 5;
+      const auto v = rng_() % 6;
       line += v == 0   ? Cased(Url())
               : v == 1 ? Ip()
               : v == 2 ? Cased(Host())
               : v == 3 ? Hash()
+              : v == 4 ? OddQuad()
                        : "x";
       line += kSeparators[rng_() % 10];
     }
@@ -265,8 +282,18 @@ TEST(IocScanner, ShortcutsFindWhatThePlainReferenceFinds) {
     RandomLog gen(seed);
     std::vector<std::string> lines;
     for (int i = 0; i < 3000; ++i) lines.push_back(gen.Line());
+    // Line ends at and beside the classifier's 32-byte steps (blanks added), empty lines, and
+    // lines over 4096 bytes (their ends found by memchr).
+    for (size_t i = 0; i < lines.size(); i += 7)
+      lines[i].resize(32 * (lines[i].size() / 32 + 1 + i % 2) + i % 3 - 1, ' ');
+    for (size_t i = 3; i < lines.size(); i += 101) lines[i].clear();
+    for (size_t i = 5; i + 60 < lines.size(); i += 499)
+      for (size_t j = 1; j < 60; ++j) lines[i] += " " + lines[i + j];
     // Indicators: a third of the distinct values the lines carry, and values absent from them.
     std::map<std::string, ObservableType> present;
+    // The reference tokenizer: portable classifier, every field, each token's bytes classified
+    // one by one.
+    detail::UseScalarLineClassifier(true);
     for (const auto& line : lines)
       ExtractLogObservables(line, [&](ObservableType t, std::string_view v) {
         if (t != ObservableType::kIpv6) present.emplace(std::string(v), t);
@@ -306,21 +333,56 @@ TEST(IocScanner, ShortcutsFindWhatThePlainReferenceFinds) {
       }
       log += lines[i] + "\n";
     }
+    if (seed % 2 == 0) log.pop_back();  // a last line without its '\n'
+    detail::UseScalarLineClassifier(false);
     ASSERT_GT(expected.size(), 50u);
 
-    for (int mode = 0; mode < 3; ++mode) {
+    // Modes: 0 the fast path (SIMD classifier where the CPU has it, URL host filter, masked
+    // tokens), 1 without the URL host filter, 2 the reference tokenizer, 3 the fast path with
+    // the portable classifier.
+    for (int mode = 0; mode < 4; ++mode) {
       detail::UseUrlHostFilter(mode != 1);
       detail::UseScalarLineClassifier(mode == 2);
+      detail::UsePortableLineClassifier(mode == 3);
       std::vector<IocSighting> sightings;
       const auto summary = scanner.ScanText(log, "random.log", sightings);
       detail::UseUrlHostFilter(true);
       detail::UseScalarLineClassifier(false);
+      detail::UsePortableLineClassifier(false);
       std::map<std::string, std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>> found;
       for (const auto& s : sightings) found[s.indicator_id] = {s.first_line, s.last_line, s.count};
       EXPECT_EQ(found, expected) << "seed " << seed << " mode " << mode;
       EXPECT_EQ(summary.matched_lines, expected_lines) << "seed " << seed << " mode " << mode;
     }
   }
+}
+
+// Tokens of digits, dots and colons only are dropped early unless they can be an address: the
+// IPv6 forms among them (seven colons, "::") and an address with a port
+// are still found; times of day and decimals are not taken for them.
+TEST(IocScanner, DigitOnlyAddressFormsAmongTimesAreFound) {
+  IocScanner scanner;
+  ASSERT_TRUE(scanner.Add({"seven", ObservableType::kIpv6, "1:2:3:4:5:6:7:8"}).ok());
+  ASSERT_TRUE(scanner.Add({"compressed", ObservableType::kIpv6, "2001::1"}).ok());
+  ASSERT_TRUE(scanner.Add({"v4", ObservableType::kIpv4, "10.1.2.3"}).ok());
+  ASSERT_TRUE(scanner.Add({"hex", ObservableType::kIpv6, "2001:db8:0:0:1:0:0:1"}).ok());
+  ASSERT_TRUE(scanner.Add({"mail", ObservableType::kDomain, "mail.evil.example"}).ok());
+  ASSERT_TRUE(scanner.Compile().empty());
+  const std::string log =
+      "Nov 23 10:00:00 fw MAC=00:16:3e:aa:bb:cc SRC=2001:db8:0:0:1:0:0:1 "
+      "to=a:b:c@mail.evil.example\n"
+      "Nov 23 10:00:01 fw src 1:2:3:4:5:6:7:8 at 10:00:01.25\n"
+      "Nov 23 10:00:02 fw src 2001::1 took 0.25 s\n"
+      "Nov 23 10:00:03 fw port 1:2:3 1:2:3:4:5:6:7\n"
+      "Nov 23 10:00:04 fw dst 10.1.2.3:443 1795428000.123\n"
+      "Nov 23 10:00:05 fw at 10:00:05.123 1.2.3 1:2:3:4:5:6 2001:1 10.1.2.3.4\n";
+  std::vector<IocSighting> sightings;
+  const auto summary = scanner.ScanText(log, "fw.log", sightings);
+  std::map<std::string, std::uint64_t> line_of;
+  for (const auto& s : sightings) line_of[s.indicator_id] = s.first_line;
+  EXPECT_EQ(line_of, (std::map<std::string, std::uint64_t>{
+                         {"hex", 1}, {"mail", 1}, {"seven", 2}, {"compressed", 3}, {"v4", 5}}));
+  EXPECT_EQ(summary.matched_lines, 4u);
 }
 
 // A URL indicator is found in every spelling of its URL; a URL on a host no URL indicator has is

@@ -103,9 +103,13 @@ void ExtractLogObservables(std::string_view line,
 std::string SightingNdjson(const IocSighting& sighting);
 
 namespace detail {
-// Tests only: classify line bytes without SIMD (the portable path) and walk every field instead
-// of the marker bytes (the reference), to compare both. Not thread-safe; set before scanning.
+// Tests only: the reference tokenizer: classify line bytes without SIMD, walk every field instead
+// of the marker bytes and classify each token byte by byte, to compare with the fast path. Not
+// thread-safe; set before scanning.
 void UseScalarLineClassifier(bool scalar);
+// Tests only: the fast path with the portable (non-SIMD) line classifier, as on a CPU without
+// AVX2. Not thread-safe; set before scanning.
+void UsePortableLineClassifier(bool portable);
 // Tests only: when false the scanner builds and probes every URL, as if every host were the host
 // of a URL indicator (the reference for the host filter). Not thread-safe; set before scanning.
 void UseUrlHostFilter(bool filter);
