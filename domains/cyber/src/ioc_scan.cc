@@ -1144,12 +1144,10 @@ class LineTokenizer {
       Name(t.substr(at + 1));
       return;
     }
-    if (digits_dots && dots == 3) {
+    // A dotted quad, or one and a port; with more colons it is an IPv6 address's tail (below).
+    if (digits_dots && dots == 3 && colons <= 1) {
       auto address = t;
-      if (colons == 1)
-        address = t.substr(0, t.find(':'));
-      else if (colons > 1)
-        return;
+      if (colons == 1) address = t.substr(0, t.find(':'));
       std::uint32_t v4;
       if (ParseV4(address, v4)) V4(v4);
       return;

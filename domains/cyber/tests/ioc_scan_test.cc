@@ -367,6 +367,8 @@ TEST(IocScanner, DigitOnlyAddressFormsAmongTimesAreFound) {
   ASSERT_TRUE(scanner.Add({"v4", ObservableType::kIpv4, "10.1.2.3"}).ok());
   ASSERT_TRUE(scanner.Add({"hex", ObservableType::kIpv6, "2001:db8:0:0:1:0:0:1"}).ok());
   ASSERT_TRUE(scanner.Add({"mail", ObservableType::kDomain, "mail.evil.example"}).ok());
+  // An IPv6 address written with a dotted quad at its end, digits only.
+  ASSERT_TRUE(scanner.Add({"six_quad", ObservableType::kIpv6, "1:2:3:4:5:6:7.8.9.10"}).ok());
   ASSERT_TRUE(scanner.Compile().empty());
   const std::string log =
       "Nov 23 10:00:00 fw MAC=00:16:3e:aa:bb:cc SRC=2001:db8:0:0:1:0:0:1 "
@@ -375,14 +377,17 @@ TEST(IocScanner, DigitOnlyAddressFormsAmongTimesAreFound) {
       "Nov 23 10:00:02 fw src 2001::1 took 0.25 s\n"
       "Nov 23 10:00:03 fw port 1:2:3 1:2:3:4:5:6:7\n"
       "Nov 23 10:00:04 fw dst 10.1.2.3:443 1795428000.123\n"
-      "Nov 23 10:00:05 fw at 10:00:05.123 1.2.3 1:2:3:4:5:6 2001:1 10.1.2.3.4\n";
+      "Nov 23 10:00:05 fw at 10:00:05.123 1.2.3 1:2:3:4:5:6 2001:1 10.1.2.3.4\n"
+      "Nov 23 10:00:06 fw src 1:2:3:4:5:6:7.8.9.10 via 1:2:7.8.9.10\n";
   std::vector<IocSighting> sightings;
   const auto summary = scanner.ScanText(log, "fw.log", sightings);
   std::map<std::string, std::uint64_t> line_of;
   for (const auto& s : sightings) line_of[s.indicator_id] = s.first_line;
-  EXPECT_EQ(line_of, (std::map<std::string, std::uint64_t>{
-                         {"hex", 1}, {"mail", 1}, {"seven", 2}, {"compressed", 3}, {"v4", 5}}));
-  EXPECT_EQ(summary.matched_lines, 4u);
+  EXPECT_EQ(
+      line_of,
+      (std::map<std::string, std::uint64_t>{
+          {"hex", 1}, {"mail", 1}, {"seven", 2}, {"compressed", 3}, {"v4", 5}, {"six_quad", 7}}));
+  EXPECT_EQ(summary.matched_lines, 5u);
 }
 
 // A URL indicator is found in every spelling of its URL; a URL on a host no URL indicator has is
