@@ -179,6 +179,23 @@ constexpr std::array<bool, 256> MakeStripBytes() {
 }
 constexpr auto kStripBytes = MakeStripBytes();
 
+// True when `t` (a token's rest after a leading "::" stripped with the other strip bytes) is an
+// IPv6 form: hex digits and colons, the last group perhaps a dotted quad. The token then keeps
+// its "::" (::1, ::192.0.2.1, ::ffff:10.1.2.3).
+inline bool Ipv6Rest(std::string_view t) {
+  bool dotted = false;
+  for (const char c : t) {
+    if (c == '.') {
+      dotted = true;
+    } else if (c == ':') {
+      if (dotted) return false;
+    } else if (!IsHexDigit(c)) {
+      return false;
+    }
+  }
+  return !t.empty();
+}
+
 // Bytes equal to `c` in an 8-byte word: their high bits set, exactly (no false positives).
 inline std::uint64_t BytesEqual(std::uint64_t word, char c) {
   constexpr std::uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fULL;
@@ -631,11 +648,11 @@ struct LineMasks {
   }
 
   // Calls on_field(begin, end) for each field (run of non-separator bytes) of at least 4 bytes that
-  // holds a '.', ':' or '@' or is 32 bytes or longer, walking every field.
+  // holds a '.', ':' or '@' or is 32 bytes or longer, walking every field (3 bytes: "::1").
   template <class OnField>
   void ForEachField(size_t n, OnField&& on_field) const {
     ForEachRun(separator, used_words, 0, n, [&](size_t begin, size_t end) {
-      if (end - begin >= 4 && (end - begin >= 32 || AnyMarker(begin, end))) on_field(begin, end);
+      if (end - begin >= 3 && (end - begin >= 32 || AnyMarker(begin, end))) on_field(begin, end);
     });
   }
 
@@ -936,7 +953,7 @@ class LineTokenizer {
 
  private:
   void Field(std::string_view field) {
-    if (field.size() < 4) return;
+    if (field.size() < 3) return;
     const auto sep = field.find("://");
     if (sep != std::string_view::npos && sep > 0) {
       size_t scheme = sep;
@@ -1009,7 +1026,7 @@ class LineTokenizer {
         const size_t begin = std::max(a, LineMasks::RunBegin(masks_.split, at));
         const size_t end = std::min(b, LineMasks::RunEnd(masks_.split, at));
         covered = end;
-        if (end - begin >= 4) MaskedToken(begin, end);
+        if (end - begin >= 3) MaskedToken(begin, end);
         if ((end >> 6) > w) {
           w = (end >> 6) - 1;  // go on from the token's end
           break;
@@ -1025,12 +1042,12 @@ class LineTokenizer {
     if (g_force_scalar) {
       // The reference: each token's bytes classified one by one.
       masks_.ForEachToken(from, from + part.size(), [&](size_t begin, size_t end) {
-        if (end - begin >= 4) Token(Slice(line_, begin, end - begin));
+        if (end - begin >= 3) Token(Slice(line_, begin, end - begin));
       });
       return;
     }
     masks_.ForEachToken(from, from + part.size(), [&](size_t begin, size_t end) {
-      if (end - begin >= 4) MaskedToken(begin, end);
+      if (end - begin >= 3) MaskedToken(begin, end);
     });
   }
 
@@ -1045,9 +1062,14 @@ class LineTokenizer {
     const std::uint64_t whole = ~std::uint64_t{0} >> (64 - n);
     const std::uint64_t kept = ~LineMasks::Window(masks_.strip, w, s) & whole;
     if (kept == 0) return;
-    const auto first = static_cast<unsigned>(__builtin_ctzll(kept));
+    auto first = static_cast<unsigned>(__builtin_ctzll(kept));
     const auto last = static_cast<unsigned>(63 - __builtin_clzll(kept));
-    if (last - first < 3) return;  // fewer than 4 bytes left
+    // A leading "::" before an IPv6 form is kept (stripped with the rest otherwise).
+    if (first >= 2 && ((LineMasks::Window(masks_.colon, w, s) >> (first - 2)) & 3) == 3 &&
+        Ipv6Rest(Slice(line_, begin + first, last - first + 1)))
+      first -= 2;
+    else if (last - first < 3)
+      return;  // fewer than 4 bytes left
     const std::uint64_t in = (~std::uint64_t{0} >> (63 - last)) & (~std::uint64_t{0} << first);
     const std::uint64_t marker = LineMasks::Window(masks_.marker, w, s) & in;
     // Under 32 bytes without '.', ':' or '@': no kind of key (see Classified).
@@ -1101,9 +1123,14 @@ class LineTokenizer {
   }
 
   void Token(std::string_view t) {
+    const char* const begin = t.data();
     while (!t.empty() && kStripBytes[static_cast<unsigned char>(t.front())]) t.remove_prefix(1);
     while (!t.empty() && kStripBytes[static_cast<unsigned char>(t.back())]) t.remove_suffix(1);
-    if (t.size() < 4) return;
+    // A leading "::" before an IPv6 form is kept.
+    if (t.data() - begin >= 2 && t.data()[-1] == ':' && t.data()[-2] == ':' && Ipv6Rest(t))
+      t = std::string_view(t.data() - 2, t.size() + 2);
+    else if (t.size() < 4)
+      return;
     // A bare dotted quad (the most frequent token) needs no classifying: the pass below would
     // find digits and three dots, no colon, and parse the same.
     if (std::uint32_t v4; IsDigit(t.front()) && ParseV4(t, v4)) {
@@ -1231,6 +1258,15 @@ class LineTokenizer {
       if (!v6_prefixes_[static_cast<size_t>(length)]) continue;
       key_ = V6Key(ip.Masked(length).bytes, length);
       probe_(std::string_view(key_), false);
+    }
+    // An IPv4-mapped address (::ffff:a.b.c.d, RFC 4291 2.5.5.2) is the IPv4 client a dual-stack
+    // socket saw: its IPv4 address and CIDRs too.
+    static constexpr std::array<std::uint8_t, 12> kMapped = {0, 0, 0, 0, 0,    0,
+                                                             0, 0, 0, 0, 0xff, 0xff};
+    if (std::equal(kMapped.begin(), kMapped.end(), ip.bytes.begin())) {
+      std::uint32_t v4;
+      std::memcpy(&v4, ip.bytes.data() + 12, 4);
+      V4(__builtin_bswap32(v4));
     }
   }
 
