@@ -880,10 +880,13 @@ __attribute__((target("avx2"), no_sanitize_address)) size_t ClassifyAvx2(const c
   return n;
 }
 
-bool HasAvx2() {
-  static const bool has = __builtin_cpu_supports("avx2");
-  return has;
-}
+// Read once at start-up: a function-local static costs a guard check on each of the several
+// calls per line.
+const bool g_has_avx2 = [] {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") != 0;
+}();
+bool HasAvx2() { return g_has_avx2; }
 #endif
 
 void Classify(std::string_view line, LineMasks& m) {
@@ -1026,7 +1029,7 @@ class LineTokenizer {
         const size_t begin = std::max(a, LineMasks::RunBegin(masks_.split, at));
         const size_t end = std::min(b, LineMasks::RunEnd(masks_.split, at));
         covered = end;
-        if (end - begin >= 3) MaskedToken(begin, end);
+        if (end - begin >= 4 || TwoColonsAndOne(begin, end)) MaskedToken(begin, end);
         if ((end >> 6) > w) {
           w = (end >> 6) - 1;  // go on from the token's end
           break;
@@ -1036,7 +1039,12 @@ class LineTokenizer {
     }
   }
 
-  // The tokens of (a part of) a field: runs between sub-delimiters, of 4 bytes or more.
+  // True for a 3-byte token "::x", the one token under 4 bytes that can be a key ("::1").
+  bool TwoColonsAndOne(size_t begin, size_t end) const {
+    return end - begin == 3 && line_[begin] == ':' && line_[begin + 1] == ':';
+  }
+
+  // The tokens of (a part of) a field: runs between sub-delimiters, of 4 bytes or more ("::x").
   void Tokens(std::string_view part) {
     const auto from = static_cast<size_t>(part.data() - line_.data());
     if (g_force_scalar) {
@@ -1047,7 +1055,7 @@ class LineTokenizer {
       return;
     }
     masks_.ForEachToken(from, from + part.size(), [&](size_t begin, size_t end) {
-      if (end - begin >= 3) MaskedToken(begin, end);
+      if (end - begin >= 4 || TwoColonsAndOne(begin, end)) MaskedToken(begin, end);
     });
   }
 
@@ -1061,22 +1069,30 @@ class LineTokenizer {
     const auto s = static_cast<unsigned>(begin & 63);
     const std::uint64_t whole = ~std::uint64_t{0} >> (64 - n);
     const std::uint64_t kept = ~LineMasks::Window(masks_.strip, w, s) & whole;
-    if (kept == 0) return;
-    auto first = static_cast<unsigned>(__builtin_ctzll(kept));
-    const auto last = static_cast<unsigned>(63 - __builtin_clzll(kept));
-    // A leading "::" before an IPv6 form is kept (stripped with the rest otherwise).
-    if (first >= 2 && ((LineMasks::Window(masks_.colon, w, s) >> (first - 2)) & 3) == 3 &&
-        Ipv6Rest(Slice(line_, begin + first, last - first + 1)))
-      first -= 2;
-    else if (last - first < 3)
-      return;  // fewer than 4 bytes left
+    // Most tokens start with a kept byte: only the others look for their first kept byte.
+    unsigned first = 0;
+    unsigned last;
+    if ((kept & 1) != 0) [[likely]] {
+      last = static_cast<unsigned>(63 - __builtin_clzll(kept));
+      if (last < 3) return;  // fewer than 4 bytes left
+    } else {
+      if (kept == 0) return;
+      first = static_cast<unsigned>(__builtin_ctzll(kept));
+      last = static_cast<unsigned>(63 - __builtin_clzll(kept));
+      // A leading "::" before an IPv6 form is kept (stripped with the rest otherwise).
+      if (first >= 2 && ((LineMasks::Window(masks_.colon, w, s) >> (first - 2)) & 3) == 3 &&
+          Ipv6Rest(Slice(line_, begin + first, last - first + 1)))
+        first -= 2;
+      else if (last - first < 3)
+        return;  // fewer than 4 bytes left
+    }
     const std::uint64_t in = (~std::uint64_t{0} >> (63 - last)) & (~std::uint64_t{0} << first);
     const std::uint64_t marker = LineMasks::Window(masks_.marker, w, s) & in;
     // Under 32 bytes without '.', ':' or '@': no kind of key (see Classified).
     if (marker == 0 && last - first < 31) return;
     const std::uint64_t dot = LineMasks::Window(masks_.dot, w, s) & in;
     const std::uint64_t digit = LineMasks::Window(masks_.digit, w, s) & in;
-    const auto t = Slice(line_, begin + first, last - first + 1);
+    const std::string_view t(line_.data() + begin + first, last - first + 1);  // within the line
     // A bare dotted quad, the most frequent token: digits and three dots.
     if ((in & ~(digit | dot)) == 0 && ThreeBits(dot)) {
       if (std::uint32_t v4; ParseV4Dotted(t, dot >> first, v4, simd_)) V4(v4);
@@ -1226,7 +1242,7 @@ class LineTokenizer {
     for (size_t i = 0; dots >= 2; ++i) {
       if (n[i] != '.') continue;
       --dots;
-      probe_(Slice(n, i + 1), raw);
+      probe_(std::string_view(n.data() + i + 1, n.size() - i - 1), raw);
     }
   }
 
@@ -1311,7 +1327,7 @@ class LineTokenizer {
   void Url(std::string_view u, bool by_masks = false) {
     while (!u.empty() && (u.back() == '.' || u.back() == ',')) u.remove_suffix(1);
     const auto sep = u.find("://");
-    const auto rest = Slice(u, sep + 3);
+    const std::string_view rest(u.data() + sep + 3, u.size() - sep - 3);  // u holds "://"
     // One pass over the authority: where it ends, its last ':' and whether it needs the full
     // normalisation ('@', '[', '%'); then one over the rest ('%' or "/.").
     size_t authority_end = 0;
@@ -1327,8 +1343,8 @@ class LineTokenizer {
         dots += (k >> 5) & 1;
       }
     }
-    const auto authority = Slice(rest, 0, authority_end);
-    const auto tail = Slice(rest, authority_end);
+    const std::string_view authority(rest.data(), authority_end);  // authority_end <= size
+    const std::string_view tail(rest.data() + authority_end, rest.size() - authority_end);
     bool slow = authority.empty() || (kinds & kNeedsNormalising) != 0;
     std::string_view host = authority;
     std::string_view port;
