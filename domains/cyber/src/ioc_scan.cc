@@ -1609,31 +1609,41 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
     std::uint32_t length;
     std::uint32_t line;  // index in the batch
   };
-  std::vector<Pending> pending;
+  size_t batch_size = 0;
+  // Filled field by field in place (an entry built on the stack and copied in was read back by
+  // 16-byte loads from narrower stores: a failed store-to-load forward per key).
+  std::vector<Pending> pending(256);
+  size_t pending_count = 0;
+  auto push = [&](std::uint64_t h, const char* raw, std::uint64_t small_or_at, size_t length) {
+    if (pending_count == pending.size()) [[unlikely]]
+      pending.resize(pending.size() * 2);
+    Pending& p = pending[pending_count++];
+    p.hash = h;
+    p.raw = raw;
+    p.small_or_at = small_or_at;
+    p.length = static_cast<std::uint32_t>(length);
+    p.line = static_cast<std::uint32_t>(batch_size);
+  };
   std::string pending_keys, lowered;
   std::array<std::string_view, kBatchLines> batch_lines;
   std::array<std::uint64_t, kBatchLines> batch_numbers{};
-  size_t batch_size = 0;
   auto probe = [&](std::string_view key, bool raw) {
     if (raw) {
       const auto h = FastHash<true>(key.data(), key.size());
       m.prefilter.Prefetch(h);
-      pending.push_back({h, key.data(), 0, static_cast<std::uint32_t>(key.size()),
-                         static_cast<std::uint32_t>(batch_size)});
+      push(h, key.data(), 0, key.size());
       return;
     }
     if (key.size() - 1 < 7) {
       const std::uint64_t word = TailWord(key.data(), key.size(), false);
       const auto h = FastHashSmall(word, key.size());
       m.prefilter.Prefetch(h);
-      pending.push_back({h, nullptr, word, static_cast<std::uint32_t>(key.size()),
-                         static_cast<std::uint32_t>(batch_size)});
+      push(h, nullptr, word, key.size());
       return;
     }
     const auto h = FastHash(key.data(), key.size());
     m.prefilter.Prefetch(h);
-    pending.push_back({h, nullptr, pending_keys.size(), static_cast<std::uint32_t>(key.size()),
-                       static_cast<std::uint32_t>(batch_size)});
+    push(h, nullptr, pending_keys.size(), key.size());
     pending_keys.append(key);
   };
   auto flush_line = [&](std::uint32_t line) {
@@ -1644,7 +1654,8 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
   };
   auto resolve = [&] {
     std::uint32_t line = 0;
-    for (const auto& p : pending) {
+    for (size_t e = 0; e < pending_count; ++e) {
+      const Pending& p = pending[e];
       if (!m.prefilter.MayContain(p.hash)) continue;
       std::string_view key;
       char small[8];
@@ -1668,7 +1679,7 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
         line_hits.push_back(v);
     }
     flush_line(line);
-    pending.clear();
+    pending_count = 0;
     pending_keys.clear();
     batch_size = 0;
   };
