@@ -179,6 +179,23 @@ constexpr std::array<bool, 256> MakeStripBytes() {
 }
 constexpr auto kStripBytes = MakeStripBytes();
 
+// True when `t` (a token's rest after a leading "::" stripped with the other strip bytes) is an
+// IPv6 form: hex digits and colons, the last group perhaps a dotted quad. The token then keeps
+// its "::" (::1, ::192.0.2.1, ::ffff:10.1.2.3).
+inline bool Ipv6Rest(std::string_view t) {
+  bool dotted = false;
+  for (const char c : t) {
+    if (c == '.') {
+      dotted = true;
+    } else if (c == ':') {
+      if (dotted) return false;
+    } else if (!IsHexDigit(c)) {
+      return false;
+    }
+  }
+  return !t.empty();
+}
+
 // Bytes equal to `c` in an 8-byte word: their high bits set, exactly (no false positives).
 inline std::uint64_t BytesEqual(std::uint64_t word, char c) {
   constexpr std::uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fULL;
@@ -631,11 +648,11 @@ struct LineMasks {
   }
 
   // Calls on_field(begin, end) for each field (run of non-separator bytes) of at least 4 bytes that
-  // holds a '.', ':' or '@' or is 32 bytes or longer, walking every field.
+  // holds a '.', ':' or '@' or is 32 bytes or longer, walking every field (3 bytes: "::1").
   template <class OnField>
   void ForEachField(size_t n, OnField&& on_field) const {
     ForEachRun(separator, used_words, 0, n, [&](size_t begin, size_t end) {
-      if (end - begin >= 4 && (end - begin >= 32 || AnyMarker(begin, end))) on_field(begin, end);
+      if (end - begin >= 3 && (end - begin >= 32 || AnyMarker(begin, end))) on_field(begin, end);
     });
   }
 
@@ -863,10 +880,13 @@ __attribute__((target("avx2"), no_sanitize_address)) size_t ClassifyAvx2(const c
   return n;
 }
 
-bool HasAvx2() {
-  static const bool has = __builtin_cpu_supports("avx2");
-  return has;
-}
+// Read once at start-up: a function-local static costs a guard check on each of the several
+// calls per line.
+const bool g_has_avx2 = [] {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") != 0;
+}();
+bool HasAvx2() { return g_has_avx2; }
 #endif
 
 void Classify(std::string_view line, LineMasks& m) {
@@ -936,7 +956,7 @@ class LineTokenizer {
 
  private:
   void Field(std::string_view field) {
-    if (field.size() < 4) return;
+    if (field.size() < 3) return;
     const auto sep = field.find("://");
     if (sep != std::string_view::npos && sep > 0) {
       size_t scheme = sep;
@@ -1009,7 +1029,7 @@ class LineTokenizer {
         const size_t begin = std::max(a, LineMasks::RunBegin(masks_.split, at));
         const size_t end = std::min(b, LineMasks::RunEnd(masks_.split, at));
         covered = end;
-        if (end - begin >= 4) MaskedToken(begin, end);
+        if (end - begin >= 4 || TwoColonsAndOne(begin, end)) MaskedToken(begin, end);
         if ((end >> 6) > w) {
           w = (end >> 6) - 1;  // go on from the token's end
           break;
@@ -1019,18 +1039,23 @@ class LineTokenizer {
     }
   }
 
-  // The tokens of (a part of) a field: runs between sub-delimiters, of 4 bytes or more.
+  // True for a 3-byte token "::x", the one token under 4 bytes that can be a key ("::1").
+  bool TwoColonsAndOne(size_t begin, size_t end) const {
+    return end - begin == 3 && line_[begin] == ':' && line_[begin + 1] == ':';
+  }
+
+  // The tokens of (a part of) a field: runs between sub-delimiters, of 4 bytes or more ("::x").
   void Tokens(std::string_view part) {
     const auto from = static_cast<size_t>(part.data() - line_.data());
     if (g_force_scalar) {
       // The reference: each token's bytes classified one by one.
       masks_.ForEachToken(from, from + part.size(), [&](size_t begin, size_t end) {
-        if (end - begin >= 4) Token(Slice(line_, begin, end - begin));
+        if (end - begin >= 3) Token(Slice(line_, begin, end - begin));
       });
       return;
     }
     masks_.ForEachToken(from, from + part.size(), [&](size_t begin, size_t end) {
-      if (end - begin >= 4) MaskedToken(begin, end);
+      if (end - begin >= 4 || TwoColonsAndOne(begin, end)) MaskedToken(begin, end);
     });
   }
 
@@ -1044,17 +1069,30 @@ class LineTokenizer {
     const auto s = static_cast<unsigned>(begin & 63);
     const std::uint64_t whole = ~std::uint64_t{0} >> (64 - n);
     const std::uint64_t kept = ~LineMasks::Window(masks_.strip, w, s) & whole;
-    if (kept == 0) return;
-    const auto first = static_cast<unsigned>(__builtin_ctzll(kept));
-    const auto last = static_cast<unsigned>(63 - __builtin_clzll(kept));
-    if (last - first < 3) return;  // fewer than 4 bytes left
+    // Most tokens start with a kept byte: only the others look for their first kept byte.
+    unsigned first = 0;
+    unsigned last;
+    if ((kept & 1) != 0) [[likely]] {
+      last = static_cast<unsigned>(63 - __builtin_clzll(kept));
+      if (last < 3) return;  // fewer than 4 bytes left
+    } else {
+      if (kept == 0) return;
+      first = static_cast<unsigned>(__builtin_ctzll(kept));
+      last = static_cast<unsigned>(63 - __builtin_clzll(kept));
+      // A leading "::" before an IPv6 form is kept (stripped with the rest otherwise).
+      if (first >= 2 && ((LineMasks::Window(masks_.colon, w, s) >> (first - 2)) & 3) == 3 &&
+          Ipv6Rest(Slice(line_, begin + first, last - first + 1)))
+        first -= 2;
+      else if (last - first < 3)
+        return;  // fewer than 4 bytes left
+    }
     const std::uint64_t in = (~std::uint64_t{0} >> (63 - last)) & (~std::uint64_t{0} << first);
     const std::uint64_t marker = LineMasks::Window(masks_.marker, w, s) & in;
     // Under 32 bytes without '.', ':' or '@': no kind of key (see Classified).
     if (marker == 0 && last - first < 31) return;
     const std::uint64_t dot = LineMasks::Window(masks_.dot, w, s) & in;
     const std::uint64_t digit = LineMasks::Window(masks_.digit, w, s) & in;
-    const auto t = Slice(line_, begin + first, last - first + 1);
+    const std::string_view t(line_.data() + begin + first, last - first + 1);  // within the line
     // A bare dotted quad, the most frequent token: digits and three dots.
     if ((in & ~(digit | dot)) == 0 && ThreeBits(dot)) {
       if (std::uint32_t v4; ParseV4Dotted(t, dot >> first, v4, simd_)) V4(v4);
@@ -1101,9 +1139,14 @@ class LineTokenizer {
   }
 
   void Token(std::string_view t) {
+    const char* const begin = t.data();
     while (!t.empty() && kStripBytes[static_cast<unsigned char>(t.front())]) t.remove_prefix(1);
     while (!t.empty() && kStripBytes[static_cast<unsigned char>(t.back())]) t.remove_suffix(1);
-    if (t.size() < 4) return;
+    // A leading "::" before an IPv6 form is kept.
+    if (t.data() - begin >= 2 && t.data()[-1] == ':' && t.data()[-2] == ':' && Ipv6Rest(t))
+      t = std::string_view(t.data() - 2, t.size() + 2);
+    else if (t.size() < 4)
+      return;
     // A bare dotted quad (the most frequent token) needs no classifying: the pass below would
     // find digits and three dots, no colon, and parse the same.
     if (std::uint32_t v4; IsDigit(t.front()) && ParseV4(t, v4)) {
@@ -1199,7 +1242,7 @@ class LineTokenizer {
     for (size_t i = 0; dots >= 2; ++i) {
       if (n[i] != '.') continue;
       --dots;
-      probe_(Slice(n, i + 1), raw);
+      probe_(std::string_view(n.data() + i + 1, n.size() - i - 1), raw);
     }
   }
 
@@ -1231,6 +1274,15 @@ class LineTokenizer {
       if (!v6_prefixes_[static_cast<size_t>(length)]) continue;
       key_ = V6Key(ip.Masked(length).bytes, length);
       probe_(std::string_view(key_), false);
+    }
+    // An IPv4-mapped address (::ffff:a.b.c.d, RFC 4291 2.5.5.2) is the IPv4 client a dual-stack
+    // socket saw: its IPv4 address and CIDRs too.
+    static constexpr std::array<std::uint8_t, 12> kMapped = {0, 0, 0, 0, 0,    0,
+                                                             0, 0, 0, 0, 0xff, 0xff};
+    if (std::equal(kMapped.begin(), kMapped.end(), ip.bytes.begin())) {
+      std::uint32_t v4;
+      std::memcpy(&v4, ip.bytes.data() + 12, 4);
+      V4(__builtin_bswap32(v4));
     }
   }
 
@@ -1275,7 +1327,7 @@ class LineTokenizer {
   void Url(std::string_view u, bool by_masks = false) {
     while (!u.empty() && (u.back() == '.' || u.back() == ',')) u.remove_suffix(1);
     const auto sep = u.find("://");
-    const auto rest = Slice(u, sep + 3);
+    const std::string_view rest(u.data() + sep + 3, u.size() - sep - 3);  // u holds "://"
     // One pass over the authority: where it ends, its last ':' and whether it needs the full
     // normalisation ('@', '[', '%'); then one over the rest ('%' or "/.").
     size_t authority_end = 0;
@@ -1291,8 +1343,8 @@ class LineTokenizer {
         dots += (k >> 5) & 1;
       }
     }
-    const auto authority = Slice(rest, 0, authority_end);
-    const auto tail = Slice(rest, authority_end);
+    const std::string_view authority(rest.data(), authority_end);  // authority_end <= size
+    const std::string_view tail(rest.data() + authority_end, rest.size() - authority_end);
     bool slow = authority.empty() || (kinds & kNeedsNormalising) != 0;
     std::string_view host = authority;
     std::string_view port;
@@ -1557,31 +1609,41 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
     std::uint32_t length;
     std::uint32_t line;  // index in the batch
   };
-  std::vector<Pending> pending;
+  size_t batch_size = 0;
+  // Filled field by field in place (an entry built on the stack and copied in was read back by
+  // 16-byte loads from narrower stores: a failed store-to-load forward per key).
+  std::vector<Pending> pending(256);
+  size_t pending_count = 0;
+  auto push = [&](std::uint64_t h, const char* raw, std::uint64_t small_or_at, size_t length) {
+    if (pending_count == pending.size()) [[unlikely]]
+      pending.resize(pending.size() * 2);
+    Pending& p = pending[pending_count++];
+    p.hash = h;
+    p.raw = raw;
+    p.small_or_at = small_or_at;
+    p.length = static_cast<std::uint32_t>(length);
+    p.line = static_cast<std::uint32_t>(batch_size);
+  };
   std::string pending_keys, lowered;
   std::array<std::string_view, kBatchLines> batch_lines;
   std::array<std::uint64_t, kBatchLines> batch_numbers{};
-  size_t batch_size = 0;
   auto probe = [&](std::string_view key, bool raw) {
     if (raw) {
       const auto h = FastHash<true>(key.data(), key.size());
       m.prefilter.Prefetch(h);
-      pending.push_back({h, key.data(), 0, static_cast<std::uint32_t>(key.size()),
-                         static_cast<std::uint32_t>(batch_size)});
+      push(h, key.data(), 0, key.size());
       return;
     }
     if (key.size() - 1 < 7) {
       const std::uint64_t word = TailWord(key.data(), key.size(), false);
       const auto h = FastHashSmall(word, key.size());
       m.prefilter.Prefetch(h);
-      pending.push_back({h, nullptr, word, static_cast<std::uint32_t>(key.size()),
-                         static_cast<std::uint32_t>(batch_size)});
+      push(h, nullptr, word, key.size());
       return;
     }
     const auto h = FastHash(key.data(), key.size());
     m.prefilter.Prefetch(h);
-    pending.push_back({h, nullptr, pending_keys.size(), static_cast<std::uint32_t>(key.size()),
-                       static_cast<std::uint32_t>(batch_size)});
+    push(h, nullptr, pending_keys.size(), key.size());
     pending_keys.append(key);
   };
   auto flush_line = [&](std::uint32_t line) {
@@ -1592,7 +1654,8 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
   };
   auto resolve = [&] {
     std::uint32_t line = 0;
-    for (const auto& p : pending) {
+    for (size_t e = 0; e < pending_count; ++e) {
+      const Pending& p = pending[e];
       if (!m.prefilter.MayContain(p.hash)) continue;
       std::string_view key;
       char small[8];
@@ -1616,7 +1679,7 @@ ScanSummary IocScanner::ScanText(std::string_view text, std::string_view log_nam
         line_hits.push_back(v);
     }
     flush_line(line);
-    pending.clear();
+    pending_count = 0;
     pending_keys.clear();
     batch_size = 0;
   };

@@ -220,6 +220,28 @@ class RandomLog {
     if (rng_() % 4 == 0) q += ":" + std::to_string(rng_() % 70000);
     return q;
   }
+  // Addresses that begin with "::" (the loopback, IPv4-compatible, IPv4-mapped, perhaps in
+  // brackets with a port) and tokens that look like them and are not.
+  std::string TwoColons() {
+    switch (rng_() % 8) {
+      case 0:
+        return "::1";
+      case 1:
+        return "::" + Ip();
+      case 2:
+        return Cased("::ffff:") + Ip();
+      case 3:
+        return "[::ffff:" + Ip() + "]:" + std::to_string(rng_() % 70000);
+      case 4:
+        return "::";
+      case 5:
+        return "::" + std::to_string(rng_() % 24) + ":00:00";
+      case 6:
+        return "-::ffff:" + OddQuad();
+      default:
+        return "::ffff:" + Ip() + "x";
+    }
+  }
   std::string Hash() {
     std::string h;
     for (int i = 0; i < 64; ++i) h += "0123456789abcdef"[(rng_() % 4 == 0) ? rng_() % 16 : i % 16];
@@ -260,8 +282,9 @@ class RandomLog {
     std::string line;
     static const char* kSeparators[] = {" ", "=", "/", ",", "\t", "\"", "(", ") ", "|", "#"};
     for (int i = 0, n = 2 + static_cast<int>(rng_() % 6); i < n; ++i) {
-      const auto v = rng_() % 6;
-      line += v == 0   ? Cased(Url())
+      const auto v = rng_() % 7;
+      line += v == 6   ? TwoColons()
+              : v == 0 ? Cased(Url())
               : v == 1 ? Ip()
               : v == 2 ? Cased(Host())
               : v == 3 ? Hash()
@@ -295,9 +318,8 @@ TEST(IocScanner, ShortcutsFindWhatThePlainReferenceFinds) {
     // one by one.
     detail::UseScalarLineClassifier(true);
     for (const auto& line : lines)
-      ExtractLogObservables(line, [&](ObservableType t, std::string_view v) {
-        if (t != ObservableType::kIpv6) present.emplace(std::string(v), t);
-      });
+      ExtractLogObservables(
+          line, [&](ObservableType t, std::string_view v) { present.emplace(std::string(v), t); });
     IocScanner scanner;
     std::map<std::string, std::vector<std::string>> ids_by_value;  // normalised value -> ids
     size_t next_id = 0;
@@ -387,6 +409,44 @@ TEST(IocScanner, DigitOnlyAddressFormsAmongTimesAreFound) {
       line_of,
       (std::map<std::string, std::uint64_t>{
           {"hex", 1}, {"mail", 1}, {"seven", 2}, {"compressed", 3}, {"v4", 5}, {"six_quad", 7}}));
+  EXPECT_EQ(summary.matched_lines, 5u);
+}
+
+// IPv6 addresses that begin with "::" keep it although ':' is stripped from a token's ends: the
+// loopback, an IPv4-compatible form and the IPv4-mapped form of dual-stack server logs, bare or
+// in brackets with a port. The mapped form is also its IPv4 address and that address's CIDRs; the
+// IPv4-compatible form is not. "::" alone, times of day and MAC addresses are no address.
+TEST(IocScanner, AddressesBeginningWithTwoColonsAreFound) {
+  IocScanner scanner;
+  ASSERT_TRUE(scanner.Add({"loopback", ObservableType::kIpv6, "::1"}).ok());
+  ASSERT_TRUE(scanner.Add({"compat", ObservableType::kIpv6, "::192.0.2.1"}).ok());
+  ASSERT_TRUE(scanner.Add({"compat_v4", ObservableType::kIpv4, "192.0.2.1"}).ok());
+  ASSERT_TRUE(scanner.Add({"mapped", ObservableType::kIpv6, "::ffff:10.1.2.3"}).ok());
+  ASSERT_TRUE(scanner.Add({"mapped_v4", ObservableType::kIpv4, "10.1.2.3"}).ok());
+  ASSERT_TRUE(scanner.Add({"mapped_cidr", ObservableType::kIpv4, "10.1.0.0/16"}).ok());
+  ASSERT_TRUE(scanner.Add({"other_mapped_v4", ObservableType::kIpv4, "10.9.8.7"}).ok());
+  ASSERT_TRUE(scanner.Add({"zero", ObservableType::kIpv6, "::"}).ok());
+  ASSERT_TRUE(scanner.Add({"mac_tail", ObservableType::kIpv6, "::3e:aa:bb:cc"}).ok());
+  ASSERT_TRUE(scanner.Compile().empty());
+  const std::string log =
+      "2026-11-24T08:00:00Z GET /health from ::1 200\n"                         // 1
+      "2026-11-24T08:00:01Z peer=::192.0.2.1 ok\n"                              // 2
+      "2026-11-24T08:00:02Z client ::ffff:10.1.2.3 GET /\n"                     // 3
+      "2026-11-24T08:00:03Z remote [::ffff:10.1.2.3]:443 closed\n"              // 4
+      "2026-11-24T08:00:04Z bind :: port 8080 at 10:00:00\n"                    // 5
+      "2026-11-24T08:00:05Z MAC=00:16:3e:aa:bb:cc ::3e:aa:bb:cc:dd:ee:ff:00\n"  // 6
+      "2026-11-24T08:00:06Z from=::FFFF:10.9.8.7, to ::ffff:1.2.3.4x\n";        // 7
+  std::vector<IocSighting> sightings;
+  const auto summary = scanner.ScanText(log, "app.log", sightings);
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> lines_of;
+  for (const auto& s : sightings) lines_of[s.indicator_id] = {s.first_line, s.last_line};
+  EXPECT_EQ(lines_of, (std::map<std::string, std::pair<std::uint64_t, std::uint64_t>>{
+                          {"loopback", {1, 1}},
+                          {"compat", {2, 2}},
+                          {"mapped", {3, 4}},
+                          {"mapped_v4", {3, 4}},
+                          {"mapped_cidr", {3, 4}},
+                          {"other_mapped_v4", {7, 7}}}));
   EXPECT_EQ(summary.matched_lines, 5u);
 }
 
