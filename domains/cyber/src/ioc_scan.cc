@@ -610,21 +610,26 @@ struct LineMasks {
   bool maybe_binary = false;
 
   // Sizes the masks for n bytes; `clear`: zero them and mark the bytes past n as separators
-  // (the SIMD classifiers assign whole words instead).
+  // (the SIMD classifiers assign whole words instead). Inlined into ClassifyAvx2, which ASan does
+  // not instrument: no local whose address is taken may be here (ASan's scope marks of an inlined
+  // body would poison the stack with nothing to clear them), hence Grow and Clear out of line.
   __attribute__((always_inline)) void Prepare(size_t n, bool clear) {
     const size_t words = (n + 63) / 64 + 1;
     used_words = words;
-    if (separator.size() < words) {
-      for (auto* v : {&separator, &split, &marker, &dot, &colon, &digit, &strip})
-        v->resize(words + 1);
-    }
-    if (clear) {
-      for (auto* v : {&separator, &split, &marker, &dot, &colon, &digit, &strip})
-        std::fill_n(v->begin(), words, 0);
-      if (n % 64 != 0) separator[n / 64] = split[n / 64] = ~std::uint64_t{0} << (n % 64);
-    }
+    if (separator.size() < words) Grow(words + 1);
+    if (clear) Clear(n, words);
     separator[words - 1] = split[words - 1] = ~std::uint64_t{0};
     maybe_binary = false;
+  }
+
+  __attribute__((noinline)) void Grow(size_t words) {
+    for (auto* v : {&separator, &split, &marker, &dot, &colon, &digit, &strip}) v->resize(words);
+  }
+
+  __attribute__((noinline)) void Clear(size_t n, size_t words) {
+    for (auto* v : {&separator, &split, &marker, &dot, &colon, &digit, &strip})
+      std::fill_n(v->begin(), words, 0);
+    if (n % 64 != 0) separator[n / 64] = split[n / 64] = ~std::uint64_t{0} << (n % 64);
   }
 
   // The 64 bits of `m` from byte 64 * w + s on (w < used_words - 1, s < 64).
@@ -771,8 +776,9 @@ constexpr std::array<std::array<std::uint8_t, 32>, kConstants> MakeClassifyConst
 alignas(32) constexpr auto kClassifyConstants = MakeClassifyConstants();
 
 // The byte mask of v stored as the 32 bits of byte i of the masks `words` (i a multiple of 32).
-__attribute__((target("avx2"), always_inline)) inline void StoreMask(char* words, size_t i,
-                                                                     __m256i v) {
+// Not instrumented, as ClassifyAvx2 it is inlined into (see LineMasks::Prepare).
+__attribute__((target("avx2"), always_inline, no_sanitize_address)) inline void StoreMask(
+    char* words, size_t i, __m256i v) {
   const auto bits = static_cast<std::uint32_t>(_mm256_movemask_epi8(v));
   std::memcpy(words + (i >> 3), &bits, 4);
 }
