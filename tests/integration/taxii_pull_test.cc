@@ -356,12 +356,46 @@ TEST_F(TaxiiPullTest, WrongTokenUnreachableAndNonTaxiiServersAreClearErrors) {
   EXPECT_NE(malformed.err.find("malformed TAXII answer"), std::string::npos) << malformed.err;
   EXPECT_NE(malformed.err.find("title"), std::string::npos) << malformed.err;
 
-  // A forged cursor is refused by A with its TAXII error message.
-  api::testing::HttpClient http(a_->port());
-  auto bad = http.Request(
-      "GET", "/taxii2/cti/collections/" + nl_collection_ + "/objects/?next=abc.def", de_a_, {},
-      "application/json", {{"Accept", "application/taxii+json;version=2.1"}});
-  EXPECT_EQ(bad.status, 400);
+  // A server whose cursor it then refuses: the TAXII error is shown, the first page is kept and
+  // the position saved after it.
+  const std::string first = Indicator(7, kClear);
+  FixedServer cursor([&](const std::string& target) {
+    if (target == "/taxii2/")
+      return TaxiiResponse(R"({"title":"t","versions":["application/taxii+json;version=2.1"]})");
+    if (target == "/taxii2/collections/")
+      return TaxiiResponse(R"({"collections":[{"id":"c1","can_read":true,"can_write":false}]})");
+    if (target.find("next=") != std::string::npos) {
+      const std::string e =
+          R"({"title":"Bad cursor","description":"next: the cursor is not valid for this query","http_status":"400"})";
+      return fmt::format(
+          "HTTP/1.1 400 Bad Request\r\nContent-Type: application/taxii+json;version=2.1\r\n"
+          "Content-Length: {}\r\nConnection: close\r\n\r\n{}",
+          e.size(), e);
+    }
+    const std::string page = R"({"more":true,"next":"c2lnbmVk","objects":[)" + first + "]}";
+    return fmt::format(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/taxii+json;version=2.1\r\n"
+        "X-TAXII-Date-Added-First: 2026-06-01T00:00:00.000Z\r\n"
+        "X-TAXII-Date-Added-Last: 2026-06-01T00:00:00.000Z\r\nContent-Length: {}\r\n"
+        "Connection: close\r\n\r\n{}",
+        page.size(), page);
+  });
+  const RunResult refused_cursor = PullAll(cursor.port());
+  EXPECT_EQ(refused_cursor.code, 1);
+  EXPECT_NE(
+      refused_cursor.err.find("HTTP 400: Bad cursor: next: the cursor is not valid for this query"),
+      std::string::npos)
+      << refused_cursor.err;
+  EXPECT_NE(refused_cursor.err.find("the server refused the paging cursor"), std::string::npos)
+      << refused_cursor.err;
+  EXPECT_NE(refused_cursor.out.find("collection c1: 1 page(s), 1 added"), std::string::npos)
+      << refused_cursor.out;
+  std::ifstream state_file(b_ / "taxii-pull-state.json");
+  const json state = json::parse(state_file);
+  EXPECT_EQ(
+      state["sources"][fmt::format("http://127.0.0.1:{}/taxii2/ c1", cursor.port())]["added_after"],
+      "2026-06-01T00:00:00.000Z")
+      << state.dump();
 
   // Usage: neither --collection nor --all, a bad URL, a bad --added-after.
   EXPECT_EQ(
