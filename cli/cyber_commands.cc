@@ -4,10 +4,15 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
+#include <utility>
+#include <variant>
 
+#include <boost/beast/core/detail/base64.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -16,8 +21,11 @@
 #include "issa/cti/service.h"
 #include "issa/cyber/ioc_indicators.h"
 #include "issa/cyber/ioc_scan.h"
+#include "issa/cyber/taxii_client.h"
 #include "issa/cyber/warninglist.h"
 #include "issa/server/data_dir.h"
+
+#include "taxii_http.h"
 
 namespace issa::cli {
 namespace {
@@ -30,19 +38,22 @@ struct CollectionSession {
   std::string collection;  // TAXII collection id
 };
 
-Result<CollectionSession> OpenCollection(const IocScanArgs& args) {
-  if (args.data_dir.empty()) return InvalidArgument("--collection needs --data-dir", "data-dir");
-  std::string token = args.token;
+// `collection` empty: the caller's authority collection.
+Result<CollectionSession> OpenCollection(const std::string& data_dir, const std::string& caller,
+                                         std::string_view collection) {
+  if (data_dir.empty()) return InvalidArgument("--collection needs --data-dir", "data-dir");
+  std::string token = caller;
   if (const char* env = std::getenv("ISSA_TOKEN"); token.empty() && env != nullptr) token = env;
   if (token.empty()) return InvalidArgument("a token is needed: --token T or ISSA_TOKEN", "token");
   CollectionSession s;
-  ISSA_ASSIGN_OR_RETURN(s.opened, server::OpenDataDir(args.data_dir));
+  ISSA_ASSIGN_OR_RETURN(s.opened, server::OpenDataDir(data_dir));
   ISSA_ASSIGN_OR_RETURN(auto principal, s.opened->node->Authenticate(token, "cli"));
   s.ctx = node::Context{std::move(principal), "", "cli"};
   cti::CtiOptions options;
   options.cursor_key = s.opened->key.Sign("issa:taxii-cursor-key:v1");
   ISSA_ASSIGN_OR_RETURN(s.cti, cti::CtiService::Open(*s.opened->node, options));
-  const std::string_view c = args.collection;
+  const std::string own = "authority:" + s.ctx.principal.authority;
+  const std::string_view c = collection.empty() ? std::string_view(own) : collection;
   s.collection = c.starts_with("authority:") ? cti::CtiService::AuthorityCollectionId(c.substr(10))
                  : c.starts_with("group:")   ? cti::CtiService::GroupCollectionId(c.substr(6))
                                              : std::string(c);
@@ -132,12 +143,38 @@ std::unique_ptr<CyberCommands> AddCyberCommands(CLI::App& app) {
                  "Add the sightings to the collection as STIX sighting objects (needs "
                  "--collection)");
   commands->ioc_scan = scan;
+
+  auto* taxii = app.add_subcommand("taxii", "TAXII 2.1 client");
+  taxii->require_subcommand(1);
+  auto* pull = taxii->add_subcommand(
+      "pull",
+      "Pull the objects of another node's (or any TAXII 2.1 server's) collections into a local "
+      "collection, after where the last pull stopped");
+  auto& p = commands->pull_args;
+  pull->add_option("--url", p.url, "Discovery URL (http(s)://host/taxii2/) or an API root")
+      ->required();
+  pull->add_option("--token", p.token, "The server's bearer token (or ISSA_TAXII_TOKEN)");
+  pull->add_option("--basic", p.basic, "USER:PASSWORD for HTTP Basic instead of a token");
+  pull->add_option("--collection", p.collection, "The remote collection id");
+  pull->add_flag("--all", p.all, "Every remote collection the caller may read");
+  pull->add_option("--data-dir", p.data_dir, "The local node's data folder")->required();
+  pull->add_option("--local-token", p.local_token, "The local caller's API token (or ISSA_TOKEN)");
+  pull->add_option("--into", p.into,
+                   "The local collection: id, authority:ID or group:NAME (default: the local "
+                   "caller's authority collection)");
+  pull->add_option("--added-after", p.added_after,
+                   "Only objects the server added after this time (overrides the remembered "
+                   "position)");
+  pull->add_option("--limit", p.limit, "Objects per page (default 100)");
+  commands->taxii_pull = pull;
   return commands;
 }
 
 std::optional<int> RunCyberCommands(const CyberCommands& commands) {
   if (commands.ioc_scan != nullptr && commands.ioc_scan->parsed())
     return IocScan(commands.scan_args);
+  if (commands.taxii_pull != nullptr && commands.taxii_pull->parsed())
+    return TaxiiPull(commands.pull_args);
   return std::nullopt;
 }
 
@@ -154,7 +191,7 @@ int IocScan(const IocScanArgs& args) {
   }
   std::optional<CollectionSession> session;
   if (!args.collection.empty()) {
-    auto opened = OpenCollection(args);
+    auto opened = OpenCollection(args.data_dir, args.token, args.collection);
     if (!opened.ok()) {
       std::fprintf(stderr, "issa ioc scan: %s\n", opened.status().ToString().c_str());
       return opened.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
@@ -274,6 +311,278 @@ int IocScan(const IocScanArgs& args) {
     std::fprintf(stderr, "posted %zu sighting(s) to collection %s, %zu refused\n", posted,
                  session->collection.c_str(), refused_sightings);
   if (status == 0 && refused_sightings > 0) status = 4;
+  return status;
+}
+
+namespace {
+
+// ---- issa taxii pull ----
+
+constexpr std::string_view kTaxiiAccept = "application/taxii+json;version=2.1";
+constexpr const char* kPullStateFile = "taxii-pull-state.json";
+
+// A failure of the pull: the message and the exit code (1 server or node, 2 usage or input).
+struct PullError {
+  std::string message;
+  int code = 1;
+};
+
+PullError ServerError(const std::string& message) { return {message, 1}; }
+
+// Where each (API root, collection) stopped: the X-TAXII-Date-Added-Last of the last page
+// added. A small JSON file in the data folder, replaced atomically after every page.
+class PullState {
+ public:
+  explicit PullState(std::string path) : path_(std::move(path)) {}
+
+  Status Load() {
+    if (!std::filesystem::exists(path_)) return Status::Ok();
+    ISSA_ASSIGN_OR_RETURN(auto text, core::ReadFile(path_, size_t{64} << 20));
+    state_ = nlohmann::json::parse(text, nullptr, false);
+    if (state_.is_discarded() || !state_.is_object() || !state_.contains("sources") ||
+        !state_["sources"].is_object())
+      return InvalidArgument(fmt::format("{} is not a pull state file", path_), "state");
+    return Status::Ok();
+  }
+  std::string AddedAfter(const std::string& key) const {
+    const auto& sources = state_["sources"];
+    auto it = sources.find(key);
+    if (it == sources.end() || !it->is_object()) return {};
+    return it->value("added_after", std::string());
+  }
+  Status Save(const std::string& key, const std::string& added_after, const std::string& at) {
+    state_["sources"][key] = {{"added_after", added_after}, {"pulled_at", at}};
+    const std::string tmp = path_ + ".tmp";
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      out << state_.dump(2) << '\n';
+      out.flush();
+      if (!out) return Internal(fmt::format("cannot write {}", tmp));
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path_, ec);
+    if (ec) return Internal(fmt::format("cannot replace {}: {}", path_, ec.message()));
+    return Status::Ok();
+  }
+
+ private:
+  std::string path_;
+  nlohmann::json state_ = {{"sources", nlohmann::json::object()}};
+};
+
+// GETs a TAXII resource: the answer's body when the server answers 200 with TAXII JSON.
+// Otherwise the TAXII error message (title, description) or what came instead.
+std::variant<std::string, PullError> TaxiiGet(const cyber::TaxiiUrl& url,
+                                              const std::string& authorization,
+                                              std::string* date_added_last = nullptr) {
+  auto answer = HttpGet(url, kTaxiiAccept, authorization);
+  if (!answer.ok()) return ServerError(answer.status().message());
+  const std::string where = cyber::TaxiiUrlText(url);
+  if (answer->status != 200) {
+    if (auto e = cyber::ParseTaxiiError(answer->body)) {
+      return ServerError(fmt::format("{}: HTTP {}: {}{}{}", where, answer->status, e->title,
+                                     e->description.empty() ? "" : ": ", e->description));
+    }
+    return ServerError(
+        fmt::format("{}: HTTP {} ({}), not a TAXII answer", where, answer->status,
+                    answer->content_type.empty() ? "no content type" : answer->content_type));
+  }
+  if (!cyber::IsTaxiiMediaType(answer->content_type))
+    return ServerError(
+        fmt::format("{}: the answer is '{}', not application/taxii+json;version=2.1: "
+                    "not a TAXII 2.1 server",
+                    where, answer->content_type));
+  if (date_added_last != nullptr) *date_added_last = answer->date_added_last;
+  return std::move(answer->body);
+}
+
+std::string Malformed(const cyber::TaxiiUrl& url, const Status& s) {
+  return fmt::format("{}: malformed TAXII answer: {}", cyber::TaxiiUrlText(url), s.ToString());
+}
+
+struct PullCount {
+  size_t pages = 0, added = 0, held = 0, refused = 0;
+};
+
+// Pages through one remote collection into the local one; saves the position after each page.
+std::optional<PullError> PullCollection(CollectionSession& local, const cyber::TaxiiUrl& root,
+                                        const std::string& id, const TaxiiPullArgs& args,
+                                        const std::string& authorization, PullState& state,
+                                        PullCount& count) {
+  const std::string key = cyber::TaxiiUrlText(root) + " " + id;
+  std::string added_after = args.added_after.empty() ? state.AddedAfter(key) : args.added_after;
+  std::string filters = fmt::format("limit={}", args.limit);
+  if (!added_after.empty()) filters += "&added_after=" + QueryEscape(added_after);
+  std::string next;
+  for (;;) {
+    std::string target = "collections/" + QueryEscape(id) + "/objects/?" + filters;
+    if (!next.empty()) target += "&next=" + QueryEscape(next);
+    auto url = cyber::ResolveTaxiiUrl(root, target);
+    if (!url.ok()) return ServerError(Malformed(root, url.status()));
+    std::string last;
+    auto body = TaxiiGet(*url, authorization, &last);
+    if (auto* e = std::get_if<PullError>(&body)) {
+      if (!next.empty()) e->message += " (the server refused the paging cursor `next`)";
+      return *e;
+    }
+    auto page = cyber::ParseTaxiiEnvelope(std::get<std::string>(body));
+    if (!page.ok()) return ServerError(Malformed(*url, page.status()));
+    ++count.pages;
+    if (!page->objects.empty()) {
+      std::string envelope = R"({"objects":[)";
+      for (size_t i = 0; i < page->objects.size(); ++i) {
+        if (i > 0) envelope += ',';
+        envelope += page->objects[i];
+      }
+      envelope += "]}";
+      std::istringstream in(envelope);
+      auto status_text = local.cti->AddObjects(local.ctx, local.collection, in);
+      if (!status_text.ok())
+        return PullError{fmt::format("local collection {}: {}", local.collection,
+                                     status_text.status().ToString()),
+                         1};
+      const auto status = nlohmann::json::parse(*status_text, nullptr, false);
+      for (const auto& s : status.value("successes", nlohmann::json::array())) {
+        if (s.value("message", "") == "already held")
+          ++count.held;
+        else
+          ++count.added;
+      }
+      for (const auto& f : status.value("failures", nlohmann::json::array())) {
+        ++count.refused;
+        std::fprintf(stderr, "collection %s: object %s refused: %s\n", id.c_str(),
+                     f.value("id", "").c_str(), f.value("message", "").c_str());
+      }
+    }
+    if (!last.empty() && last != added_after) {
+      if (auto parsed = core::ParseTimestamp(last); !parsed.ok())
+        return ServerError(fmt::format("{}: X-TAXII-Date-Added-Last '{}' is not a timestamp",
+                                       cyber::TaxiiUrlText(*url), last));
+      if (Status s = state.Save(key, last, core::FormatTimestamp(core::SystemClock().Now()));
+          !s.ok())
+        return PullError{s.ToString(), 1};
+    }
+    if (!page->more) break;
+    next = page->next;
+  }
+  return std::nullopt;
+}
+
+// Discovery (or the API root itself) -> API root -> the collections to pull.
+std::variant<std::pair<cyber::TaxiiUrl, std::vector<cyber::TaxiiCollectionInfo>>, PullError>
+RemoteCollections(const cyber::TaxiiUrl& start, const std::string& authorization) {
+  auto first = TaxiiGet(start, authorization);
+  if (auto* e = std::get_if<PullError>(&first)) return *e;
+  cyber::TaxiiUrl root = start;
+  const std::string& text = std::get<std::string>(first);
+  const auto probe = nlohmann::json::parse(text, nullptr, false);
+  std::string root_text = text;
+  if (probe.is_object() && probe.contains("api_roots")) {
+    auto discovery = cyber::ParseTaxiiDiscovery(text);
+    if (!discovery.ok()) return ServerError(Malformed(start, discovery.status()));
+    std::string chosen = discovery->default_root;
+    if (chosen.empty() && !discovery->api_roots.empty()) chosen = discovery->api_roots.front();
+    if (chosen.empty())
+      return ServerError(fmt::format("{}: the server lists no API root", TaxiiUrlText(start)));
+    auto resolved = cyber::ResolveTaxiiUrl(start, chosen);
+    if (!resolved.ok()) return ServerError(Malformed(start, resolved.status()));
+    root = *resolved;
+    auto got = TaxiiGet(root, authorization);
+    if (auto* e = std::get_if<PullError>(&got)) return *e;
+    root_text = std::get<std::string>(got);
+  }
+  if (auto api_root = cyber::ParseTaxiiApiRoot(root_text); !api_root.ok())
+    return ServerError(Malformed(root, api_root.status()));
+  auto collections_url = cyber::ResolveTaxiiUrl(root, "collections/");
+  if (!collections_url.ok()) return ServerError(Malformed(root, collections_url.status()));
+  auto listed = TaxiiGet(*collections_url, authorization);
+  if (auto* e = std::get_if<PullError>(&listed)) return *e;
+  auto collections = cyber::ParseTaxiiCollections(std::get<std::string>(listed));
+  if (!collections.ok()) return ServerError(Malformed(*collections_url, collections.status()));
+  return std::pair{root, std::move(collections).value()};
+}
+
+}  // namespace
+
+int TaxiiPull(const TaxiiPullArgs& args) {
+  const auto usage = [](const std::string& message) {
+    std::fprintf(stderr, "issa taxii pull: %s\n", message.c_str());
+    return 2;
+  };
+  if (args.all == !args.collection.empty()) return usage("give --collection ID or --all");
+  if (args.limit < 1 || args.limit > 10000) return usage("--limit: must be 1..10000");
+  if (!args.added_after.empty() && !core::ParseTimestamp(args.added_after).ok())
+    return usage("--added-after: not an RFC 3339 timestamp");
+  auto start = cyber::ParseTaxiiUrl(args.url);
+  if (!start.ok()) return usage("--url: " + start.status().message());
+  std::string authorization;
+  std::string token = args.token;
+  if (const char* env = std::getenv("ISSA_TAXII_TOKEN"); token.empty() && env != nullptr)
+    token = env;
+  if (!args.basic.empty()) {
+    if (!token.empty()) return usage("give --token or --basic, not both");
+    if (args.basic.find(':') == std::string::npos) return usage("--basic: USER:PASSWORD");
+    std::string encoded(boost::beast::detail::base64::encoded_size(args.basic.size()), '\0');
+    encoded.resize(
+        boost::beast::detail::base64::encode(encoded.data(), args.basic.data(), args.basic.size()));
+    authorization = "Basic " + encoded;
+  } else if (!token.empty()) {
+    authorization = "Bearer " + token;
+  }
+  if (args.local_token.empty() && std::getenv("ISSA_TOKEN") == nullptr)
+    return usage("the local node needs a token: --local-token T or ISSA_TOKEN");
+  auto opened = OpenCollection(args.data_dir, args.local_token, args.into);
+  if (!opened.ok()) {
+    std::fprintf(stderr, "issa taxii pull: local node: %s\n", opened.status().ToString().c_str());
+    return opened.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
+  }
+  PullState state((std::filesystem::path(args.data_dir) / kPullStateFile).string());
+  if (Status s = state.Load(); !s.ok()) {
+    std::fprintf(stderr, "issa taxii pull: %s\n", s.ToString().c_str());
+    return 1;
+  }
+  auto remote = RemoteCollections(*start, authorization);
+  if (auto* e = std::get_if<PullError>(&remote)) {
+    std::fprintf(stderr, "issa taxii pull: %s\n", e->message.c_str());
+    return e->code;
+  }
+  auto& [root, collections] = std::get<0>(remote);
+  std::vector<std::string> ids;
+  for (const auto& c : collections) {
+    if (args.all && c.can_read) ids.push_back(c.id);
+    if (!args.all && c.id == args.collection) {
+      if (!c.can_read) {
+        std::fprintf(stderr,
+                     "issa taxii pull: collection %s: the server does not let the caller "
+                     "read it\n",
+                     c.id.c_str());
+        return 1;
+      }
+      ids.push_back(c.id);
+    }
+  }
+  if (!args.all && ids.empty()) {
+    std::fprintf(stderr, "issa taxii pull: collection %s is not listed by %s\n",
+                 args.collection.c_str(), cyber::TaxiiUrlText(root).c_str());
+    return 1;
+  }
+  int status = 0;
+  size_t refused = 0;
+  for (const auto& id : ids) {
+    PullCount count;
+    auto failed = PullCollection(*opened, root, id, args, authorization, state, count);
+    std::printf("collection %s: %zu page(s), %zu added, %zu already held, %zu refused -> %s\n",
+                id.c_str(), count.pages, count.added, count.held, count.refused,
+                opened->collection.c_str());
+    refused += count.refused;
+    if (failed) {
+      std::fprintf(stderr, "issa taxii pull: collection %s: %s\n", id.c_str(),
+                   failed->message.c_str());
+      status = std::max(status, failed->code);
+    }
+  }
+  std::fflush(stdout);
+  if (status == 0 && refused > 0) status = 4;
   return status;
 }
 

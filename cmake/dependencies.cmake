@@ -29,8 +29,8 @@ find_package(XercesC 3.2 REQUIRED)
 # toml++ (libtomlplusplus-dev 3.3): the maritime configuration file; only in domains/maritime/src.
 find_package(tomlplusplus 3 REQUIRED)
 # OpenSSL's libcrypto (libssl-dev): SHA-1 for STIX observable ids (UUIDv5) and HMAC-SHA-256 for
-# TAXII cursors; only in domains/cyber/src.
-find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+# TAXII cursors; only in domains/cyber/src. libssl: https for the TAXII client (cli/taxii_http.cc).
+find_package(OpenSSL REQUIRED COMPONENTS Crypto SSL)
 # Hyperscan (libhyperscan-dev): substring and regex matching of warning lists and IOC scanning
 # (domains/cyber/src only).
 pkg_check_modules(HYPERSCAN REQUIRED IMPORTED_TARGET libhs)
