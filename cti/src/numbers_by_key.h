@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "issa/core/status.h"
+
 namespace issa::cti::detail {
 
 class NumbersByKey {
@@ -41,6 +43,7 @@ class NumbersByKey {
 
   // Adds `number` under `key` (no check for a number already there).
   void Insert(std::string_view key, std::uint32_t number) {
+    ISSA_CHECK(number < kErased);  // the two highest numbers mark free slots
     if ((live_ + erased_ + 1) * 4 > slots_.size() * 3) Rebuild();
     Place({number, Tag(key)});
     ++live_;
@@ -84,6 +87,7 @@ class NumbersByKey {
     std::uint32_t tag = 0;          // the key's hash folded to 32 bits
   };
 
+  static_assert(sizeof(size_t) == 8, "Tag folds a 64-bit hash");
   static std::uint32_t Tag(std::string_view key) {
     const size_t h = std::hash<std::string_view>{}(key);
     return static_cast<std::uint32_t>(h ^ (h >> 32));
