@@ -486,6 +486,15 @@ RemoteCollections(const cyber::TaxiiUrl& start, const std::string& authorization
       return ServerError(fmt::format("{}: the server lists no API root", TaxiiUrlText(start)));
     auto resolved = cyber::ResolveTaxiiUrl(start, chosen);
     if (!resolved.ok()) return ServerError(Malformed(start, resolved.status()));
+    // The credentials go only where --url points: an API root on another scheme, host or port
+    // (or an https -> http downgrade) is refused before any request is sent there.
+    if (resolved->scheme != start.scheme || resolved->host != start.host ||
+        resolved->port != start.port)
+      return ServerError(fmt::format(
+          "{}: the discovery answer's {} names an API root on another origin ({}://{}:{}); "
+          "the credentials are only sent to {}://{}:{}: pull from that server with its own --url",
+          TaxiiUrlText(start), discovery->default_root.empty() ? "api_roots" : "default",
+          resolved->scheme, resolved->host, resolved->port, start.scheme, start.host, start.port));
     root = *resolved;
     auto got = TaxiiGet(root, authorization);
     if (auto* e = std::get_if<PullError>(&got)) return *e;

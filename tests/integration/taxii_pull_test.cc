@@ -319,6 +319,35 @@ TEST_F(TaxiiPullTest, RefusedObjectsAreNamedAndExitFour) {
   EXPECT_NE(denied.err.find("local collection"), std::string::npos) << denied.err;
 }
 
+TEST_F(TaxiiPullTest, AnApiRootOnAnotherOriginIsRefusedAndGetsNoCredentials) {
+  // The discovery answer of the server given by --url names an API root on a second loopback
+  // server: the pull stops with exit 1 and the second server receives nothing.
+  std::atomic<int> asked{0};
+  FixedServer other([&](const std::string&) {
+    ++asked;
+    return TaxiiResponse(R"({"title":"other","versions":["application/taxii+json;version=2.1"]})");
+  });
+  for (const char* field : {"default", "api_roots"}) {
+    const std::string root = fmt::format("http://127.0.0.1:{}/api1/", other.port());
+    const std::string discovery =
+        std::string(field) == "default"
+            ? fmt::format(R"({{"title":"d","default":"{}","api_roots":["/api1/"]}})", root)
+            : fmt::format(R"({{"title":"d","api_roots":["{}"]}})", root);
+    FixedServer start([&](const std::string& target) {
+      if (target == "/taxii2/") return TaxiiResponse(discovery);
+      return std::string("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+    });
+    const RunResult r = PullAll(start.port());
+    EXPECT_EQ(r.code, 1) << r.err;
+    EXPECT_NE(
+        r.err.find(fmt::format("discovery answer's {} names an API root on another origin", field)),
+        std::string::npos)
+        << r.err;
+  }
+  EXPECT_EQ(asked.load(), 0);
+  EXPECT_TRUE(HeldOnB().empty());
+}
+
 TEST_F(TaxiiPullTest, WrongTokenUnreachableAndNonTaxiiServersAreClearErrors) {
   AddOnA({Indicator(1, kClear)});
   const RunResult wrong = Pull("", "issa_wrong_token");
