@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <utility>
 #include <variant>
@@ -414,6 +415,7 @@ std::optional<PullError> PullCollection(CollectionSession& local, const cyber::T
   std::string filters = fmt::format("limit={}", args.limit);
   if (!added_after.empty()) filters += "&added_after=" + QueryEscape(added_after);
   std::string next;
+  std::set<std::string> used;  // the cursors given so far
   for (;;) {
     std::string target = "collections/" + QueryEscape(id) + "/objects/?" + filters;
     if (!next.empty()) target += "&next=" + QueryEscape(next);
@@ -463,6 +465,13 @@ std::optional<PullError> PullCollection(CollectionSession& local, const cyber::T
         return PullError{s.ToString(), 1};
     }
     if (!page->more) break;
+    // A cursor given before would page in a circle (the same page, or a cycle of pages).
+    if (!used.insert(page->next).second)
+      return ServerError(fmt::format(
+          "{}: the server's paging cursor `next` '{}' was already used{}: the paging does "
+          "not progress, stopped (the position is saved up to here)",
+          cyber::TaxiiUrlText(*url), page->next,
+          page->objects.empty() ? " and the page is empty" : ""));
     next = page->next;
   }
   return std::nullopt;

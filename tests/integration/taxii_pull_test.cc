@@ -348,6 +348,31 @@ TEST_F(TaxiiPullTest, AnApiRootOnAnotherOriginIsRefusedAndGetsNoCredentials) {
   EXPECT_TRUE(HeldOnB().empty());
 }
 
+TEST_F(TaxiiPullTest, ACursorThatDoesNotProgressStopsThePull) {
+  // A foreign server answers every objects request with more:true and the same cursor (once
+  // with an object, once with an empty page): the pull stops with a clear error, exit 1.
+  for (const bool empty : {false, true}) {
+    std::atomic<int> pages{0};
+    const std::string page = std::string(R"({"more":true,"next":"same","objects":[)") +
+                             (empty ? "" : Indicator(3, kClear)) + "]}";
+    FixedServer loop([&](const std::string& target) {
+      if (target == "/taxii2/")
+        return TaxiiResponse(R"({"title":"t","versions":["application/taxii+json;version=2.1"]})");
+      if (target == "/taxii2/collections/")
+        return TaxiiResponse(R"({"collections":[{"id":"c1","can_read":true,"can_write":false}]})");
+      ++pages;
+      return TaxiiResponse(page);
+    });
+    const RunResult r = PullAll(loop.port());
+    EXPECT_EQ(r.code, 1) << r.err;
+    EXPECT_NE(r.err.find("paging cursor `next` 'same' was already used"), std::string::npos)
+        << r.err;
+    EXPECT_EQ(empty, r.err.find("the page is empty") != std::string::npos) << r.err;
+    EXPECT_EQ(pages.load(), 2);
+  }
+  EXPECT_EQ(HeldOnB().size(), 1u);
+}
+
 TEST_F(TaxiiPullTest, WrongTokenUnreachableAndNonTaxiiServersAreClearErrors) {
   AddOnA({Indicator(1, kClear)});
   const RunResult wrong = Pull("", "issa_wrong_token");
