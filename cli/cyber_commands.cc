@@ -1,9 +1,11 @@
 #include "cyber_commands.h"
 
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -14,8 +16,11 @@
 #include <variant>
 
 #include <boost/beast/core/detail/base64.hpp>
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "issa/core/file.h"
 #include "issa/core/time.h"
@@ -321,6 +326,7 @@ namespace {
 
 constexpr std::string_view kTaxiiAccept = "application/taxii+json;version=2.1";
 constexpr const char* kPullStateFile = "taxii-pull-state.json";
+constexpr const char* kPullLockFile = "taxii-pull-state.lock";
 
 // A failure of the pull: the message and the exit code (1 server or node, 2 usage or input).
 struct PullError {
@@ -331,43 +337,102 @@ struct PullError {
 PullError ServerError(const std::string& message) { return {message, 1}; }
 
 // Where each (API root, collection) stopped: the X-TAXII-Date-Added-Last of the last page
-// added. A small JSON file in the data folder, replaced atomically after every page.
+// added, less 1 ms. A small JSON file in the data folder, replaced atomically after every page
+// (a unique temporary file in the same folder, fsync, rename, fsync of the folder) while the
+// pull holds an exclusive lock on taxii-pull-state.lock.
 class PullState {
  public:
-  explicit PullState(std::string path) : path_(std::move(path)) {}
+  explicit PullState(std::string dir)
+      : dir_(std::move(dir)), path_((std::filesystem::path(dir_) / kPullStateFile).string()) {}
+  ~PullState() {
+    if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
+  }
+  PullState(const PullState&) = delete;
+  PullState& operator=(const PullState&) = delete;
 
-  Status Load() {
-    if (!std::filesystem::exists(path_)) return Status::Ok();
-    ISSA_ASSIGN_OR_RETURN(auto text, core::ReadFile(path_, size_t{64} << 20));
-    state_ = nlohmann::json::parse(text, nullptr, false);
-    if (state_.is_discarded() || !state_.is_object() || !state_.contains("sources") ||
-        !state_["sources"].is_object())
-      return InvalidArgument(fmt::format("{} is not a pull state file", path_), "state");
-    return Status::Ok();
+  // Takes the lock for the whole pull (refused when another pull holds it) and reads the file.
+  Status Lock() {
+    const std::string lock = (std::filesystem::path(dir_) / kPullLockFile).string();
+    lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lock_fd_ < 0)
+      return Internal(fmt::format("cannot open {}: {}", lock, std::strerror(errno)));
+    if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0)
+      return FailedPrecondition(
+          fmt::format("{} is locked: another `issa taxii pull` into this data folder runs", lock));
+    return Load(state_);
   }
   std::string AddedAfter(const std::string& key) const {
     const auto& sources = state_["sources"];
     auto it = sources.find(key);
-    if (it == sources.end() || !it->is_object()) return {};
+    if (it == sources.end()) return {};
     return it->value("added_after", std::string());
   }
   Status Save(const std::string& key, const std::string& added_after, const std::string& at) {
-    state_["sources"][key] = {{"added_after", added_after}, {"pulled_at", at}};
-    const std::string tmp = path_ + ".tmp";
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      out << state_.dump(2) << '\n';
-      out.flush();
-      if (!out) return Internal(fmt::format("cannot write {}", tmp));
+    nlohmann::json fresh;  // re-read under the lock: the file is the truth
+    ISSA_RETURN_IF_ERROR(Load(fresh));
+    fresh["sources"][key] = {{"added_after", added_after}, {"pulled_at", at}};
+    const std::string text = fresh.dump(2) + '\n';
+    std::string tmp = path_ + ".XXXXXX";
+    const int fd = ::mkstemp(tmp.data());
+    if (fd < 0) return Internal(fmt::format("cannot create {}: {}", tmp, std::strerror(errno)));
+    size_t written = 0;
+    while (written < text.size()) {
+      const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      written += static_cast<size_t>(n);
     }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path_, ec);
-    if (ec) return Internal(fmt::format("cannot replace {}: {}", path_, ec.message()));
+    const bool synced = written == text.size() && ::fsync(fd) == 0;
+    const int saved_errno = errno;
+    if (::close(fd) != 0 || !synced) {
+      ::unlink(tmp.c_str());
+      return Internal(fmt::format("cannot write {}: {}", tmp, std::strerror(saved_errno)));
+    }
+    if (::rename(tmp.c_str(), path_.c_str()) != 0) {
+      const int e = errno;
+      ::unlink(tmp.c_str());
+      return Internal(fmt::format("cannot replace {}: {}", path_, std::strerror(e)));
+    }
+    if (const int dir = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
+      const bool ok = ::fsync(dir) == 0;
+      ::close(dir);
+      if (!ok) return Internal(fmt::format("cannot sync {}: {}", dir_, std::strerror(errno)));
+    }
+    state_ = std::move(fresh);
     return Status::Ok();
   }
 
  private:
-  std::string path_;
+  // Reads the file into `out` (no file: no source pulled yet). A file that is empty, not JSON or
+  // not shaped as written is refused with its path: the user removes it to start over.
+  Status Load(nlohmann::json& out) const {
+    out = {{"sources", nlohmann::json::object()}};
+    if (!std::filesystem::exists(path_)) return Status::Ok();
+    ISSA_ASSIGN_OR_RETURN(auto text, core::ReadFile(path_, size_t{64} << 20));
+    const auto refused = [&](const std::string& why, const std::string& field) {
+      return InvalidArgument(
+          fmt::format("{}: {}; remove the file to pull every source from the start", path_, why),
+          field);
+    };
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+      return refused(text.empty() ? "the pull state file is empty" : "not a pull state file",
+                     "state");
+    auto sources = j.find("sources");
+    if (sources == j.end() || !sources->is_object())
+      return refused("not a pull state file", "sources");
+    for (const auto& [key, source] : sources->items()) {
+      const std::string field = "sources." + key;
+      if (!source.is_object()) return refused(field + ": must be an object", field);
+      if (auto a = source.find("added_after"); a != source.end() && !a->is_string())
+        return refused(field + ".added_after: must be a string", field + ".added_after");
+    }
+    out = std::move(j);
+    return Status::Ok();
+  }
+
+  std::string dir_, path_;
+  int lock_fd_ = -1;
   nlohmann::json state_ = {{"sources", nlohmann::json::object()}};
 };
 
@@ -554,8 +619,8 @@ int TaxiiPull(const TaxiiPullArgs& args) {
     std::fprintf(stderr, "issa taxii pull: local node: %s\n", opened.status().ToString().c_str());
     return opened.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
   }
-  PullState state((std::filesystem::path(args.data_dir) / kPullStateFile).string());
-  if (Status s = state.Load(); !s.ok()) {
+  PullState state(args.data_dir);
+  if (Status s = state.Lock(); !s.ok()) {
     std::fprintf(stderr, "issa taxii pull: %s\n", s.ToString().c_str());
     return 1;
   }

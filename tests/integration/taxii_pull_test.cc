@@ -17,10 +17,12 @@
 #include <vector>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <nlohmann/json.hpp>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -371,6 +373,52 @@ TEST_F(TaxiiPullTest, ACursorThatDoesNotProgressStopsThePull) {
     EXPECT_EQ(pages.load(), 2);
   }
   EXPECT_EQ(HeldOnB().size(), 1u);
+}
+
+TEST_F(TaxiiPullTest, ABadStateFileIsNamedAndNothingIsPulled) {
+  AddOnA({Indicator(1, kClear)});
+  const fs::path state = b_ / "taxii-pull-state.json";
+  const std::string key = url_ + "cti/ " + nl_collection_;
+  const auto write = [&](const std::string& text) { std::ofstream(state) << text; };
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"", "the pull state file is empty"},
+      {"{not json", "not a pull state file"},
+      {R"({"sources":{")" + key + R"(":{"added_after":17}}})",
+       "sources." + key + ".added_after: must be a string"},
+  };
+  for (const auto& [text, why] : cases) {
+    write(text);
+    const RunResult r = Pull();
+    EXPECT_EQ(r.code, 1) << r.err;  // a clear error, never an uncaught exception
+    EXPECT_NE(r.err.find(state.string()), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(why), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("remove the file"), std::string::npos) << r.err;
+    EXPECT_TRUE(HeldOnB().empty());
+  }
+  // Removed as told: the pull starts over and writes a good file (no temporary left behind).
+  fs::remove(state);
+  const RunResult r = Pull();
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(HeldOnB().size(), 1u);
+  std::ifstream in(state);
+  const json saved = json::parse(in)["sources"];
+  ASSERT_EQ(saved.size(), 1u) << saved.dump();
+  EXPECT_TRUE(saved.begin()->at("added_after").is_string()) << saved.dump();
+  for (const auto& entry : fs::directory_iterator(b_))
+    EXPECT_EQ(entry.path().filename().string().find("taxii-pull-state.json."), std::string::npos)
+        << entry.path();
+  EXPECT_TRUE(fs::exists(b_ / "taxii-pull-state.lock"));
+
+  // Another pull holds the lock: this one is refused before it reads or writes anything.
+  const int held = ::open((b_ / "taxii-pull-state.lock").c_str(), O_RDWR);
+  ASSERT_GE(held, 0);
+  ASSERT_EQ(::flock(held, LOCK_EX), 0);
+  const RunResult locked = Pull();
+  ::close(held);
+  EXPECT_EQ(locked.code, 1) << locked.err;
+  EXPECT_NE(locked.err.find("another `issa taxii pull` into this data folder runs"),
+            std::string::npos)
+      << locked.err;
 }
 
 TEST_F(TaxiiPullTest, WrongTokenUnreachableAndNonTaxiiServersAreClearErrors) {
