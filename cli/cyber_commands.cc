@@ -521,13 +521,20 @@ std::optional<PullError> PullCollection(CollectionSession& local, const cyber::T
                      f.value("id", "").c_str(), f.value("message", "").c_str());
       }
     }
-    if (!last.empty() && last != added_after) {
-      if (auto parsed = core::ParseTimestamp(last); !parsed.ok())
+    if (!last.empty()) {
+      auto parsed = core::ParseTimestamp(last);
+      if (!parsed.ok())
         return ServerError(fmt::format("{}: X-TAXII-Date-Added-Last '{}' is not a timestamp",
                                        cyber::TaxiiUrlText(*url), last));
-      if (Status s = state.Save(key, last, core::FormatTimestamp(core::SystemClock().Now()));
-          !s.ok())
-        return PullError{s.ToString(), 1};
+      // added_after is exclusive: 1 ms before the last object's date_added, so an object the
+      // server adds later in that same millisecond comes with the next pull (the objects of
+      // that millisecond already held come again and are counted as held, not stored twice).
+      const std::string position = core::FormatTimestamp(*parsed - 1);
+      if (position != added_after) {
+        if (Status s = state.Save(key, position, core::FormatTimestamp(core::SystemClock().Now()));
+            !s.ok())
+          return PullError{s.ToString(), 1};
+      }
     }
     if (!page->more) break;
     // A cursor given before would page in a circle (the same page, or a cycle of pages).

@@ -242,27 +242,42 @@ TEST_F(TaxiiPullTest, PullsWhatTheCallerMayReadPageByPageAndRemembersWhereItStop
   EXPECT_EQ(held.count(json::parse(red)["id"]), 0u);
   EXPECT_TRUE(fs::exists(b_ / "taxii-pull-state.json"));
 
-  // Again: nothing new after the remembered position.
+  // Again: the position is 1 ms before the last date_added, so the objects of that millisecond
+  // come again (all 260 here: A's test clock stands still) and are counted as held, not added.
   const RunResult second = Pull();
   ASSERT_EQ(second.code, 0) << second.err;
-  EXPECT_NE(second.out.find("1 page(s), 0 added, 0 already held, 0 refused"), std::string::npos)
+  EXPECT_NE(second.out.find("3 page(s), 0 added, 260 already held, 0 refused"), std::string::npos)
       << second.out;
 
-  // An object added to A later comes with the next pull, and only it.
+  // An object A adds in that same millisecond after the pull is not lost: it comes next.
+  const std::string same_ms = Indicator(262, kClear);
+  AddOnA({same_ms});
+  const RunResult third = Pull();
+  ASSERT_EQ(third.code, 0) << third.err;
+  EXPECT_NE(third.out.find("3 page(s), 1 added, 260 already held, 0 refused"), std::string::npos)
+      << third.out;
+  readable.insert(json::parse(same_ms)["id"]);
+  EXPECT_EQ(HeldOnB(), readable);
+
+  // An object added to A a minute later comes with the next pull; after it, only it again.
   a_->clock().Advance(60'000);
   const std::string later = Indicator(261, kClear);
   AddOnA({later});
-  const RunResult third = Pull();
-  ASSERT_EQ(third.code, 0) << third.err;
-  EXPECT_NE(third.out.find("1 page(s), 1 added, 0 already held, 0 refused"), std::string::npos)
-      << third.out;
+  const RunResult fourth = Pull();
+  ASSERT_EQ(fourth.code, 0) << fourth.err;
+  EXPECT_NE(fourth.out.find("3 page(s), 1 added, 261 already held, 0 refused"), std::string::npos)
+      << fourth.out;
   readable.insert(json::parse(later)["id"]);
   EXPECT_EQ(HeldOnB(), readable);
+  const RunResult fifth = Pull();
+  ASSERT_EQ(fifth.code, 0) << fifth.err;
+  EXPECT_NE(fifth.out.find("1 page(s), 0 added, 1 already held, 0 refused"), std::string::npos)
+      << fifth.out;
 
   // --added-after overrides the position: everything again, all already held.
   const RunResult again = Pull("--added-after 2000-01-01T00:00:00Z");
   ASSERT_EQ(again.code, 0) << again.err;
-  EXPECT_NE(again.out.find("3 page(s), 0 added, 261 already held, 0 refused"), std::string::npos)
+  EXPECT_NE(again.out.find("3 page(s), 0 added, 262 already held, 0 refused"), std::string::npos)
       << again.out;
   EXPECT_EQ(Issa("audit verify --data-dir " + b_.string()).code, 0);
 }
@@ -496,7 +511,7 @@ TEST_F(TaxiiPullTest, WrongTokenUnreachableAndNonTaxiiServersAreClearErrors) {
   const json state = json::parse(state_file);
   EXPECT_EQ(
       state["sources"][fmt::format("http://127.0.0.1:{}/taxii2/ c1", cursor.port())]["added_after"],
-      "2026-06-01T00:00:00.000Z")
+      "2026-05-31T23:59:59.999Z")  // X-TAXII-Date-Added-Last less 1 ms
       << state.dump();
 
   // Usage: neither --collection nor --all, a bad URL, a bad --added-after.
