@@ -249,26 +249,21 @@ TEST_F(TaxiiPullTest, PullsWhatTheCallerMayReadPageByPageAndRemembersWhereItStop
   EXPECT_NE(second.out.find("3 page(s), 0 added, 260 already held, 0 refused"), std::string::npos)
       << second.out;
 
+  // A adds one object, then B pulls: B then holds it too, with the counts given.
+  const auto add_and_pull = [&](int n, const std::string& counts) {
+    const std::string object = Indicator(n, kClear);
+    AddOnA({object});
+    const RunResult r = Pull();
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find(counts), std::string::npos) << r.out;
+    readable.insert(json::parse(object)["id"]);
+    EXPECT_EQ(HeldOnB(), readable);
+  };
   // An object A adds in that same millisecond after the pull is not lost: it comes next.
-  const std::string same_ms = Indicator(262, kClear);
-  AddOnA({same_ms});
-  const RunResult third = Pull();
-  ASSERT_EQ(third.code, 0) << third.err;
-  EXPECT_NE(third.out.find("3 page(s), 1 added, 260 already held, 0 refused"), std::string::npos)
-      << third.out;
-  readable.insert(json::parse(same_ms)["id"]);
-  EXPECT_EQ(HeldOnB(), readable);
-
+  add_and_pull(262, "3 page(s), 1 added, 260 already held, 0 refused");
   // An object added to A a minute later comes with the next pull; after it, only it again.
   a_->clock().Advance(60'000);
-  const std::string later = Indicator(261, kClear);
-  AddOnA({later});
-  const RunResult fourth = Pull();
-  ASSERT_EQ(fourth.code, 0) << fourth.err;
-  EXPECT_NE(fourth.out.find("3 page(s), 1 added, 261 already held, 0 refused"), std::string::npos)
-      << fourth.out;
-  readable.insert(json::parse(later)["id"]);
-  EXPECT_EQ(HeldOnB(), readable);
+  add_and_pull(261, "3 page(s), 1 added, 261 already held, 0 refused");
   const RunResult fifth = Pull();
   ASSERT_EQ(fifth.code, 0) << fifth.err;
   EXPECT_NE(fifth.out.find("1 page(s), 0 added, 1 already held, 0 refused"), std::string::npos)
