@@ -328,6 +328,20 @@ constexpr std::string_view kTaxiiAccept = "application/taxii+json;version=2.1";
 constexpr const char* kPullStateFile = "taxii-pull-state.json";
 constexpr const char* kPullLockFile = "taxii-pull-state.lock";
 
+// Server-controlled text made safe for a terminal: control bytes (ESC, CR, ...) as \xNN.
+std::string Printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x20 || b == 0x7f)
+      out += fmt::format("\\x{:02x}", b);
+    else
+      out += c;
+  }
+  return out;
+}
+
 // A failure of the pull: the message and the exit code (1 server or node, 2 usage or input).
 struct PullError {
   std::string message;
@@ -517,8 +531,9 @@ std::optional<PullError> PullCollection(CollectionSession& local, const cyber::T
       }
       for (const auto& f : status.value("failures", nlohmann::json::array())) {
         ++count.refused;
-        std::fprintf(stderr, "collection %s: object %s refused: %s\n", id.c_str(),
-                     f.value("id", "").c_str(), f.value("message", "").c_str());
+        std::fprintf(stderr, "collection %s: object %s refused: %s\n", Printable(id).c_str(),
+                     Printable(f.value("id", "")).c_str(),
+                     Printable(f.value("message", "")).c_str());
       }
     }
     if (!last.empty()) {
@@ -607,7 +622,9 @@ int TaxiiPull(const TaxiiPullArgs& args) {
   if (!start.ok()) return usage("--url: " + start.status().message());
   std::string authorization;
   std::string token = args.token;
-  if (const char* env = std::getenv("ISSA_TAXII_TOKEN"); token.empty() && env != nullptr)
+  // ISSA_TAXII_TOKEN is the default for --token: an explicit --basic wins over it.
+  if (const char* env = std::getenv("ISSA_TAXII_TOKEN");
+      token.empty() && args.basic.empty() && env != nullptr)
     token = env;
   if (!args.basic.empty()) {
     if (!token.empty()) return usage("give --token or --basic, not both");
@@ -633,7 +650,7 @@ int TaxiiPull(const TaxiiPullArgs& args) {
   }
   auto remote = RemoteCollections(*start, authorization);
   if (auto* e = std::get_if<PullError>(&remote)) {
-    std::fprintf(stderr, "issa taxii pull: %s\n", e->message.c_str());
+    std::fprintf(stderr, "issa taxii pull: %s\n", Printable(e->message).c_str());
     return e->code;
   }
   auto& [root, collections] = std::get<0>(remote);
@@ -662,12 +679,12 @@ int TaxiiPull(const TaxiiPullArgs& args) {
     PullCount count;
     auto failed = PullCollection(*opened, root, id, args, authorization, state, count);
     std::printf("collection %s: %zu page(s), %zu added, %zu already held, %zu refused -> %s\n",
-                id.c_str(), count.pages, count.added, count.held, count.refused,
+                Printable(id).c_str(), count.pages, count.added, count.held, count.refused,
                 opened->collection.c_str());
     refused += count.refused;
     if (failed) {
-      std::fprintf(stderr, "issa taxii pull: collection %s: %s\n", id.c_str(),
-                   failed->message.c_str());
+      std::fprintf(stderr, "issa taxii pull: collection %s: %s\n", Printable(id).c_str(),
+                   Printable(failed->message).c_str());
       status = std::max(status, failed->code);
     }
   }

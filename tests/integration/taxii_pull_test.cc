@@ -431,6 +431,31 @@ TEST_F(TaxiiPullTest, ABadStateFileIsNamedAndNothingIsPulled) {
       << locked.err;
 }
 
+TEST_F(TaxiiPullTest, BasicWinsOverTheTokenVariableAndControlBytesAreEscaped) {
+  // ISSA_TAXII_TOKEN in the environment is only the default for --token: with --basic the pull
+  // goes ahead (node A refuses Basic credentials: HTTP 401), no usage conflict.
+  ::setenv("ISSA_TAXII_TOKEN", "from-the-environment", 1);
+  const RunResult basic =
+      Issa("taxii pull --url " + url_ + " --basic user:secret --all --data-dir " + b_.string() +
+           " --local-token " + de_b_);
+  ::unsetenv("ISSA_TAXII_TOKEN");
+  EXPECT_EQ(basic.code, 1) << basic.err;
+  EXPECT_EQ(basic.err.find("not both"), std::string::npos) << basic.err;
+  EXPECT_NE(basic.err.find("HTTP 401"), std::string::npos) << basic.err;
+
+  // A server's error title with an ANSI escape and a carriage return reaches stderr escaped.
+  const std::string e = R"({"title":"bad\u001b[31mred\rforged"})";
+  FixedServer hostile(fmt::format(
+      "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/taxii+json;version=2.1\r\n"
+      "Content-Length: {}\r\nConnection: close\r\n\r\n{}",
+      e.size(), e));
+  const RunResult r = PullAll(hostile.port());
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find(R"(bad\x1b[31mred\x0dforged)"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\x1b'), std::string::npos);
+  EXPECT_EQ(r.err.find('\r'), std::string::npos);
+}
+
 TEST_F(TaxiiPullTest, WrongTokenUnreachableAndNonTaxiiServersAreClearErrors) {
   AddOnA({Indicator(1, kClear)});
   const RunResult wrong = Pull("", "issa_wrong_token");
