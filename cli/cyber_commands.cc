@@ -1,20 +1,26 @@
 #include "cyber_commands.h"
 
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <utility>
 #include <variant>
 
 #include <boost/beast/core/detail/base64.hpp>
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "issa/core/file.h"
 #include "issa/core/time.h"
@@ -320,6 +326,21 @@ namespace {
 
 constexpr std::string_view kTaxiiAccept = "application/taxii+json;version=2.1";
 constexpr const char* kPullStateFile = "taxii-pull-state.json";
+constexpr const char* kPullLockFile = "taxii-pull-state.lock";
+
+// Server-controlled text made safe for a terminal: control bytes (ESC, CR, ...) as \xNN.
+std::string Printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x20 || b == 0x7f)
+      out += fmt::format("\\x{:02x}", b);
+    else
+      out += c;
+  }
+  return out;
+}
 
 // A failure of the pull: the message and the exit code (1 server or node, 2 usage or input).
 struct PullError {
@@ -330,43 +351,102 @@ struct PullError {
 PullError ServerError(const std::string& message) { return {message, 1}; }
 
 // Where each (API root, collection) stopped: the X-TAXII-Date-Added-Last of the last page
-// added. A small JSON file in the data folder, replaced atomically after every page.
+// added, less 1 ms. A small JSON file in the data folder, replaced atomically after every page
+// (a unique temporary file in the same folder, fsync, rename, fsync of the folder) while the
+// pull holds an exclusive lock on taxii-pull-state.lock.
 class PullState {
  public:
-  explicit PullState(std::string path) : path_(std::move(path)) {}
+  explicit PullState(std::string dir)
+      : dir_(std::move(dir)), path_((std::filesystem::path(dir_) / kPullStateFile).string()) {}
+  ~PullState() {
+    if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
+  }
+  PullState(const PullState&) = delete;
+  PullState& operator=(const PullState&) = delete;
 
-  Status Load() {
-    if (!std::filesystem::exists(path_)) return Status::Ok();
-    ISSA_ASSIGN_OR_RETURN(auto text, core::ReadFile(path_, size_t{64} << 20));
-    state_ = nlohmann::json::parse(text, nullptr, false);
-    if (state_.is_discarded() || !state_.is_object() || !state_.contains("sources") ||
-        !state_["sources"].is_object())
-      return InvalidArgument(fmt::format("{} is not a pull state file", path_), "state");
-    return Status::Ok();
+  // Takes the lock for the whole pull (refused when another pull holds it) and reads the file.
+  Status Lock() {
+    const std::string lock = (std::filesystem::path(dir_) / kPullLockFile).string();
+    lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lock_fd_ < 0)
+      return Internal(fmt::format("cannot open {}: {}", lock, std::strerror(errno)));
+    if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0)
+      return FailedPrecondition(
+          fmt::format("{} is locked: another `issa taxii pull` into this data folder runs", lock));
+    return Load(state_);
   }
   std::string AddedAfter(const std::string& key) const {
     const auto& sources = state_["sources"];
     auto it = sources.find(key);
-    if (it == sources.end() || !it->is_object()) return {};
+    if (it == sources.end()) return {};
     return it->value("added_after", std::string());
   }
   Status Save(const std::string& key, const std::string& added_after, const std::string& at) {
-    state_["sources"][key] = {{"added_after", added_after}, {"pulled_at", at}};
-    const std::string tmp = path_ + ".tmp";
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      out << state_.dump(2) << '\n';
-      out.flush();
-      if (!out) return Internal(fmt::format("cannot write {}", tmp));
+    nlohmann::json fresh;  // re-read under the lock: the file is the truth
+    ISSA_RETURN_IF_ERROR(Load(fresh));
+    fresh["sources"][key] = {{"added_after", added_after}, {"pulled_at", at}};
+    const std::string text = fresh.dump(2) + '\n';
+    std::string tmp = path_ + ".XXXXXX";
+    const int fd = ::mkstemp(tmp.data());
+    if (fd < 0) return Internal(fmt::format("cannot create {}: {}", tmp, std::strerror(errno)));
+    size_t written = 0;
+    while (written < text.size()) {
+      const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      written += static_cast<size_t>(n);
     }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path_, ec);
-    if (ec) return Internal(fmt::format("cannot replace {}: {}", path_, ec.message()));
+    const bool synced = written == text.size() && ::fsync(fd) == 0;
+    const int saved_errno = errno;
+    if (::close(fd) != 0 || !synced) {
+      ::unlink(tmp.c_str());
+      return Internal(fmt::format("cannot write {}: {}", tmp, std::strerror(saved_errno)));
+    }
+    if (::rename(tmp.c_str(), path_.c_str()) != 0) {
+      const int e = errno;
+      ::unlink(tmp.c_str());
+      return Internal(fmt::format("cannot replace {}: {}", path_, std::strerror(e)));
+    }
+    if (const int dir = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
+      const bool ok = ::fsync(dir) == 0;
+      ::close(dir);
+      if (!ok) return Internal(fmt::format("cannot sync {}: {}", dir_, std::strerror(errno)));
+    }
+    state_ = std::move(fresh);
     return Status::Ok();
   }
 
  private:
-  std::string path_;
+  // Reads the file into `out` (no file: no source pulled yet). A file that is empty, not JSON or
+  // not shaped as written is refused with its path: the user removes it to start over.
+  Status Load(nlohmann::json& out) const {
+    out = {{"sources", nlohmann::json::object()}};
+    if (!std::filesystem::exists(path_)) return Status::Ok();
+    ISSA_ASSIGN_OR_RETURN(auto text, core::ReadFile(path_, size_t{64} << 20));
+    const auto refused = [&](const std::string& why, const std::string& field) {
+      return InvalidArgument(
+          fmt::format("{}: {}; remove the file to pull every source from the start", path_, why),
+          field);
+    };
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+      return refused(text.empty() ? "the pull state file is empty" : "not a pull state file",
+                     "state");
+    auto sources = j.find("sources");
+    if (sources == j.end() || !sources->is_object())
+      return refused("not a pull state file", "sources");
+    for (const auto& [key, source] : sources->items()) {
+      const std::string field = "sources." + key;
+      if (!source.is_object()) return refused(field + ": must be an object", field);
+      if (auto a = source.find("added_after"); a != source.end() && !a->is_string())
+        return refused(field + ".added_after: must be a string", field + ".added_after");
+    }
+    out = std::move(j);
+    return Status::Ok();
+  }
+
+  std::string dir_, path_;
+  int lock_fd_ = -1;
   nlohmann::json state_ = {{"sources", nlohmann::json::object()}};
 };
 
@@ -414,6 +494,7 @@ std::optional<PullError> PullCollection(CollectionSession& local, const cyber::T
   std::string filters = fmt::format("limit={}", args.limit);
   if (!added_after.empty()) filters += "&added_after=" + QueryEscape(added_after);
   std::string next;
+  std::set<std::string> used;  // the cursors given so far
   for (;;) {
     std::string target = "collections/" + QueryEscape(id) + "/objects/?" + filters;
     if (!next.empty()) target += "&next=" + QueryEscape(next);
@@ -450,19 +531,34 @@ std::optional<PullError> PullCollection(CollectionSession& local, const cyber::T
       }
       for (const auto& f : status.value("failures", nlohmann::json::array())) {
         ++count.refused;
-        std::fprintf(stderr, "collection %s: object %s refused: %s\n", id.c_str(),
-                     f.value("id", "").c_str(), f.value("message", "").c_str());
+        std::fprintf(stderr, "collection %s: object %s refused: %s\n", Printable(id).c_str(),
+                     Printable(f.value("id", "")).c_str(),
+                     Printable(f.value("message", "")).c_str());
       }
     }
-    if (!last.empty() && last != added_after) {
-      if (auto parsed = core::ParseTimestamp(last); !parsed.ok())
+    if (!last.empty()) {
+      auto parsed = core::ParseTimestamp(last);
+      if (!parsed.ok())
         return ServerError(fmt::format("{}: X-TAXII-Date-Added-Last '{}' is not a timestamp",
                                        cyber::TaxiiUrlText(*url), last));
-      if (Status s = state.Save(key, last, core::FormatTimestamp(core::SystemClock().Now()));
-          !s.ok())
-        return PullError{s.ToString(), 1};
+      // added_after is exclusive: 1 ms before the last object's date_added, so an object the
+      // server adds later in that same millisecond comes with the next pull (the objects of
+      // that millisecond already held come again and are counted as held, not stored twice).
+      const std::string position = core::FormatTimestamp(*parsed - 1);
+      if (position != added_after) {
+        if (Status s = state.Save(key, position, core::FormatTimestamp(core::SystemClock().Now()));
+            !s.ok())
+          return PullError{s.ToString(), 1};
+      }
     }
     if (!page->more) break;
+    // A cursor given before would page in a circle (the same page, or a cycle of pages).
+    if (!used.insert(page->next).second)
+      return ServerError(fmt::format(
+          "{}: the server's paging cursor `next` '{}' was already used{}: the paging does "
+          "not progress, stopped (the position is saved up to here)",
+          cyber::TaxiiUrlText(*url), page->next,
+          page->objects.empty() ? " and the page is empty" : ""));
     next = page->next;
   }
   return std::nullopt;
@@ -486,6 +582,15 @@ RemoteCollections(const cyber::TaxiiUrl& start, const std::string& authorization
       return ServerError(fmt::format("{}: the server lists no API root", TaxiiUrlText(start)));
     auto resolved = cyber::ResolveTaxiiUrl(start, chosen);
     if (!resolved.ok()) return ServerError(Malformed(start, resolved.status()));
+    // The credentials go only where --url points: an API root on another scheme, host or port
+    // (or an https -> http downgrade) is refused before any request is sent there.
+    if (resolved->scheme != start.scheme || resolved->host != start.host ||
+        resolved->port != start.port)
+      return ServerError(fmt::format(
+          "{}: the discovery answer's {} names an API root on another origin ({}://{}:{}); "
+          "the credentials are only sent to {}://{}:{}: pull from that server with its own --url",
+          TaxiiUrlText(start), discovery->default_root.empty() ? "api_roots" : "default",
+          resolved->scheme, resolved->host, resolved->port, start.scheme, start.host, start.port));
     root = *resolved;
     auto got = TaxiiGet(root, authorization);
     if (auto* e = std::get_if<PullError>(&got)) return *e;
@@ -517,7 +622,9 @@ int TaxiiPull(const TaxiiPullArgs& args) {
   if (!start.ok()) return usage("--url: " + start.status().message());
   std::string authorization;
   std::string token = args.token;
-  if (const char* env = std::getenv("ISSA_TAXII_TOKEN"); token.empty() && env != nullptr)
+  // ISSA_TAXII_TOKEN is the default for --token: an explicit --basic wins over it.
+  if (const char* env = std::getenv("ISSA_TAXII_TOKEN");
+      token.empty() && args.basic.empty() && env != nullptr)
     token = env;
   if (!args.basic.empty()) {
     if (!token.empty()) return usage("give --token or --basic, not both");
@@ -536,14 +643,14 @@ int TaxiiPull(const TaxiiPullArgs& args) {
     std::fprintf(stderr, "issa taxii pull: local node: %s\n", opened.status().ToString().c_str());
     return opened.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
   }
-  PullState state((std::filesystem::path(args.data_dir) / kPullStateFile).string());
-  if (Status s = state.Load(); !s.ok()) {
+  PullState state(args.data_dir);
+  if (Status s = state.Lock(); !s.ok()) {
     std::fprintf(stderr, "issa taxii pull: %s\n", s.ToString().c_str());
     return 1;
   }
   auto remote = RemoteCollections(*start, authorization);
   if (auto* e = std::get_if<PullError>(&remote)) {
-    std::fprintf(stderr, "issa taxii pull: %s\n", e->message.c_str());
+    std::fprintf(stderr, "issa taxii pull: %s\n", Printable(e->message).c_str());
     return e->code;
   }
   auto& [root, collections] = std::get<0>(remote);
@@ -572,12 +679,12 @@ int TaxiiPull(const TaxiiPullArgs& args) {
     PullCount count;
     auto failed = PullCollection(*opened, root, id, args, authorization, state, count);
     std::printf("collection %s: %zu page(s), %zu added, %zu already held, %zu refused -> %s\n",
-                id.c_str(), count.pages, count.added, count.held, count.refused,
+                Printable(id).c_str(), count.pages, count.added, count.held, count.refused,
                 opened->collection.c_str());
     refused += count.refused;
     if (failed) {
-      std::fprintf(stderr, "issa taxii pull: collection %s: %s\n", id.c_str(),
-                   failed->message.c_str());
+      std::fprintf(stderr, "issa taxii pull: collection %s: %s\n", Printable(id).c_str(),
+                   Printable(failed->message).c_str());
       status = std::max(status, failed->code);
     }
   }

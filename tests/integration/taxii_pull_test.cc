@@ -17,10 +17,12 @@
 #include <vector>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <nlohmann/json.hpp>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -240,27 +242,37 @@ TEST_F(TaxiiPullTest, PullsWhatTheCallerMayReadPageByPageAndRemembersWhereItStop
   EXPECT_EQ(held.count(json::parse(red)["id"]), 0u);
   EXPECT_TRUE(fs::exists(b_ / "taxii-pull-state.json"));
 
-  // Again: nothing new after the remembered position.
+  // Again: the position is 1 ms before the last date_added, so the objects of that millisecond
+  // come again (all 260 here: A's test clock stands still) and are counted as held, not added.
   const RunResult second = Pull();
   ASSERT_EQ(second.code, 0) << second.err;
-  EXPECT_NE(second.out.find("1 page(s), 0 added, 0 already held, 0 refused"), std::string::npos)
+  EXPECT_NE(second.out.find("3 page(s), 0 added, 260 already held, 0 refused"), std::string::npos)
       << second.out;
 
-  // An object added to A later comes with the next pull, and only it.
+  // A adds one object, then B pulls: B then holds it too, with the counts given.
+  const auto add_and_pull = [&](int n, const std::string& counts) {
+    const std::string object = Indicator(n, kClear);
+    AddOnA({object});
+    const RunResult r = Pull();
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find(counts), std::string::npos) << r.out;
+    readable.insert(json::parse(object)["id"]);
+    EXPECT_EQ(HeldOnB(), readable);
+  };
+  // An object A adds in that same millisecond after the pull is not lost: it comes next.
+  add_and_pull(262, "3 page(s), 1 added, 260 already held, 0 refused");
+  // An object added to A a minute later comes with the next pull; after it, only it again.
   a_->clock().Advance(60'000);
-  const std::string later = Indicator(261, kClear);
-  AddOnA({later});
-  const RunResult third = Pull();
-  ASSERT_EQ(third.code, 0) << third.err;
-  EXPECT_NE(third.out.find("1 page(s), 1 added, 0 already held, 0 refused"), std::string::npos)
-      << third.out;
-  readable.insert(json::parse(later)["id"]);
-  EXPECT_EQ(HeldOnB(), readable);
+  add_and_pull(261, "3 page(s), 1 added, 261 already held, 0 refused");
+  const RunResult fifth = Pull();
+  ASSERT_EQ(fifth.code, 0) << fifth.err;
+  EXPECT_NE(fifth.out.find("1 page(s), 0 added, 1 already held, 0 refused"), std::string::npos)
+      << fifth.out;
 
   // --added-after overrides the position: everything again, all already held.
   const RunResult again = Pull("--added-after 2000-01-01T00:00:00Z");
   ASSERT_EQ(again.code, 0) << again.err;
-  EXPECT_NE(again.out.find("3 page(s), 0 added, 261 already held, 0 refused"), std::string::npos)
+  EXPECT_NE(again.out.find("3 page(s), 0 added, 262 already held, 0 refused"), std::string::npos)
       << again.out;
   EXPECT_EQ(Issa("audit verify --data-dir " + b_.string()).code, 0);
 }
@@ -317,6 +329,131 @@ TEST_F(TaxiiPullTest, RefusedObjectsAreNamedAndExitFour) {
   const RunResult denied = Pull("--into authority:FR-CERT");
   EXPECT_EQ(denied.code, 1) << denied.err;
   EXPECT_NE(denied.err.find("local collection"), std::string::npos) << denied.err;
+}
+
+TEST_F(TaxiiPullTest, AnApiRootOnAnotherOriginIsRefusedAndGetsNoCredentials) {
+  // The discovery answer of the server given by --url names an API root on a second loopback
+  // server: the pull stops with exit 1 and the second server receives nothing.
+  std::atomic<int> asked{0};
+  FixedServer other([&](const std::string&) {
+    ++asked;
+    return TaxiiResponse(R"({"title":"other","versions":["application/taxii+json;version=2.1"]})");
+  });
+  for (const char* field : {"default", "api_roots"}) {
+    const std::string root = fmt::format("http://127.0.0.1:{}/api1/", other.port());
+    const std::string discovery =
+        std::string(field) == "default"
+            ? fmt::format(R"({{"title":"d","default":"{}","api_roots":["/api1/"]}})", root)
+            : fmt::format(R"({{"title":"d","api_roots":["{}"]}})", root);
+    FixedServer start([&](const std::string& target) {
+      if (target == "/taxii2/") return TaxiiResponse(discovery);
+      return std::string("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+    });
+    const RunResult r = PullAll(start.port());
+    EXPECT_EQ(r.code, 1) << r.err;
+    EXPECT_NE(
+        r.err.find(fmt::format("discovery answer's {} names an API root on another origin", field)),
+        std::string::npos)
+        << r.err;
+  }
+  EXPECT_EQ(asked.load(), 0);
+  EXPECT_TRUE(HeldOnB().empty());
+}
+
+TEST_F(TaxiiPullTest, ACursorThatDoesNotProgressStopsThePull) {
+  // A foreign server answers every objects request with more:true and the same cursor (once
+  // with an object, once with an empty page): the pull stops with a clear error, exit 1.
+  for (const bool empty : {false, true}) {
+    std::atomic<int> pages{0};
+    const std::string page = std::string(R"({"more":true,"next":"same","objects":[)") +
+                             (empty ? "" : Indicator(3, kClear)) + "]}";
+    FixedServer loop([&](const std::string& target) {
+      if (target == "/taxii2/")
+        return TaxiiResponse(R"({"title":"t","versions":["application/taxii+json;version=2.1"]})");
+      if (target == "/taxii2/collections/")
+        return TaxiiResponse(R"({"collections":[{"id":"c1","can_read":true,"can_write":false}]})");
+      ++pages;
+      return TaxiiResponse(page);
+    });
+    const RunResult r = PullAll(loop.port());
+    EXPECT_EQ(r.code, 1) << r.err;
+    EXPECT_NE(r.err.find("paging cursor `next` 'same' was already used"), std::string::npos)
+        << r.err;
+    EXPECT_EQ(empty, r.err.find("the page is empty") != std::string::npos) << r.err;
+    EXPECT_EQ(pages.load(), 2);
+  }
+  EXPECT_EQ(HeldOnB().size(), 1u);
+}
+
+TEST_F(TaxiiPullTest, ABadStateFileIsNamedAndNothingIsPulled) {
+  AddOnA({Indicator(1, kClear)});
+  const fs::path state = b_ / "taxii-pull-state.json";
+  const std::string key = url_ + "cti/ " + nl_collection_;
+  const auto write = [&](const std::string& text) { std::ofstream(state) << text; };
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"", "the pull state file is empty"},
+      {"{not json", "not a pull state file"},
+      {R"({"sources":{")" + key + R"(":{"added_after":17}}})",
+       "sources." + key + ".added_after: must be a string"},
+  };
+  for (const auto& [text, why] : cases) {
+    write(text);
+    const RunResult r = Pull();
+    EXPECT_EQ(r.code, 1) << r.err;  // a clear error, never an uncaught exception
+    EXPECT_NE(r.err.find(state.string()), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(why), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("remove the file"), std::string::npos) << r.err;
+    EXPECT_TRUE(HeldOnB().empty());
+  }
+  // Removed as told: the pull starts over and writes a good file (no temporary left behind).
+  fs::remove(state);
+  const RunResult r = Pull();
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(HeldOnB().size(), 1u);
+  std::ifstream in(state);
+  const json saved = json::parse(in)["sources"];
+  ASSERT_EQ(saved.size(), 1u) << saved.dump();
+  EXPECT_TRUE(saved.begin()->at("added_after").is_string()) << saved.dump();
+  for (const auto& entry : fs::directory_iterator(b_))
+    EXPECT_EQ(entry.path().filename().string().find("taxii-pull-state.json."), std::string::npos)
+        << entry.path();
+  EXPECT_TRUE(fs::exists(b_ / "taxii-pull-state.lock"));
+
+  // Another pull holds the lock: this one is refused before it reads or writes anything.
+  const int held = ::open((b_ / "taxii-pull-state.lock").c_str(), O_RDWR);
+  ASSERT_GE(held, 0);
+  ASSERT_EQ(::flock(held, LOCK_EX), 0);
+  const RunResult locked = Pull();
+  ::close(held);
+  EXPECT_EQ(locked.code, 1) << locked.err;
+  EXPECT_NE(locked.err.find("another `issa taxii pull` into this data folder runs"),
+            std::string::npos)
+      << locked.err;
+}
+
+TEST_F(TaxiiPullTest, BasicWinsOverTheTokenVariableAndControlBytesAreEscaped) {
+  // ISSA_TAXII_TOKEN in the environment is only the default for --token: with --basic the pull
+  // goes ahead (node A refuses Basic credentials: HTTP 401), no usage conflict.
+  ::setenv("ISSA_TAXII_TOKEN", "from-the-environment", 1);
+  const RunResult basic =
+      Issa("taxii pull --url " + url_ + " --basic user:secret --all --data-dir " + b_.string() +
+           " --local-token " + de_b_);
+  ::unsetenv("ISSA_TAXII_TOKEN");
+  EXPECT_EQ(basic.code, 1) << basic.err;
+  EXPECT_EQ(basic.err.find("not both"), std::string::npos) << basic.err;
+  EXPECT_NE(basic.err.find("HTTP 401"), std::string::npos) << basic.err;
+
+  // A server's error title with an ANSI escape and a carriage return reaches stderr escaped.
+  const std::string e = R"({"title":"bad\u001b[31mred\rforged"})";
+  FixedServer hostile(fmt::format(
+      "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/taxii+json;version=2.1\r\n"
+      "Content-Length: {}\r\nConnection: close\r\n\r\n{}",
+      e.size(), e));
+  const RunResult r = PullAll(hostile.port());
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find(R"(bad\x1b[31mred\x0dforged)"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\x1b'), std::string::npos);
+  EXPECT_EQ(r.err.find('\r'), std::string::npos);
 }
 
 TEST_F(TaxiiPullTest, WrongTokenUnreachableAndNonTaxiiServersAreClearErrors) {
@@ -394,7 +531,7 @@ TEST_F(TaxiiPullTest, WrongTokenUnreachableAndNonTaxiiServersAreClearErrors) {
   const json state = json::parse(state_file);
   EXPECT_EQ(
       state["sources"][fmt::format("http://127.0.0.1:{}/taxii2/ c1", cursor.port())]["added_after"],
-      "2026-06-01T00:00:00.000Z")
+      "2026-05-31T23:59:59.999Z")  // X-TAXII-Date-Added-Last less 1 ms
       << state.dump();
 
   // Usage: neither --collection nor --all, a bad URL, a bad --added-after.

@@ -25,9 +25,30 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
+// Deeper nesting than any TAXII or STIX resource needs; a server's answer nested deeper is
+// refused while it is read (nlohmann's dump and compare recurse: 10^5 nested arrays would
+// exhaust the stack).
+constexpr int kMaxNesting = 512;
+
+// Parses JSON without building anything nested deeper than kMaxNesting; `too_deep` tells.
+json ParseBounded(std::string_view text, bool& too_deep) {
+  too_deep = false;
+  return json::parse(
+      text,
+      [&too_deep](int depth, json::parse_event_t, json&) {
+        if (depth > kMaxNesting) too_deep = true;
+        return !too_deep;
+      },
+      false);
+}
+
 // The answer as a JSON object; `what` names the resource in the error.
 Result<json> ParseObject(std::string_view text, std::string_view what) {
-  json j = json::parse(text, nullptr, false);
+  bool too_deep = false;
+  json j = ParseBounded(text, too_deep);
+  if (too_deep)
+    return InvalidArgument(fmt::format("the {} is nested deeper than {} levels", what, kMaxNesting),
+                           "body");
   if (j.is_discarded()) return InvalidArgument(fmt::format("the {} is not JSON", what), "body");
   if (!j.is_object())
     return InvalidArgument(fmt::format("the {} is not a JSON object", what), "body");
@@ -242,8 +263,9 @@ Result<TaxiiEnvelope> ParseTaxiiEnvelope(std::string_view text) {
 }
 
 std::optional<TaxiiErrorMessage> ParseTaxiiError(std::string_view text) {
-  json j = json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  bool too_deep = false;
+  json j = ParseBounded(text, too_deep);
+  if (too_deep || j.is_discarded() || !j.is_object()) return std::nullopt;
   auto title = j.find("title");
   if (title == j.end() || !title->is_string()) return std::nullopt;
   TaxiiErrorMessage out;

@@ -112,6 +112,19 @@ TEST(TaxiiClientTest, EnvelopeAndError) {
   EXPECT_EQ(ParseTaxiiEnvelope(R"({"objects":[{"id":"a"},3]})").status().field(), "objects[1]");
   EXPECT_EQ(ParseTaxiiEnvelope(R"({"more":"no"})").status().field(), "more");
 
+  // 10^5 nested arrays inside an object: refused while read, no stack exhaustion; 500 levels
+  // (under the 512 limit) still read.
+  const auto nested = [](int levels) {
+    return R"({"objects":[{"id":"a","x":)" + std::string(levels, '[') + std::string(levels, ']') +
+           "}]}";
+  };
+  const auto deep = ParseTaxiiEnvelope(nested(100000));
+  EXPECT_EQ(deep.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(deep.status().field(), "body");
+  EXPECT_NE(deep.status().message().find("nested deeper than 512"), std::string::npos);
+  EXPECT_TRUE(ParseTaxiiEnvelope(nested(500)).ok());
+  EXPECT_FALSE(ParseTaxiiError(R"({"title":"t","d":)" + std::string(100000, '[')).has_value());
+
   auto err = ParseTaxiiError(
       R"({"title":"Error condition XYZ","description":"This error is caused when the application tries to access data...","error_id":"1234","error_code":"581234","http_status":"409"})");
   ASSERT_TRUE(err.has_value());
