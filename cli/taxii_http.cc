@@ -59,8 +59,14 @@ net::awaitable<Result<HttpAnswer>> Converse(Stream& stream, Exchange& ex) {
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(ex.max_body);
+
   ex.stage = "reading the answer";
-  co_await http::async_read(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+  // The head first: Beast 1.74's eager parse of a head and body that arrive together skips the
+  // Content-Length check against the body limit.
+  co_await http::async_read_header(stream, buffer, parser,
+                                   net::redirect_error(net::use_awaitable, ec));
+  if (!ec)
+    co_await http::async_read(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
   if (ec == http::error::body_limit)
     co_return ResourceExhausted(fmt::format("{}: the answer is larger than {} bytes",
                                             cyber::TaxiiUrlText(url), ex.max_body));

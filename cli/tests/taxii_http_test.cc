@@ -96,6 +96,27 @@ TEST(TaxiiHttp, NormalAnswerIsRead) {
   EXPECT_NE(head.find("Accept: application/taxii+json;version=2.1\r\n"), std::string::npos);
 }
 
+TEST(TaxiiHttp, BodyOverTheLimitIsResourceExhausted) {
+  LoopbackServer server([](tcp::socket& socket) {
+    ReadRequest(socket);
+    Send(socket, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + std::string(100, 'x'));
+  });
+  auto answer = HttpGet(server.Url(), kAccept, "", std::chrono::seconds(5), 10);
+  ASSERT_FALSE(answer.ok()) << answer->body.size();
+  EXPECT_EQ(answer.status().code(), StatusCode::kResourceExhausted);
+}
+
+TEST(TaxiiHttp, BodyToCloseOverTheLimitIsResourceExhausted) {
+  LoopbackServer server([](tcp::socket& socket) {
+    ReadRequest(socket);
+    Send(socket, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + std::string(100, 'x'));
+    socket.close();
+  });
+  auto answer = HttpGet(server.Url(), kAccept, "", std::chrono::seconds(5), 10);
+  ASSERT_FALSE(answer.ok()) << answer->body.size();
+  EXPECT_EQ(answer.status().code(), StatusCode::kResourceExhausted);
+}
+
 // Runs HttpGet with a 1 s deadline; expects Unavailable naming the URL and `stage`, well
 // within a few seconds.
 void ExpectTimeout(const cyber::TaxiiUrl& url, std::string_view stage) {
