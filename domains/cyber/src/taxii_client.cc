@@ -64,6 +64,29 @@ Status OptionalString(const json& j, const char* key, std::string& out) {
   return Status::Ok();
 }
 
+// A string member that must be there; `what` names the resource in the error.
+Status RequiredString(const json& j, const char* key, std::string_view what, std::string& out) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_string())
+    return InvalidArgument(fmt::format("the {} needs a {} string", what, key), key);
+  out = it->get<std::string>();
+  return Status::Ok();
+}
+
+// A list of strings; absent is empty unless `required`.
+Status StringList(const json& j, const char* key, bool required, std::vector<std::string>& out) {
+  auto it = j.find(key);
+  if (it == j.end()) {
+    return required ? InvalidArgument("must be a list of strings", key) : Status::Ok();
+  }
+  if (!it->is_array()) return InvalidArgument("must be a list of strings", key);
+  for (const auto& v : *it) {
+    if (!v.is_string()) return InvalidArgument("must be a list of strings", key);
+    out.push_back(v.get<std::string>());
+  }
+  return Status::Ok();
+}
+
 bool ValidHost(std::string_view host) {
   if (host.empty() || host.size() > 253) return false;
   if (host.front() == '[') return host.size() > 2 && host.back() == ']';
@@ -163,35 +186,17 @@ bool IsTaxiiMediaType(std::string_view content_type) {
 Result<TaxiiDiscovery> ParseTaxiiDiscovery(std::string_view text) {
   ISSA_ASSIGN_OR_RETURN(json j, ParseObject(text, "discovery resource"));
   TaxiiDiscovery out;
-  auto title = j.find("title");
-  if (title == j.end() || !title->is_string())
-    return InvalidArgument("the discovery resource needs a title string", "title");
-  out.title = title->get<std::string>();
+  ISSA_RETURN_IF_ERROR(RequiredString(j, "title", "discovery resource", out.title));
   ISSA_RETURN_IF_ERROR(OptionalString(j, "default", out.default_root));
-  if (auto roots = j.find("api_roots"); roots != j.end()) {
-    if (!roots->is_array()) return InvalidArgument("must be a list of URLs", "api_roots");
-    for (const auto& r : *roots) {
-      if (!r.is_string()) return InvalidArgument("must be a list of URLs", "api_roots");
-      out.api_roots.push_back(r.get<std::string>());
-    }
-  }
+  ISSA_RETURN_IF_ERROR(StringList(j, "api_roots", false, out.api_roots));
   return out;
 }
 
 Result<TaxiiApiRoot> ParseTaxiiApiRoot(std::string_view text) {
   ISSA_ASSIGN_OR_RETURN(json j, ParseObject(text, "API root resource"));
   TaxiiApiRoot out;
-  auto title = j.find("title");
-  if (title == j.end() || !title->is_string())
-    return InvalidArgument("the API root needs a title string", "title");
-  out.title = title->get<std::string>();
-  auto versions = j.find("versions");
-  if (versions == j.end() || !versions->is_array())
-    return InvalidArgument("the API root needs a list of versions", "versions");
-  for (const auto& v : *versions) {
-    if (!v.is_string()) return InvalidArgument("must be a list of strings", "versions");
-    out.versions.push_back(v.get<std::string>());
-  }
+  ISSA_RETURN_IF_ERROR(RequiredString(j, "title", "API root", out.title));
+  ISSA_RETURN_IF_ERROR(StringList(j, "versions", true, out.versions));
   const bool v21 = std::any_of(out.versions.begin(), out.versions.end(), [](const auto& v) {
     return Lower(v).starts_with("application/taxii+json;version=2.1");
   });
