@@ -172,6 +172,9 @@ std::unique_ptr<CyberCommands> AddCyberCommands(CLI::App& app) {
                    "Only objects the server added after this time (overrides the remembered "
                    "position)");
   pull->add_option("--limit", p.limit, "Objects per page (default 100)");
+  pull->add_option("--timeout", p.timeout,
+                   "Seconds each request to the server may take, from connecting to the last "
+                   "byte of its answer (default 60)");
   commands->taxii_pull = pull;
   return commands;
 }
@@ -450,12 +453,19 @@ class PullState {
   nlohmann::json state_ = {{"sources", nlohmann::json::object()}};
 };
 
+// The remote server's credentials (the whole Authorization value) and the bound of each
+// exchange with it.
+struct RemoteServer {
+  std::string authorization;
+  std::chrono::milliseconds timeout{std::chrono::seconds(60)};
+};
+
 // GETs a TAXII resource: the answer's body when the server answers 200 with TAXII JSON.
 // Otherwise the TAXII error message (title, description) or what came instead.
 std::variant<std::string, PullError> TaxiiGet(const cyber::TaxiiUrl& url,
-                                              const std::string& authorization,
+                                              const RemoteServer& server,
                                               std::string* date_added_last = nullptr) {
-  auto answer = HttpGet(url, kTaxiiAccept, authorization);
+  auto answer = HttpGet(url, kTaxiiAccept, server.authorization, server.timeout);
   if (!answer.ok()) return ServerError(answer.status().message());
   const std::string where = cyber::TaxiiUrlText(url);
   if (answer->status != 200) {
@@ -487,7 +497,7 @@ struct PullCount {
 // Pages through one remote collection into the local one; saves the position after each page.
 std::optional<PullError> PullCollection(CollectionSession& local, const cyber::TaxiiUrl& root,
                                         const std::string& id, const TaxiiPullArgs& args,
-                                        const std::string& authorization, PullState& state,
+                                        const RemoteServer& server, PullState& state,
                                         PullCount& count) {
   const std::string key = cyber::TaxiiUrlText(root) + " " + id;
   std::string added_after = args.added_after.empty() ? state.AddedAfter(key) : args.added_after;
@@ -501,7 +511,7 @@ std::optional<PullError> PullCollection(CollectionSession& local, const cyber::T
     auto url = cyber::ResolveTaxiiUrl(root, target);
     if (!url.ok()) return ServerError(Malformed(root, url.status()));
     std::string last;
-    auto body = TaxiiGet(*url, authorization, &last);
+    auto body = TaxiiGet(*url, server, &last);
     if (auto* e = std::get_if<PullError>(&body)) {
       if (!next.empty()) e->message += " (the server refused the paging cursor `next`)";
       return *e;
@@ -566,8 +576,8 @@ std::optional<PullError> PullCollection(CollectionSession& local, const cyber::T
 
 // Discovery (or the API root itself) -> API root -> the collections to pull.
 std::variant<std::pair<cyber::TaxiiUrl, std::vector<cyber::TaxiiCollectionInfo>>, PullError>
-RemoteCollections(const cyber::TaxiiUrl& start, const std::string& authorization) {
-  auto first = TaxiiGet(start, authorization);
+RemoteCollections(const cyber::TaxiiUrl& start, const RemoteServer& server) {
+  auto first = TaxiiGet(start, server);
   if (auto* e = std::get_if<PullError>(&first)) return *e;
   cyber::TaxiiUrl root = start;
   const std::string& text = std::get<std::string>(first);
@@ -592,7 +602,7 @@ RemoteCollections(const cyber::TaxiiUrl& start, const std::string& authorization
           TaxiiUrlText(start), discovery->default_root.empty() ? "api_roots" : "default",
           resolved->scheme, resolved->host, resolved->port, start.scheme, start.host, start.port));
     root = *resolved;
-    auto got = TaxiiGet(root, authorization);
+    auto got = TaxiiGet(root, server);
     if (auto* e = std::get_if<PullError>(&got)) return *e;
     root_text = std::get<std::string>(got);
   }
@@ -600,7 +610,7 @@ RemoteCollections(const cyber::TaxiiUrl& start, const std::string& authorization
     return ServerError(Malformed(root, api_root.status()));
   auto collections_url = cyber::ResolveTaxiiUrl(root, "collections/");
   if (!collections_url.ok()) return ServerError(Malformed(root, collections_url.status()));
-  auto listed = TaxiiGet(*collections_url, authorization);
+  auto listed = TaxiiGet(*collections_url, server);
   if (auto* e = std::get_if<PullError>(&listed)) return *e;
   auto collections = cyber::ParseTaxiiCollections(std::get<std::string>(listed));
   if (!collections.ok()) return ServerError(Malformed(*collections_url, collections.status()));
@@ -620,7 +630,9 @@ int TaxiiPull(const TaxiiPullArgs& args) {
     return usage("--added-after: not an RFC 3339 timestamp");
   auto start = cyber::ParseTaxiiUrl(args.url);
   if (!start.ok()) return usage("--url: " + start.status().message());
-  std::string authorization;
+  if (args.timeout < 1 || args.timeout > 3600) return usage("--timeout: must be 1..3600 seconds");
+  RemoteServer server;
+  server.timeout = std::chrono::seconds(args.timeout);
   std::string token = args.token;
   // ISSA_TAXII_TOKEN is the default for --token: an explicit --basic wins over it.
   if (const char* env = std::getenv("ISSA_TAXII_TOKEN");
@@ -632,9 +644,9 @@ int TaxiiPull(const TaxiiPullArgs& args) {
     std::string encoded(boost::beast::detail::base64::encoded_size(args.basic.size()), '\0');
     encoded.resize(
         boost::beast::detail::base64::encode(encoded.data(), args.basic.data(), args.basic.size()));
-    authorization = "Basic " + encoded;
+    server.authorization = "Basic " + encoded;
   } else if (!token.empty()) {
-    authorization = "Bearer " + token;
+    server.authorization = "Bearer " + token;
   }
   if (args.local_token.empty() && std::getenv("ISSA_TOKEN") == nullptr)
     return usage("the local node needs a token: --local-token T or ISSA_TOKEN");
@@ -648,7 +660,7 @@ int TaxiiPull(const TaxiiPullArgs& args) {
     std::fprintf(stderr, "issa taxii pull: %s\n", s.ToString().c_str());
     return 1;
   }
-  auto remote = RemoteCollections(*start, authorization);
+  auto remote = RemoteCollections(*start, server);
   if (auto* e = std::get_if<PullError>(&remote)) {
     std::fprintf(stderr, "issa taxii pull: %s\n", Printable(e->message).c_str());
     return e->code;
@@ -677,7 +689,7 @@ int TaxiiPull(const TaxiiPullArgs& args) {
   size_t refused = 0;
   for (const auto& id : ids) {
     PullCount count;
-    auto failed = PullCollection(*opened, root, id, args, authorization, state, count);
+    auto failed = PullCollection(*opened, root, id, args, server, state, count);
     std::printf("collection %s: %zu page(s), %zu added, %zu already held, %zu refused -> %s\n",
                 Printable(id).c_str(), count.pages, count.added, count.held, count.refused,
                 opened->collection.c_str());

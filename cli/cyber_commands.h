@@ -35,6 +35,7 @@ struct TaxiiPullArgs {
   std::string into;         // the local collection (id, authority:ID, group:G); default own
   std::string added_after;  // overrides the remembered position
   int limit = 100;          // objects per page asked for
+  int timeout = 60;         // seconds for each HTTP exchange with the server
 };
 
 struct CyberCommands {

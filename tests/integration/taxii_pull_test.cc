@@ -534,7 +534,7 @@ TEST_F(TaxiiPullTest, WrongTokenUnreachableAndNonTaxiiServersAreClearErrors) {
       "2026-05-31T23:59:59.999Z")  // X-TAXII-Date-Added-Last less 1 ms
       << state.dump();
 
-  // Usage: neither --collection nor --all, a bad URL, a bad --added-after.
+  // Usage: neither --collection nor --all, a bad URL, a bad --added-after, a bad --timeout.
   EXPECT_EQ(
       Issa("taxii pull --url " + url_ + " --data-dir " + b_.string() + " --local-token " + de_b_)
           .code,
@@ -544,6 +544,9 @@ TEST_F(TaxiiPullTest, WrongTokenUnreachableAndNonTaxiiServersAreClearErrors) {
           .code,
       2);
   EXPECT_EQ(Pull("--added-after yesterday").code, 2);
+  const RunResult no_time = Pull("--timeout 0");
+  EXPECT_EQ(no_time.code, 2);
+  EXPECT_NE(no_time.err.find("--timeout"), std::string::npos) << no_time.err;
   // An unknown remote collection.
   const RunResult unknown =
       Issa("taxii pull --url " + url_ + " --token " + de_a_ + " --collection nope --data-dir " +
