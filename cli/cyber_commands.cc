@@ -15,10 +15,10 @@
 #include <utility>
 #include <variant>
 
-#include <boost/beast/core/detail/base64.hpp>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <sodium.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -641,9 +641,14 @@ int TaxiiPull(const TaxiiPullArgs& args) {
   if (!args.basic.empty()) {
     if (!token.empty()) return usage("give --token or --basic, not both");
     if (args.basic.find(':') == std::string::npos) return usage("--basic: USER:PASSWORD");
-    std::string encoded(boost::beast::detail::base64::encoded_size(args.basic.size()), '\0');
-    encoded.resize(
-        boost::beast::detail::base64::encode(encoded.data(), args.basic.data(), args.basic.size()));
+    // RFC 7617: base64 of USER:PASSWORD, by libsodium as the server's decoder
+    // (api/src/service.cc).
+    std::string encoded(
+        sodium_base64_ENCODED_LEN(args.basic.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(encoded.data(), encoded.size(),
+                      reinterpret_cast<const unsigned char*>(args.basic.data()), args.basic.size(),
+                      sodium_base64_VARIANT_ORIGINAL);
+    encoded.resize(std::strlen(encoded.c_str()));
     server.authorization = "Basic " + encoded;
   } else if (!token.empty()) {
     server.authorization = "Bearer " + token;

@@ -442,6 +442,12 @@ TEST_F(TaxiiPullTest, BasicWinsOverTheTokenVariableAndControlBytesAreEscaped) {
   EXPECT_EQ(basic.code, 1) << basic.err;
   EXPECT_EQ(basic.err.find("not both"), std::string::npos) << basic.err;
   EXPECT_NE(basic.err.find("HTTP 401"), std::string::npos) << basic.err;
+  // Basic with the token as the password (TAXII 2.1 section 1.6.8) is accepted by node A: the
+  // client's encoding is the server's.
+  const RunResult with_token =
+      Issa("taxii pull --url " + url_ + " --basic :" + de_a_ + " --collection " + nl_collection_ +
+           " --data-dir " + b_.string() + " --local-token " + de_b_);
+  EXPECT_EQ(with_token.code, 0) << with_token.err;
 
   // A server's error title with an ANSI escape and a carriage return reaches stderr escaped.
   const std::string e = R"({"title":"bad\u001b[31mred\rforged"})";
