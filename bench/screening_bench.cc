@@ -7,6 +7,7 @@
 //       --negatives ../shared/data/finance/aml/amlsim_eu10k/accounts.csv.gz [--queries N]
 //       [--peer-queries N] [--threshold T] [--no-accuracy] [--config FILE] [--show N]
 //       [--no-lookup-cache]   (MatchConfig::cache_name_lookups off, to compare speed)
+//       [--no-links]          (ScreeningConfig::link_designations off: only what matched)
 // ISSA_WATCHLIST_DIR / ISSA_NEGATIVES may replace the flags; the benchmark exits 0 with a
 // message when the data are absent.
 #include <algorithm>
@@ -161,6 +162,7 @@ int main(int argc, char** argv) {
   bool skip_accuracy = false;
   std::string config_path;
   bool lookup_cache = true;
+  bool links = true;
   size_t show = 0;  // print this many misses per stratum and alerts on names not listed
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -179,6 +181,8 @@ int main(int argc, char** argv) {
       skip_accuracy = true;
     else if (a == "--no-lookup-cache")
       lookup_cache = false;
+    else if (a == "--no-links")
+      links = false;
     else if (a == "--config")
       config_path = next();
     else if (a == "--show")
@@ -206,6 +210,7 @@ int main(int argc, char** argv) {
   }
   config.alert_threshold = threshold;
   config.match.cache_name_lookups = lookup_cache;
+  config.link_designations = links;
 
   std::printf("lists:\n");
   const Watchlist un = Load(data + "/un/un_sc_consolidated_2026-02-27.xml");
@@ -219,6 +224,12 @@ int main(int argc, char** argv) {
     for (const Watchlist* l : {&un, &sdn21}) {
       if (!screener.Load(*l).ok()) return 1;
     }
+    size_t linked = 0;  // UN entries linked to an OFAC designation of the same party
+    for (const WatchlistEntry& e : un.entries) {
+      linked += screener.LinkedDesignations(e.list, e.id).empty() ? 0 : 1;
+    }
+    std::printf("linked designations: %zu of %zu UN entries to OFAC SDN 2021 (reported: %s)\n",
+                linked, un.entries.size(), links ? "yes" : "no");
     std::map<std::string, Tally> strata;
     auto record = [&](const std::string& stratum, const WatchlistEntry& e, const Subject& s) {
       const auto hits = screener.Screen(s, 10, 0.0);

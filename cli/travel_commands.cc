@@ -234,6 +234,7 @@ int TravelScreen(const ScreenArgs& args) {
           {"list", h.list},           {"entry_id", h.entry_id},
           {"name", h.name},           {"kind", std::string(travel::EntryKindName(h.kind))},
           {"score", Round3(h.score)}, {"features", h.features}};
+      if (!h.linked_from.empty()) c["linked_from"] = h.linked_from;
       if (h.alert) {
         c["alert"] = {{"category", std::string(travel::AlertCategoryName(h.alert->category))},
                       {"action", h.alert->action},

@@ -83,6 +83,35 @@ TEST(IssaScreen, ThresholdZeroListsTheKBest) {
   EXPECT_LT(Lines(def.out)[0]["candidates"].size(), 3U);
 }
 
+// A second list naming the same person under another name, with the same passport: the
+// passenger's hit on the first list brings the second list's entry, marked as linked.
+TEST(IssaScreen, LinkedDesignationsFollowTheirCandidate) {
+  const std::string other =
+      WriteInput("alerts_fr.json",
+                 R"({"format": "issa-alerts/1", "list": "sis-fr", "issuing_authority": "FR-DGSI",
+          "alerts": [{"id": "FR-2026-000999", "category": "specific-check",
+                      "action": "Specific check", "expiry": "2029-12-31",
+                      "person": {"names": ["Jean Sidor"], "birth_dates": ["1975-03-14"],
+                                 "documents": [{"type": "passport", "number": "751234567",
+                                                "country": "RU"}]}}]})");
+  const std::string input =
+      WriteInput("pax_linked.ndjson",
+                 "{\"id\":\"x\",\"name\":\"Ivan Petrovich Sidorov\",\"dob\":\"1975-03-14\"}\n");
+  const RunResult r = Issa("screen " + kLists + " " + other + " --input " + input);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 1U);
+  const auto& c = lines[0]["candidates"];
+  ASSERT_EQ(c.size(), 2U) << r.out;
+  EXPECT_EQ(c[0]["entry_id"], "DE-2026-000101");
+  EXPECT_FALSE(c[0].contains("linked_from"));
+  EXPECT_EQ(c[1]["list"], "sis-fr");
+  EXPECT_EQ(c[1]["entry_id"], "FR-2026-000999");
+  EXPECT_EQ(c[1]["linked_from"], "sis-test/DE-2026-000101");
+  EXPECT_EQ(c[1]["score"], c[0]["score"]);
+  EXPECT_EQ(c[1]["alert"]["category"], "specific-check");
+}
+
 TEST(IssaScreen, BadLinesAreReportedAndTheRestScreened) {
   const std::string input = WriteInput("pax_bad.ndjson",
                                        "{\"id\":\"ok\",\"name\":\"Lionel Dumont\"}\n"

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -493,7 +494,6 @@ class Screener::Impl {
         hits.push_back(std::move(h));
       }
     }
-    lock.unlock();
     std::vector<size_t> order(hits.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
@@ -514,21 +514,54 @@ class Screener::Impl {
     sorted.reserve(hits.size());
     for (size_t i : order) sorted.push_back(std::move(hits[i]));
     hits = std::move(sorted);
-    // The same entry found through the person and the vessel query: keep the best.
+    // The same entry found through the person and the vessel query: keep the best. Each
+    // candidate is followed by its linked designations (the same party on other lists).
     std::vector<ScreeningHit> out;
+    auto listed = [&](std::string_view list, std::string_view id) {
+      for (const ScreeningHit& o : out) {
+        if (o.list == list && o.entry_id == id) return true;
+      }
+      return false;
+    };
     for (ScreeningHit& h : hits) {
-      bool seen = false;
-      for (const ScreeningHit& o : out)
-        seen = seen || (o.list == h.list && o.entry_id == h.entry_id);
-      if (!seen) out.push_back(std::move(h));
       if (out.size() >= top) break;
+      if (listed(h.list, h.entry_id)) continue;
+      out.push_back(std::move(h));
+      if (!config_.link_designations) continue;
+      const ScreeningHit& source = out.back();
+      for (const WatchlistEntry* twin : LinkedTo(Key(source.list, source.entry_id))) {
+        if (out.size() >= top) break;
+        if (listed(twin->list, twin->id) || Expired(*twin, config_.as_of)) continue;
+        ScreeningHit t;
+        t.list = twin->list;
+        t.entry_id = twin->id;
+        t.kind = twin->kind;
+        t.name = twin->primary_name();
+        t.score = out.back().score;
+        t.features = out.back().features;
+        t.features.emplace_back("linked_designation");
+        std::sort(t.features.begin(), t.features.end());
+        t.alert = twin->alert;
+        t.linked_from = out.back().list + "/" + out.back().entry_id;
+        out.push_back(std::move(t));
+      }
     }
+    lock.unlock();
     // Ranking mode chose which candidates to list; they are listed best score first.
     if (ranking) {
       std::stable_sort(out.begin(), out.end(), [](const ScreeningHit& a, const ScreeningHit& b) {
         return a.score > b.score;
       });
     }
+    return out;
+  }
+
+  std::vector<std::string> LinkedDesignations(std::string_view list,
+                                              std::string_view entry_id) const {
+    std::shared_lock lock(mu_);
+    std::vector<std::string> out;
+    for (const WatchlistEntry* e : LinkedTo(Key(list, entry_id)))
+      out.push_back(e->list + "/" + e->id);
     return out;
   }
 
@@ -626,6 +659,7 @@ class Screener::Impl {
   Status PutLocked(const WatchlistEntry& e) {
     std::vector<core::Record> records = MatchRecords(e);
     const std::string key = Key(e.list, e.id);
+    UnindexLinksLocked(key);
     for (const core::Record& r : records) ISSA_RETURN_IF_ERROR(matcher_.Upsert(r));
     // Chunks of an earlier version beyond the new count.
     size_t& chunks = chunks_[key];
@@ -635,7 +669,161 @@ class Screener::Impl {
     if (floor_ < config_.match.name_floor) IndexLocked(e, std::move(records));
     entries_[key] = e;
     by_list_[e.list][e.id] = key;
+    IndexLinksLocked(key, e);
     return Status::Ok();
+  }
+
+  // Linked designations (ScreeningConfig::link_designations). What may tie an entry to another
+  // list's entry of the same party: its names of two parts or more that are not weak aliases
+  // (normalised, by name family), its document numbers of six characters or more and, for
+  // persons, its full dates of birth.
+  struct LinkKeys {
+    std::vector<std::string> names;
+    std::string primary;  // the primary name's key in `names`, if it is there
+    std::vector<std::string> documents;
+    std::vector<uint32_t> birth_dates;  // YYYYMMDD
+  };
+  static LinkKeys LinkKeysOf(const WatchlistEntry& e) {
+    LinkKeys k;
+    const char family = static_cast<char>('0' + NameFamily(e.kind));
+    for (const EntryName& n : e.names) {
+      if (n.role == NameRole::kWeakAlias) continue;
+      const std::string normal = matching::NormaliseName(n.text);
+      if (normal.find(' ') == std::string::npos) continue;  // one part
+      k.names.push_back(family + normal);
+      if (n.role == NameRole::kPrimary && k.primary.empty()) k.primary = k.names.back();
+    }
+    for (const EntryDocument& d : e.documents) {
+      if (d.normalised.size() >= 6) k.documents.push_back(d.normalised);
+    }
+    if (e.kind == EntryKind::kPerson) {
+      for (const PartialDate& d : e.birth_dates) {
+        if (d.day != 0) k.birth_dates.push_back(d.year * 10000U + d.month * 100U + d.day);
+      }
+    }
+    for (auto* v : {&k.names, &k.documents}) {
+      std::sort(v->begin(), v->end());
+      v->erase(std::unique(v->begin(), v->end()), v->end());
+    }
+    std::sort(k.birth_dates.begin(), k.birth_dates.end());
+    k.birth_dates.erase(std::unique(k.birth_dates.begin(), k.birth_dates.end()),
+                        k.birth_dates.end());
+    return k;
+  }
+
+  void IndexLinksLocked(const std::string& key, const WatchlistEntry& e) {
+    LinkKeys k = LinkKeysOf(e);
+    for (const std::string& n : k.names) by_link_name_[n].push_back(key);
+    for (const std::string& d : k.documents) by_link_document_[d].push_back(key);
+    for (uint32_t d : k.birth_dates) by_birth_date_[d].push_back(key);
+    link_keys_[key] = std::move(k);
+  }
+
+  void UnindexLinksLocked(const std::string& key) {
+    const auto it = link_keys_.find(key);
+    if (it == link_keys_.end()) return;
+    auto drop = [&](auto& index, const auto& value) {
+      const auto at = index.find(value);
+      if (at == index.end()) return;
+      std::erase(at->second, key);
+      if (at->second.empty()) index.erase(at);
+    };
+    for (const std::string& n : it->second.names) drop(by_link_name_, n);
+    for (const std::string& d : it->second.documents) drop(by_link_document_, d);
+    for (uint32_t d : it->second.birth_dates) drop(by_birth_date_, d);
+    link_keys_.erase(it);
+  }
+
+  static std::string_view ListOfKey(std::string_view key) {
+    return key.substr(0, key.find('\x1f'));
+  }
+
+  // Birth years more than a year apart, or nationalities disjoint (both known).
+  static bool Contradicts(const WatchlistEntry& a, const WatchlistEntry& b) {
+    if (!a.birth_dates.empty() && !b.birth_dates.empty()) {
+      bool near = false;
+      for (const PartialDate& x : a.birth_dates) {
+        for (const PartialDate& y : b.birth_dates) near = near || std::abs(x.year - y.year) <= 1;
+      }
+      if (!near) return true;
+    }
+    if (!a.nationalities.empty() && !b.nationalities.empty()) {
+      for (const std::string& n : a.nationalities) {
+        if (std::find(b.nationalities.begin(), b.nationalities.end(), n) != b.nationalities.end())
+          return false;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  // Two persons' names of which some pair scores at least 0.85.
+  bool NamesAgree(const WatchlistEntry& a, const WatchlistEntry& b) const {
+    for (const EntryName& x : a.names) {
+      for (const EntryName& y : b.names) {
+        if (matching::CompareNames(x.text, y.text, matching::NameKind::kPerson, config_.match)
+                .score >= 0.85)
+          return true;
+      }
+    }
+    return false;
+  }
+
+  // The entries of other lists that denote the same party as the entry `key` (see
+  // ScreeningConfig::link_designations), in key order.
+  std::vector<const WatchlistEntry*> LinkedTo(const std::string& key) const {
+    std::vector<const WatchlistEntry*> out;
+    const auto keys = link_keys_.find(key);
+    const auto self = entries_.find(key);
+    if (keys == link_keys_.end() || self == entries_.end()) return out;
+    const WatchlistEntry& a = self->second;
+    const std::string_view list = ListOfKey(key);
+    std::vector<std::string> linked;
+    auto other = [&](const std::string& k) -> const WatchlistEntry* {
+      if (ListOfKey(k) == list) return nullptr;
+      const auto it = entries_.find(k);
+      if (it == entries_.end() || NameFamily(it->second.kind) != NameFamily(a.kind)) return nullptr;
+      return &it->second;
+    };
+    for (const std::string& d : keys->second.documents) {
+      for (const std::string& k : by_link_document_.at(d)) {
+        const WatchlistEntry* b = other(k);
+        if (b != nullptr && !Contradicts(a, *b)) linked.push_back(k);
+      }
+    }
+    for (uint32_t d : keys->second.birth_dates) {
+      for (const std::string& k : by_birth_date_.at(d)) {
+        const WatchlistEntry* b = other(k);
+        if (b != nullptr && NamesAgree(a, *b)) linked.push_back(k);
+      }
+    }
+    // Names borne by this entry alone in its list and by one entry alone in the other: two of
+    // them, or one that is the primary name of either entry ("ANSAR ALLAH", an alias of both
+    // the Houthis and Hizballah, alone does not link them).
+    std::vector<std::pair<std::string, bool>> by_name;  // (entry key, a primary name shared)
+    for (const std::string& n : keys->second.names) {
+      const std::vector<std::string>& holders = by_link_name_.at(n);
+      size_t own = 0;
+      for (const std::string& k : holders) own += ListOfKey(k) == list ? 1 : 0;
+      if (own != 1) continue;
+      for (const std::string& k : holders) {
+        const WatchlistEntry* b = other(k);
+        if (b == nullptr) continue;
+        size_t theirs = 0;
+        for (const std::string& h : holders) theirs += ListOfKey(h) == ListOfKey(k) ? 1 : 0;
+        if (theirs == 1 && !Contradicts(a, *b))
+          by_name.emplace_back(k, n == keys->second.primary || n == link_keys_.at(k).primary);
+      }
+    }
+    std::sort(by_name.begin(), by_name.end());
+    for (size_t i = 0; i < by_name.size(); ++i) {
+      const bool twice = i + 1 < by_name.size() && by_name[i + 1].first == by_name[i].first;
+      if (by_name[i].second || twice) linked.push_back(by_name[i].first);
+    }
+    std::sort(linked.begin(), linked.end());
+    linked.erase(std::unique(linked.begin(), linked.end()), linked.end());
+    for (const std::string& k : linked) out.push_back(&entries_.at(k));
+    return out;
   }
 
   void RemoveLocked(const std::string& list, const std::string& id) {
@@ -646,6 +834,7 @@ class Screener::Impl {
       chunks_.erase(it);
     }
     UnindexLocked(key);
+    UnindexLinksLocked(key);
     entries_.erase(key);
     const auto it = by_list_.find(list);
     if (it != by_list_.end()) it->second.erase(id);
@@ -1012,6 +1201,11 @@ class Screener::Impl {
   std::unordered_map<std::string, WatchlistEntry> entries_;
   std::unordered_map<std::string, size_t> chunks_;  // entry key -> matching records
   std::map<std::string, std::map<std::string, std::string>> by_list_;  // list -> id -> key
+  // Linked designations: entry key -> its LinkKeys, and entry keys by each of them.
+  std::unordered_map<std::string, LinkKeys> link_keys_;
+  std::unordered_map<std::string, std::vector<std::string>> by_link_name_;
+  std::unordered_map<std::string, std::vector<std::string>> by_link_document_;
+  std::unordered_map<uint32_t, std::vector<std::string>> by_birth_date_;
 };
 
 Screener::Screener(ScreeningConfig config, std::optional<double> floor) {
@@ -1033,6 +1227,10 @@ std::vector<ScreeningHit> Screener::Screen(const Subject& subject, std::optional
 std::vector<ScreeningHit> Screener::ScreenExhaustive(const Subject& subject, size_t top,
                                                      double threshold) const {
   return impl_->Screen(subject, top, threshold, true);
+}
+std::vector<std::string> Screener::LinkedDesignations(std::string_view list,
+                                                      std::string_view entry_id) const {
+  return impl_->LinkedDesignations(list, entry_id);
 }
 size_t Screener::entries() const { return impl_->entries(); }
 size_t Screener::lists() const { return impl_->lists(); }

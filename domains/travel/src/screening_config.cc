@@ -38,7 +38,8 @@ Result<ScreeningConfig> ParseScreeningConfig(std::string_view text, std::string_
     const std::string key(k.str());
     if (key != "alert_threshold" && key != "top_k" && key != "weak_alias_penalty" &&
         key != "rank_token_weight" && key != "short_name_penalty" && key != "as_of" &&
-        key != "cross_script_weight" && key != "cross_script_rank_weight" && key != "weights") {
+        key != "cross_script_weight" && key != "cross_script_rank_weight" &&
+        key != "link_designations" && key != "weights") {
       return Bad(file, "screening." + key, "unknown key");
     }
   }
@@ -55,6 +56,11 @@ Result<ScreeningConfig> ParseScreeningConfig(std::string_view text, std::string_
     if (!v || *v < 1 || *v > 1000)
       return Bad(file, "screening.top_k", "must be an integer in [1, 1000]");
     c.top_k = static_cast<size_t>(*v);
+  }
+  if (const toml::node* n = s->get("link_designations")) {
+    const toml::value<bool>* v = n->as_boolean();
+    if (v == nullptr) return Bad(file, "screening.link_designations", "must be true or false");
+    c.link_designations = v->get();
   }
   if (const toml::node* n = s->get("as_of")) {
     const auto v = n->value<std::string>();

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <thread>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -567,6 +568,115 @@ TEST(Screener, ShortApproximateNamesAloneArePenalised) {
   EXPECT_GE(dated.score, 0.80);
 }
 
+WatchlistEntry Listed(std::string list, std::string id, EntryKind kind,
+                      std::vector<std::string> names, std::vector<PartialDate> born = {}) {
+  WatchlistEntry e = Entry(std::move(id), kind, std::move(names));
+  e.list = std::move(list);
+  e.birth_dates = std::move(born);
+  return e;
+}
+
+// One party on two lists (the UN and OFAC listings of Omar Mahmoud Uthman, 30 Dec 1960): the
+// alias only the UN holds reports the OFAC designation right after the UN one.
+TEST(Screener, LinkedDesignationsFollowTheirCandidate) {
+  WatchlistEntry un = Listed("un-sc", "QDi.031", EntryKind::kPerson, {"OMAR MAHMOUD UTHMAN"},
+                             {PartialDate{1960, 12, 30}});
+  un.names.push_back({"Abu Qatada Al-Filistini", NameRole::kWeakAlias, "Latin", false, false});
+  const WatchlistEntry ofac =
+      Listed("ofac-sdn", "6950", EntryKind::kPerson, {"Omar Mahmoud UTHMAN"},
+             {PartialDate{1960, 12, 30}, PartialDate{1960, 12, 13}});
+  const WatchlistEntry other =
+      Listed("ofac-sdn", "7001", EntryKind::kPerson, {"Omar HASSAN"}, {PartialDate{1960, 12, 30}});
+  Screener screener(ScreeningConfig{}, 0.01);
+  for (const WatchlistEntry* e : {&std::as_const(un), &ofac, &other})
+    ASSERT_TRUE(screener.Put(*e).ok());
+  EXPECT_EQ(screener.LinkedDesignations("ofac-sdn", "6950"),
+            std::vector<std::string>{"un-sc/QDi.031"});
+  EXPECT_EQ(screener.LinkedDesignations("un-sc", "QDi.031"),
+            std::vector<std::string>{"ofac-sdn/6950"});
+  EXPECT_TRUE(screener.LinkedDesignations("ofac-sdn", "7001").empty());  // same date, other name
+
+  const auto hits = screener.Screen(Named("Abu Qatada al-Filistini"), 10, 0.0);
+  ASSERT_GE(hits.size(), 2U);
+  EXPECT_EQ(hits[0].entry_id, "QDi.031");
+  EXPECT_TRUE(hits[0].linked_from.empty());
+  EXPECT_EQ(hits[1].list, "ofac-sdn");
+  EXPECT_EQ(hits[1].entry_id, "6950");
+  EXPECT_EQ(hits[1].linked_from, "un-sc/QDi.031");
+  EXPECT_DOUBLE_EQ(hits[1].score, hits[0].score);
+  EXPECT_NE(std::find(hits[1].features.begin(), hits[1].features.end(), "linked_designation"),
+            hits[1].features.end());
+  EXPECT_EQ(hits[1].name, "Omar Mahmoud UTHMAN");
+  // The link counts within `top`.
+  EXPECT_EQ(screener.Screen(Named("Abu Qatada al-Filistini"), 1, 0.0).size(), 1U);
+
+  // Off by configuration: only what matched.
+  ScreeningConfig off;
+  off.link_designations = false;
+  Screener unlinked(off, 0.01);
+  for (const WatchlistEntry* e : {&std::as_const(un), &ofac, &other})
+    ASSERT_TRUE(unlinked.Put(*e).ok());
+  for (const ScreeningHit& h : unlinked.Screen(Named("Abu Qatada al-Filistini"), 10, 0.0))
+    EXPECT_NE(h.entry_id, "6950");
+
+  // Another date of birth: the shared name alone does not link birth years 10 years apart.
+  WatchlistEntry moved = ofac;
+  moved.birth_dates = {PartialDate{1970, 1, 1}};
+  ASSERT_TRUE(screener.Put(moved).ok());
+  EXPECT_TRUE(screener.LinkedDesignations("un-sc", "QDi.031").empty());
+  ASSERT_TRUE(screener.Put(ofac).ok());
+  screener.Remove("un-sc", "QDi.031");
+  EXPECT_TRUE(screener.LinkedDesignations("ofac-sdn", "6950").empty());
+}
+
+// Names shared by one entry of each list link them (organisations have no date of birth); a name
+// borne by two entries of one list says nothing; nor do entries of one list ever link; a shared
+// document number links.
+TEST(Screener, LinkedDesignationsNeedADistinctiveNameOrADocument) {
+  Screener screener(ScreeningConfig{}, 0.01);
+  ASSERT_TRUE(
+      screener.Put(Listed("un-sc", "KPe.045", EntryKind::kOrganisation, {"KORYO BANK"})).ok());
+  ASSERT_TRUE(
+      screener.Put(Listed("ofac-sdn", "20572", EntryKind::kOrganisation, {"KORYO BANK"})).ok());
+  EXPECT_EQ(screener.LinkedDesignations("un-sc", "KPe.045"),
+            std::vector<std::string>{"ofac-sdn/20572"});
+  ASSERT_TRUE(screener
+                  .Put(Listed("ofac-sdn", "30000", EntryKind::kOrganisation,
+                              {"KORYO CREDIT DEVELOPMENT BANK", "Koryo Bank"}))
+                  .ok());
+  EXPECT_TRUE(screener.LinkedDesignations("un-sc", "KPe.045").empty());
+
+  // One shared alias that is neither entry's primary name (UN: the Houthis, OFAC: Hizballah).
+  ASSERT_TRUE(
+      screener
+          .Put(Listed("un-sc", "YEe.001", EntryKind::kOrganisation, {"THE HOUTHIS", "ANSAR ALLAH"}))
+          .ok());
+  ASSERT_TRUE(screener
+                  .Put(Listed("ofac-sdn", "4697", EntryKind::kOrganisation,
+                              {"HIZBALLAH", "PARTY OF GOD", "ANSAR ALLAH"}))
+                  .ok());
+  EXPECT_TRUE(screener.LinkedDesignations("un-sc", "YEe.001").empty());
+
+  ASSERT_TRUE(screener
+                  .Put(Listed("un-sc", "QDi.900", EntryKind::kPerson, {"AHMED ALI SALEH"},
+                              {PartialDate{1975, 3, 4}}))
+                  .ok());
+  ASSERT_TRUE(screener
+                  .Put(Listed("un-sc", "QDi.901", EntryKind::kPerson, {"Ahmed Ali SALEH"},
+                              {PartialDate{1975, 3, 4}}))
+                  .ok());
+  EXPECT_TRUE(screener.LinkedDesignations("un-sc", "QDi.900").empty());
+
+  WatchlistEntry a = Listed("alerts-de", "A-1", EntryKind::kPerson, {"Ivan PETROV"});
+  a.documents.push_back({"passport", "75 1234567", "751234567", "RU"});
+  WatchlistEntry b = Listed("alerts-fr", "B-7", EntryKind::kPerson, {"Iwan Petrow"});
+  b.documents.push_back({"passport", "751234567", "751234567", "RU"});
+  ASSERT_TRUE(screener.Put(a).ok());
+  ASSERT_TRUE(screener.Put(b).ok());
+  EXPECT_EQ(screener.LinkedDesignations("alerts-fr", "B-7"),
+            std::vector<std::string>{"alerts-de/A-1"});
+}
+
 TEST(ScreeningConfigToml, ReadsValuesAndNamesBadKeys) {
   auto c = ParseScreeningConfig(
       "[screening]\nalert_threshold = 0.85\ntop_k = 5\nas_of = \"2026-01-02\"\n"
@@ -587,6 +697,13 @@ TEST(ScreeningConfigToml, ReadsValuesAndNamesBadKeys) {
   EXPECT_FALSE(ParseScreeningConfig("[screening]\nrank_token_weight = 1.5\n", "s.toml").ok());
   EXPECT_EQ(FormatDate(c->as_of), "2026-01-02");
   EXPECT_DOUBLE_EQ(c->match.birth_date_bonus, 0.2);
+  EXPECT_TRUE(c->link_designations);
+  auto unlinked = ParseScreeningConfig("[screening]\nlink_designations = false\n", "s.toml");
+  ASSERT_TRUE(unlinked.ok()) << unlinked.status().ToString();
+  EXPECT_FALSE(unlinked->link_designations);
+  auto not_bool = ParseScreeningConfig("[screening]\nlink_designations = 1\n", "s.toml");
+  ASSERT_FALSE(not_bool.ok());
+  EXPECT_NE(not_bool.status().message().find("screening.link_designations"), std::string::npos);
   auto bad = ParseScreeningConfig("[screening]\nalert_threshold = 2\n", "s.toml");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("screening.alert_threshold"), std::string::npos);

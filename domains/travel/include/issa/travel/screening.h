@@ -46,6 +46,15 @@ struct ScreeningConfig {
   // with parts missing, says little about who it is (bench/RESULTS.md: the alert rate on names
   // not listed against the alert rate of true aliases).
   double short_name_penalty = 0.10;
+  // Linked designations: one party listed by two lists (the UN and OFAC both list most Al-Qaida
+  // designations). When a candidate is reported, the entries of other lists that denote the same
+  // party are reported right after it, with its score, feature "linked_designation" and
+  // `linked_from` naming it. Two entries of different lists are linked when they share (1) a
+  // document number, or (2) a full date of birth and a name (two persons' names scoring at least
+  // 0.85), or (3) a name of two parts or more that no other entry of either list bears and that
+  // is not a weak alias, with nothing contradicting (birth years more than a year apart,
+  // nationalities disjoint). Entries of one list are never linked: a list names each party once.
+  bool link_designations = true;
   // Alerts whose expiry date is before this day are not screened against (empty: none expire).
   PartialDate as_of;
   // Weights of every feature (docs/matching.md); its `threshold` is set by the Screener. Against
@@ -59,7 +68,8 @@ struct ScreeningConfig {
   }();
 };
 
-// Reads a TOML file's [screening] table (alert_threshold, top_k, weak_alias_penalty, as_of) and
+// Reads a TOML file's [screening] table (alert_threshold, top_k, weak_alias_penalty, as_of,
+// link_designations) and
 // its [screening.weights] table (any MatchConfig weight by name, e.g. birth_date_bonus).
 // InvalidArgument naming the key on a wrong type or an out-of-range value.
 Result<ScreeningConfig> ParseScreeningConfig(std::string_view toml, std::string_view file_name);
@@ -98,6 +108,9 @@ struct ScreeningHit {
   // "document_number", "imo", "mmsi", "registration", "name~common", "name~short"...
   std::vector<std::string> features;
   std::optional<AlertDetails> alert;  // alert lists: the category and the action to take
+  // A linked designation (ScreeningConfig::link_designations): the candidate, "list/entry_id",
+  // that matched and denotes the same party. Empty otherwise.
+  std::string linked_from;
 };
 
 // Holds every loaded list in one matching index. Screen may run concurrently from any number of
@@ -125,6 +138,11 @@ class Screener {
   // The peer for benchmarks and tests: the same scoring applied to every entry, no blocking.
   std::vector<ScreeningHit> ScreenExhaustive(const Subject& subject, size_t top,
                                              double threshold) const;
+
+  // The entries of other lists linked to this one as the same party
+  // (ScreeningConfig::link_designations), as "list/entry_id", whatever the configuration.
+  std::vector<std::string> LinkedDesignations(std::string_view list,
+                                              std::string_view entry_id) const;
 
   size_t entries() const;
   size_t lists() const;
