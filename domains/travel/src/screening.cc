@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <shared_mutex>
+#include <tuple>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -122,6 +123,10 @@ bool Expired(const WatchlistEntry& e, PartialDate as_of) {
   if (!e.alert || !e.alert->expiry.known() || !as_of.known()) return false;
   const auto key = [](PartialDate d) { return d.year * 10000 + d.month * 100 + d.day; };
   return key(e.alert->expiry) < key(as_of);
+}
+
+bool Has(const std::vector<std::string>& features, std::string_view feature) {
+  return std::find(features.begin(), features.end(), feature) != features.end();
 }
 
 bool HasIdentifierFeature(const std::vector<std::string>& f) {
@@ -264,6 +269,139 @@ float PartsWeight(const std::vector<QueryKey>& keys) {
   return sum;
 }
 
+// Abbreviations of organisation names (ScreeningConfig::abbreviation_weight): syllabic
+// abbreviations and initialisms of a company's long name, the way Colombian companies on the
+// OFAC list are known (SOCOVALLE for SOciedad COnstructora y administradora del VALLE, ACA for
+// Asesores Consultores Asociados).
+// Abbreviations shorter than this are too ambiguous to spell out (two letters fit thousands of
+// names).
+constexpr size_t kShortestAbbreviation = 3;
+// A query word held by at most this many organisations still reads as an abbreviation (the
+// same company may be listed twice, or an unrelated one go by the same letters).
+constexpr size_t kRareAbbreviation = 3;
+// Words may be passed over between the spelled ones (CONPUERTO: CONstrucciones progreso del
+// PUERTO) only before a piece of at least this many letters: a single letter after skipped
+// words could stand for almost any of them.
+constexpr size_t kPieceAfterSkip = 3;
+
+// Legal forms (S.A., LTDA, E.U., CIA, CO for Company) and connectives (DE, DEL, Y, OF): an
+// abbreviation may spell them (GLBC: Great Lakes Business Company; CRYMSA: Comercial de
+// Rodajes Y Maquinaria S.A.) or pass over them, and a query word that is one says nothing.
+bool AbbreviationFiller(std::string_view word) {
+  static const std::array<std::string_view, 44> kFillers = {
+      "sa", "sas", "saa", "sac", "sl",  "srl", "sarl", "spa", "ltda", "ltd", "llc",
+      "lp", "llp", "eu",  "cia", "co",  "inc", "corp", "plc", "gmbh", "ag",  "bv",
+      "nv", "cv",  "ca",  "de",  "del", "y",   "e",    "el",  "la",   "los", "las",
+      "lo", "the", "of",  "and", "et",  "des", "du",   "da",  "do",   "dos", "das"};
+  return std::find(kFillers.begin(), kFillers.end(), word) != kFillers.end();
+}
+
+struct SpellableWord {
+  std::string text;
+  bool filler = false;  // AbbreviationFiller
+};
+
+// The words of an organisation's name an abbreviation may spell, in order, from its first word
+// that is no filler on; dotted initials read as one word (M.T.T. -> "mtt", S. A. -> "sa", so that
+// a legal form written with dots is recognised as one).
+std::vector<SpellableWord> SpellableWords(std::string_view name) {
+  std::vector<SpellableWord> words;
+  bool initial = false;  // the last chunk was one letter (S. of S. A.)
+  size_t at = 0;
+  while (at < name.size()) {
+    const size_t end = std::min(name.find(' ', at), name.size());
+    const matching::PreparedName chunk =
+        matching::PrepareName(name.substr(at, end - at), matching::NameKind::kOrganisation);
+    at = end + 1;
+    std::vector<std::string> parts;  // the chunk's parts, its initials joined
+    for (size_t i = 0; i < chunk.regular && i < chunk.units.size(); ++i) {
+      const std::string& text = chunk.units[i].text;
+      if (text.size() == 1 && i > 0 && chunk.units[i - 1].text.size() == 1) {
+        parts.back() += text;
+      } else {
+        parts.push_back(text);
+      }
+    }
+    if (parts.empty()) continue;
+    const bool letter = parts.size() == 1 && parts[0].size() == 1;
+    if (letter && initial) {
+      words.back().text += parts[0];
+    } else {
+      for (std::string& part : parts) words.push_back({std::move(part), false});
+    }
+    initial = letter;
+  }
+  for (SpellableWord& w : words) w.filler = AbbreviationFiller(w.text);
+  const auto first =
+      std::find_if(words.begin(), words.end(), [](const SpellableWord& w) { return !w.filler; });
+  words.erase(words.begin(), first);
+  return words;
+}
+
+// How well `words` spell `abbreviation`: the abbreviation is the concatenation of non-empty
+// beginnings of words in order, the first word's included and at least two that are no fillers,
+// every letter spelled; words other than fillers may be passed over only before a piece of
+// kPieceAfterSkip letters or more. Among the spellings, the one using most of the words, then
+// the one with the longest pieces (letters outside one-letter pieces). Returns the share of the
+// name's words used (fillers counting only when used), 0 when none spells it.
+double SpelledShare(std::string_view abbreviation, const std::vector<SpellableWord>& words) {
+  const size_t m = abbreviation.size();
+  const size_t n = words.size();
+  if (n < 2 || m < 2 || words[0].text[0] != abbreviation[0]) return 0;
+  // best[i * n + j]: the best spelling of the first i letters with word j last; unreachable
+  // when it uses no word.
+  struct Value {
+    size_t words = 0;    // used
+    size_t fillers = 0;  // of those, fillers
+    size_t letters = 0;  // in pieces longer than a letter
+  };
+  std::vector<Value> best((m + 1) * n);
+  auto extend = [&](size_t i, size_t j, Value from, size_t shortest) {
+    const std::string& w = words[j].text;
+    for (size_t len = 1; len <= w.size() && i + len <= m && w[len - 1] == abbreviation[i + len - 1];
+         ++len) {
+      if (len < shortest) continue;
+      const Value v{from.words + 1, from.fillers + (words[j].filler ? 1 : 0),
+                    from.letters + (len > 1 ? len : 0)};
+      Value& to = best[(i + len) * n + j];
+      if (std::tie(v.words, v.letters) > std::tie(to.words, to.letters)) to = v;
+    }
+  };
+  extend(0, 0, Value{}, 1);
+  for (size_t i = 1; i < m; ++i) {
+    for (size_t j = 0; j + 1 < n; ++j) {
+      const Value from = best[i * n + j];
+      if (from.words == 0) continue;
+      bool skipped = false;  // a word other than a filler passed over
+      for (size_t next = j + 1; next < n; ++next) {
+        extend(i, next, from, skipped ? kPieceAfterSkip : 1);
+        skipped = skipped || !words[next].filler;
+      }
+    }
+  }
+  Value spelled;
+  for (size_t j = 1; j < n; ++j) {
+    const Value& v = best[m * n + j];
+    if (std::tie(v.words, v.letters) > std::tie(spelled.words, spelled.letters)) spelled = v;
+  }
+  if (spelled.words - spelled.fillers < 2) return 0;
+  const auto significant = static_cast<size_t>(
+      std::count_if(words.begin(), words.end(), [](const SpellableWord& w) { return !w.filler; }));
+  return static_cast<double>(spelled.words) / static_cast<double>(significant + spelled.fillers);
+}
+
+// Retrieval keys of an organisation name for its abbreviations (its spellable words): "f" and
+// the first word's first two letters, for spellings whose first piece is longer than a letter;
+// "i", the first word's initial and a later word's initial, for spellings whose first piece is
+// the initial (the second piece then begins a later word).
+void AbbreviationKeys(const std::vector<SpellableWord>& words, std::vector<std::string>& out) {
+  if (words.size() < 2) return;
+  const std::string& first = words[0].text;
+  if (first.size() >= 2) out.push_back("f" + first.substr(0, 2));
+  for (size_t j = 1; j < words.size(); ++j)
+    out.push_back(std::string{'i', first[0], words[j].text[0]});
+}
+
 }  // namespace
 
 class Screener::Impl {
@@ -369,7 +507,7 @@ class Screener::Impl {
     std::vector<QueryKey> query_keys;
     if (ranking && !s.name.empty())
       query_keys = QueryKeys(matching::PrepareName(s.name, NameKindOf(s.kind)), NameFamily(s.kind));
-    const float query_idf = PartsWeight(query_keys);
+    float query_idf = PartsWeight(query_keys);
     // Names in another script than Latin (UN original-script names) are read through a
     // transliteration: their parts say little as tokens; they are ranked by the similarity of
     // the whole name's consonant skeleton with the entry's names instead (CrossScript below).
@@ -385,6 +523,27 @@ class Screener::Impl {
     // Ranking score: the match score blended with the share of the query's (IDF-weighted) name
     // parts and skeletons that the entry's names hold (Latin names), or with the skeleton
     // similarity (other scripts).
+    // An organisation's name written as an abbreviation: the organisations whose names spell it.
+    std::vector<Spelling> spellings;
+    if (ranking && !exhaustive && !other_script) {
+      const std::string abbreviation = AbbreviationOf(s);
+      if (!abbreviation.empty()) spellings = Spellings(abbreviation, limit);
+      // An abbreviation no name holds has no key among the query's: it weighs as a part held by
+      // one organisation (the one it stands for), so that entries holding only the query's
+      // legal form (S.A.) do not hold the whole query.
+      if (!spellings.empty() && OrganisationsHolding(abbreviation) == 0) {
+        const auto organisations = static_cast<double>(
+            family_entries_[static_cast<size_t>(NameFamily(EntryKind::kOrganisation))]);
+        query_idf += static_cast<float>(std::log(1.0 + organisations));
+      }
+    }
+    auto spelling_of = [&](const WatchlistEntry& e) -> const Spelling* {
+      if (spellings.empty()) return nullptr;
+      const std::string key = Key(e.list, e.id);
+      const auto it = std::find_if(spellings.begin(), spellings.end(),
+                                   [&](const Spelling& sp) { return sp.key == key; });
+      return it == spellings.end() ? nullptr : &*it;
+    };
     auto rank_of = [&](double score, float overlap) {
       if (other_script) return (1 - w) * score + w * overlap;
       return (1 - w) * score + w * (query_idf > 0 ? overlap / query_idf : 0.0);
@@ -414,6 +573,30 @@ class Screener::Impl {
       if (!exhaustive && subject_query && query_skeleton.size() >= 2) {
         CrossScript(s, q, query_skeleton, limit, seen, all);
       }
+      // An organisation spelling the query's abbreviation scores at least abbreviation_weight ×
+      // SpellingQuality (feature "name~abbreviation"), under the alert threshold by default: the
+      // spelling ranks it, it does not alert on its own.
+      if (subject_query) {
+        for (const Spelling& sp : spellings) {
+          auto at = std::find_if(all.begin(), all.end(), [&](const auto& candidate) {
+            return Key(candidate.first->list, candidate.first->id) == sp.key;
+          });
+          if (at == all.end()) {
+            Result<matching::Candidate> c = CompareEntry(q, slots_[slot_of_.at(sp.key)]);
+            if (!c.ok()) continue;
+            c->record_id = sp.key;
+            seen.push_back(sp.key);
+            all.emplace_back(&entries_.at(sp.key), std::move(*c));
+            at = all.end() - 1;
+          }
+          matching::Candidate& c = at->second;
+          const double lifted = config_.abbreviation_weight * SpellingQuality(sp);
+          if (lifted > c.score + 1e-9) {
+            c.score = lifted;
+            c.features.emplace_back("name~abbreviation");
+          }
+        }
+      }
       // Skeleton evidence for a name in another script: an entry's name whose consonant
       // skeleton resembles the query's scores at most cross_script_weight × the similarity
       // (feature "name~skeleton"), under the alert threshold by default: it ranks, it does not
@@ -442,6 +625,11 @@ class Screener::Impl {
           const Evidence ev = EvidenceOf(query_keys, Key(all[i].first->list, all[i].first->id));
           overlap[i] = ev.overlap;
           support[i] = ev.support;
+          // The abbreviation is the query's only distinctive word, which the spelling name
+          // holds in full: the query's parts count as held, to the measure of the spelling.
+          if (const Spelling* sp = spelling_of(*all[i].first)) {
+            overlap[i] = std::max(overlap[i], static_cast<float>(SpellingQuality(*sp) * query_idf));
+          }
         }
         // Only the best few by ranking score are explained (Explain compares every name).
         const size_t keep = top * 3 + 10;
@@ -486,7 +674,11 @@ class Screener::Impl {
         h.score = c.score;
         h.features = c.features;
         h.alert = e.alert;
-        Explain(s, q.type, e, h);
+        const Spelling* spelled = subject_query ? spelling_of(e) : nullptr;
+        Explain(s, q.type, e, h,
+                spelled != nullptr && Has(h.features, "name~abbreviation")
+                    ? std::optional<size_t>(spelled->name)
+                    : std::nullopt);
         if (h.score + 1e-9 < threshold) continue;
         rarity.push_back(overlap[i]);
         backing.push_back(support[i]);
@@ -578,15 +770,16 @@ class Screener::Impl {
   const ScreeningConfig& config() const { return config_; }
 
  private:
-  // Names the entry's name that matched best and marks weak aliases and original scripts.
+  // Names the entry's name that matched best (`spelled`: the name spelling the query's
+  // abbreviation, when that is what scores) and marks weak aliases and original scripts.
   void Explain(const Subject& s, const std::string& query_type, const WatchlistEntry& e,
-               ScreeningHit& h) const {
+               ScreeningHit& h, std::optional<size_t> spelled = std::nullopt) const {
     if (e.names.empty()) {
       if (!e.documents.empty()) h.name = e.documents.front().number;
       return;
     }
-    size_t best = 0;
-    if (query_type != "Vessel" && query_type != "Aircraft" && !s.name.empty()) {
+    size_t best = spelled.value_or(0);
+    if (!spelled && query_type != "Vessel" && query_type != "Aircraft" && !s.name.empty()) {
       double best_score = -1;
       const matching::NameKind kind = e.kind == EntryKind::kOrganisation
                                           ? matching::NameKind::kOrganisation
@@ -852,6 +1045,10 @@ class Screener::Impl {
     std::vector<std::pair<uint32_t, uint16_t>> key_names;
     std::vector<std::string> skeletons;  // NameSkeleton of each name
     std::vector<uint32_t> grams;         // ids of the skeletons' letter pairs
+    // Organisations: each name's SpellableWords (none for a name in another script), and the
+    // entry's AbbreviationKeys.
+    std::vector<std::vector<SpellableWord>> spellable;
+    std::vector<std::string> abbreviation_keys;
     bool live = false;
   };
 
@@ -886,7 +1083,18 @@ class Screener::Impl {
       slot.skeletons.push_back(matching::NameSkeleton(slot.names.back()));
       const std::string& sk = slot.skeletons.back();
       LetterPairs(sk, grams);
+      if (e.kind == EntryKind::kOrganisation) {
+        slot.spellable.push_back(n.original_script || NonLatin(n.text)
+                                     ? std::vector<SpellableWord>{}
+                                     : SpellableWords(n.text));
+        AbbreviationKeys(slot.spellable.back(), slot.abbreviation_keys);
+      }
     }
+    std::sort(slot.abbreviation_keys.begin(), slot.abbreviation_keys.end());
+    slot.abbreviation_keys.erase(
+        std::unique(slot.abbreviation_keys.begin(), slot.abbreviation_keys.end()),
+        slot.abbreviation_keys.end());
+    for (const std::string& k : slot.abbreviation_keys) abbreviation_postings_[k].push_back(id);
     std::sort(grams.begin(), grams.end());
     grams.erase(std::unique(grams.begin(), grams.end()), grams.end());
     for (const std::string& g : grams) {
@@ -942,6 +1150,10 @@ class Screener::Impl {
     }
     for (uint32_t g : slot.grams) {
       auto& p = gram_postings_[g];
+      p.erase(std::remove(p.begin(), p.end(), it->second), p.end());
+    }
+    for (const std::string& k : slot.abbreviation_keys) {
+      auto& p = abbreviation_postings_[k];
       p.erase(std::remove(p.begin(), p.end(), it->second), p.end());
     }
     slot = Slot{};
@@ -1114,6 +1326,75 @@ class Screener::Impl {
     }
   }
 
+  // An organisation whose name spells the query's abbreviation: which of its names, and the
+  // share of that name's words spelled (SpelledShare).
+  struct Spelling {
+    std::string key;  // the entry's
+    size_t name = 0;  // index in the entry's names
+    double share = 0;
+  };
+
+  // The abbreviation an organisation is screened by: the query's only spellable word that is no
+  // filler, of letters only, kShortestAbbreviation or more of them, held by at most
+  // kRareAbbreviation organisations (a word common on the lists is a word, not an
+  // abbreviation); "" otherwise.
+  std::string AbbreviationOf(const Subject& s) const {
+    if (s.kind != EntryKind::kOrganisation || config_.abbreviation_weight <= 0 || NonLatin(s.name))
+      return {};
+    std::vector<SpellableWord> words = SpellableWords(s.name);
+    std::erase_if(words, [](const SpellableWord& w) { return w.filler; });
+    if (words.size() != 1) return {};
+    std::string& word = words[0].text;
+    if (word.size() < kShortestAbbreviation ||
+        !std::all_of(word.begin(), word.end(), [](char c) { return c >= 'a' && c <= 'z'; }) ||
+        OrganisationsHolding(word) > kRareAbbreviation)
+      return {};
+    return std::move(word);
+  }
+
+  // How many organisations' names hold `word` as a part.
+  size_t OrganisationsHolding(const std::string& word) const {
+    const auto it = key_ids_.find("t" + word);
+    const auto family = static_cast<size_t>(NameFamily(EntryKind::kOrganisation));
+    return it == key_ids_.end() ? 0 : family_postings_[it->second][family];
+  }
+
+  // The organisations whose names spell `abbreviation`, the most words of a name spelled first,
+  // at most `limit`: those under its AbbreviationKeys, each name checked by SpelledShare.
+  std::vector<Spelling> Spellings(const std::string& abbreviation, size_t limit) const {
+    std::vector<uint32_t> ids;
+    for (const std::string& k :
+         {"f" + abbreviation.substr(0, 2), std::string{'i', abbreviation[0], abbreviation[1]}}) {
+      const auto it = abbreviation_postings_.find(k);
+      if (it != abbreviation_postings_.end())
+        ids.insert(ids.end(), it->second.begin(), it->second.end());
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::vector<Spelling> out;
+    for (uint32_t id : ids) {
+      const Slot& slot = slots_[id];
+      Spelling best;
+      for (size_t n = 0; n < slot.spellable.size(); ++n) {
+        const double share = SpelledShare(abbreviation, slot.spellable[n]);
+        if (share > best.share) best = {slot.key, n, share};
+      }
+      if (best.share > 0) out.push_back(std::move(best));
+    }
+    const size_t keep = std::min(out.size(), limit);
+    std::partial_sort(out.begin(), out.begin() + static_cast<long>(keep), out.end(),
+                      [](const Spelling& a, const Spelling& b) {
+                        return a.share > b.share || (a.share == b.share && a.key < b.key);
+                      });
+    out.resize(keep);
+    return out;
+  }
+
+  // How much a spelling says, in [0.5, 1]: half for spelling the abbreviation at all, half by
+  // the share of the name's words it spells (ACA spells all of Asesores Consultores Asociados;
+  // INPESCA two of Industria de Pesca sobre el Pacifico's four).
+  static double SpellingQuality(const Spelling& spelling) { return 0.5 + 0.5 * spelling.share; }
+
   // The query scored by Matcher::Compare against the best of an entry's matching records.
   Result<matching::Candidate> CompareEntry(const core::Record& query, const Slot& slot) const {
     Result<matching::Candidate> c = InvalidArgument("no matching record");
@@ -1190,6 +1471,8 @@ class Screener::Impl {
   // A part's text and its one-letter deletions -> the parts' key ids (typo neighbours of a query
   // part the index does not hold, SymSpell-style: two parts meet within two edits).
   std::unordered_map<std::string, std::vector<uint32_t>> deletions_;
+  // AbbreviationKeys -> the organisations' slots.
+  std::unordered_map<std::string, std::vector<uint32_t>> abbreviation_postings_;
   // By key: the entries of each name family (NameFamily) holding it; and entries by family.
   std::vector<std::array<uint32_t, 3>> family_postings_;
   std::array<size_t, 3> family_entries_{};

@@ -39,7 +39,7 @@ Result<ScreeningConfig> ParseScreeningConfig(std::string_view text, std::string_
     if (key != "alert_threshold" && key != "top_k" && key != "weak_alias_penalty" &&
         key != "rank_token_weight" && key != "short_name_penalty" && key != "as_of" &&
         key != "cross_script_weight" && key != "cross_script_rank_weight" &&
-        key != "link_designations" && key != "weights") {
+        key != "link_designations" && key != "abbreviation_weight" && key != "weights") {
       return Bad(file, "screening." + key, "unknown key");
     }
   }
@@ -51,6 +51,8 @@ Result<ScreeningConfig> ParseScreeningConfig(std::string_view text, std::string_
       number(*s, "screening.", "cross_script_weight", c.cross_script_weight, 0, 1));
   ISSA_RETURN_IF_ERROR(
       number(*s, "screening.", "cross_script_rank_weight", c.cross_script_rank_weight, 0, 1));
+  ISSA_RETURN_IF_ERROR(
+      number(*s, "screening.", "abbreviation_weight", c.abbreviation_weight, 0, 1));
   if (const toml::node* n = s->get("top_k")) {
     const auto v = n->value<int64_t>();
     if (!v || *v < 1 || *v > 1000)

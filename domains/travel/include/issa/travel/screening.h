@@ -40,6 +40,14 @@ struct ScreeningConfig {
   // Ranking mode, names in another script: candidates are ordered by (1 - w) × score + w × the
   // skeleton similarity.
   double cross_script_rank_weight = 0.50;
+  // Ranking mode, organisations: a query whose only distinctive word (legal forms and particles
+  // aside) is unknown to the lists or rare, e.g. SOCOVALLE or M.T.T., and that the words of an
+  // organisation's name spell in order from their beginnings (SOciedad COnstructora y
+  // administradora del VALLE; Maquinaria Tecnica y Tierras), makes that organisation a
+  // candidate scoring abbreviation_weight × (0.5 + 0.5 × the share of the name's words spelled)
+  // (feature "name~abbreviation"): under the alert threshold, it ranks, it does not alert on its
+  // own. 0 turns it off.
+  double abbreviation_weight = 0.75;
   // A person found on an approximate name ("name~fuzzy" or "name~partial") of at most two
   // parts, with nothing else agreeing (no date of birth, no identifier), loses this much
   // (feature "name~short"): a spelling variant of a given name and a surname, or a listed name
