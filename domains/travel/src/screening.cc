@@ -269,6 +269,10 @@ float PartsWeight(const std::vector<QueryKey>& keys) {
   return sum;
 }
 
+// Linked designations (ScreeningConfig::link_designations): a document number or a date of birth
+// borne by more entries than this is not taken as evidence of one party.
+constexpr size_t kDistinctiveHolders = 16;
+
 // Abbreviations of organisation names (ScreeningConfig::abbreviation_weight): syllabic
 // abbreviations and initialisms of a company's long name, the way Colombian companies on the
 // OFAC list are known (SOCOVALLE for SOciedad COnstructora y administradora del VALLE, ACA for
@@ -501,9 +505,9 @@ class Screener::Impl {
     std::vector<double> rank;    // ranking mode: the ranking score; else the score
     // Room for candidates dropped below (expired, weak alias); ranking mode looks wider so that
     // the token overlap can reorder them.
+    std::shared_lock lock(mu_);
     const bool ranking = threshold < config_.match.name_floor && !slot_of_.empty();
     const size_t limit = ranking ? top * 3 + 20 : top + 8;
-    std::shared_lock lock(mu_);
     std::vector<QueryKey> query_keys;
     if (ranking && !s.name.empty())
       query_keys = QueryKeys(matching::PrepareName(s.name, NameKindOf(s.kind)), NameFamily(s.kind));
@@ -720,7 +724,8 @@ class Screener::Impl {
       if (listed(h.list, h.entry_id)) continue;
       out.push_back(std::move(h));
       if (!config_.link_designations) continue;
-      const ScreeningHit& source = out.back();
+      // A copy: `out` grows below.
+      const ScreeningHit source = out.back();
       for (const WatchlistEntry* twin : LinkedTo(Key(source.list, source.entry_id))) {
         if (out.size() >= top) break;
         if (listed(twin->list, twin->id) || Expired(*twin, config_.as_of)) continue;
@@ -729,12 +734,12 @@ class Screener::Impl {
         t.entry_id = twin->id;
         t.kind = twin->kind;
         t.name = twin->primary_name();
-        t.score = out.back().score;
-        t.features = out.back().features;
+        t.score = source.score;
+        t.features = source.features;
         t.features.emplace_back("linked_designation");
         std::sort(t.features.begin(), t.features.end());
         t.alert = twin->alert;
-        t.linked_from = out.back().list + "/" + out.back().entry_id;
+        t.linked_from = source.list + "/" + source.entry_id;
         out.push_back(std::move(t));
       }
     }
@@ -852,7 +857,6 @@ class Screener::Impl {
   Status PutLocked(const WatchlistEntry& e) {
     std::vector<core::Record> records = MatchRecords(e);
     const std::string key = Key(e.list, e.id);
-    UnindexLinksLocked(key);
     for (const core::Record& r : records) ISSA_RETURN_IF_ERROR(matcher_.Upsert(r));
     // Chunks of an earlier version beyond the new count.
     size_t& chunks = chunks_[key];
@@ -862,6 +866,7 @@ class Screener::Impl {
     if (floor_ < config_.match.name_floor) IndexLocked(e, std::move(records));
     entries_[key] = e;
     by_list_[e.list][e.id] = key;
+    UnindexLinksLocked(key);
     IndexLinksLocked(key, e);
     return Status::Ok();
   }
@@ -950,16 +955,20 @@ class Screener::Impl {
     return false;
   }
 
-  // Two persons' names of which some pair scores at least 0.85.
+  // Two persons' names agree: the primary name of either scores at least 0.85 against a name of
+  // the other (linear in the names, not quadratic: entries may bear dozens).
   bool NamesAgree(const WatchlistEntry& a, const WatchlistEntry& b) const {
-    for (const EntryName& x : a.names) {
-      for (const EntryName& y : b.names) {
-        if (matching::CompareNames(x.text, y.text, matching::NameKind::kPerson, config_.match)
+    auto agree = [&](const WatchlistEntry& x, const WatchlistEntry& y) {
+      if (x.names.empty()) return false;
+      for (const EntryName& n : y.names) {
+        if (matching::CompareNames(x.names.front().text, n.text, matching::NameKind::kPerson,
+                                   config_.match)
                 .score >= 0.85)
           return true;
       }
-    }
-    return false;
+      return false;
+    };
+    return agree(a, b) || agree(b, a);
   }
 
   // The entries of other lists that denote the same party as the entry `key` (see
@@ -978,14 +987,20 @@ class Screener::Impl {
       if (it == entries_.end() || NameFamily(it->second.kind) != NameFamily(a.kind)) return nullptr;
       return &it->second;
     };
+    // A number or a date borne by many entries tells nothing about one party (1 January for an
+    // unknown day, a placeholder number) and would cost a comparison with each.
     for (const std::string& d : keys->second.documents) {
-      for (const std::string& k : by_link_document_.at(d)) {
+      const std::vector<std::string>& holders = by_link_document_.at(d);
+      if (holders.size() > kDistinctiveHolders) continue;
+      for (const std::string& k : holders) {
         const WatchlistEntry* b = other(k);
         if (b != nullptr && !Contradicts(a, *b)) linked.push_back(k);
       }
     }
     for (uint32_t d : keys->second.birth_dates) {
-      for (const std::string& k : by_birth_date_.at(d)) {
+      const std::vector<std::string>& holders = by_birth_date_.at(d);
+      if (holders.size() > kDistinctiveHolders) continue;
+      for (const std::string& k : holders) {
         const WatchlistEntry* b = other(k);
         if (b != nullptr && NamesAgree(a, *b)) linked.push_back(k);
       }
@@ -996,15 +1011,28 @@ class Screener::Impl {
     std::vector<std::pair<std::string, bool>> by_name;  // (entry key, a primary name shared)
     for (const std::string& n : keys->second.names) {
       const std::vector<std::string>& holders = by_link_name_.at(n);
-      size_t own = 0;
-      for (const std::string& k : holders) own += ListOfKey(k) == list ? 1 : 0;
-      if (own != 1) continue;
+      // Holders by list, in one pass (a common name may have thousands).
+      std::vector<std::pair<std::string_view, size_t>> per_list;
+      for (const std::string& k : holders) {
+        const std::string_view l = ListOfKey(k);
+        const auto it = std::find_if(per_list.begin(), per_list.end(),
+                                     [&](const auto& p) { return p.first == l; });
+        if (it == per_list.end()) {
+          per_list.emplace_back(l, 1);
+        } else {
+          ++it->second;
+        }
+      }
+      auto alone = [&](std::string_view l) {
+        for (const auto& [name, count] : per_list) {
+          if (name == l) return count == 1;
+        }
+        return false;
+      };
+      if (!alone(list)) continue;
       for (const std::string& k : holders) {
         const WatchlistEntry* b = other(k);
-        if (b == nullptr) continue;
-        size_t theirs = 0;
-        for (const std::string& h : holders) theirs += ListOfKey(h) == ListOfKey(k) ? 1 : 0;
-        if (theirs == 1 && !Contradicts(a, *b))
+        if (b != nullptr && alone(ListOfKey(k)) && !Contradicts(a, *b))
           by_name.emplace_back(k, n == keys->second.primary || n == link_keys_.at(k).primary);
       }
     }

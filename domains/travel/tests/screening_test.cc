@@ -721,6 +721,36 @@ TEST(Screener, LinkedDesignationsFollowTheirCandidate) {
   EXPECT_TRUE(screener.LinkedDesignations("ofac-sdn", "6950").empty());
 }
 
+// One party on three lists: each linked entry names the candidate it follows, once.
+TEST(Screener, EveryLinkedDesignationNamesItsCandidate) {
+  Screener screener(ScreeningConfig{}, 0.01);
+  for (const char* list : {"eu-fsf", "ofac-sdn", "un-sc"}) {
+    ASSERT_TRUE(screener.Put(Listed(list, "1", EntryKind::kOrganisation, {"KORYO BANK"})).ok());
+  }
+  Subject s = Named("Koryo Bank");
+  s.kind = EntryKind::kOrganisation;
+  for (const double threshold : {0.0, 0.8}) {
+    const auto hits = screener.Screen(s, 10, threshold);
+    ASSERT_EQ(hits.size(), 3U);
+    const std::string source = hits[0].list + "/" + hits[0].entry_id;
+    EXPECT_TRUE(hits[0].linked_from.empty());
+    for (size_t i = 1; i < hits.size(); ++i) {
+      EXPECT_EQ(hits[i].linked_from, source) << i;
+      EXPECT_EQ(std::count(hits[i].features.begin(), hits[i].features.end(), "linked_designation"),
+                1)
+          << i;
+    }
+  }
+  // A date of birth that many entries bear does not link (placeholder dates).
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(screener
+                    .Put(Listed(i % 2 == 0 ? "list-a" : "list-b", std::to_string(i),
+                                EntryKind::kPerson, {"Karim Haddad"}, {PartialDate{1970, 1, 1}}))
+                    .ok());
+  }
+  EXPECT_TRUE(screener.LinkedDesignations("list-a", "0").empty());
+}
+
 // Names shared by one entry of each list link them (organisations have no date of birth); a name
 // borne by two entries of one list says nothing; nor do entries of one list ever link; a shared
 // document number links.

@@ -58,10 +58,12 @@ struct ScreeningConfig {
   // designations). When a candidate is reported, the entries of other lists that denote the same
   // party are reported right after it, with its score, feature "linked_designation" and
   // `linked_from` naming it. Two entries of different lists are linked when they share (1) a
-  // document number, or (2) a full date of birth and a name (two persons' names scoring at least
-  // 0.85), or (3) a name of two parts or more that no other entry of either list bears and that
-  // is not a weak alias, with nothing contradicting (birth years more than a year apart,
-  // nationalities disjoint). Entries of one list are never linked: a list names each party once.
+  // document number, birth years not more than a year apart; or (2) a full date of birth, the
+  // primary name of either scoring at least 0.85 against a name of the other; or (3) names of two
+  // parts or more, not weak aliases, that no other entry of either list bears (two of them, or
+  // one that is either entry's primary name), birth years not more than a year apart and
+  // nationalities not disjoint. A number or date borne by more than 16 entries is no evidence.
+  // Entries of one list are never linked: a list names each party once.
   bool link_designations = true;
   // Alerts whose expiry date is before this day are not screened against (empty: none expire).
   PartialDate as_of;
@@ -76,9 +78,10 @@ struct ScreeningConfig {
   }();
 };
 
-// Reads a TOML file's [screening] table (alert_threshold, top_k, weak_alias_penalty, as_of,
-// link_designations) and
-// its [screening.weights] table (any MatchConfig weight by name, e.g. birth_date_bonus).
+// Reads a TOML file's [screening] table (alert_threshold, top_k, weak_alias_penalty,
+// rank_token_weight, short_name_penalty, cross_script_weight, cross_script_rank_weight,
+// abbreviation_weight, link_designations, as_of) and its [screening.weights] table (any
+// MatchConfig weight by name, e.g. birth_date_bonus).
 // InvalidArgument naming the key on a wrong type or an out-of-range value.
 Result<ScreeningConfig> ParseScreeningConfig(std::string_view toml, std::string_view file_name);
 
