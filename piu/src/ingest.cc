@@ -48,6 +48,9 @@ json HitFeatures(const travel::ScreeningHit& hit) {
     const bool contradicts = !f.empty() && f[0] == '!';
     out.push_back({{"feature", contradicts ? f.substr(1) : f},
                    {"outcome", contradicts ? "contradicts" : "matches"}});
+    // A linked designation: the reviewer sees which candidate matched for the same party.
+    if (f == "linked_designation" && !hit.linked_from.empty())
+      out.back()["linked_from"] = hit.linked_from;
   }
   return out;
 }

@@ -32,7 +32,8 @@ nlohmann::json HandlingOr(const nlohmann::json& body, const char* purpose);
 
 // The screening subject of a Passenger, RegisteredTraveller or Person record's properties.
 travel::Subject SubjectOf(const nlohmann::json& properties);
-// A hit's features as [{"feature","outcome": matches|contradicts}].
+// A hit's features as [{"feature","outcome": matches|contradicts}]; "linked_designation" also
+// names the candidate it follows ("linked_from").
 nlohmann::json HitFeatures(const travel::ScreeningHit& hit);
 
 // The record a ScreeningMatch is about: its "subject" property, else its "about" link (a match

@@ -12,6 +12,7 @@
 #include "issa/schema/registry.h"
 #include "issa/travel/watchlist.h"
 
+#include "../src/internal.h"
 #include "node_fixture.h"
 
 namespace issa::piu {
@@ -373,6 +374,20 @@ TEST_F(IngestTest, APassengerMeetsAnotherAuthoritysPerson) {
     }
   }
   EXPECT_TRUE(met) << hits->size() << " hits";
+}
+
+// What a reviewer reads of a linked designation: the feature and the candidate it follows.
+TEST(HitFeaturesTest, ALinkedDesignationNamesItsCandidate) {
+  travel::ScreeningHit hit;
+  hit.features = {"!birth_date", "linked_designation", "name"};
+  hit.linked_from = "un-sc/QDi.031";
+  const nlohmann::json f = detail::HitFeatures(hit);
+  ASSERT_EQ(f.size(), 3U);
+  EXPECT_EQ(f[0]["feature"], "birth_date");
+  EXPECT_EQ(f[0]["outcome"], "contradicts");
+  EXPECT_EQ(f[1]["feature"], "linked_designation");
+  EXPECT_EQ(f[1]["linked_from"], "un-sc/QDi.031");
+  EXPECT_FALSE(f[2].contains("linked_from"));
 }
 
 }  // namespace
