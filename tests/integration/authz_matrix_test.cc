@@ -16,6 +16,7 @@
 #include "issa/cti/service.h"
 
 #include "api_fixture.h"
+#include "cti_fixture.h"
 
 namespace issa::integration {
 namespace {
@@ -401,14 +402,7 @@ class TlpMatrixTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
     h_ = std::make_unique<ApiHarness>(GetParam(), api::ServerOptions{},
-                                      [this](node::Node& node, api::ServerOptions& o) {
-                                        cti::CtiOptions co;
-                                        co.cursor_key = "tlp matrix cursor key (16+ bytes)";
-                                        auto s = cti::CtiService::Open(node, co);
-                                        ASSERT_TRUE(s.ok()) << s.status().ToString();
-                                        cti_ = std::move(s).value();
-                                        o.cti = cti_.get();
-                                      });
+                                      ServeCti(cti_, "tlp matrix cursor key (16+ bytes)"));
     ASSERT_TRUE(h_->ok());
     auto a = h_->node().AddAuthority(
         h_->system(), core::Authority{"DE-CERT",

@@ -16,6 +16,7 @@
 #include "issa/cyber/confidence.h"
 
 #include "api_fixture.h"
+#include "cti_fixture.h"
 
 namespace issa::integration {
 namespace {
@@ -54,14 +55,7 @@ class CorrelationTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
     h_ = std::make_unique<ApiHarness>(GetParam(), api::ServerOptions{},
-                                      [this](node::Node& node, api::ServerOptions& o) {
-                                        cti::CtiOptions co;
-                                        co.cursor_key = "correlation test cursor key";
-                                        auto s = cti::CtiService::Open(node, co);
-                                        ASSERT_TRUE(s.ok()) << s.status().ToString();
-                                        cti_ = std::move(s).value();
-                                        o.cti = cti_.get();
-                                      });
+                                      ServeCti(cti_, "correlation test cursor key"));
     ASSERT_TRUE(h_->ok());
     for (const char* id : {"NL-CERT", "DE-CERT", "FR-CERT"}) {
       h_->AddAuthority(id, std::string(id, 2), core::AuthorityKind::kCert);

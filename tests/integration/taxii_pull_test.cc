@@ -30,6 +30,7 @@
 #include "issa/server/data_dir.h"
 
 #include "api_fixture.h"
+#include "cti_fixture.h"
 #include "run_issa.h"
 
 namespace issa::integration {
@@ -120,14 +121,7 @@ class TaxiiPullTest : public ::testing::Test {
  protected:
   void SetUp() override {
     a_ = std::make_unique<ApiHarness>(Backend::kMemory, api::ServerOptions{},
-                                      [this](node::Node& node, api::ServerOptions& o) {
-                                        cti::CtiOptions co;
-                                        co.cursor_key = "node A cursor key";
-                                        auto s = cti::CtiService::Open(node, co);
-                                        ASSERT_TRUE(s.ok()) << s.status().ToString();
-                                        cti_ = std::move(s).value();
-                                        o.cti = cti_.get();
-                                      });
+                                      ServeCti(cti_, "node A cursor key"));
     ASSERT_TRUE(a_->ok());
     for (const char* id : {"NL-CERT", "DE-CERT", "FR-CERT"})
       a_->AddAuthority(id, std::string(id, 2), core::AuthorityKind::kCert);

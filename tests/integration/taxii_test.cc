@@ -20,6 +20,7 @@
 #include "issa/cti/service.h"
 
 #include "api_fixture.h"
+#include "cti_fixture.h"
 
 namespace issa::integration {
 namespace {
@@ -96,15 +97,7 @@ class TaxiiClient {
 class TaxiiTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    h_ = std::make_unique<ApiHarness>(GetParam(), api::ServerOptions{},
-                                      [this](node::Node& node, api::ServerOptions& o) {
-                                        cti::CtiOptions co;
-                                        co.cursor_key = kCursorKey;
-                                        auto s = cti::CtiService::Open(node, co);
-                                        ASSERT_TRUE(s.ok()) << s.status().ToString();
-                                        cti_ = std::move(s).value();
-                                        o.cti = cti_.get();
-                                      });
+    h_ = std::make_unique<ApiHarness>(GetParam(), api::ServerOptions{}, ServeCti(cti_, kCursorKey));
     ASSERT_TRUE(h_->ok());
     for (const char* id : {"NL-CERT", "DE-CERT", "FR-CERT"}) {
       h_->AddAuthority(id, std::string(id, 2), core::AuthorityKind::kCert);
