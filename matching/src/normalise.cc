@@ -161,6 +161,170 @@ std::string_view CanonicalLegalForm(std::string_view word) {
   return it == kForms.end() ? word : it->second;
 }
 
+// Legal forms written out in several words (and a few common phrases) as one word: "limited
+// liability company" and "obshchestvo s ogranichennoi otvetstvennostyu" are "llc" as OOO is
+// (SameWord). Each word of the long form would otherwise weigh as a word of the name (LETIA
+// LIMITED LIABILITY COMPANY would be closer to LIMITED LIABILITY COMPANY TRANSOIL than to LETIA
+// COMPANY).
+struct OrganisationPhrase {
+  std::array<std::string_view, 5> words;  // the long form; unused words empty
+  std::string_view form;
+};
+
+const std::vector<OrganisationPhrase>& OrganisationPhrases() {
+  static const std::vector<OrganisationPhrase> kPhrases = [] {
+    std::vector<OrganisationPhrase> out = {
+        {{"limited", "liability", "company"}, "llc"},
+        {{"limited", "liability", "co"}, "llc"},
+        {{"limited", "liability", "partnership"}, "llp"},
+        {{"public", "joint", "stock", "company"}, "pjsc"},
+        {{"public", "joint", "stock", "co"}, "pjsc"},
+        {{"open", "joint", "stock", "company"}, "ojsc"},
+        {{"open", "joint", "stock", "co"}, "ojsc"},
+        {{"closed", "joint", "stock", "company"}, "cjsc"},
+        {{"closed", "joint", "stock", "co"}, "cjsc"},
+        {{"joint", "stock", "company"}, "jsc"},
+        {{"joint", "stock", "co"}, "jsc"},
+        {{"public", "limited", "company"}, "plc"},
+        {{"sociedad", "anonima"}, "sa"},
+        {{"societe", "anonyme"}, "sa"},
+        {{"sociedade", "anonima"}, "sa"},
+        {{"sociedad", "limitada"}, "ltda"},
+        {{"anonim", "sirketi"}, "as"},
+        {{"limited", "sirketi"}, "ltd"},
+        {{"sarmaye", "gozari"}, "investment"},
+        {{"sarmayeh", "gozari"}, "investment"},
+    };
+    // Russian forms transliterated, in the spellings the lists use.
+    const std::array<std::string_view, 4> society = {"obshchestvo", "obshestvo", "obschestvo",
+                                                     "obshcestvo"};
+    const std::array<std::string_view, 2> joint_stock = {"aktsionernoe", "aktsionernoye"};
+    for (std::string_view o : society) {
+      for (std::string_view limited : {"ogranichennoi", "ogranichennoy"}) {
+        for (std::string_view liability : {"otvetstvennostyu", "otvetstvennostiu"}) {
+          out.push_back({{o, "s", limited, liability}, "llc"});
+        }
+      }
+      for (std::string_view a : joint_stock) {
+        for (std::string_view open : {"otkrytoe", "otkrytoye"}) {
+          out.push_back({{open, a, o}, "ojsc"});
+        }
+        for (std::string_view closed : {"zakrytoe", "zakrytoye"}) {
+          out.push_back({{closed, a, o}, "cjsc"});
+        }
+        for (std::string_view pub : {"publichnoe", "publichnoye"}) {
+          out.push_back({{pub, a, o}, "pjsc"});
+        }
+        out.push_back({{a, o}, "jsc"});
+      }
+    }
+    // Longest first, so that "public joint stock company" is not read as "public" + "jsc".
+    std::stable_sort(out.begin(), out.end(),
+                     [](const OrganisationPhrase& a, const OrganisationPhrase& b) {
+                       auto length = [](const OrganisationPhrase& p) {
+                         return std::count_if(p.words.begin(), p.words.end(),
+                                              [](std::string_view w) { return !w.empty(); });
+                       };
+                       return length(a) > length(b);
+                     });
+    return out;
+  }();
+  return kPhrases;
+}
+
+// Short forms of one legal form in several languages, as one; and the common words of
+// organisation names that the lists give in several languages and transliterations for one party
+// (BANK MELLI IRAN a.k.a. NATIONAL BANK OF IRAN, SMART ITHALAT IHRACAT a.k.a. SMART IMPORT
+// EXPORT, JAYSH AL-ADL a.k.a. ARMY OF JUSTICE, FUERZAS ARMADAS REVOLUCIONARIAS DE COLOMBIA a.k.a.
+// REVOLUTIONARY ARMED FORCES OF COLOMBIA), as one English word: the organisation class symbols
+// of OpenSanctions' logic-v2 (docs/matching.md). English inflections of one word are one too
+// (INDUSTRIES, INDUSTRIAL: INDUSTRY).
+struct SameWords {
+  std::string_view as;
+  std::array<std::string_view, 10> words;  // unused ones empty
+};
+// clang-format off
+constexpr std::array kSameWords = {
+    // Legal forms.
+    SameWords{"llc", {"ooo", "tov"}},
+    SameWords{"ojsc", {"oao"}},
+    SameWords{"cjsc", {"zao"}},
+    SameWords{"pjsc", {"pao"}},
+    SameWords{"jsc", {"ao"}},
+    SameWords{"co", {"sherkat", "sherkate", "shirkat", "compania", "compagnie", "kompaniya"}},
+    SameWords{"corp", {"korporatsiya", "corporacion"}},
+    SameWords{"group", {"grupo", "groupe", "gruppa"}},
+    // Common words.
+    SameWords{"national", {"melli", "milli", "nacional", "nationale", "natsionalny",
+                           "natsionalnyy", "natsionalnyi", "wataniya"}},
+    SameWords{"industry", {"industries", "industrial", "industria", "industrias", "industrie",
+                           "sanaye", "sanayeh", "sanati", "sanat", "sanayi"}},
+    SameWords{"agricultural", {"keshavarzi", "agricola"}},
+    SameWords{"bank", {"banco", "banque", "bankasi"}},
+    SameWords{"investment", {"investments", "inversiones", "inversion", "investitsionny",
+                             "investitsionniy", "investitsionnyy"}},
+    SameWords{"development", {"desarrollo", "desarrollos", "developpement", "tosee", "tose",
+                              "razvitiya"}},
+    SameWords{"cooperation", {"taavon", "taawon", "cooperative", "cooperativa"}},
+    SameWords{"trade", {"ticaret", "tejarat", "trading"}},
+    SameWords{"import", {"ithalat", "importadora"}},
+    SameWords{"export", {"ihracat", "exportadora"}},
+    SameWords{"aviation", {"havacilik", "aviacion"}},
+    SameWords{"air", {"airlines", "airline", "aerolineas", "aerolinea", "havapeymayi"}},
+    SameWords{"marine", {"daryai", "maritime", "maritima"}},
+    SameWords{"oil", {"naft", "neft", "petroleum", "petroleo"}},
+    SameWords{"cement", {"siman", "cemento", "cementos"}},
+    SameWords{"foundation", {"bonyad", "muassasat", "muassasa", "muassasah", "fundacion",
+                             "fondation", "stiftung", "stichting", "stiftelse"}},
+    SameWords{"charitable", {"khayriyya", "khayriyyah", "khayriya", "khairiya", "charity"}},
+    SameWords{"relief", {"ighatha", "igatha", "secours"}},
+    SameWords{"committee", {"lajnat", "lajna", "comite"}},
+    SameWords{"army", {"jaish", "jaysh", "ejercito", "armee"}},
+    SameWords{"soldiers", {"jund"}},
+    SameWords{"brigade", {"liwa", "brigada"}},
+    SameWords{"front", {"jabhat", "frente"}},
+    SameWords{"movement", {"harakat", "haraka", "movimiento", "mouvement"}},
+    SameWords{"martyrs", {"shuhada", "martyr"}},
+    SameWords{"islamic", {"islami", "islamiya", "islamiyya", "islamiyah", "islamia", "eslami",
+                          "islamique"}},
+    SameWords{"palestine", {"filistin", "filastin", "filistini", "falastin", "palestinian",
+                            "palestiniens"}},
+    SameWords{"justice", {"adl"}},
+    SameWords{"supporters", {"ansar"}},
+    SameWords{"peoples", {"people"}},
+    SameWords{"revolution", {"revolucionarias", "revolucionario", "revolucionaria",
+                             "revolutionary", "enghelab"}},
+    SameWords{"armed", {"armadas"}},
+    SameWords{"forces", {"fuerzas", "force"}},
+    SameWords{"united", {"unidas", "unidos"}},
+    SameWords{"tv", {"television"}},
+    SameWords{"russian", {"rossiski", "rossiyskaya", "rossiiskaya", "rossiyskiy"}},
+    SameWords{"finance", {"finansovaya", "financiera", "financial"}},
+    SameWords{"commercial", {"kommercheski", "kommercheskiy", "comercial"}},
+    SameWords{"housing", {"maskan"}},
+    SameWords{"communication", {"mokhaberat", "communications", "comunicaciones"}},
+    SameWords{"institute", {"institut", "instituto"}},
+    SameWords{"center", {"centre", "centro", "tsentr", "markaz"}},
+    SameWords{"construction", {"constructora", "construcciones"}},
+    SameWords{"transport", {"transportes", "transporte", "transportation"}},
+    SameWords{"services", {"servicios", "servicio", "service"}},
+};
+// clang-format on
+
+std::string_view SameWord(std::string_view word) {
+  static const std::unordered_map<std::string_view, std::string_view> kWords = [] {
+    std::unordered_map<std::string_view, std::string_view> out;
+    for (const SameWords& same : kSameWords) {
+      for (std::string_view w : same.words) {
+        if (!w.empty()) out.emplace(w, same.as);
+      }
+    }
+    return out;
+  }();
+  const auto it = kWords.find(word);
+  return it == kWords.end() ? word : it->second;
+}
+
 bool IsVowellessScript(UScriptCode script) {
   switch (script) {
     case USCRIPT_ARABIC:
@@ -377,6 +541,40 @@ void SplitUnicode(std::string_view in, std::vector<RawPart>& parts) {
   PushPart(parts, cur, vowelless[std::min(part_index, vowelless.size() - 1)]);
 }
 
+// An organisation's legal forms written in several words become their one short form
+// (OrganisationPhrases); its legal forms and common words in other languages become the one
+// word they stand for (SameWord). Parts from a script without vowels are left as they are.
+void ReadOrganisationWords(std::vector<RawPart>& parts) {
+  std::vector<RawPart> out;
+  out.reserve(parts.size());
+  for (size_t i = 0; i < parts.size();) {
+    size_t taken = 0;
+    std::string_view form;
+    for (const OrganisationPhrase& phrase : OrganisationPhrases()) {
+      size_t n = 0;
+      while (n < phrase.words.size() && !phrase.words[n].empty() && i + n < parts.size() &&
+             !parts[i + n].vowelless && parts[i + n].text == phrase.words[n]) {
+        ++n;
+      }
+      if (n > 0 && (n == phrase.words.size() || phrase.words[n].empty())) {
+        taken = n;
+        form = phrase.form;
+        break;
+      }
+    }
+    if (taken == 0) {
+      RawPart part = std::move(parts[i]);
+      if (!part.vowelless) part.text = std::string(SameWord(part.text));
+      out.push_back(std::move(part));
+      ++i;
+      continue;
+    }
+    out.push_back(RawPart{std::string(form), false});
+    i += taken;
+  }
+  parts = std::move(out);
+}
+
 bool AllDigits(std::string_view s) {
   for (char c : s) {
     if (c < '0' || c > '9') return false;
@@ -412,11 +610,19 @@ TokenisedName TokeniseName(std::string_view name, NameClass name_class) {
       parts.erase(parts.begin(), parts.begin() + 2);
     }
   }
-  if (parts.size() > kMaxParts) parts.resize(kMaxParts);
+  if (name_class == NameClass::kOrganisation) ReadOrganisationWords(parts);
 
   const WordSet* particles = nullptr;
   if (name_class == NameClass::kPerson) particles = &PersonParticles();
   if (name_class == NameClass::kOrganisation) particles = &OrganisationParticles();
+  // A name longer than kMaxParts loses its particles first, from the last, then its last parts:
+  // ISLAMIC STATE OF IRAQ AND THE LEVANT IN LIBYA keeps LIBYA.
+  if (particles != nullptr) {
+    for (size_t i = parts.size(); i-- > 0 && parts.size() > kMaxParts;) {
+      if (particles->count(parts[i].text) != 0) parts.erase(parts.begin() + static_cast<long>(i));
+    }
+  }
+  if (parts.size() > kMaxParts) parts.resize(kMaxParts);
 
   TokenisedName out;
   out.units.reserve(parts.size() + 2);

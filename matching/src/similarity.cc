@@ -31,8 +31,10 @@ bool Confusable(char x, char y) {
       return y == 'w';
     case 'f':
       return y == 'v';
+    case 'd':
+      return y == 't';  // د/ض/ذ and ت/ط/ث of Arabic and Persian: Hamid ~ Hamit, Qadhafi ~ Ghathafi
     case 'g':
-      return y == 'k';
+      return y == 'k' || y == 'q';  // ق is q, g or gh (Gaddafi, Bagheri)
     case 'i':
       return y == 'j';
     case 'j':
@@ -64,6 +66,9 @@ int DeleteCost(const char* s, size_t n, size_t i, bool cheap_vowels) {
   const char c = s[i];
   if (cheap_vowels && IsVowel(c)) return 1;
   if ((i > 0 && s[i - 1] == c) || (i + 1 < n && s[i + 1] == c)) return 4;
+  // The h of gh, dh and th: Latin writes some Arabic and Persian letters with a digraph or one
+  // letter (غ and ق gh, q or g; ذ dh or d; ث th or t: Ghannadi ~ Qannadi, Bagheri ~ Baqeri).
+  if (c == 'h' && i > 0 && (s[i - 1] == 'g' || s[i - 1] == 'd' || s[i - 1] == 't')) return 3;
   if (IsVowel(c) || c == 'h') return 6;
   return kCostUnit;
 }

@@ -12,6 +12,7 @@ namespace {
 
 using detail::kAlternative;
 using detail::kInitial;
+using detail::kMaxParts;
 using detail::kParticle;
 using detail::kVowelless;
 using detail::NameClass;
@@ -134,29 +135,93 @@ TEST(TokeniseNameTest, OrganisationLegalFormsAreParticlesVesselPrefixesDropped) 
 // Transliterated Russian legal forms (the OFAC spellings of AO, OOO, PAO) and "joint stock"
 // weigh like "Ltd": the distinctive word carries the comparison.
 TEST(TokeniseNameTest, SpeltOutLegalFormsAreParticles) {
+  // A legal form in several words is one particle, its short form.
   const auto ao = TokeniseName("AKTSIONERNOE OBSHCHESTVO GENBANK", NameClass::kOrganisation);
-  ASSERT_EQ(ao.regular, 3);
+  ASSERT_EQ(ao.regular, 2);
+  EXPECT_EQ(ao.units[0].text, "jsc");
   EXPECT_EQ(ao.units[0].flags & kParticle, kParticle);
-  EXPECT_EQ(ao.units[1].flags & kParticle, kParticle);
-  EXPECT_EQ(ao.units[2].flags & kParticle, 0);
+  EXPECT_EQ(ao.units[1].flags & kParticle, 0);
   const auto ooo = TokeniseName("OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU BIZNES-STOLITSA",
                                 NameClass::kOrganisation);
-  ASSERT_EQ(ooo.regular, 6);
-  EXPECT_EQ(ooo.units[2].flags & kParticle, kParticle);
-  EXPECT_EQ(ooo.units[3].flags & kParticle, kParticle);
-  EXPECT_EQ(ooo.units[4].flags & kParticle, 0);
+  ASSERT_EQ(ooo.regular, 3);
+  EXPECT_EQ(ooo.units[0].text, "llc");
+  EXPECT_EQ(ooo.units[0].flags & kParticle, kParticle);
+  EXPECT_EQ(ooo.units[1].text, "biznes");
   const auto jsc = TokeniseName("JOINT STOCK COMPANY GENBANK", NameClass::kOrganisation);
-  EXPECT_EQ(jsc.units[0].flags & kParticle, kParticle);
-  EXPECT_EQ(jsc.units[1].flags & kParticle, kParticle);
-  // The OFAC alias against the entry's English name (OFAC SDN, entry GENBANK).
-  const double score = CompareNames("AKTSIONERNOE OBSHCHESTVO GENBANK",
-                                    "JOINT STOCK COMPANY GENBANK", NameKind::kOrganisation)
-                           .score;
-  EXPECT_GT(score, CompareNames("AKTSIONERNOE OBSHCHESTVO GENBANK", "AKTSIONERNOE OBSHCHESTVO VAD",
-                                NameKind::kOrganisation)
-                       .score);
+  ASSERT_EQ(jsc.regular, 2);
+  EXPECT_EQ(jsc.units[0].text, "jsc");
+  // The OFAC alias against the entry's English name (OFAC SDN, entry GENBANK): the same name.
+  EXPECT_TRUE(CompareNames("AKTSIONERNOE OBSHCHESTVO GENBANK", "JOINT STOCK COMPANY GENBANK",
+                           NameKind::kOrganisation)
+                  .exact);
   // Person names keep the words: "Stock" is a surname.
   EXPECT_EQ(TokeniseName("Stock", NameClass::kPerson).units[0].flags & kParticle, 0);
+  EXPECT_EQ(TokeniseName("Joint Stock", NameClass::kPerson).regular, 2);
+}
+
+// One legal form written out, abbreviated or in Russian is one (OFAC SDN: LETIA LIMITED
+// LIABILITY COMPANY a.k.a. LETIA COMPANY; PUBLIC JOINT STOCK COMPANY ZVEZDA a.k.a. PAO ZVEZDA):
+// the name's own word decides, not the words of its legal form.
+TEST(TokeniseNameTest, LegalFormsInOtherLanguagesAreOne) {
+  const auto letia =
+      CompareNames("LETIA LIMITED LIABILITY COMPANY", "OOO LETIA", NameKind::kOrganisation);
+  EXPECT_TRUE(letia.exact);
+  EXPECT_GT(
+      CompareNames("LETIA LIMITED LIABILITY COMPANY", "LETIA COMPANY", NameKind::kOrganisation)
+          .score,
+      CompareNames("LETIA LIMITED LIABILITY COMPANY", "LIMITED LIABILITY COMPANY TRANSOIL",
+                   NameKind::kOrganisation)
+              .score +
+          0.3);
+  EXPECT_TRUE(
+      CompareNames("PUBLIC JOINT STOCK COMPANY ZVEZDA", "PAO ZVEZDA", NameKind::kOrganisation)
+          .exact);
+  EXPECT_TRUE(CompareNames("OTKRYTOE AKTSIONERNOE OBSHCHESTVO LAKOKRASKA",
+                           "LAKOKRASKA OPEN JOINT-STOCK COMPANY", NameKind::kOrganisation)
+                  .exact);
+  // Public, open and closed joint stock companies stay apart from one another.
+  EXPECT_FALSE(CompareNames("PAO ZVEZDA", "ZAO ZVEZDA", NameKind::kOrganisation).exact);
+}
+
+// Common words of organisation names in the languages the lists write them in are one English
+// word (OFAC SDN: BANK MELLI IRAN a.k.a. NATIONAL BANK OF IRAN; SMART ITHALAT IHRACAT DIS
+// TICARET LIMITED SIRKETI a.k.a. SMART IMPORT EXPORT FOREIGN TRADE LIMITED COMPANY; JAYSH AL-ADL
+// a.k.a. ARMY OF JUSTICE).
+TEST(TokeniseNameTest, CommonOrganisationWordsInOtherLanguagesAreOne) {
+  auto org = [](std::string_view a, std::string_view b) {
+    return CompareNames(a, b, NameKind::kOrganisation).score;
+  };
+  // Every word pairs; only connectives (OF, DE, AL) are left over.
+  EXPECT_GT(org("BANK MELLI IRAN", "NATIONAL BANK OF IRAN"), 0.95);
+  EXPECT_LT(org("BANK MELLI IRAN", "CENTRAL BANK OF IRAN"), 0.7);
+  EXPECT_GT(org("JAYSH AL-ADL", "ARMY OF JUSTICE"), 0.85);
+  EXPECT_LT(org("JAYSH AL-ADL", "ARMY OF ISLAM"), 0.5);
+  EXPECT_GT(org("SMART ITHALAT IHRACAT", "SMART IMPORT EXPORT"), 0.95);
+  EXPECT_GT(
+      org("FUERZAS ARMADAS REVOLUCIONARIAS DE COLOMBIA", "REVOLUTIONARY ARMED FORCES OF COLOMBIA"),
+      0.9);
+  EXPECT_TRUE(CompareNames("POUYA AIRLINES", "POUYA AIR", NameKind::kOrganisation).exact);
+  // Only in organisation names: Melli is a person's name as well.
+  EXPECT_EQ(TokeniseName("Melli Bank", NameClass::kPerson).units[0].text, "melli");
+  EXPECT_EQ(TokeniseName("MELLI", NameClass::kOrganisation).units[0].text, "national");
+}
+
+// A name of more than kMaxParts parts loses its particles before its last parts
+// (ISLAMIC STATE OF IRAQ AND THE LEVANT IN LIBYA is not ... IN SAUDI ARABIA).
+TEST(TokeniseNameTest, LongNamesLoseParticlesFirst) {
+  const auto isil =
+      TokeniseName("ISLAMIC STATE OF IRAQ AND THE LEVANT IN LIBYA", NameClass::kOrganisation);
+  ASSERT_LE(isil.regular, kMaxParts);
+  EXPECT_EQ(isil.units[isil.regular - 1].text, "libya");
+  EXPECT_LT(
+      CompareNames("ISLAMIC STATE OF IRAQ AND THE LEVANT IN LIBYA",
+                   "ISLAMIC STATE OF IRAQ AND THE LEVANT IN SAUDI ARABIA", NameKind::kOrganisation)
+          .score,
+      0.8);
+  EXPECT_GT(CompareNames("ISLAMIC STATE OF IRAQ AND THE LEVANT IN LIBYA",
+                         "ISLAMIC STATE IN IRAQ AND THE LEVANT - LIBYA", NameKind::kOrganisation)
+                .score,
+            0.9);
 }
 
 // The consonant skeleton on which Arabic and Cyrillic names meet their Latin forms (UN

@@ -28,6 +28,22 @@ TEST(SimilarityTest, SmallTyposAndTransliterationDriftStayHigh) {
   EXPECT_GT(Sim("zelenskiy", "zelensky"), 0.9F);
 }
 
+// Arabic and Persian letters that Latin writes with a digraph or a single letter (ق q/g/gh,
+// ذ dh/d, ث th/t), as the OFAC list spells one person two ways (Mohammad QANNADI a.k.a. GHANNADI,
+// Muammar QADHAFI a.k.a. GHATHAFI a.k.a. GADDAFI, Mohammad BAGHERI a.k.a. BAQERI).
+TEST(SimilarityTest, DigraphsReadAsOneLetter) {
+  EXPECT_GT(Sim("ghannadi", "qannadi"), 0.85F);
+  EXPECT_GT(Sim("qadhafi", "ghathafi"), 0.8F);
+  EXPECT_GT(Sim("qadhafi", "gaddafi"), 0.8F);
+  EXPECT_GT(Sim("bagheri", "baqeri"), 0.85F);
+  EXPECT_GT(Sim("yaghoubi", "yaqubi"), 0.8F);
+  // A digraph read as one letter is still no exact match.
+  EXPECT_LT(Sim("thomas", "tomas"), 1.0F);
+  EXPECT_GT(Sim("thomas", "tomas"), Sim("thomas", "tamas"));
+  // Other letters stay apart.
+  EXPECT_EQ(Sim("ghannadi", "rahmani"), 0.0F);
+}
+
 TEST(SimilarityTest, DifferentNamesScoreZero) {
   EXPECT_EQ(Sim("mohammed", "mahmoud"), 0.0F);
   EXPECT_EQ(Sim("hassan", "hussein"), 0.0F);

@@ -314,8 +314,15 @@ std::vector<SpellableWord> SpellableWords(std::string_view name) {
   size_t at = 0;
   while (at < name.size()) {
     const size_t end = std::min(name.find(' ', at), name.size());
-    const matching::PreparedName chunk =
-        matching::PrepareName(name.substr(at, end - at), matching::NameKind::kOrganisation);
+    const std::string_view piece = name.substr(at, end - at);
+    matching::PreparedName chunk = matching::PrepareName(piece, matching::NameKind::kOrganisation);
+    // A common word is spelled as written (BANAGRICOLA: BANanera AGRICOLA), not as the English
+    // word the matcher reads it as (AGRICULTURAL); legal forms keep their short form (LIMITED:
+    // LTD).
+    if (chunk.regular == 1 && !chunk.units.empty() && (chunk.units[0].flags & 1) == 0) {
+      matching::PreparedName written = matching::PrepareName(piece, matching::NameKind::kPerson);
+      if (written.regular == 1) chunk = std::move(written);
+    }
     at = end + 1;
     std::vector<std::string> parts;  // the chunk's parts, its initials joined
     for (size_t i = 0; i < chunk.regular && i < chunk.units.size(); ++i) {
