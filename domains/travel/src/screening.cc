@@ -545,7 +545,7 @@ class Screener::Impl {
       if (!spellings.empty() && OrganisationsHolding(abbreviation) == 0) {
         const auto organisations = static_cast<double>(
             family_entries_[static_cast<size_t>(NameFamily(EntryKind::kOrganisation))]);
-        query_idf += static_cast<float>(std::log(1.0 + organisations));
+        query_idf += static_cast<float>(Idf(1.0 + organisations));
       }
     }
     auto spelling_of = [&](const WatchlistEntry& e) -> const Spelling* {
@@ -726,15 +726,16 @@ class Screener::Impl {
       }
       return false;
     };
+    size_t parties = 0;
     for (ScreeningHit& h : hits) {
-      if (out.size() >= top) break;
+      if (parties >= top) break;
       if (listed(h.list, h.entry_id)) continue;
       out.push_back(std::move(h));
+      ++parties;
       if (!config_.link_designations) continue;
       // A copy: `out` grows below.
       const ScreeningHit source = out.back();
       for (const WatchlistEntry* twin : LinkedTo(Key(source.list, source.entry_id))) {
-        if (out.size() >= top) break;
         if (listed(twin->list, twin->id) || Expired(*twin, config_.as_of)) continue;
         ScreeningHit t;
         t.list = twin->list;
@@ -888,12 +889,38 @@ class Screener::Impl {
     std::vector<std::string> documents;
     std::vector<uint32_t> birth_dates;  // YYYYMMDD
   };
+  // A name as a link key: its parts in alphabetical order (CHANG MYONG-CHIN is Myong-Chin
+  // CHANG), an organisation's without its legal forms and connectives (CHONGCHONGANG SHIPPING
+  // COMPANY is CHONGCHONGANG SHIPPING COMPANY LIMITED) unless one word would be left.
+  static std::string LinkName(std::string_view text, EntryKind kind) {
+    const matching::PreparedName name = matching::PrepareName(text, NameKindOf(kind));
+    const bool organisation = NameFamily(kind) == NameFamily(EntryKind::kOrganisation);
+    std::vector<std::string_view> parts;
+    for (size_t i = 0; i < name.regular && i < name.units.size(); ++i) {
+      if (organisation && (name.units[i].flags & 1) != 0) continue;  // particle
+      parts.push_back(name.units[i].text);
+    }
+    // A word and a legal form (MACHANGA LTD): the legal form stays.
+    if (organisation && parts.size() < 2) {
+      parts.clear();
+      for (size_t i = 0; i < name.regular && i < name.units.size(); ++i)
+        parts.push_back(name.units[i].text);
+    }
+    std::sort(parts.begin(), parts.end());
+    std::string out;
+    for (std::string_view p : parts) {
+      if (!out.empty()) out.push_back(' ');
+      out += p;
+    }
+    return out;
+  }
+
   static LinkKeys LinkKeysOf(const WatchlistEntry& e) {
     LinkKeys k;
     const char family = static_cast<char>('0' + NameFamily(e.kind));
     for (const EntryName& n : e.names) {
       if (n.role == NameRole::kWeakAlias) continue;
-      const std::string normal = matching::NormaliseName(n.text);
+      const std::string normal = LinkName(n.text, e.kind);
       if (normal.find(' ') == std::string::npos) continue;  // one part
       k.names.push_back(family + normal);
       if (n.role == NameRole::kPrimary && k.primary.empty()) k.primary = k.names.back();
@@ -1196,7 +1223,10 @@ class Screener::Impl {
     slot_of_.erase(it);
   }
 
-  // The query's retrieval keys with their inverse document frequency.
+  // Inverse document frequency of a key held by entries in the proportion 1 / (ratio - 1),
+  // raised to ScreeningConfig::rank_idf_power.
+  double Idf(double ratio) const { return std::pow(std::log(ratio), config_.rank_idf_power); }
+
   // The query's retrieval keys, with their IDF among the entries of the query's name family
   // (persons, organisations, vessels: "limited" is common among organisations, rare among all
   // entries). A part held by at most kNeighbourParts entries (a typo, a rare spelling) also
@@ -1220,7 +1250,7 @@ class Screener::Impl {
       bool repeated = false;  // the same key from another part (a part written twice)
       for (const QueryKey& k : out) repeated = repeated || k.id == it->second;
       if (repeated) continue;
-      const auto idf = static_cast<float>(std::log(1.0 + n / static_cast<double>(df)));
+      const auto idf = static_cast<float>(Idf(1.0 + n / static_cast<double>(df)));
       out.push_back({it->second, idf, part});
       if (word && df <= kNeighbourParts) {
         const size_t from = out.size();
@@ -1257,7 +1287,7 @@ class Screener::Impl {
           matching::PartSimilarity(text, std::string_view(key_text_[id]).substr(1), config_.match);
       if (similarity < 0.75) continue;
       out.push_back(
-          {id, static_cast<float>(similarity * std::log(1.0 + n / static_cast<double>(df))), part});
+          {id, static_cast<float>(similarity * Idf(1.0 + n / static_cast<double>(df))), part});
     }
   }
 

@@ -37,8 +37,8 @@ Result<ScreeningConfig> ParseScreeningConfig(std::string_view text, std::string_
   for (const auto& [k, v] : *s) {
     const std::string key(k.str());
     if (key != "alert_threshold" && key != "top_k" && key != "weak_alias_penalty" &&
-        key != "rank_token_weight" && key != "short_name_penalty" && key != "as_of" &&
-        key != "cross_script_weight" && key != "cross_script_rank_weight" &&
+        key != "rank_token_weight" && key != "rank_idf_power" && key != "short_name_penalty" &&
+        key != "as_of" && key != "cross_script_weight" && key != "cross_script_rank_weight" &&
         key != "link_designations" && key != "abbreviation_weight" && key != "weights") {
       return Bad(file, "screening." + key, "unknown key");
     }
@@ -46,6 +46,7 @@ Result<ScreeningConfig> ParseScreeningConfig(std::string_view text, std::string_
   ISSA_RETURN_IF_ERROR(number(*s, "screening.", "alert_threshold", c.alert_threshold, 0, 1));
   ISSA_RETURN_IF_ERROR(number(*s, "screening.", "weak_alias_penalty", c.weak_alias_penalty, 0, 1));
   ISSA_RETURN_IF_ERROR(number(*s, "screening.", "rank_token_weight", c.rank_token_weight, 0, 1));
+  ISSA_RETURN_IF_ERROR(number(*s, "screening.", "rank_idf_power", c.rank_idf_power, 0.5, 4));
   ISSA_RETURN_IF_ERROR(number(*s, "screening.", "short_name_penalty", c.short_name_penalty, 0, 1));
   ISSA_RETURN_IF_ERROR(
       number(*s, "screening.", "cross_script_weight", c.cross_script_weight, 0, 1));

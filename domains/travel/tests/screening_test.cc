@@ -391,6 +391,17 @@ TEST(Screener, RankingWeighsRareSharedParts) {
   EXPECT_EQ(acronym[0].entry_id, "8247");
 }
 
+// `count` entries with ids `id` + i, named `before` + two letters from `first` on + `after`
+// ("Personab Listed"): they make the words of the names under test common or rare.
+void PutFillers(Screener& screener, EntryKind kind, const std::string& id,
+                const std::string& before, char first, const std::string& after, int count) {
+  for (int i = 0; i < count; ++i) {
+    const std::string letters = {static_cast<char>(first + i % 26),
+                                 static_cast<char>(first + i / 26)};
+    ASSERT_TRUE(screener.Put(Entry(id + std::to_string(i), kind, {before + letters + after})).ok());
+  }
+}
+
 // The entry listed first when ranking (threshold 0, one listed), or "" when none is.
 std::string FirstRanked(const Screener& screener, const Subject& s) {
   const auto hits = screener.Screen(s, 1, 0.0);
@@ -501,16 +512,45 @@ TEST(Screener, RankingWeighsPartsWithinTheirNameFamily) {
     ASSERT_TRUE(screener.Put(Entry("o" + std::to_string(n++), EntryKind::kOrganisation, {x})).ok());
   }
   // Persons, among whom the legal form's words are unknown, make them rare among all entries.
-  for (int i = 0; i < 400; ++i) {
-    ASSERT_TRUE(screener
-                    .Put(Entry("p" + std::to_string(i), EntryKind::kPerson,
-                               {"Person" + std::string(1, static_cast<char>('a' + i % 26)) +
-                                std::string(1, static_cast<char>('a' + i / 26)) + " Listed"}))
-                    .ok());
-  }
+  PutFillers(screener, EntryKind::kPerson, "p", "Person", 'a', " Listed", 400);
   Subject org = Named("LIMITED LIABILITY COMPANY TRANSOIL");
   org.kind = EntryKind::kOrganisation;
   EXPECT_EQ(FirstRanked(screener, org), "16807");
+}
+
+// One rare word shared with the entry outweighs common ones shared with others
+// (rank_idf_power): OFAC SDN 26823 LORDEGAN UREA FERTILIZER COMPANY, a.k.a. LORDEGAN
+// PETROCHEMICAL CO. held out, among the petrochemical companies of the list.
+TEST(Screener, RankingLetsOneRareWordOutweighCommonOnes) {
+  auto load = [](Screener& screener) {
+    ASSERT_TRUE(
+        screener.Put(Entry("26823", EntryKind::kOrganisation, {"LORDEGAN UREA FERTILIZER COMPANY"}))
+            .ok());
+    int n = 0;
+    for (const char* x :
+         {"NOURI PETROCHEMICAL COMPANY", "TRILIANCE PETROCHEMICAL COMPANY",
+          "SHAZAND PETROCHEMICAL COMPANY", "BU ALI SINA PETROCHEMICAL COMPANY",
+          "JAM PETROCHEMICAL COMPANY", "MARUN PETROCHEMICAL COMPANY", "KHARG PETROCHEMICAL COMPANY",
+          "PERSIAN GULF PETROCHEMICAL INDUSTRIES COMPANY", "MOBIN PETROCHEMICAL COMPANY",
+          "PARS PETROCHEMICAL COMPANY"}) {
+      ASSERT_TRUE(
+          screener.Put(Entry("p" + std::to_string(n++), EntryKind::kOrganisation, {x})).ok());
+    }
+    // Other organisations, so that a word held by ten is common and one held by one rare.
+    PutFillers(screener, EntryKind::kOrganisation, "o", "TRADING ", 'A', "X", 300);
+  };
+  Subject org = Named("LORDEGAN PETROCHEMICAL CO.");
+  org.kind = EntryKind::kOrganisation;
+  Screener screener(ScreeningConfig{}, 0.01);
+  load(screener);
+  EXPECT_EQ(FirstRanked(screener, org), "26823");
+  // Plain IDF: the common word PETROCHEMICAL, held with the same legal form, wins.
+  ScreeningConfig plain;
+  plain.rank_idf_power = 1.0;
+  plain.rank_token_weight = 0.6;
+  Screener flat(plain, 0.01);
+  load(flat);
+  EXPECT_NE(FirstRanked(flat, org), "26823");
 }
 
 // Among entries equal on score and on the rare parts they hold, the one whose several names hold
@@ -699,8 +739,11 @@ TEST(Screener, LinkedDesignationsFollowTheirCandidate) {
   EXPECT_NE(std::find(hits[1].features.begin(), hits[1].features.end(), "linked_designation"),
             hits[1].features.end());
   EXPECT_EQ(hits[1].name, "Omar Mahmoud UTHMAN");
-  // The link counts within `top`.
-  EXPECT_EQ(screener.Screen(Named("Abu Qatada al-Filistini"), 1, 0.0).size(), 1U);
+  // `top` counts candidates: each brings its linked designations along.
+  const auto first = screener.Screen(Named("Abu Qatada al-Filistini"), 1, 0.0);
+  ASSERT_EQ(first.size(), 2U);
+  EXPECT_EQ(first[0].entry_id, "QDi.031");
+  EXPECT_EQ(first[1].linked_from, "un-sc/QDi.031");
 
   // Off by configuration: only what matched.
   ScreeningConfig off;
@@ -799,6 +842,45 @@ TEST(Screener, LinkedDesignationsNeedADistinctiveNameOrADocument) {
             std::vector<std::string>{"alerts-de/A-1"});
 }
 
+// A party's names in another order, an organisation's without its legal form, still tie two
+// lists' entries (UN KPi.007 CHANG MYONG-CHIN, OFAC 15668 Myong-Chin CHANG; UN KPe.022
+// CHONGCHONGANG SHIPPING COMPANY, OFAC 17067 CHONGCHONGANG SHIPPING COMPANY LIMITED).
+TEST(Screener, LinkedDesignationsReadNamesInAnyOrderAndWithoutLegalForms) {
+  Screener screener(ScreeningConfig{}, 0.01);
+  ASSERT_TRUE(
+      screener.Put(Listed("un-sc", "KPi.007", EntryKind::kPerson, {"CHANG MYONG-CHIN"})).ok());
+  ASSERT_TRUE(
+      screener.Put(Listed("ofac-sdn", "15668", EntryKind::kPerson, {"Myong-Chin CHANG"})).ok());
+  EXPECT_EQ(screener.LinkedDesignations("un-sc", "KPi.007"),
+            std::vector<std::string>{"ofac-sdn/15668"});
+  ASSERT_TRUE(screener
+                  .Put(Listed("un-sc", "KPe.022", EntryKind::kOrganisation,
+                              {"CHONGCHONGANG SHIPPING COMPANY"}))
+                  .ok());
+  ASSERT_TRUE(screener
+                  .Put(Listed("ofac-sdn", "17067", EntryKind::kOrganisation,
+                              {"CHONGCHONGANG SHIPPING COMPANY LIMITED"}))
+                  .ok());
+  EXPECT_EQ(screener.LinkedDesignations("un-sc", "KPe.022"),
+            std::vector<std::string>{"ofac-sdn/17067"});
+  // A legal form is no name: SHIPPING COMPANY LIMITED and SHIPPING CO are one word, SHIPPING.
+  ASSERT_TRUE(screener
+                  .Put(Listed("un-sc", "KPe.900", EntryKind::kOrganisation,
+                              {"OCEAN SHIPPING COMPANY LIMITED"}))
+                  .ok());
+  ASSERT_TRUE(
+      screener.Put(Listed("ofac-sdn", "90000", EntryKind::kOrganisation, {"OCEAN SHIPPING"})).ok());
+  EXPECT_EQ(screener.LinkedDesignations("un-sc", "KPe.900"),
+            std::vector<std::string>{"ofac-sdn/90000"});
+  ASSERT_TRUE(
+      screener.Put(Listed("un-sc", "KPe.901", EntryKind::kOrganisation, {"SHIPPING COMPANY"}))
+          .ok());
+  ASSERT_TRUE(
+      screener.Put(Listed("ofac-sdn", "90001", EntryKind::kOrganisation, {"SHIPPING CO LTD"}))
+          .ok());
+  EXPECT_TRUE(screener.LinkedDesignations("un-sc", "KPe.901").empty());
+}
+
 TEST(ScreeningConfigToml, ReadsValuesAndNamesBadKeys) {
   auto c = ParseScreeningConfig(
       "[screening]\nalert_threshold = 0.85\ntop_k = 5\nas_of = \"2026-01-02\"\n"
@@ -818,6 +900,13 @@ TEST(ScreeningConfigToml, ReadsValuesAndNamesBadKeys) {
   ASSERT_FALSE(over.ok());
   EXPECT_NE(over.status().message().find("screening.cross_script_weight"), std::string::npos);
   EXPECT_FALSE(ParseScreeningConfig("[screening]\nrank_token_weight = 1.5\n", "s.toml").ok());
+  auto power = ParseScreeningConfig("[screening]\nrank_idf_power = 2\n", "s.toml");
+  ASSERT_TRUE(power.ok()) << power.status().ToString();
+  EXPECT_DOUBLE_EQ(power->rank_idf_power, 2.0);
+  EXPECT_DOUBLE_EQ(ScreeningConfig{}.rank_idf_power, 1.5);
+  auto flat = ParseScreeningConfig("[screening]\nrank_idf_power = 0.1\n", "s.toml");
+  ASSERT_FALSE(flat.ok());
+  EXPECT_NE(flat.status().message().find("screening.rank_idf_power"), std::string::npos);
   EXPECT_EQ(FormatDate(c->as_of), "2026-01-02");
   EXPECT_DOUBLE_EQ(c->match.birth_date_bonus, 0.2);
   EXPECT_TRUE(c->link_designations);

@@ -30,7 +30,13 @@ struct ScreeningConfig {
   // are ordered by (1 - w) × score + w × the share of the query's IDF-weighted name parts (and
   // their consonant skeletons) that the entry's names hold, so that an alias sharing one rare
   // word with the entry ranks above entries sharing only common words. Scores are unchanged.
-  double rank_token_weight = 0.60;
+  double rank_token_weight = 0.70;
+  // Ranking mode: a name part's weight is its inverse document frequency (log(1 + N / df) among
+  // the entries of its name family) raised to this power: above 1, one rare word shared with an
+  // entry (POUYA of POUYA AIRLINES ~ POUYA AIR) outweighs several common ones (AIRLINES,
+  // COMPANY, PETROCHEMICAL) shared with others. Chosen with rank_token_weight on the benchmark
+  // of bench/RESULTS.md (issue 5, seventh pass).
+  double rank_idf_power = 1.5;
   // Names in another script than Latin (Arabic, Cyrillic...): an entry whose name's consonant
   // skeleton (matching::NameSkeleton) resembles the query's is a candidate scoring at least
   // cross_script_weight × the skeleton similarity (feature "name~skeleton"); under the alert
