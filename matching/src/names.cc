@@ -65,13 +65,25 @@ NameComparison Compare(const TokenisedName& a, const TokenisedName& b, NameKind 
 
 }  // namespace
 
-PreparedName PrepareName(std::string_view name, NameKind kind) {
-  const TokenisedName t = detail::TokeniseName(name, ClassOf(kind));
+namespace {
+
+PreparedName Prepare(std::string_view name, NameKind kind, bool as_written) {
+  const TokenisedName t = detail::TokeniseName(name, ClassOf(kind), as_written);
   PreparedName p;
   p.kind = kind;
   p.regular = t.regular;
   for (const detail::NameUnit& u : t.units) p.units.push_back({u.text, u.flags, u.cover});
   return p;
+}
+
+}  // namespace
+
+PreparedName PrepareName(std::string_view name, NameKind kind) {
+  return Prepare(name, kind, /*as_written=*/false);
+}
+
+PreparedName PrepareNameAsWritten(std::string_view name, NameKind kind) {
+  return Prepare(name, kind, /*as_written=*/true);
 }
 
 NameComparison CompareNames(const PreparedName& query, const PreparedName& candidate,

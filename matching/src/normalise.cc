@@ -584,7 +584,7 @@ bool AllDigits(std::string_view s) {
 
 }  // namespace
 
-TokenisedName TokeniseName(std::string_view name, NameClass name_class) {
+TokenisedName TokeniseName(std::string_view name, NameClass name_class, bool as_written) {
   std::vector<RawPart> parts;
   parts.reserve(8);
   if (IsAsciiText(name)) {
@@ -610,7 +610,7 @@ TokenisedName TokeniseName(std::string_view name, NameClass name_class) {
       parts.erase(parts.begin(), parts.begin() + 2);
     }
   }
-  if (name_class == NameClass::kOrganisation) ReadOrganisationWords(parts);
+  if (name_class == NameClass::kOrganisation && !as_written) ReadOrganisationWords(parts);
 
   const WordSet* particles = nullptr;
   if (name_class == NameClass::kPerson) particles = &PersonParticles();

@@ -38,7 +38,9 @@ struct TokenisedName {
 
 // Splits, transliterates (ICU, only for non-ASCII input) and classifies the parts of a name.
 // Invalid UTF-8 is replaced. Thread-safe.
-TokenisedName TokeniseName(std::string_view name, NameClass name_class);
+// `as_written`: an organisation's legal forms and common words stay the words they are
+// (ReadOrganisationWords is skipped), for consonant skeletons and abbreviations.
+TokenisedName TokeniseName(std::string_view name, NameClass name_class, bool as_written = false);
 
 // Builds the shared ICU transliterators now (tens of milliseconds) rather than on the first
 // non-ASCII name. Thread-safe.

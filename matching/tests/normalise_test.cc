@@ -201,6 +201,13 @@ TEST(TokeniseNameTest, CommonOrganisationWordsInOtherLanguagesAreOne) {
       org("FUERZAS ARMADAS REVOLUCIONARIAS DE COLOMBIA", "REVOLUTIONARY ARMED FORCES OF COLOMBIA"),
       0.9);
   EXPECT_TRUE(CompareNames("POUYA AIRLINES", "POUYA AIR", NameKind::kOrganisation).exact);
+  // As written (for skeletons and abbreviations), the words stay.
+  const PreparedName written = PrepareNameAsWritten("BANK MELLI IRAN LLC", NameKind::kOrganisation);
+  ASSERT_EQ(written.regular, 4);
+  EXPECT_EQ(written.units[1].text, "melli");
+  EXPECT_EQ(PrepareName("BANK MELLI IRAN LLC", NameKind::kOrganisation).units[1].text, "national");
+  EXPECT_EQ(PrepareNameAsWritten("LIMITED LIABILITY COMPANY X", NameKind::kOrganisation).regular,
+            4);
   // Only in organisation names: Melli is a person's name as well.
   EXPECT_EQ(TokeniseName("Melli Bank", NameClass::kPerson).units[0].text, "melli");
   EXPECT_EQ(TokeniseName("MELLI", NameClass::kOrganisation).units[0].text, "national");

@@ -314,15 +314,9 @@ std::vector<SpellableWord> SpellableWords(std::string_view name) {
   size_t at = 0;
   while (at < name.size()) {
     const size_t end = std::min(name.find(' ', at), name.size());
-    const std::string_view piece = name.substr(at, end - at);
-    matching::PreparedName chunk = matching::PrepareName(piece, matching::NameKind::kOrganisation);
-    // A common word is spelled as written (BANAGRICOLA: BANanera AGRICOLA), not as the English
-    // word the matcher reads it as (AGRICULTURAL); legal forms keep their short form (LIMITED:
-    // LTD).
-    if (chunk.regular == 1 && !chunk.units.empty() && (chunk.units[0].flags & 1) == 0) {
-      matching::PreparedName written = matching::PrepareName(piece, matching::NameKind::kPerson);
-      if (written.regular == 1) chunk = std::move(written);
-    }
+    // As written: BANAGRICOLA spells BANanera AGRICOLA, not the AGRICULTURAL the matcher reads.
+    const matching::PreparedName chunk = matching::PrepareNameAsWritten(
+        name.substr(at, end - at), matching::NameKind::kOrganisation);
     at = end + 1;
     std::vector<std::string> parts;  // the chunk's parts, its initials joined
     for (size_t i = 0; i < chunk.regular && i < chunk.units.size(); ++i) {
@@ -525,7 +519,8 @@ class Screener::Impl {
     const bool other_script = !s.name.empty() && NonLatin(s.name);
     std::string query_skeleton;
     if (other_script && !slot_of_.empty() && config_.cross_script_weight > 0) {
-      query_skeleton = matching::NameSkeleton(matching::PrepareName(s.name, NameKindOf(s.kind)));
+      query_skeleton =
+          matching::NameSkeleton(matching::PrepareNameAsWritten(s.name, NameKindOf(s.kind)));
     }
     const double w = !ranking ? 0.0
                      : other_script
@@ -1142,7 +1137,11 @@ class Screener::Impl {
       std::sort(own.begin(), own.end());
       own.erase(std::unique(own.begin(), own.end()), own.end());
       name_keys.insert(name_keys.end(), own.begin(), own.end());
-      slot.skeletons.push_back(matching::NameSkeleton(slot.names.back()));
+      // An organisation's words as written: ANSAR, not the SUPPORTERS it is read as, meets أنصار.
+      slot.skeletons.push_back(
+          matching::NameSkeleton(e.kind == EntryKind::kOrganisation
+                                     ? matching::PrepareNameAsWritten(n.text, NameKindOf(e.kind))
+                                     : slot.names.back()));
       const std::string& sk = slot.skeletons.back();
       LetterPairs(sk, grams);
       if (e.kind == EntryKind::kOrganisation) {

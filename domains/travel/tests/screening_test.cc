@@ -458,6 +458,16 @@ TEST(Screener, OtherScriptsRankByConsonantSkeleton) {
   EXPECT_TRUE(screener.Screen(org).empty());
   const auto plain_qaida = plain.Screen(org, 1, 0.0);
   EXPECT_TRUE(plain_qaida.empty() || plain_qaida[0].entry_id != "QDe.004");
+  // An organisation's skeleton is made of its words as written: JAYSH AL-ADL (read as ARMY
+  // JUSTICE by the part comparison) meets جيش العدل on "ks dl".
+  ASSERT_TRUE(screener.Put(Entry("12299", EntryKind::kOrganisation, {"JAYSH AL-ADL"})).ok());
+  ASSERT_TRUE(screener.Put(Entry("6935", EntryKind::kOrganisation, {"JAISH-I-MOHAMMED"})).ok());
+  ASSERT_TRUE(screener.Put(Entry("12733", EntryKind::kOrganisation, {"ARMY OF ISLAM"})).ok());
+  org.name = "جيش العدل";
+  const auto adl = screener.Screen(org, 1, 0.0);
+  ASSERT_FALSE(adl.empty());
+  EXPECT_EQ(adl[0].entry_id, "12299");
+  EXPECT_NEAR(adl[0].score, ScreeningConfig{}.cross_script_weight, 1e-9);
 }
 
 // Compounds written apart or together (OFAC SDN 18929 and its a.k.a.; Fakhrizadeh's spellings):

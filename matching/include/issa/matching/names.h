@@ -33,6 +33,10 @@ struct PreparedName {
   NameKind kind = NameKind::kPerson;
 };
 PreparedName PrepareName(std::string_view name, NameKind kind = NameKind::kPerson);
+// The same, an organisation's words as written: its legal forms in several words and its common
+// words in other languages are not read as one (LIMITED LIABILITY COMPANY stays three words,
+// ANSAR stays ANSAR): what a consonant skeleton or an abbreviation is made of.
+PreparedName PrepareNameAsWritten(std::string_view name, NameKind kind);
 NameComparison CompareNames(const PreparedName& query, const PreparedName& candidate,
                             const MatchConfig& config = MatchConfig{});
 
