@@ -8,6 +8,9 @@
 //       [--peer-queries N] [--threshold T] [--no-accuracy] [--config FILE] [--show N]
 //       [--no-lookup-cache]   (MatchConfig::cache_name_lookups off, to compare speed)
 //       [--no-links]          (ScreeningConfig::link_designations off: only what matched)
+//       [--show-lists]        (with --show: each miss's ten listed candidates)
+//       [--rows]              (also R@10 with linked designations counted within the ten rows)
+//       [--accuracy-ofac DIR] (the accuracy on UN 2026 + DATA/ofac/DIR, e.g. sdn_2024-05-03)
 // ISSA_WATCHLIST_DIR / ISSA_NEGATIVES may replace the flags; the benchmark exits 0 with a
 // message when the data are absent.
 #include <algorithm>
@@ -34,6 +37,7 @@ using issa::travel::EntryKind;
 using issa::travel::NameRole;
 using issa::travel::Screener;
 using issa::travel::ScreeningConfig;
+using issa::travel::ScreeningHit;
 using issa::travel::Subject;
 using issa::travel::Watchlist;
 using issa::travel::WatchlistEntry;
@@ -102,8 +106,41 @@ std::string Stratum(const WatchlistEntry& e, size_t alias) {
 
 struct Tally {
   size_t n = 0, r1 = 0, r10 = 0, alert = 0;
+  size_t rows = 0;      // candidates listed, linked designations included
+  size_t r10_rows = 0;  // --rows: found among ten rows, linked designations counted within
   std::map<int, size_t> alert_at;  // found with a score >= t/100, for t = 75, 80, ..., 95
 };
+
+// Whether the entry is among ten rows when linked designations count within the ten (as they
+// did before `top` counted candidates): the candidates of the longest list of at most ten rows,
+// then the next candidate and as many of its linked designations as there is room for.
+bool InTenRows(const Screener& screener, const Subject& s, const WatchlistEntry& e) {
+  auto holds = [&](const std::vector<ScreeningHit>& hits) {
+    return std::any_of(hits.begin(), hits.end(), [&](const ScreeningHit& h) {
+      return h.list == e.list && h.entry_id == e.id;
+    });
+  };
+  size_t k = 10;
+  std::vector<ScreeningHit> fits;
+  for (; k > 0; --k) {
+    fits = screener.Screen(s, k, 0.0);
+    if (fits.size() <= 10) break;
+  }
+  if (holds(fits)) return true;
+  if (fits.size() >= 10) return false;
+  // The next candidate, then as many of its linked designations as there is room for.
+  std::vector<ScreeningHit> added;
+  for (const ScreeningHit& h : screener.Screen(s, k + 1, 0.0)) {
+    const bool listed = std::any_of(fits.begin(), fits.end(), [&](const ScreeningHit& f) {
+      return f.list == h.list && f.entry_id == h.entry_id;
+    });
+    if (!listed) added.push_back(h);
+  }
+  std::stable_partition(added.begin(), added.end(),
+                        [](const ScreeningHit& h) { return h.linked_from.empty(); });
+  if (added.size() > 10 - fits.size()) added.resize(10 - fits.size());
+  return holds(added);
+}
 
 struct Negative {
   std::string name, dob;
@@ -163,7 +200,10 @@ int main(int argc, char** argv) {
   std::string config_path;
   bool lookup_cache = true;
   bool links = true;
-  size_t show = 0;  // print this many misses per stratum and alerts on names not listed
+  bool show_lists = false;    // with --show: each miss's ten listed candidates
+  std::string accuracy_ofac;  // folder under DATA/ofac/ in place of sdn_2021-07-07 (accuracy)
+  bool rows_too = false;      // also R@10 with linked designations counted within the ten
+  size_t show = 0;            // print this many misses per stratum and alerts on names not listed
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -187,6 +227,12 @@ int main(int argc, char** argv) {
       config_path = next();
     else if (a == "--show")
       show = std::stoul(next());
+    else if (a == "--show-lists")
+      show_lists = true;
+    else if (a == "--rows")
+      rows_too = true;
+    else if (a == "--accuracy-ofac")
+      accuracy_ofac = next();
     else {
       std::fprintf(stderr, "unknown flag %s\n", a.c_str());
       return 2;
@@ -221,21 +267,33 @@ int main(int argc, char** argv) {
   if (!skip_accuracy) {
     // ---- Accuracy: leave-one-out alias retrieval on UN 2026 + OFAC SDN 2021 -------------------
     Screener screener(config, 0.01);
-    for (const Watchlist* l : {&un, &sdn21}) {
+    // --accuracy-ofac: another OFAC version in place of SDN 2021 (a check on data the
+    // screener's settings were not chosen on).
+    const Watchlist other_ofac =
+        accuracy_ofac.empty() ? Watchlist{} : Load(data + "/ofac/" + accuracy_ofac);
+    const Watchlist& ofac = accuracy_ofac.empty() ? sdn21 : other_ofac;
+    for (const Watchlist* l : {&un, &ofac}) {
       if (!screener.Load(*l).ok()) return 1;
     }
     size_t linked = 0;  // UN entries linked to an OFAC designation of the same party
     for (const WatchlistEntry& e : un.entries) {
       linked += screener.LinkedDesignations(e.list, e.id).empty() ? 0 : 1;
     }
-    std::printf("linked designations: %zu of %zu UN entries to OFAC SDN 2021 (reported: %s)\n",
+    std::printf("linked designations: %zu of %zu UN entries to the OFAC list (reported: %s)\n",
                 linked, un.entries.size(), links ? "yes" : "no");
     std::map<std::string, Tally> strata;
     auto record = [&](const std::string& stratum, const WatchlistEntry& e, const Subject& s) {
       const auto hits = screener.Screen(s, 10, 0.0);
       Tally& t = strata[stratum];
       ++t.n;
+      t.rows += hits.size();
       const size_t before = t.r10;
+      if (rows_too && hits.size() > 10) t.r10_rows += InTenRows(screener, s, e) ? 1 : 0;
+      if (rows_too && hits.size() <= 10) {
+        t.r10_rows += std::any_of(hits.begin(), hits.end(), [&](const ScreeningHit& h) {
+          return h.list == e.list && h.entry_id == e.id;
+        });
+      }
       for (size_t r = 0; r < hits.size(); ++r) {
         if (hits[r].list == e.list && hits[r].entry_id == e.id) {
           ++t.r10;
@@ -259,14 +317,33 @@ int main(int argc, char** argv) {
             break;
           }
         }
-        std::printf("  miss [%s] %s -> %s %s (%s); top: %s %.2f; entry rank %d of %zu, %.2f\n",
-                    stratum.c_str(), s.name.c_str(), e.list.c_str(), e.id.c_str(),
-                    e.primary_name().c_str(), hits.empty() ? "-" : hits[0].name.c_str(),
-                    hits.empty() ? 0.0 : hits[0].score, rank, wide.size(), score);
+        // The smallest K whose list holds the entry (ranking mode chooses by ranking score).
+        size_t within = 0;
+        for (size_t k : {20, 50, 100, 200}) {
+          const auto listed = screener.Screen(s, k, 0.0);
+          if (std::any_of(listed.begin(), listed.end(), [&](const ScreeningHit& h) {
+                return h.list == e.list && h.entry_id == e.id;
+              })) {
+            within = k;
+            break;
+          }
+        }
+        std::printf(
+            "  miss [%s] %s -> %s %s (%s); top: %s %.2f; entry rank %d of %zu, %.2f; within "
+            "K=%zu\n",
+            stratum.c_str(), s.name.c_str(), e.list.c_str(), e.id.c_str(), e.primary_name().c_str(),
+            hits.empty() ? "-" : hits[0].name.c_str(), hits.empty() ? 0.0 : hits[0].score, rank,
+            wide.size(), score, within);
+        if (show_lists) {
+          for (const ScreeningHit& h : hits) {
+            std::printf("      %.2f %s %s %s%s%s\n", h.score, h.list.c_str(), h.entry_id.c_str(),
+                        h.name.c_str(), h.linked_from.empty() ? "" : " <- ", h.linked_from.c_str());
+          }
+        }
       }
     };
     const auto t0 = Clock::now();
-    for (const Watchlist* l : {&un, &sdn21}) {
+    for (const Watchlist* l : {&un, &ofac}) {
       const std::string source = l == &un ? "UN" : "OFAC";
       for (const WatchlistEntry& e : l->entries) {
         for (size_t i = 1; i < e.names.size(); ++i) {
@@ -310,6 +387,8 @@ int main(int argc, char** argv) {
         shares.r1 += t.r1;
         shares.r10 += t.r10;
         shares.alert += t.alert;
+        shares.rows += t.rows;
+        shares.r10_rows += t.r10_rows;
         for (const auto& [a, count] : t.alert_at) shares.alert_at[a] += count;
       }
       all.n += t.n;
@@ -317,10 +396,22 @@ int main(int argc, char** argv) {
       all.r10 += t.r10;
       all.alert += t.alert;
     }
-    std::printf("%-34s %7zu %7.3f %7.3f %9.3f\n", "sharing a token (design)", shares.n,
-                static_cast<double>(shares.r1) / static_cast<double>(shares.n),
-                static_cast<double>(shares.r10) / static_cast<double>(shares.n),
-                static_cast<double>(shares.alert) / static_cast<double>(shares.n));
+    std::printf(
+        "%-34s %7zu %7.3f %7.3f %9.3f   (%zu not among the ten)\n", "sharing a token (design)",
+        shares.n, static_cast<double>(shares.r1) / static_cast<double>(shares.n),
+        static_cast<double>(shares.r10) / static_cast<double>(shares.n),
+        static_cast<double>(shares.alert) / static_cast<double>(shares.n), shares.n - shares.r10);
+    std::printf(
+        "  (ten candidates each followed by its linked designations: %.2f rows listed on "
+        "average)\n",
+        static_cast<double>(shares.rows) / static_cast<double>(shares.n));
+    if (rows_too) {
+      std::printf(
+          "  R@10 counting rows (linked designations within the ten): %.3f (%zu not among "
+          "the ten rows)\n",
+          static_cast<double>(shares.r10_rows) / static_cast<double>(shares.n),
+          shares.n - shares.r10_rows);
+    }
     std::printf(
         "true aliases found at or above a threshold (alert@t), sharing a token (design) /"
         " cross-script UN:\n");
