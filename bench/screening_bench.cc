@@ -106,14 +106,16 @@ std::string Stratum(const WatchlistEntry& e, size_t alias) {
 
 struct Tally {
   size_t n = 0, r1 = 0, r10 = 0, alert = 0;
-  size_t rows = 0;      // candidates listed, linked designations included
+  size_t rows = 0;  // candidates listed, linked designations included
+  size_t max_rows = 0;
   size_t r10_rows = 0;  // --rows: found among ten rows, linked designations counted within
   std::map<int, size_t> alert_at;  // found with a score >= t/100, for t = 75, 80, ..., 95
 };
 
 // Whether the entry is among ten rows when linked designations count within the ten (as they
 // did before `top` counted candidates): the candidates of the longest list of at most ten rows,
-// then the next candidate and as many of its linked designations as there is room for.
+// then the next candidate and as many of its linked designations as there is room for. An
+// approximation: the ranking mode's pool of candidates grows with the K asked for (3K + 20).
 bool InTenRows(const Screener& screener, const Subject& s, const WatchlistEntry& e) {
   auto holds = [&](const std::vector<ScreeningHit>& hits) {
     return std::any_of(hits.begin(), hits.end(), [&](const ScreeningHit& h) {
@@ -125,6 +127,13 @@ bool InTenRows(const Screener& screener, const Subject& s, const WatchlistEntry&
   for (; k > 0; --k) {
     fits = screener.Screen(s, k, 0.0);
     if (fits.size() <= 10) break;
+  }
+  if (k == 0) {
+    // Even one candidate brings more than ten rows: it and its first linked designations.
+    std::stable_partition(fits.begin(), fits.end(),
+                          [](const ScreeningHit& h) { return h.linked_from.empty(); });
+    fits.resize(10);
+    return holds(fits);
   }
   if (holds(fits)) return true;
   if (fits.size() >= 10) return false;
@@ -287,6 +296,7 @@ int main(int argc, char** argv) {
       Tally& t = strata[stratum];
       ++t.n;
       t.rows += hits.size();
+      t.max_rows = std::max(t.max_rows, hits.size());
       const size_t before = t.r10;
       if (rows_too && hits.size() > 10) t.r10_rows += InTenRows(screener, s, e) ? 1 : 0;
       if (rows_too && hits.size() <= 10) {
@@ -388,6 +398,7 @@ int main(int argc, char** argv) {
         shares.r10 += t.r10;
         shares.alert += t.alert;
         shares.rows += t.rows;
+        shares.max_rows = std::max(shares.max_rows, t.max_rows);
         shares.r10_rows += t.r10_rows;
         for (const auto& [a, count] : t.alert_at) shares.alert_at[a] += count;
       }
@@ -403,8 +414,8 @@ int main(int argc, char** argv) {
         static_cast<double>(shares.alert) / static_cast<double>(shares.n), shares.n - shares.r10);
     std::printf(
         "  (ten candidates each followed by its linked designations: %.2f rows listed on "
-        "average)\n",
-        static_cast<double>(shares.rows) / static_cast<double>(shares.n));
+        "average, %zu at most)\n",
+        static_cast<double>(shares.rows) / static_cast<double>(shares.n), shares.max_rows);
     if (rows_too) {
       std::printf(
           "  R@10 counting rows (linked designations within the ten): %.3f (%zu not among "

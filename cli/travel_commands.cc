@@ -160,7 +160,9 @@ CLI::App* AddScreenCommand(CLI::App& app, ScreenArgs& args) {
       ->add_option("--input", args.input,
                    "Passengers as NDJSON, or a PNRGOV/PAXLST interchange (UNA/UNB) ('-': stdin)")
       ->required();
-  screen->add_option("--top", args.top, "Candidates per passenger at most (default 10)");
+  screen->add_option(
+      "--top", args.top,
+      "Candidates per passenger at most (default 10), each followed by its linked designations");
   screen->add_option("--threshold", args.threshold,
                      "Report candidates scoring at least this (default: the configured alert "
                      "threshold, 0.80); 0 with --top K lists the K best");

@@ -11,6 +11,13 @@
 #include "similarity.h"
 
 namespace issa::matching {
+
+static_assert(PreparedName::kParticle == detail::kParticle);
+static_assert(PreparedName::kInitial == detail::kInitial);
+static_assert(PreparedName::kVowelless == detail::kVowelless);
+static_assert(PreparedName::kAlternative == detail::kAlternative);
+static_assert(PreparedName::kNumber == detail::kNumeric);
+
 namespace {
 
 using detail::NameClass;

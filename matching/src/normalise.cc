@@ -122,6 +122,7 @@ const WordSet& OrganisationParticles() {
       // PAO, OOO written in full), Spanish/Portuguese "ltda", "cia", Turkish "sirketi".
       "joint",
       "stock",
+      "liability",
       "ltda",
       "cia",
       "sirketi",
@@ -266,7 +267,7 @@ constexpr std::array kSameWords = {
     SameWords{"development", {"desarrollo", "desarrollos", "developpement", "tosee", "tose",
                               "razvitiya"}},
     SameWords{"cooperation", {"taavon", "taawon", "cooperative", "cooperativa"}},
-    SameWords{"trade", {"ticaret", "tejarat", "trading"}},
+    SameWords{"trading", {"ticaret", "tejarat"}},
     SameWords{"import", {"ithalat", "importadora"}},
     SameWords{"export", {"ihracat", "exportadora"}},
     SameWords{"aviation", {"havacilik", "aviacion"}},
@@ -544,35 +545,54 @@ void SplitUnicode(std::string_view in, std::vector<RawPart>& parts) {
 // An organisation's legal forms written in several words become their one short form
 // (OrganisationPhrases); its legal forms and common words in other languages become the one
 // word they stand for (SameWord). Parts from a script without vowels are left as they are.
+// The phrases by their first word, longest first.
+const std::unordered_map<std::string_view, std::vector<const OrganisationPhrase*>>&
+PhrasesByFirstWord() {
+  static const auto kByFirst = [] {
+    std::unordered_map<std::string_view, std::vector<const OrganisationPhrase*>> out;
+    for (const OrganisationPhrase& phrase : OrganisationPhrases()) {
+      out[phrase.words[0]].push_back(&phrase);
+    }
+    return out;
+  }();
+  return kByFirst;
+}
+
+// How many parts from `i` on the phrase covers (0: it does not start there).
+size_t PhraseAt(const OrganisationPhrase& phrase, const std::vector<RawPart>& parts, size_t i) {
+  size_t n = 0;
+  while (n < phrase.words.size() && !phrase.words[n].empty()) {
+    if (i + n >= parts.size() || parts[i + n].vowelless || parts[i + n].text != phrase.words[n])
+      return 0;
+    ++n;
+  }
+  return n;
+}
+
 void ReadOrganisationWords(std::vector<RawPart>& parts) {
-  std::vector<RawPart> out;
-  out.reserve(parts.size());
-  for (size_t i = 0; i < parts.size();) {
+  const auto& by_first = PhrasesByFirstWord();
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (parts[i].vowelless) continue;
     size_t taken = 0;
     std::string_view form;
-    for (const OrganisationPhrase& phrase : OrganisationPhrases()) {
-      size_t n = 0;
-      while (n < phrase.words.size() && !phrase.words[n].empty() && i + n < parts.size() &&
-             !parts[i + n].vowelless && parts[i + n].text == phrase.words[n]) {
-        ++n;
-      }
-      if (n > 0 && (n == phrase.words.size() || phrase.words[n].empty())) {
-        taken = n;
-        form = phrase.form;
-        break;
+    if (const auto it = by_first.find(parts[i].text); it != by_first.end()) {
+      for (const OrganisationPhrase* phrase : it->second) {
+        taken = PhraseAt(*phrase, parts, i);
+        if (taken > 0) {
+          form = phrase->form;
+          break;
+        }
       }
     }
-    if (taken == 0) {
-      RawPart part = std::move(parts[i]);
-      if (!part.vowelless) part.text = std::string(SameWord(part.text));
-      out.push_back(std::move(part));
-      ++i;
+    if (taken > 0) {
+      parts[i].text = std::string(form);
+      parts.erase(parts.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                  parts.begin() + static_cast<std::ptrdiff_t>(i + taken));
       continue;
     }
-    out.push_back(RawPart{std::string(form), false});
-    i += taken;
+    const std::string_view same = SameWord(parts[i].text);
+    if (same.data() != parts[i].text.data()) parts[i].text = std::string(same);
   }
-  parts = std::move(out);
 }
 
 bool AllDigits(std::string_view s) {
@@ -733,6 +753,12 @@ std::string JoinParts(const TokenisedName& name) {
 }
 
 }  // namespace detail
+
+bool IsLegalFormOrConnective(std::string_view word) {
+  static const detail::WordSet kClassWords = {
+      "est", "establishment", "group", "holding", "holdings", "trading", "international", "intl"};
+  return detail::OrganisationParticles().count(word) != 0 && kClassWords.count(word) == 0;
+}
 
 std::string NormaliseName(std::string_view name) {
   return detail::JoinParts(detail::TokeniseName(name, detail::NameClass::kPerson));

@@ -10,6 +10,20 @@ namespace issa::matching::detail {
 namespace {
 
 constexpr size_t kMaxCompare = 48;
+// Deleting the h of gh, dh or th (DeleteCost): the cheapest edit between two parts of which
+// neither is vowelless; any other costs at least 4.
+constexpr int kDigraphDeleteCost = 3;
+
+bool DigraphH(const char* s, size_t i) {
+  return s[i] == 'h' && i > 0 && (s[i - 1] == 'g' || s[i - 1] == 'd' || s[i - 1] == 't');
+}
+
+bool HasDigraph(const char* s, size_t n) {
+  for (size_t i = 1; i < n; ++i) {
+    if (DigraphH(s, i)) return true;
+  }
+  return false;
+}
 
 bool IsVowel(char c) {
   return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
@@ -68,7 +82,7 @@ int DeleteCost(const char* s, size_t n, size_t i, bool cheap_vowels) {
   if ((i > 0 && s[i - 1] == c) || (i + 1 < n && s[i + 1] == c)) return 4;
   // The h of gh, dh and th: Latin writes some Arabic and Persian letters with a digraph or one
   // letter (غ and ق gh, q or g; ذ dh or d; ث th or t: Ghannadi ~ Qannadi, Bagheri ~ Baqeri).
-  if (c == 'h' && i > 0 && (s[i - 1] == 'g' || s[i - 1] == 'd' || s[i - 1] == 't')) return 3;
+  if (DigraphH(s, i)) return kDigraphDeleteCost;
   if (IsVowel(c) || c == 'h') return 6;
   return kCostUnit;
 }
@@ -163,12 +177,13 @@ int WeightedDistance(std::string_view a_in, std::string_view b_in, int vowelless
   const size_t m = CompareForm(b_in, b, expand_x);
   const bool a_vl = vowelless == 1;
   const bool b_vl = vowelless == 2;
-  // Lower bounds: the length difference, and (without a vowelless side, where every edit costs
-  // at least 4) the letters of one side missing from the other.
+  // Lower bounds: the length difference (each edit costs at least 1 against a vowelless side),
+  // and without one the letters of one side missing from the other, each an edit of at least 4
+  // — or 3, deleting the h of a digraph, which is looked for only when that decides.
   const size_t diff = n > m ? n - m : m - n;
-  const int min_indel = (a_vl || b_vl) ? 1 : 4;
-  if (static_cast<int>(diff) * min_indel > limit) return limit + 1;
-  if (!a_vl && !b_vl) {
+  if (a_vl || b_vl) {
+    if (static_cast<int>(diff) > limit) return limit + 1;
+  } else {
     std::array<int, 36> count{};
     auto slot = [](char c) {
       return c >= 'a' && c <= 'z' ? c - 'a' : (c >= '0' && c <= '9' ? 26 + c - '0' : 0);
@@ -181,7 +196,11 @@ int WeightedDistance(std::string_view a_in, std::string_view b_in, int vowelless
       if (c > 0) only_a += c;
       if (c < 0) only_b -= c;
     }
-    if (std::max(only_a, only_b) * 4 > limit) return limit + 1;
+    const int edits = std::max(only_a, only_b);  // at least the length difference
+    if (edits * 4 > limit && (edits * kDigraphDeleteCost > limit ||
+                              (!HasDigraph(a.data(), n) && !HasDigraph(b.data(), m)))) {
+      return limit + 1;
+    }
   }
 
   std::array<int, kMaxCompare + 1> prev2{};

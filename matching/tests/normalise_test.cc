@@ -201,6 +201,18 @@ TEST(TokeniseNameTest, CommonOrganisationWordsInOtherLanguagesAreOne) {
       org("FUERZAS ARMADAS REVOLUCIONARIAS DE COLOMBIA", "REVOLUTIONARY ARMED FORCES OF COLOMBIA"),
       0.9);
   EXPECT_TRUE(CompareNames("POUYA AIRLINES", "POUYA AIR", NameKind::kOrganisation).exact);
+  // A word that was a particle stays one: TRADING, and TICARET read as it.
+  const auto trading = TokeniseName("ACME TICARET TRADING LLC", NameClass::kOrganisation);
+  ASSERT_EQ(trading.regular, 4);
+  EXPECT_EQ(trading.units[1].text, "trading");
+  EXPECT_EQ(trading.units[1].flags & kParticle, kParticle);
+  EXPECT_EQ(trading.units[2].flags & kParticle, kParticle);
+  EXPECT_TRUE(IsLegalFormOrConnective("ltd"));
+  EXPECT_TRUE(IsLegalFormOrConnective("of"));
+  EXPECT_TRUE(IsLegalFormOrConnective("liability"));
+  EXPECT_FALSE(IsLegalFormOrConnective("holding"));
+  EXPECT_FALSE(IsLegalFormOrConnective("international"));
+  EXPECT_FALSE(IsLegalFormOrConnective("sepehr"));
   // As written (for skeletons and abbreviations), the words stay.
   const PreparedName written = PrepareNameAsWritten("BANK MELLI IRAN LLC", NameKind::kOrganisation);
   ASSERT_EQ(written.regular, 4);
@@ -229,6 +241,15 @@ TEST(TokeniseNameTest, LongNamesLoseParticlesFirst) {
                          "ISLAMIC STATE IN IRAQ AND THE LEVANT - LIBYA", NameKind::kOrganisation)
                 .score,
             0.9);
+  // Persons too: the particles go first, the last name stays.
+  const auto person =
+      TokeniseName("Ibrahim Awad Ibrahim Ali al Badri al Samarrai bin Laden", NameClass::kPerson);
+  ASSERT_EQ(person.regular, kMaxParts);
+  EXPECT_EQ(person.units[person.regular - 1].text, "laden");
+  EXPECT_EQ(person.units[person.regular - 2].text, "samarrai");
+  // A name of kMaxParts parts or fewer keeps its particles.
+  const auto short_name = TokeniseName("Usama bin Laden", NameClass::kPerson);
+  EXPECT_EQ(short_name.units[1].flags & kParticle, kParticle);
 }
 
 // The consonant skeleton on which Arabic and Cyrillic names meet their Latin forms (UN

@@ -229,11 +229,11 @@ void NameKeys(const matching::PreparedName& name, std::vector<std::string>& out)
     const std::string& a = name.units[i].text;
     const std::string& b = name.units[i + 1].text;
     if (a.size() >= 2 && b.size() >= 2 &&
-        ((name.units[i].flags | name.units[i + 1].flags) & 16) == 0)
+        ((name.units[i].flags | name.units[i + 1].flags) & matching::PreparedName::kNumber) == 0)
       out.push_back("t" + a + b);
   }
   for (const matching::PreparedName::Unit& u : name.units) {
-    if ((u.flags & 1) != 0 || u.text.size() < 2) continue;  // particles
+    if ((u.flags & matching::PreparedName::kParticle) != 0 || u.text.size() < 2) continue;
     out.push_back("t" + u.text);
     const std::string sk = Skeleton(u.text);
     if (sk.size() >= 2) out.push_back("s" + sk);
@@ -272,6 +272,9 @@ float PartsWeight(const std::vector<QueryKey>& keys) {
 // Linked designations (ScreeningConfig::link_designations): a document number or a date of birth
 // borne by more entries than this is not taken as evidence of one party.
 constexpr size_t kDistinctiveHolders = 16;
+// A reported candidate brings at most this many linked designations along (a party is listed by
+// a handful of lists; a list of K candidates has at most K × (1 + this) rows).
+constexpr size_t kLinkedPerCandidate = 4;
 
 // Abbreviations of organisation names (ScreeningConfig::abbreviation_weight): syllabic
 // abbreviations and initialisms of a company's long name, the way Colombian companies on the
@@ -730,8 +733,11 @@ class Screener::Impl {
       if (!config_.link_designations) continue;
       // A copy: `out` grows below.
       const ScreeningHit source = out.back();
+      size_t linked = 0;
       for (const WatchlistEntry* twin : LinkedTo(Key(source.list, source.entry_id))) {
+        if (linked == kLinkedPerCandidate) break;
         if (listed(twin->list, twin->id) || Expired(*twin, config_.as_of)) continue;
+        ++linked;
         ScreeningHit t;
         t.list = twin->list;
         t.entry_id = twin->id;
@@ -838,7 +844,8 @@ class Screener::Impl {
     auto core = [](const matching::PreparedName& n) {
       std::vector<std::string_view> out;
       for (size_t i = 0; i < n.regular && i < n.units.size(); ++i) {
-        if ((n.units[i].flags & 1) == 0) out.push_back(n.units[i].text);
+        if ((n.units[i].flags & matching::PreparedName::kParticle) == 0)
+          out.push_back(n.units[i].text);
       }
       return out;
     };
@@ -884,15 +891,18 @@ class Screener::Impl {
     std::vector<std::string> documents;
     std::vector<uint32_t> birth_dates;  // YYYYMMDD
   };
-  // A name as a link key: its parts in alphabetical order (CHANG MYONG-CHIN is Myong-Chin
-  // CHANG), an organisation's without its legal forms and connectives (CHONGCHONGANG SHIPPING
-  // COMPANY is CHONGCHONGANG SHIPPING COMPANY LIMITED) unless one word would be left.
+  // A name as a link key, from its words as written (NATIONAL IRANIAN OIL COMPANY is not
+  // IRANIAN NATIONAL PETROLEUM GROUP). An organisation's in order, without its legal forms and
+  // connectives unless one word would remain (CHONGCHONGANG SHIPPING COMPANY is CHONGCHONGANG
+  // SHIPPING COMPANY LIMITED; BANK OF CHINA is not CHINA BANK, SEPEHR ENERGY HOLDING not SEPEHR
+  // ENERGY INTERNATIONAL). A person's of three parts or more in alphabetical order (CHANG
+  // MYONG-CHIN is Myong-Chin CHANG); of two, in order (ALI HASSAN is not HASSAN ALI).
   static std::string LinkName(std::string_view text, EntryKind kind) {
-    const matching::PreparedName name = matching::PrepareName(text, NameKindOf(kind));
+    const matching::PreparedName name = matching::PrepareNameAsWritten(text, NameKindOf(kind));
     const bool organisation = NameFamily(kind) == NameFamily(EntryKind::kOrganisation);
     std::vector<std::string_view> parts;
     for (size_t i = 0; i < name.regular && i < name.units.size(); ++i) {
-      if (organisation && (name.units[i].flags & 1) != 0) continue;  // particle
+      if (organisation && matching::IsLegalFormOrConnective(name.units[i].text)) continue;
       parts.push_back(name.units[i].text);
     }
     // A word and a legal form (MACHANGA LTD): the legal form stays.
@@ -901,7 +911,7 @@ class Screener::Impl {
       for (size_t i = 0; i < name.regular && i < name.units.size(); ++i)
         parts.push_back(name.units[i].text);
     }
-    std::sort(parts.begin(), parts.end());
+    if (!organisation && parts.size() >= 3) std::sort(parts.begin(), parts.end());
     std::string out;
     for (std::string_view p : parts) {
       if (!out.empty()) out.push_back(' ');

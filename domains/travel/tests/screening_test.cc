@@ -755,6 +755,19 @@ TEST(Screener, LinkedDesignationsFollowTheirCandidate) {
   EXPECT_EQ(first[0].entry_id, "QDi.031");
   EXPECT_EQ(first[1].linked_from, "un-sc/QDi.031");
 
+  // A candidate brings at most four linked designations along (six lists share a passport).
+  Screener many(ScreeningConfig{}, 0.01);
+  for (int i = 0; i < 7; ++i) {
+    WatchlistEntry e = Listed("alerts-" + std::to_string(i), "A" + std::to_string(i),
+                              EntryKind::kPerson, {i == 0 ? "Ivan PETROV" : "Iwan Petrow"});
+    e.documents.push_back({"passport", "751234567", "751234567", "RU"});
+    ASSERT_TRUE(many.Put(e).ok());
+  }
+  const auto capped = many.Screen(Named("Ivan PETROV"), 1, 0.0);
+  ASSERT_EQ(capped.size(), 5U);
+  EXPECT_EQ(capped[0].entry_id, "A0");
+  for (size_t i = 1; i < capped.size(); ++i) EXPECT_EQ(capped[i].linked_from, "alerts-0/A0");
+
   // Off by configuration: only what matched.
   ScreeningConfig off;
   off.link_designations = false;
@@ -889,6 +902,22 @@ TEST(Screener, LinkedDesignationsReadNamesInAnyOrderAndWithoutLegalForms) {
       screener.Put(Listed("ofac-sdn", "90001", EntryKind::kOrganisation, {"SHIPPING CO LTD"}))
           .ok());
   EXPECT_TRUE(screener.LinkedDesignations("un-sc", "KPe.901").empty());
+  // Other words, other order, the same words read alike: other parties (review of 8da5f94).
+  const std::vector<std::pair<std::string, std::string>> apart = {
+      {"SEPEHR ENERGY HOLDING", "SEPEHR ENERGY INTERNATIONAL"},
+      {"BANK OF CHINA", "CHINA BANK"},
+      {"NATIONAL IRANIAN OIL COMPANY", "IRANIAN NATIONAL PETROLEUM GROUP"},
+  };
+  int n = 0;
+  for (const auto& [a, b] : apart) {
+    const std::string id = "X" + std::to_string(n++);
+    ASSERT_TRUE(screener.Put(Listed("un-sc", id, EntryKind::kOrganisation, {a})).ok());
+    ASSERT_TRUE(screener.Put(Listed("ofac-sdn", id, EntryKind::kOrganisation, {b})).ok());
+    EXPECT_TRUE(screener.LinkedDesignations("un-sc", id).empty()) << a << " / " << b;
+  }
+  ASSERT_TRUE(screener.Put(Listed("un-sc", "P1", EntryKind::kPerson, {"ALI HASSAN"})).ok());
+  ASSERT_TRUE(screener.Put(Listed("ofac-sdn", "Q1", EntryKind::kPerson, {"HASSAN ALI"})).ok());
+  EXPECT_TRUE(screener.LinkedDesignations("un-sc", "P1").empty());
 }
 
 TEST(ScreeningConfigToml, ReadsValuesAndNamesBadKeys) {

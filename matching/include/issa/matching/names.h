@@ -22,10 +22,15 @@ struct NameComparison {
 
 // A name split, transliterated and classified once (ICU runs here), for repeated comparisons.
 struct PreparedName {
+  // Unit::flags.
+  static constexpr uint8_t kParticle = 1;     // al, bin, van; an organisation's legal forms, of
+  static constexpr uint8_t kInitial = 2;      // one letter
+  static constexpr uint8_t kVowelless = 4;    // from a script that omits vowels
+  static constexpr uint8_t kAlternative = 8;  // another reading of regular parts
+  static constexpr uint8_t kNumber = 16;      // digits only
   struct Unit {
-    std::string text;  // lower-case ASCII letters and digits
-    uint8_t flags =
-        0;  // particle 1, initial 2, vowelless script 4, alternative reading 8, number 16
+    std::string text;    // lower-case ASCII letters and digits
+    uint8_t flags = 0;   // k* above
     uint16_t cover = 0;  // regular parts an alternative reading stands for
   };
   std::vector<Unit> units;  // the regular parts in order, then alternative readings
@@ -37,6 +42,11 @@ PreparedName PrepareName(std::string_view name, NameKind kind = NameKind::kPerso
 // words in other languages are not read as one (LIMITED LIABILITY COMPANY stays three words,
 // ANSAR stays ANSAR): what a consonant skeleton or an abbreviation is made of.
 PreparedName PrepareNameAsWritten(std::string_view name, NameKind kind);
+// Whether a word of an organisation's name (lower case, as PrepareNameAsWritten gives it: limited
+// is ltd, company co) is a legal form (ltd, llc, gmbh, jsc, ooo, liability...) or a connective
+// (of, the, and, de...): nothing that tells one organisation from another. Class words (group,
+// holding, international, trading, establishment) are not.
+bool IsLegalFormOrConnective(std::string_view word);
 NameComparison CompareNames(const PreparedName& query, const PreparedName& candidate,
                             const MatchConfig& config = MatchConfig{});
 

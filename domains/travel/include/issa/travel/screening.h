@@ -62,14 +62,14 @@ struct ScreeningConfig {
   double short_name_penalty = 0.10;
   // Linked designations: one party listed by two lists (the UN and OFAC both list most Al-Qaida
   // designations). When a candidate is reported, the entries of other lists that denote the same
-  // party are reported right after it, with its score, feature "linked_designation" and
-  // `linked_from` naming it. Two entries of different lists are linked when they share (1) a
-  // document number, birth years not more than a year apart; or (2) a full date of birth, the
-  // primary name of either scoring at least 0.85 against a name of the other; or (3) names of two
-  // parts or more, not weak aliases, that no other entry of either list bears (two of them, or
-  // one that is either entry's primary name), birth years not more than a year apart and
-  // nationalities not disjoint. A number or date borne by more than 16 entries is no evidence.
-  // Entries of one list are never linked: a list names each party once.
+  // party are reported right after it (at most 4, not counted within `top`), with its score,
+  // feature "linked_designation" and `linked_from` naming it. Two entries of different lists are
+  // linked when they share (1) a document number, birth years not more than a year apart; or (2) a
+  // full date of birth, the primary name of either scoring at least 0.85 against a name of the
+  // other; or (3) names of two parts or more, not weak aliases, that no other entry of either list
+  // bears (two of them, or one that is either entry's primary name), birth years not more than a
+  // year apart and nationalities not disjoint. A number or date borne by more than 16 entries is no
+  // evidence. Entries of one list are never linked: a list names each party once.
   bool link_designations = true;
   // Alerts whose expiry date is before this day are not screened against (empty: none expire).
   PartialDate as_of;
@@ -149,7 +149,9 @@ class Screener {
   void Remove(std::string_view list, std::string_view entry_id);
 
   // Candidates at or above `threshold` (default: the alert threshold; never below the floor),
-  // best first, at most `top` (default: config top_k).
+  // best first, at most `top` of them (default: config top_k), each followed by its linked
+  // designations (ScreeningConfig::link_designations, at most 4 per candidate): a list of `top`
+  // candidates may have up to 5 × `top` rows.
   std::vector<ScreeningHit> Screen(const Subject& subject, std::optional<size_t> top = std::nullopt,
                                    std::optional<double> threshold = std::nullopt) const;
   // The peer for benchmarks and tests: the same scoring applied to every entry, no blocking.
