@@ -896,7 +896,8 @@ class Screener::Impl {
   // connectives unless one word would remain (CHONGCHONGANG SHIPPING COMPANY is CHONGCHONGANG
   // SHIPPING COMPANY LIMITED; BANK OF CHINA is not CHINA BANK, SEPEHR ENERGY HOLDING not SEPEHR
   // ENERGY INTERNATIONAL). A person's of three parts or more in alphabetical order (CHANG
-  // MYONG-CHIN is Myong-Chin CHANG); of two, in order (ALI HASSAN is not HASSAN ALI).
+  // MYONG-CHIN is Myong-Chin CHANG); of two, in order (ALI HASSAN is not HASSAN ALI); a vessel's
+  // or an aircraft's in order.
   static std::string LinkName(std::string_view text, EntryKind kind) {
     const matching::PreparedName name = matching::PrepareNameAsWritten(text, NameKindOf(kind));
     const bool organisation = NameFamily(kind) == NameFamily(EntryKind::kOrganisation);
@@ -911,7 +912,8 @@ class Screener::Impl {
       for (size_t i = 0; i < name.regular && i < name.units.size(); ++i)
         parts.push_back(name.units[i].text);
     }
-    if (!organisation && parts.size() >= 3) std::sort(parts.begin(), parts.end());
+    const bool person = NameFamily(kind) == NameFamily(EntryKind::kPerson);
+    if (person && parts.size() >= 3) std::sort(parts.begin(), parts.end());
     std::string out;
     for (std::string_view p : parts) {
       if (!out.empty()) out.push_back(' ');
