@@ -14,7 +14,7 @@ constexpr size_t kMaxCompare = 48;
 // neither is vowelless; any other costs at least 4.
 constexpr int kDigraphDeleteCost = 3;
 
-bool DigraphH(const char* s, size_t i) {
+inline bool DigraphH(const char* s, size_t i) {
   return s[i] == 'h' && i > 0 && (s[i - 1] == 'g' || s[i - 1] == 'd' || s[i - 1] == 't');
 }
 
@@ -76,7 +76,7 @@ size_t CompareForm(std::string_view in, std::array<char, kMaxCompare>& out, bool
 }
 
 // Cost of removing s[i] (the other string lacks it). `cheap_vowels`: the other side is vowelless.
-int DeleteCost(const char* s, size_t n, size_t i, bool cheap_vowels) {
+inline int DeleteCost(const char* s, size_t n, size_t i, bool cheap_vowels) {
   const char c = s[i];
   if (cheap_vowels && IsVowel(c)) return 1;
   if ((i > 0 && s[i - 1] == c) || (i + 1 < n && s[i + 1] == c)) return 4;
