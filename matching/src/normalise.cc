@@ -151,12 +151,18 @@ const WordSet& VesselPrefixes() {
   return kWords;
 }
 
-// Spelled-out legal forms in their short form, so that "Limited" pairs with "Ltd".
+// Spelled-out legal forms in their short form, so that "Limited" pairs with "Ltd"; and the short
+// forms of one legal form in several languages as one (OOO is llc, PAO pjsc, SHERKAT co).
 std::string_view CanonicalLegalForm(std::string_view word) {
   static const std::unordered_map<std::string_view, std::string_view> kForms = {
       {"limited", "ltd"},       {"company", "co"},       {"corporation", "corp"},
       {"incorporated", "inc"},  {"holdings", "holding"}, {"international", "intl"},
       {"establishment", "est"}, {"societe", "ste"},      {"gesellschaft", "ges"},
+      {"ooo", "llc"},           {"tov", "llc"},          {"oao", "ojsc"},
+      {"zao", "cjsc"},          {"pao", "pjsc"},         {"ao", "jsc"},
+      {"sherkat", "co"},        {"sherkate", "co"},      {"shirkat", "co"},
+      {"compania", "co"},       {"compagnie", "co"},     {"kompaniya", "co"},
+      {"korporatsiya", "corp"}, {"corporacion", "corp"},
   };
   const auto it = kForms.find(word);
   return it == kForms.end() ? word : it->second;
@@ -164,9 +170,9 @@ std::string_view CanonicalLegalForm(std::string_view word) {
 
 // Legal forms written out in several words (and a few common phrases) as one word: "limited
 // liability company" and "obshchestvo s ogranichennoi otvetstvennostyu" are "llc" as OOO is
-// (SameWord). Each word of the long form would otherwise weigh as a word of the name (LETIA
-// LIMITED LIABILITY COMPANY would be closer to LIMITED LIABILITY COMPANY TRANSOIL than to LETIA
-// COMPANY).
+// (CanonicalLegalForm). Each word of the long form would otherwise weigh as a word of the name
+// (LETIA LIMITED LIABILITY COMPANY would be closer to LIMITED LIABILITY COMPANY TRANSOIL than to
+// LETIA COMPANY).
 struct OrganisationPhrase {
   std::array<std::string_view, 5> words;  // the long form; unused words empty
   std::string_view form;
@@ -233,29 +239,19 @@ const std::vector<OrganisationPhrase>& OrganisationPhrases() {
   return kPhrases;
 }
 
-// Short forms of one legal form in several languages, as one; and the common words of
-// organisation names that the lists give in several languages and transliterations for one party
-// (BANK MELLI IRAN a.k.a. NATIONAL BANK OF IRAN, SMART ITHALAT IHRACAT a.k.a. SMART IMPORT
-// EXPORT, JAYSH AL-ADL a.k.a. ARMY OF JUSTICE, FUERZAS ARMADAS REVOLUCIONARIAS DE COLOMBIA a.k.a.
-// REVOLUTIONARY ARMED FORCES OF COLOMBIA), as one English word: the organisation class symbols
-// of OpenSanctions' logic-v2 (docs/matching.md). English inflections of one word are one too
-// (INDUSTRIES, INDUSTRIAL: INDUSTRY).
+// The common words of organisation names that the lists give in several languages and
+// transliterations for one party (BANK MELLI IRAN a.k.a. NATIONAL BANK OF IRAN, SMART ITHALAT
+// IHRACAT a.k.a. SMART IMPORT EXPORT, JAYSH AL-ADL a.k.a. ARMY OF JUSTICE, FUERZAS ARMADAS
+// REVOLUCIONARIAS DE COLOMBIA a.k.a. REVOLUTIONARY ARMED FORCES OF COLOMBIA), as one English word:
+// the organisation class symbols of OpenSanctions' logic-v2 (docs/matching.md). English inflections
+// of one word are one too (INDUSTRIES, INDUSTRIAL: INDUSTRY).
 struct SameWords {
   std::string_view as;
   std::array<std::string_view, 10> words;  // unused ones empty
 };
 // clang-format off
 constexpr std::array kSameWords = {
-    // Legal forms.
-    SameWords{"llc", {"ooo", "tov"}},
-    SameWords{"ojsc", {"oao"}},
-    SameWords{"cjsc", {"zao"}},
-    SameWords{"pjsc", {"pao"}},
-    SameWords{"jsc", {"ao"}},
-    SameWords{"co", {"sherkat", "sherkate", "shirkat", "compania", "compagnie", "kompaniya"}},
-    SameWords{"corp", {"korporatsiya", "corporacion"}},
     SameWords{"group", {"grupo", "groupe", "gruppa"}},
-    // Common words.
     SameWords{"national", {"melli", "milli", "nacional", "nationale", "natsionalny",
                            "natsionalnyy", "natsionalnyi", "wataniya"}},
     SameWords{"industry", {"industries", "industrial", "industria", "industrias", "industrie",
@@ -542,9 +538,6 @@ void SplitUnicode(std::string_view in, std::vector<RawPart>& parts) {
   PushPart(parts, cur, vowelless[std::min(part_index, vowelless.size() - 1)]);
 }
 
-// An organisation's legal forms written in several words become their one short form
-// (OrganisationPhrases); its legal forms and common words in other languages become the one
-// word they stand for (SameWord). Parts from a script without vowels are left as they are.
 // The phrases by their first word, longest first.
 const std::unordered_map<std::string_view, std::vector<const OrganisationPhrase*>>&
 PhrasesByFirstWord() {
@@ -569,6 +562,9 @@ size_t PhraseAt(const OrganisationPhrase& phrase, const std::vector<RawPart>& pa
   return n;
 }
 
+// An organisation's legal forms written in several words become their one short form
+// (OrganisationPhrases); its common words in other languages become the one word they stand for
+// (SameWord). Parts from a script without vowels are left as they are.
 void ReadOrganisationWords(std::vector<RawPart>& parts) {
   const auto& by_first = PhrasesByFirstWord();
   for (size_t i = 0; i < parts.size(); ++i) {

@@ -870,54 +870,34 @@ TEST(Screener, LinkedDesignationsNeedADistinctiveNameOrADocument) {
 // CHONGCHONGANG SHIPPING COMPANY, OFAC 17067 CHONGCHONGANG SHIPPING COMPANY LIMITED).
 TEST(Screener, LinkedDesignationsReadNamesInAnyOrderAndWithoutLegalForms) {
   Screener screener(ScreeningConfig{}, 0.01);
-  ASSERT_TRUE(
-      screener.Put(Listed("un-sc", "KPi.007", EntryKind::kPerson, {"CHANG MYONG-CHIN"})).ok());
-  ASSERT_TRUE(
-      screener.Put(Listed("ofac-sdn", "15668", EntryKind::kPerson, {"Myong-Chin CHANG"})).ok());
-  EXPECT_EQ(screener.LinkedDesignations("un-sc", "KPi.007"),
-            std::vector<std::string>{"ofac-sdn/15668"});
-  ASSERT_TRUE(screener
-                  .Put(Listed("un-sc", "KPe.022", EntryKind::kOrganisation,
-                              {"CHONGCHONGANG SHIPPING COMPANY"}))
-                  .ok());
-  ASSERT_TRUE(screener
-                  .Put(Listed("ofac-sdn", "17067", EntryKind::kOrganisation,
-                              {"CHONGCHONGANG SHIPPING COMPANY LIMITED"}))
-                  .ok());
-  EXPECT_EQ(screener.LinkedDesignations("un-sc", "KPe.022"),
-            std::vector<std::string>{"ofac-sdn/17067"});
-  // A legal form is no name: SHIPPING COMPANY LIMITED and SHIPPING CO are one word, SHIPPING.
-  ASSERT_TRUE(screener
-                  .Put(Listed("un-sc", "KPe.900", EntryKind::kOrganisation,
-                              {"OCEAN SHIPPING COMPANY LIMITED"}))
-                  .ok());
-  ASSERT_TRUE(
-      screener.Put(Listed("ofac-sdn", "90000", EntryKind::kOrganisation, {"OCEAN SHIPPING"})).ok());
-  EXPECT_EQ(screener.LinkedDesignations("un-sc", "KPe.900"),
-            std::vector<std::string>{"ofac-sdn/90000"});
-  ASSERT_TRUE(
-      screener.Put(Listed("un-sc", "KPe.901", EntryKind::kOrganisation, {"SHIPPING COMPANY"}))
-          .ok());
-  ASSERT_TRUE(
-      screener.Put(Listed("ofac-sdn", "90001", EntryKind::kOrganisation, {"SHIPPING CO LTD"}))
-          .ok());
-  EXPECT_TRUE(screener.LinkedDesignations("un-sc", "KPe.901").empty());
-  // Other words, other order, the same words read alike: other parties (review of 8da5f94).
-  const std::vector<std::pair<std::string, std::string>> apart = {
-      {"SEPEHR ENERGY HOLDING", "SEPEHR ENERGY INTERNATIONAL"},
-      {"BANK OF CHINA", "CHINA BANK"},
-      {"NATIONAL IRANIAN OIL COMPANY", "IRANIAN NATIONAL PETROLEUM GROUP"},
-  };
+  // Puts `un_name` on the UN list and `ofac_name` on OFAC's, each as its entry's only name, and
+  // returns what the UN entry is linked to ("ofac-sdn/<n>" when the OFAC entry).
   int n = 0;
-  for (const auto& [a, b] : apart) {
-    const std::string id = "X" + std::to_string(n++);
-    ASSERT_TRUE(screener.Put(Listed("un-sc", id, EntryKind::kOrganisation, {a})).ok());
-    ASSERT_TRUE(screener.Put(Listed("ofac-sdn", id, EntryKind::kOrganisation, {b})).ok());
-    EXPECT_TRUE(screener.LinkedDesignations("un-sc", id).empty()) << a << " / " << b;
-  }
-  ASSERT_TRUE(screener.Put(Listed("un-sc", "P1", EntryKind::kPerson, {"ALI HASSAN"})).ok());
-  ASSERT_TRUE(screener.Put(Listed("ofac-sdn", "Q1", EntryKind::kPerson, {"HASSAN ALI"})).ok());
-  EXPECT_TRUE(screener.LinkedDesignations("un-sc", "P1").empty());
+  auto links = [&](EntryKind kind, const std::string& un_name, const std::string& ofac_name) {
+    const std::string id = std::to_string(n++);
+    EXPECT_TRUE(screener.Put(Listed("un-sc", "U" + id, kind, {un_name})).ok());
+    EXPECT_TRUE(screener.Put(Listed("ofac-sdn", id, kind, {ofac_name})).ok());
+    const std::vector<std::string> linked = screener.LinkedDesignations("un-sc", "U" + id);
+    return linked == std::vector<std::string>{"ofac-sdn/" + id} ? std::string("linked")
+           : linked.empty()                                     ? std::string("apart")
+                                                                : "other: " + linked.front();
+  };
+  EXPECT_EQ(links(EntryKind::kPerson, "CHANG MYONG-CHIN", "Myong-Chin CHANG"), "linked");
+  EXPECT_EQ(links(EntryKind::kOrganisation, "CHONGCHONGANG SHIPPING COMPANY",
+                  "CHONGCHONGANG SHIPPING COMPANY LIMITED"),
+            "linked");
+  // A legal form is no name: SHIPPING COMPANY LIMITED and SHIPPING CO are one word, SHIPPING.
+  EXPECT_EQ(links(EntryKind::kOrganisation, "OCEAN SHIPPING COMPANY LIMITED", "OCEAN SHIPPING"),
+            "linked");
+  EXPECT_EQ(links(EntryKind::kOrganisation, "SHIPPING COMPANY", "SHIPPING CO LTD"), "apart");
+  // Other words, other order, the same words read alike: other parties (review of 8da5f94).
+  EXPECT_EQ(links(EntryKind::kOrganisation, "SEPEHR ENERGY HOLDING", "SEPEHR ENERGY INTERNATIONAL"),
+            "apart");
+  EXPECT_EQ(links(EntryKind::kOrganisation, "BANK OF CHINA", "CHINA BANK"), "apart");
+  EXPECT_EQ(links(EntryKind::kOrganisation, "NATIONAL IRANIAN OIL COMPANY",
+                  "IRANIAN NATIONAL PETROLEUM GROUP"),
+            "apart");
+  EXPECT_EQ(links(EntryKind::kPerson, "ALI HASSAN", "HASSAN ALI"), "apart");
 }
 
 TEST(ScreeningConfigToml, ReadsValuesAndNamesBadKeys) {
